@@ -1,1 +1,3 @@
-return 0;
+using MedTechEdge.Hosting;
+
+return await ModuleEntryPoint.RunAsync(args).ConfigureAwait(false);

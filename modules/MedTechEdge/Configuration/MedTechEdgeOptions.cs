@@ -1,0 +1,80 @@
+using MedTechEdge.Pipeline;
+using MedTechEdge.Storage;
+
+namespace MedTechEdge.Configuration;
+
+/// <summary>
+/// Every setting of the module, bound from the <c>MedTechEdge</c> section: appsettings.json, then
+/// environment variables (<c>MedTechEdge__Fhir__Url</c>), then the command line
+/// (<c>--MedTechEdge:Mqtt:Port=1884</c>). docs/configuration.md lists them with their defaults.
+/// </summary>
+internal sealed class MedTechEdgeOptions
+{
+    public const string Section = "MedTechEdge";
+
+    public MqttListenerOptions Mqtt { get; set; } = new();
+
+    public StoreOptions Store { get; set; } = new();
+
+    public MappingFileOptions Mappings { get; set; } = new();
+
+    public FhirServerOptions Fhir { get; set; } = new();
+
+    public OutputOptions Output { get; set; } = new();
+
+    public PipelineOptions Pipeline { get; set; } = new();
+
+    public SimulatorOptions Simulator { get; set; } = new();
+}
+
+/// <summary>The embedded MQTT listener.</summary>
+internal sealed class MqttListenerOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Loopback by default: devices on other hosts need an explicit address (and, later, authentication).</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Topic filters whose publishes are device messages. Empty keeps the library defaults.</summary>
+    public List<string> IngestTopicFilters { get; set; } = [];
+}
+
+/// <summary>Paths of the two MedTech mapping files; relative paths are taken from the module's folder.</summary>
+internal sealed class MappingFileOptions
+{
+    public string Device { get; set; } = "mappings/devicecontent.json";
+
+    public string Fhir { get; set; } = "mappings/fhirmapping.json";
+}
+
+/// <summary>The FHIR server Observations are written to. Without a URL the NDJSON sink is used.</summary>
+internal sealed class FhirServerOptions
+{
+    /// <summary>Base URL, e.g. <c>https://fhir.example.org/fhir</c>. Empty: write NDJSON files instead.</summary>
+    public string Url { get; set; } = string.Empty;
+
+    /// <summary>A static bearer token, if the server needs one.</summary>
+    public string? BearerToken { get; set; }
+
+    /// <summary>Per-request timeout.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>The local sink used when no FHIR server or Event Hub is configured.</summary>
+internal sealed class OutputOptions
+{
+    /// <summary>Folder of the NDJSON files (one per resource type).</summary>
+    public string NdjsonFolder { get; set; } = "./data/fhir";
+}
+
+/// <summary>Built-in simulated bedside devices (<c>--simulate</c>).</summary>
+internal sealed class SimulatorOptions
+{
+    public bool Enabled { get; set; }
+
+    public int Devices { get; set; } = 4;
+
+    public int IntervalMs { get; set; } = 1000;
+}

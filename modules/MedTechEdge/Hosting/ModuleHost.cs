@@ -1,0 +1,113 @@
+using MedTechEdge.Configuration;
+using MedTechEdge.Ingress;
+using MedTechEdge.Mapping;
+using MedTechEdge.Mapping.Templates;
+using MedTechEdge.Pipeline;
+using MedTechEdge.Pipeline.Sinks;
+using MedTechEdge.Pipeline.Stages;
+using MedTechEdge.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MedTechEdge.Hosting;
+
+/// <summary>
+/// Wires the stages into a Generic Host: Ingest (MQTT listener) → inbox → Map → outbox → Persist → sink.
+/// The only place that knows every library.
+/// </summary>
+internal static class ModuleHost
+{
+    public const string SimulateSwitch = "--simulate";
+
+    public static IHost Build(string[] args)
+    {
+        // "--simulate" is a bare switch; the command-line configuration provider wants key=value pairs.
+        bool simulate = Array.IndexOf(args, SimulateSwitch) >= 0;
+        string[] rest = Array.FindAll(args, a => a != SimulateSwitch);
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = rest,
+            // appsettings.json and the bundled mappings ship next to the executable; ./data stays relative to the working folder.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (simulate)
+        {
+            builder.Configuration.AddInMemoryCollection([new("MedTechEdge:Simulator:Enabled", "true")]);
+        }
+
+        var options = new MedTechEdgeOptions();
+        builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+
+        DeviceMapping deviceMapping = LoadMapping(options.Mappings.Device, "device", DeviceMapping.TryLoad);
+        FhirMapping fhirMapping = LoadMapping(options.Mappings.Fhir, "FHIR", FhirMapping.TryLoad);
+
+        IServiceCollection services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(options.Pipeline);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => MedTechStore.Open(options.Store));
+        services.AddSingleton<PipelineSignals>();
+        services.AddSingleton(sp => new InboxWriter(sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<PipelineSignals>().Inbox));
+        services.AddSingleton(deviceMapping);
+        services.AddSingleton(fhirMapping);
+        services.AddSingleton<IResourceSink>(sp => SinkFactory.Create(options, sp));
+
+        // Start order is registration order and stop order its reverse: devices and the listener stop
+        // first, so nothing arrives while the stages finish their current transaction.
+        AddStage<MapStage>(services);
+        AddStage<PersistStage>(services);
+        if (options.Mqtt.Enabled)
+        {
+            services.AddSingleton<MqttIngressHandler>();
+            AddStage<MqttListenerService>(services);
+        }
+
+        if (options.Simulator.Enabled)
+        {
+            AddStage<SimulatorService>(services);
+        }
+
+        return builder.Build();
+    }
+
+    private static void AddStage<T>(IServiceCollection services)
+        where T : class, IHostedService
+    {
+        // One instance, reachable both as a hosted service and by its type (tests read its counters).
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
+    }
+
+    private delegate bool TryLoad<T>(string json, out T? mapping, out IReadOnlyList<TemplateError> errors);
+
+    private static T LoadMapping<T>(string path, string kind, TryLoad<T> load)
+        where T : class
+    {
+        // A relative path is looked up in the working folder first (a user's own file), then next to
+        // the executable (the bundled samples).
+        string full = Path.GetFullPath(path);
+        if (!Path.IsPathRooted(path) && !File.Exists(full))
+        {
+            full = Path.Combine(AppContext.BaseDirectory, path);
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new ModuleStartupException($"The {kind} mapping file '{full}' does not exist (setting MedTechEdge:Mappings).");
+        }
+
+        if (load(File.ReadAllText(full), out T? mapping, out IReadOnlyList<TemplateError> errors))
+        {
+            return mapping!;
+        }
+
+        var message = new System.Text.StringBuilder($"The {kind} mapping '{full}' is invalid:");
+        foreach (TemplateError error in errors)
+        {
+            message.AppendLine().Append("  ").Append(error);
+        }
+
+        throw new ModuleStartupException(message.ToString());
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Templates;
+
+namespace MedTechEdge.Mapping;
+
+/// <summary>
+/// A loaded device mapping (a MedTech <c>CollectionContent</c>): compiled once, then used to normalize
+/// any number of device messages, from any thread.
+/// </summary>
+public sealed class DeviceMapping
+{
+    [ThreadStatic]
+    private static List<JsonElement>? t_matches;
+
+    private readonly CalculatedContentTemplate[] _templates;
+
+    private DeviceMapping(CalculatedContentTemplate[] templates, IReadOnlyList<TemplateError> warnings)
+    {
+        _templates = templates;
+        Warnings = warnings;
+    }
+
+    /// <summary>Warnings found at load; they do not stop the mapping from working.</summary>
+    public IReadOnlyList<TemplateError> Warnings { get; }
+
+    /// <summary>The type names the mapping can emit, in template order.</summary>
+    public IEnumerable<string> TypeNames => _templates.Select(t => t.TypeName);
+
+    /// <summary>Loads a mapping; throws <see cref="TemplateLoadException"/> with every error found.</summary>
+    public static DeviceMapping Load(string json) =>
+        TryLoad(json, out DeviceMapping? mapping, out IReadOnlyList<TemplateError> errors) ? mapping! : throw new TemplateLoadException(errors);
+
+    /// <summary>Loads a mapping, reporting every error (with line and position) instead of throwing.</summary>
+    public static bool TryLoad(string json, out DeviceMapping? mapping, out IReadOnlyList<TemplateError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        mapping = null;
+        using JsonDocument? document = MappingDocument.Parse(json, out TemplateContext context);
+        errors = context.Errors;
+        if (document is null
+            || !MappingDocument.TryGetCollection(context, document.RootElement, TemplateTypeNames.IsCollectionContent, "CollectionContent", out JsonElement items))
+        {
+            return false;
+        }
+
+        var templates = new List<CalculatedContentTemplate>();
+        int index = 0;
+        foreach (JsonElement item in items.EnumerateArray())
+        {
+            CalculatedContentTemplate? template = DeviceTemplateFactory.Create(context, item, "/template/" + index);
+            if (template is not null)
+            {
+                templates.Add(template);
+            }
+
+            index++;
+        }
+
+        if (context.HasErrors)
+        {
+            return false;
+        }
+
+        mapping = new DeviceMapping([.. templates], context.Errors);
+        return true;
+    }
+
+    /// <summary>
+    /// Projects one device message into measurements, appended to <paramref name="output"/>. All or
+    /// nothing: on an error, nothing is appended and the error (naming the field and the expression) is returned.
+    /// </summary>
+    /// <param name="envelope">The envelope from <see cref="DeviceEnvelope.TryBuild"/>.</param>
+    /// <param name="ingestionTimeUtc">When the module received the message.</param>
+    /// <param name="output">Receives the measurements.</param>
+    public string? Normalize(JsonElement envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        List<JsonElement> matches = t_matches ??= new List<JsonElement>(8);
+        int start = output.Count;
+        for (int i = 0; i < _templates.Length; i++)
+        {
+            string? error = _templates[i].Project(envelope, ingestionTimeUtc, matches, output);
+            if (error is not null)
+            {
+                output.RemoveRange(start, output.Count - start);
+                return $"Template '{_templates[i].TypeName}': {error}";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,10 @@
+namespace MedTechEdge.Mapping;
+
+internal static class MappingNames
+{
+    /// <summary>The member CalculatedContent adds to the envelope for each match (medtech-compat §3.3 step 2).</summary>
+    public const string MatchedToken = "matchedToken";
+
+    /// <summary>The system of the extra coding and of the Observation identifier (medtech-compat §7.2).</summary>
+    public const string ServiceSystem = "https://azure.microsoft.com/en-us/services/iomt-fhir-connector/";
+}

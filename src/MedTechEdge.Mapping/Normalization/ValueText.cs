@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace MedTechEdge.Mapping.Normalization;
+
+/// <summary>
+/// Converts an extracted JSON value to the string a measurement carries, and timestamps to UTC,
+/// following the managed service's rules (medtech-compat §3.7 and §3.9).
+/// </summary>
+internal static class ValueText
+{
+    /// <summary>
+    /// False for objects and arrays, which cannot become a value. JSON null gives true with a null text.
+    /// </summary>
+    public static bool TryToText(JsonElement element, out string? text)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                // Date-looking strings keep their original ISO text (a deliberate difference from OSS,
+                // which re-formats them as MM/dd/yyyy HH:mm:ss; see docs/mappings.md).
+                text = element.GetString();
+                return true;
+            case JsonValueKind.Number:
+                text = NumberText(element);
+                return true;
+            case JsonValueKind.True:
+                text = "True";
+                return true;
+            case JsonValueKind.False:
+                text = "False";
+                return true;
+            case JsonValueKind.Null:
+                text = null;
+                return true;
+            default:
+                text = null;
+                return false;
+        }
+    }
+
+    /// <summary>Parses a timestamp to UTC; numbers (epoch values) are not timestamps (§3.9).</summary>
+    public static bool TryToUtc(JsonElement element, out DateTime utc)
+    {
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            string? s = element.GetString();
+            // Zone-less values are taken as UTC, offsets are honoured (medtech-compat §3.9 REC).
+            if (s is not null && DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out utc))
+            {
+                return true;
+            }
+        }
+
+        utc = default;
+        return false;
+    }
+
+    private static string NumberText(JsonElement element)
+    {
+        // Integers keep their digits (Json.NET reads them as Int64 or BigInteger and prints them back).
+        if (element.TryGetInt64(out long integer))
+        {
+            return integer.ToString(CultureInfo.InvariantCulture);
+        }
+
+        string raw = element.GetRawText();
+        if (raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0)
+        {
+            return raw;
+        }
+
+        // Floats print in .NET's shortest round-trip form: 98.6 -> "98.6", 1.0 -> "1", 1e3 -> "1000".
+        return element.GetDouble().ToString("R", CultureInfo.InvariantCulture);
+    }
+}

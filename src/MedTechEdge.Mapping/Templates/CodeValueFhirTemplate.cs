@@ -1,0 +1,42 @@
+namespace MedTechEdge.Mapping.Templates;
+
+/// <summary>A compiled CodeValueFhir template: how measurements of one type become an Observation.</summary>
+internal sealed class CodeValueFhirTemplate
+{
+    public required string TypeName { get; init; }
+
+    public required PeriodInterval PeriodInterval { get; init; }
+
+    public required IReadOnlyList<FhirConcept> Category { get; init; }
+
+    public required IReadOnlyList<FhirCode> Codes { get; init; }
+
+    public FhirValueTemplate? Value { get; init; }
+
+    public required IReadOnlyList<FhirComponentTemplate> Components { get; init; }
+
+    /// <summary>
+    /// True when the value or any component is SampledData: only then does <see cref="PeriodInterval"/>
+    /// apply; other value types are point-in-time Observations (medtech-compat §6.2, as the managed service does).
+    /// </summary>
+    public bool UsesSampledData
+    {
+        get
+        {
+            if (Value?.ValueType == FhirValueType.SampledData)
+            {
+                return true;
+            }
+
+            foreach (FhirComponentTemplate component in Components)
+            {
+                if (component.Value.ValueType == FhirValueType.SampledData)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

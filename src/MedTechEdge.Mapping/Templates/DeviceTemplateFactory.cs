@@ -1,0 +1,120 @@
+using System.Text.Json;
+using MedTechEdge.Mapping.Expressions;
+
+namespace MedTechEdge.Mapping.Templates;
+
+/// <summary>Builds one compiled device template from a <c>{templateType, template}</c> item.</summary>
+internal static class DeviceTemplateFactory
+{
+    private static readonly string[] s_calculatedMembers =
+    [
+        "typeName", "typeMatchExpression", "deviceIdExpression", "timestampExpression", "patientIdExpression",
+        "encounterIdExpression", "correlationIdExpression", "values", "defaultExpressionLanguage",
+    ];
+
+    public static CalculatedContentTemplate? Create(TemplateContext context, JsonElement item, string pointer)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            context.Error(pointer, "Expected an object for each template of CollectionContent.");
+            return null;
+        }
+
+        context.RejectUnknownMembers(item, pointer, "TemplateContainer", "templateType", "template");
+        string? type = context.RequiredString(item, pointer, "templateType");
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (!TemplateContext.TryGetMember(item, "template", out JsonElement body, out string bodyName) || body.ValueKind != JsonValueKind.Object)
+        {
+            context.Error(pointer, $"Expected an object for the template property value for template type {type}.");
+            return null;
+        }
+
+        string here = pointer + "/" + bodyName;
+        if (TemplateTypeNames.IsCalculatedContent(type))
+        {
+            return CreateCalculated(context, body, here);
+        }
+
+        context.Error(pointer + "/templateType", $"No match found for template type {type}.");
+        return null;
+    }
+
+    private static CalculatedContentTemplate? CreateCalculated(TemplateContext context, JsonElement body, string pointer)
+    {
+        int errorsBefore = context.Errors.Count;
+        context.RejectUnknownMembers(body, pointer, "CalculatedContentTemplate", s_calculatedMembers);
+        ExpressionLanguage language = ExpressionLanguage.JsonPath;
+        if (TemplateContext.TryGetMember(body, "defaultExpressionLanguage", out JsonElement lang, out string langName)
+            && !ExpressionCompiler.TryParseLanguage(lang, out language))
+        {
+            context.Error(pointer + "/" + langName, $"Unknown expression language '{lang}'. Expected JsonPath or JmesPath.");
+        }
+
+        string? typeName = context.RequiredString(body, pointer, "typeName");
+        ITemplateExpression? typeMatch = ExpressionCompiler.Compile(context, body, pointer, "typeMatchExpression", language, required: true);
+        ITemplateExpression? deviceId = ExpressionCompiler.Compile(context, body, pointer, "deviceIdExpression", language, required: true);
+        ITemplateExpression? timestamp = ExpressionCompiler.Compile(context, body, pointer, "timestampExpression", language, required: true);
+        ITemplateExpression? patientId = ExpressionCompiler.Compile(context, body, pointer, "patientIdExpression", language, required: false);
+        ITemplateExpression? encounterId = ExpressionCompiler.Compile(context, body, pointer, "encounterIdExpression", language, required: false);
+        ITemplateExpression? correlationId = ExpressionCompiler.Compile(context, body, pointer, "correlationIdExpression", language, required: false);
+        List<ValueTemplate> values = CreateValues(context, body, pointer, language);
+        if (context.Errors.Count != errorsBefore && context.HasErrors)
+        {
+            return null;
+        }
+
+        return new CalculatedContentTemplate
+        {
+            TypeName = typeName!,
+            TypeMatch = typeMatch!,
+            DeviceId = deviceId!,
+            Timestamp = timestamp!,
+            PatientId = patientId,
+            EncounterId = encounterId,
+            CorrelationId = correlationId,
+            Values = values,
+        };
+    }
+
+    private static List<ValueTemplate> CreateValues(TemplateContext context, JsonElement body, string pointer, ExpressionLanguage language)
+    {
+        var values = new List<ValueTemplate>();
+        // A missing values array is treated as empty (medtech-compat §3.3 REC; the OSS throws a NullReferenceException).
+        if (!TemplateContext.TryGetMember(body, "values", out JsonElement array, out string arrayName) || array.ValueKind == JsonValueKind.Null)
+        {
+            return values;
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            context.Error(pointer + "/" + arrayName, "Property 'values' must be an array.");
+            return values;
+        }
+
+        int i = 0;
+        foreach (JsonElement value in array.EnumerateArray())
+        {
+            string here = pointer + "/" + arrayName + "/" + i++;
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                context.Error(here, "Each entry of 'values' must be an object.");
+                continue;
+            }
+
+            context.RejectUnknownMembers(value, here, "CalculatedFunctionValueExpression", "valueName", "valueExpression", "required");
+            string? name = context.RequiredString(value, here, "valueName");
+            ITemplateExpression? expression = ExpressionCompiler.Compile(context, value, here, "valueExpression", language, required: true);
+            bool required = context.OptionalBoolean(value, here, "required", defaultValue: false);
+            if (name is not null && expression is not null)
+            {
+                values.Add(new ValueTemplate { ValueName = name, Expression = expression, Required = required });
+            }
+        }
+
+        return values;
+    }
+}

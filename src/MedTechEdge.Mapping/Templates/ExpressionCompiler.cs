@@ -1,0 +1,93 @@
+using System.Text.Json;
+using MedTechEdge.JsonPath;
+using MedTechEdge.Mapping.Expressions;
+
+namespace MedTechEdge.Mapping.Templates;
+
+/// <summary>
+/// Compiles template expressions at load: a plain string, or an expression object
+/// <c>{"value": "...", "language": "JsonPath"|"JmesPath"}</c> (medtech-compat §3.3). Syntax errors are
+/// load errors with the template location and the position inside the expression.
+/// </summary>
+internal static class ExpressionCompiler
+{
+    public static ITemplateExpression? Compile(TemplateContext context, JsonElement obj, string pointer, string name, ExpressionLanguage defaultLanguage, bool required, bool allowObject = true)
+    {
+        if (!TemplateContext.TryGetMember(obj, name, out JsonElement node, out string actual))
+        {
+            if (required)
+            {
+                context.Error(pointer, $"Required property '{name}' not found.");
+            }
+
+            return null;
+        }
+
+        string here = pointer + "/" + actual;
+        string? text;
+        ExpressionLanguage language = defaultLanguage;
+        if (node.ValueKind == JsonValueKind.String)
+        {
+            text = node.GetString();
+        }
+        else if (node.ValueKind == JsonValueKind.Object && allowObject)
+        {
+            context.RejectUnknownMembers(node, here, "TemplateExpression", "value", "language");
+            text = context.RequiredString(node, here, "value");
+            if (TemplateContext.TryGetMember(node, "language", out JsonElement lang, out string langName)
+                && !TryParseLanguage(lang, out language))
+            {
+                context.Error(here + "/" + langName, $"Unknown expression language '{lang}'. Expected JsonPath or JmesPath.");
+                return null;
+            }
+        }
+        else if (node.ValueKind == JsonValueKind.Null && !required)
+        {
+            return null;
+        }
+        else
+        {
+            context.Error(here, allowObject
+                ? $"Property '{name}' must be an expression string or an expression object."
+                : $"Property '{name}' must be a JSONPath string.");
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required)
+            {
+                context.Error(here, $"An expression must be set for [{name}].");
+            }
+
+            return null;
+        }
+
+        return CompileText(context, here, text, language);
+    }
+
+    public static bool TryParseLanguage(JsonElement node, out ExpressionLanguage language)
+    {
+        language = ExpressionLanguage.JsonPath;
+        return node.ValueKind == JsonValueKind.String && Enum.TryParse(node.GetString(), ignoreCase: true, out language) && Enum.IsDefined(language);
+    }
+
+    private static ITemplateExpression? CompileText(TemplateContext context, string pointer, string text, ExpressionLanguage language)
+    {
+        if (language == ExpressionLanguage.JmesPath)
+        {
+            context.Error(pointer, "JmesPath expressions are not supported by this build yet.");
+            return null;
+        }
+
+        try
+        {
+            return new JsonPathTemplateExpression(text);
+        }
+        catch (JsonPathException ex)
+        {
+            context.Error(pointer, $"The JsonPath expression '{text}' could not be parsed: {ex.Message}");
+            return null;
+        }
+    }
+}

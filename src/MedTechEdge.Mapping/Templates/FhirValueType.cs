@@ -1,0 +1,10 @@
+namespace MedTechEdge.Mapping.Templates;
+
+/// <summary>The <c>valueType</c> of a FHIR template value (medtech-compat §7.1).</summary>
+internal enum FhirValueType
+{
+    SampledData,
+    Quantity,
+    String,
+    CodeableConcept,
+}

@@ -1,0 +1,18 @@
+namespace MedTechEdge.Mapping.Templates;
+
+/// <summary>
+/// The accepted <c>templateType</c> spellings, matched case-insensitively. Some accept a
+/// <c>Template</c> suffix and some do not, exactly as the open-source factories do (medtech-compat §3.1).
+/// </summary>
+internal static class TemplateTypeNames
+{
+    public static bool IsCollectionContent(string name) => Is(name, "CollectionContent") || Is(name, "CollectionContentTemplate");
+
+    public static bool IsCalculatedContent(string name) => Is(name, "CalculatedContent");
+
+    public static bool IsCollectionFhir(string name) => Is(name, "CollectionFhir") || Is(name, "CollectionFhirTemplate");
+
+    public static bool IsCodeValueFhir(string name) => Is(name, "CodeValueFhir") || Is(name, "CodeValueFhirTemplate");
+
+    private static bool Is(string name, string expected) => string.Equals(name, expected, StringComparison.OrdinalIgnoreCase);
+}

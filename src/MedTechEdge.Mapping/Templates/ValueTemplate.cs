@@ -1,0 +1,14 @@
+using MedTechEdge.Mapping.Expressions;
+
+namespace MedTechEdge.Mapping.Templates;
+
+/// <summary>One entry of a device template's <c>values</c> array.</summary>
+internal sealed class ValueTemplate
+{
+    public required string ValueName { get; init; }
+
+    public required ITemplateExpression Expression { get; init; }
+
+    /// <summary>Defaults to false, as the open-source connector does (medtech-compat §3.3).</summary>
+    public bool Required { get; init; }
+}

@@ -1,0 +1,80 @@
+using System.Buffers;
+using System.Text.Json;
+using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Transform;
+
+namespace MedTechEdge.Pipeline.Identity;
+
+/// <summary>
+/// Identity in the managed service's Create mode, reduced to what needs no server round trip: the
+/// Patient and Device get deterministic ids (medtech-compat §8 step 3-4), and the first time a
+/// device/patient pair is seen their resources are emitted ahead of its Observations, written with
+/// PUT like everything else, so repeats are harmless. Lookup mode and the persisted cache belong to
+/// the identity stage of issue 5.
+/// </summary>
+internal sealed class CreateModeIdentity
+{
+    private readonly HashSet<(string Device, string Patient)> _emitted = [];
+
+    /// <summary>
+    /// Resolves the references for <paramref name="measurement"/>, appending Patient and Device
+    /// resources when this pair is new. Returns null with an error when the patient id is missing.
+    /// </summary>
+    public ResourceReferences? Resolve(Measurement measurement, List<FhirResource> output, out string? error)
+    {
+        if (string.IsNullOrWhiteSpace(measurement.PatientId))
+        {
+            error = "PatientIdentityNotDefined: the device mapping extracted no patient id, which Create mode requires.";
+            return null;
+        }
+
+        string patientId = DeterministicId.ForPatient(measurement.PatientId);
+        string deviceId = DeterministicId.ForDevice(measurement.DeviceId);
+        if (_emitted.Add((measurement.DeviceId, measurement.PatientId)))
+        {
+            output.Add(new FhirResource("Patient", patientId, Write(w =>
+            {
+                w.WriteString("resourceType"u8, "Patient"u8);
+                w.WriteString("id"u8, patientId);
+                WriteIdentifier(w, measurement.PatientId);
+            })));
+            output.Add(new FhirResource("Device", deviceId, Write(w =>
+            {
+                w.WriteString("resourceType"u8, "Device"u8);
+                w.WriteString("id"u8, deviceId);
+                WriteIdentifier(w, measurement.DeviceId);
+                w.WriteStartObject("patient"u8);
+                w.WriteString("reference"u8, "Patient/" + patientId);
+                w.WriteEndObject();
+            })));
+        }
+
+        error = null;
+        return new ResourceReferences(patientId, deviceId);
+    }
+
+    /// <summary>Forgets what was emitted, e.g. after the sink lost its data.</summary>
+    public void Reset() => _emitted.Clear();
+
+    private static void WriteIdentifier(Utf8JsonWriter writer, string value)
+    {
+        writer.WriteStartArray("identifier"u8);
+        writer.WriteStartObject();
+        writer.WriteString("value"u8, value);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

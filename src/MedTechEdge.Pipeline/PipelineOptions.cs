@@ -1,0 +1,20 @@
+namespace MedTechEdge.Pipeline;
+
+/// <summary>Batch sizes and timings of the stages (configuration section <c>MedTechEdge:Pipeline</c>).</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>Most inbox messages the Map stage moves in one transaction.</summary>
+    public int MapBatchSize { get; set; } = 512;
+
+    /// <summary>Most resources the Persist stage sends in one batch (one FHIR transaction Bundle).</summary>
+    public int PersistBatchSize { get; set; } = 100;
+
+    /// <summary>How often a stage looks at its table when nobody signals it.</summary>
+    public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>First wait after a transient sink failure; doubles up to <see cref="MaxRetryDelay"/>, with jitter.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest wait between retries of a transient sink failure.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,177 @@
+using System.Text.Json;
+using MedTechEdge.Mapping;
+using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Transform;
+using MedTechEdge.Pipeline.Identity;
+using MedTechEdge.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MedTechEdge.Pipeline.Stages;
+
+/// <summary>
+/// Normalize, Group and Transform, as one stage over the store: takes a batch from <c>inbox</c>, maps
+/// each device message to FHIR resources, and in one transaction writes them to <c>outbox</c>, writes
+/// failures to <c>dead_letter</c>, and removes the batch from <c>inbox</c>. A crash before the commit
+/// leaves the batch in the inbox, to be mapped again; after it, in the outbox. Never in both, never in neither.
+/// </summary>
+public sealed partial class MapStage : BackgroundService
+{
+    private readonly MedTechStore _store;
+    private readonly DeviceMapping _deviceMapping;
+    private readonly FhirMapping _fhirMapping;
+    private readonly PipelineSignals _signals;
+    private readonly PipelineOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<MapStage> _logger;
+    private readonly CreateModeIdentity _identity = new();
+
+    /// <summary>Creates the stage.</summary>
+    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger)
+    {
+        _store = store;
+        _deviceMapping = deviceMapping;
+        _fhirMapping = fhirMapping;
+        _signals = signals;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <summary>Device messages mapped since start (including dead-lettered ones).</summary>
+    public long MappedCount => Interlocked.Read(ref _mappedCount);
+
+    /// <summary>Device messages dead-lettered since start.</summary>
+    public long DeadLetteredCount => Interlocked.Read(ref _deadLetteredCount);
+
+    private long _mappedCount;
+    private long _deadLetteredCount;
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using SqliteConnection connection = _store.OpenConnection();
+        var batch = new List<InboxMessage>(_options.MapBatchSize);
+        var measurements = new List<Measurement>();
+        var resources = new List<FhirResource>();
+        var devices = new List<string>();
+        var deadLetters = new List<DeadLetter>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                batch.Clear();
+                InboxTable.ReadOldest(connection, _options.MapBatchSize, batch);
+                if (batch.Count == 0)
+                {
+                    await _signals.Inbox.WaitAsync(_options.IdlePoll, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                resources.Clear();
+                devices.Clear();
+                deadLetters.Clear();
+                DateTime now = _clock.GetUtcNow().UtcDateTime;
+                foreach (InboxMessage message in batch)
+                {
+                    MapOne(message, now, measurements, resources, devices, deadLetters);
+                }
+
+                Commit(connection, batch[^1].Id, resources, devices, deadLetters, now);
+                Interlocked.Add(ref _mappedCount, batch.Count);
+                Interlocked.Add(ref _deadLetteredCount, deadLetters.Count);
+                if (resources.Count > 0)
+                {
+                    _signals.Outbox.Set();
+                }
+
+                if (deadLetters.Count > 0)
+                {
+                    LogDeadLettered(deadLetters.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void MapOne(InboxMessage message, DateTime now, List<Measurement> measurements, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters)
+    {
+        if (!DeviceEnvelope.TryBuild(message.Body, message.PropertiesJson, message.SystemPropertiesJson, out JsonDocument? envelope, out string? error))
+        {
+            deadLetters.Add(Letter(message, "InvalidDeviceMessage", error!, now));
+            return;
+        }
+
+        using (envelope)
+        {
+            measurements.Clear();
+            error = _deviceMapping.Normalize(envelope!.RootElement, message.ReceivedUtc, measurements);
+        }
+
+        if (error is not null)
+        {
+            deadLetters.Add(Letter(message, "NormalizationError", error, now));
+            return;
+        }
+
+        // All or nothing per device message: resources join the batch only if every measurement mapped.
+        int start = resources.Count;
+        foreach (Measurement measurement in measurements)
+        {
+            ResourceReferences? references = _identity.Resolve(measurement, resources, out error);
+            error ??= references is null ? "Identity could not be resolved." : _fhirMapping.Transform(measurement, references, now, resources);
+            if (error is not null)
+            {
+                resources.RemoveRange(start, resources.Count - start);
+                // The identity resources just emitted were dropped with the rest; emit them again next time.
+                _identity.Reset();
+                devices.RemoveRange(start, devices.Count - start);
+                deadLetters.Add(Letter(message, "FhirTransformError", error, now));
+                return;
+            }
+
+            // Persist writes in order per device; every resource remembers the device it came from.
+            while (devices.Count < resources.Count)
+            {
+                devices.Add(measurement.DeviceId);
+            }
+        }
+    }
+
+    private static DeadLetter Letter(InboxMessage message, string kind, string error, DateTime now) =>
+        new() { CreatedUtc = now, Stage = "map", ErrorKind = kind, Error = error, Message = message };
+
+    private static void Commit(SqliteConnection connection, long lastInboxId, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters, DateTime now)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        using SqliteCommand insert = OutboxTable.CreateInsert(connection);
+        insert.Transaction = transaction;
+        for (int i = 0; i < resources.Count; i++)
+        {
+            FhirResource resource = resources[i];
+            OutboxTable.Insert(insert, new OutboxRecord
+            {
+                CreatedUtc = now,
+                DeviceId = devices[i],
+                ResourceType = resource.ResourceType,
+                ResourceId = resource.Id,
+                Body = resource.Json,
+            });
+        }
+
+        foreach (DeadLetter letter in deadLetters)
+        {
+            DeadLetterTable.Insert(connection, transaction, letter);
+        }
+
+        InboxTable.DeleteThrough(connection, transaction, lastInboxId);
+        transaction.Commit();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Map: {Count} device message(s) moved to dead letters; list them with 'deadletters list'.")]
+    private partial void LogDeadLettered(int count);
+}

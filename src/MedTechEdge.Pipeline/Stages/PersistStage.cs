@@ -1,0 +1,148 @@
+using MedTechEdge.Pipeline.Sinks;
+using MedTechEdge.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MedTechEdge.Pipeline.Stages;
+
+/// <summary>
+/// Persist: sends the oldest <c>outbox</c> records to the sink in batches, in production order, and
+/// removes them only after the sink confirmed the write. A transient failure keeps the batch and
+/// retries it with exponential backoff and jitter, for as long as it takes; a rejected batch is split
+/// so that only the records the server refuses go to dead letters.
+/// </summary>
+public sealed partial class PersistStage : BackgroundService
+{
+    private readonly MedTechStore _store;
+    private readonly IResourceSink _sink;
+    private readonly PipelineSignals _signals;
+    private readonly PipelineOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<PersistStage> _logger;
+    private long _persistedCount;
+
+    /// <summary>Creates the stage.</summary>
+    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger)
+    {
+        _store = store;
+        _sink = sink;
+        _signals = signals;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <summary>Resources written to the sink since start.</summary>
+    public long PersistedCount => Interlocked.Read(ref _persistedCount);
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using SqliteConnection connection = _store.OpenConnection();
+        var batch = new List<OutboxRecord>(_options.PersistBatchSize);
+        TimeSpan delay = _options.FirstRetryDelay;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                batch.Clear();
+                OutboxTable.ReadOldest(connection, _options.PersistBatchSize, batch);
+                if (batch.Count == 0)
+                {
+                    await _signals.Outbox.WaitAsync(_options.IdlePoll, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                SinkResult result = await _sink.WriteAsync(batch, stoppingToken).ConfigureAwait(false);
+                switch (result.Outcome)
+                {
+                    case SinkOutcome.Succeeded:
+                        Remove(connection, batch, 0, batch.Count, deadLetterError: null);
+                        delay = _options.FirstRetryDelay;
+                        break;
+                    case SinkOutcome.Rejected:
+                        await IsolateRejectedAsync(connection, batch, result.Error, stoppingToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        LogTransient(_sink.Name, batch.Count, delay.TotalSeconds, result.Error);
+                        await Task.Delay(Jitter(delay), _clock, stoppingToken).ConfigureAwait(false);
+                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task IsolateRejectedAsync(SqliteConnection connection, List<OutboxRecord> batch, string? error, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 1)
+        {
+            Remove(connection, batch, 0, 1, error ?? "Rejected by the sink.");
+            LogRejected(_sink.Name);
+            return;
+        }
+
+        // A transaction Bundle is all-or-nothing, so the server does not say which entry it refused:
+        // send the records one by one (in order) to deliver the good ones and dead-letter only the bad.
+        for (int i = 0; i < batch.Count; i++)
+        {
+            SinkResult single;
+            TimeSpan delay = _options.FirstRetryDelay;
+            while ((single = await _sink.WriteAsync([batch[i]], cancellationToken).ConfigureAwait(false)).Outcome == SinkOutcome.Transient)
+            {
+                await Task.Delay(Jitter(delay), _clock, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+
+            Remove(connection, batch, i, 1, single.Outcome == SinkOutcome.Rejected ? single.Error ?? "Rejected by the sink." : null);
+            if (single.Outcome == SinkOutcome.Rejected)
+            {
+                LogRejected(_sink.Name);
+            }
+        }
+    }
+
+    private void Remove(SqliteConnection connection, List<OutboxRecord> batch, int start, int count, string? deadLetterError)
+    {
+        DateTime now = _clock.GetUtcNow().UtcDateTime;
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        for (int i = start; i < start + count; i++)
+        {
+            OutboxRecord record = batch[i];
+            if (deadLetterError is not null)
+            {
+                DeadLetterTable.Insert(connection, transaction, new DeadLetter
+                {
+                    CreatedUtc = now,
+                    Stage = "persist",
+                    ErrorKind = "FhirRejected",
+                    Error = deadLetterError,
+                    Message = new InboxMessage { Source = "outbox", DeviceId = record.DeviceId, Topic = record.ResourceType + "/" + record.ResourceId, Body = record.Body },
+                });
+            }
+
+            OutboxTable.Delete(connection, transaction, record.Id);
+        }
+
+        transaction.Commit();
+        if (deadLetterError is null)
+        {
+            Interlocked.Add(ref _persistedCount, count);
+        }
+    }
+
+    private static TimeSpan Jitter(TimeSpan delay) =>
+        // Full range ±25 %: many gateways coming back after one outage must not retry in step.
+        TimeSpan.FromTicks((long)(delay.Ticks * (0.75 + (Random.Shared.NextDouble() * 0.5))));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persist: sink {Sink} is unavailable; {Count} resource(s) kept, retrying in {Seconds:0.0} s. {Reason}")]
+    private partial void LogTransient(string sink, int count, double seconds, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persist: sink {Sink} rejected a resource; it was moved to dead letters.")]
+    private partial void LogRejected(string sink);
+}

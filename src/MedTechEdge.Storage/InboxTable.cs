@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+
+namespace MedTechEdge.Storage;
+
+/// <summary>Statements on the <c>inbox</c> table. Owner: Ingest. Drained by Map.</summary>
+public static class InboxTable
+{
+    internal static SqliteCommand CreateInsert(SqliteConnection connection)
+    {
+        SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO inbox (received_utc, source, device_id, topic, properties, system_properties, body)
+            VALUES ($received, $source, $device, $topic, $props, $sys, $body) RETURNING id;
+            """;
+        insert.Parameters.Add("$received", SqliteType.Integer);
+        insert.Parameters.Add("$source", SqliteType.Text);
+        insert.Parameters.Add("$device", SqliteType.Text);
+        insert.Parameters.Add("$topic", SqliteType.Text);
+        insert.Parameters.Add("$props", SqliteType.Text);
+        insert.Parameters.Add("$sys", SqliteType.Text);
+        insert.Parameters.Add("$body", SqliteType.Blob);
+        insert.Prepare();
+        return insert;
+    }
+
+    internal static long Insert(SqliteCommand insert, InboxMessage message)
+    {
+        SqliteParameterCollection p = insert.Parameters;
+        p[0].Value = message.ReceivedUtc.Ticks;
+        p[1].Value = message.Source;
+        p[2].Value = (object?)message.DeviceId ?? DBNull.Value;
+        p[3].Value = (object?)message.Topic ?? DBNull.Value;
+        p[4].Value = message.PropertiesJson;
+        p[5].Value = message.SystemPropertiesJson;
+        p[6].Value = message.Body;
+        return (long)insert.ExecuteScalar()!;
+    }
+
+    /// <summary>Reads the oldest messages, up to <paramref name="limit"/>, in arrival order.</summary>
+    public static void ReadOldest(SqliteConnection connection, int limit, List<InboxMessage> output)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(output);
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT id, received_utc, source, device_id, topic, properties, system_properties, body
+            FROM inbox ORDER BY id LIMIT $limit;
+            """;
+        select.Parameters.AddWithValue("$limit", limit);
+        using SqliteDataReader reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            output.Add(new InboxMessage
+            {
+                Id = reader.GetInt64(0),
+                ReceivedUtc = new DateTime(reader.GetInt64(1), DateTimeKind.Utc),
+                Source = reader.GetString(2),
+                DeviceId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                Topic = reader.IsDBNull(4) ? null : reader.GetString(4),
+                PropertiesJson = reader.GetString(5),
+                SystemPropertiesJson = reader.GetString(6),
+                Body = (byte[])reader.GetValue(7),
+            });
+        }
+    }
+
+    /// <summary>
+    /// Removes every message up to and including <paramref name="lastId"/>. Safe after
+    /// <see cref="ReadOldest"/>: SQLite gives a new row an id above the current largest, and the largest
+    /// row read is still present, so no row inserted after the read can fall at or below it.
+    /// </summary>
+    public static void DeleteThrough(SqliteConnection connection, SqliteTransaction transaction, long lastId)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using SqliteCommand delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM inbox WHERE id <= $last;";
+        delete.Parameters.AddWithValue("$last", lastId);
+        delete.ExecuteNonQuery();
+    }
+
+    /// <summary>Counts the messages waiting.</summary>
+    public static long Count(SqliteConnection connection) => StoreQueries.Count(connection, "inbox");
+}

@@ -1,0 +1,108 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace MedTechEdge.Storage;
+
+/// <summary>
+/// The Ingest stage's writer to the <c>inbox</c> table, with group commit: appends from every
+/// connection queue up while a transaction is being committed and go into the next one together, so
+/// one fsync covers many device messages. An append completes only after its transaction committed;
+/// the MQTT listener sends PUBACK at that moment and not before.
+/// </summary>
+public sealed class InboxWriter : IAsyncDisposable
+{
+    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly MedTechStore _store;
+    private readonly WorkSignal _committed;
+    private readonly Task _loop;
+
+    /// <summary>Starts the commit loop.</summary>
+    /// <param name="store">The store to write to.</param>
+    /// <param name="committed">Set after each commit, to wake the stage that drains the inbox.</param>
+    public InboxWriter(MedTechStore store, WorkSignal committed)
+    {
+        _store = store;
+        _committed = committed;
+        _loop = Task.Run(CommitLoopAsync);
+    }
+
+    /// <summary>Messages committed since start.</summary>
+    public long CommittedCount => Interlocked.Read(ref _committedCount);
+
+    private long _committedCount;
+
+    /// <summary>Appends one message; completes with its row id once the commit is durable.</summary>
+    public Task<long> AppendAsync(InboxMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var pending = new PendingAppend(message);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException<long>(new ObjectDisposedException(nameof(InboxWriter)));
+        }
+
+        return cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task;
+    }
+
+    /// <summary>Commits what is queued, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteCommand insert = InboxTable.CreateInsert(connection);
+        var batch = new List<PendingAppend>(_store.Options.MaxCommitBatch);
+        ChannelReader<PendingAppend> reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _store.Options.MaxCommitBatch && reader.TryRead(out PendingAppend? next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                using (SqliteTransaction transaction = connection.BeginTransaction())
+                {
+                    insert.Transaction = transaction;
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        batch[i].Id = InboxTable.Insert(insert, batch[i].Message);
+                    }
+
+                    transaction.Commit();
+                }
+
+                Interlocked.Add(ref _committedCount, batch.Count);
+                _committed.Set();
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(batch[i].Id);
+                }
+            }
+            catch (SqliteException ex)
+            {
+                // Nothing of this batch is durable: every sender is told, so none of them is acknowledged.
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private sealed class PendingAppend(InboxMessage message)
+    {
+        public InboxMessage Message { get; } = message;
+
+        public long Id { get; set; }
+
+        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

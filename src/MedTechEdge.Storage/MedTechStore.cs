@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+
+namespace MedTechEdge.Storage;
+
+/// <summary>
+/// The embedded SQLite store. Opens the database in WAL mode, creates the schema, and hands out
+/// connections with the configured durability. Each stage keeps its own connection: SQLite allows one
+/// writer at a time, and WAL lets readers run beside it.
+/// </summary>
+public sealed class MedTechStore
+{
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+
+    private MedTechStore(string connectionString, StoreOptions options)
+    {
+        _connectionString = connectionString;
+        _synchronous = options.Durability == StoreDurability.Full ? "FULL" : "NORMAL";
+        Options = options;
+    }
+
+    /// <summary>The options the store was opened with.</summary>
+    public StoreOptions Options { get; }
+
+    /// <summary>Opens (and creates when missing) the database at <see cref="StoreOptions.Path"/>.</summary>
+    public static MedTechStore Open(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string fullPath = System.IO.Path.GetFullPath(options.Path);
+        string? folder = System.IO.Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // Each stage holds one long-lived connection; pooling would only keep closed ones alive.
+            Pooling = false,
+        };
+        var store = new MedTechStore(builder.ToString(), options);
+        using SqliteConnection connection = store.OpenConnection();
+        using (SqliteCommand wal = connection.CreateCommand())
+        {
+            // WAL is a property of the database file and persists; set it once at open.
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        using (SqliteCommand create = connection.CreateCommand())
+        {
+            create.CommandText = StoreSchema.Create + $"PRAGMA user_version={StoreSchema.Version};";
+            create.ExecuteNonQuery();
+        }
+
+        return store;
+    }
+
+    /// <summary>Opens a new connection with the store's per-connection settings applied.</summary>
+    public SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using SqliteCommand pragmas = connection.CreateCommand();
+        // synchronous and busy_timeout are per connection. A writer that finds the database locked
+        // waits instead of failing: only one stage commits at a time, and commits are short.
+        pragmas.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=OFF;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Data.Sqlite;
+
+namespace MedTechEdge.Storage;
+
+/// <summary>Statements on the <c>outbox</c> table. Owner: Map. Drained by Persist.</summary>
+public static class OutboxTable
+{
+    /// <summary>Prepares an insert for use in a Map transaction.</summary>
+    public static SqliteCommand CreateInsert(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO outbox (created_utc, device_id, resource_type, resource_id, body)
+            VALUES ($created, $device, $type, $id, $body);
+            """;
+        insert.Parameters.Add("$created", SqliteType.Integer);
+        insert.Parameters.Add("$device", SqliteType.Text);
+        insert.Parameters.Add("$type", SqliteType.Text);
+        insert.Parameters.Add("$id", SqliteType.Text);
+        insert.Parameters.Add("$body", SqliteType.Blob);
+        return insert;
+    }
+
+    /// <summary>Inserts one record with a command from <see cref="CreateInsert"/>.</summary>
+    public static void Insert(SqliteCommand insert, OutboxRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(insert);
+        ArgumentNullException.ThrowIfNull(record);
+        SqliteParameterCollection p = insert.Parameters;
+        p[0].Value = record.CreatedUtc.Ticks;
+        p[1].Value = record.DeviceId;
+        p[2].Value = record.ResourceType;
+        p[3].Value = record.ResourceId;
+        p[4].Value = record.Body;
+        insert.ExecuteNonQuery();
+    }
+
+    /// <summary>Reads the oldest records, up to <paramref name="limit"/>, in production order.</summary>
+    public static void ReadOldest(SqliteConnection connection, int limit, List<OutboxRecord> output)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(output);
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT id, created_utc, device_id, resource_type, resource_id, body
+            FROM outbox ORDER BY id LIMIT $limit;
+            """;
+        select.Parameters.AddWithValue("$limit", limit);
+        using SqliteDataReader reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            output.Add(new OutboxRecord
+            {
+                Id = reader.GetInt64(0),
+                CreatedUtc = new DateTime(reader.GetInt64(1), DateTimeKind.Utc),
+                DeviceId = reader.GetString(2),
+                ResourceType = reader.GetString(3),
+                ResourceId = reader.GetString(4),
+                Body = (byte[])reader.GetValue(5),
+            });
+        }
+    }
+
+    /// <summary>Removes one delivered (or dead-lettered) record.</summary>
+    public static void Delete(SqliteConnection connection, SqliteTransaction transaction, long id)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using SqliteCommand delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM outbox WHERE id = $id;";
+        delete.Parameters.AddWithValue("$id", id);
+        delete.ExecuteNonQuery();
+    }
+
+    /// <summary>Counts the records waiting.</summary>
+    public static long Count(SqliteConnection connection) => StoreQueries.Count(connection, "outbox");
+}

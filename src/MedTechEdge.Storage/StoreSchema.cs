@@ -1,0 +1,50 @@
+namespace MedTechEdge.Storage;
+
+/// <summary>
+/// The store's tables and the one stage that owns each. The owner is the only stage that inserts rows;
+/// the next stage removes them in the same transaction that writes its own output, so a crash at any
+/// instant leaves every message in exactly one table.
+/// <code>
+///   inbox        owner: Ingest     raw device messages, acknowledged to the device once committed here
+///   outbox       owner: Map        FHIR resources ready to persist (Normalize, Group, Transform ran)
+///   dead_letter  owner: any stage  messages that can never succeed, with the reason and the original message
+/// </code>
+/// </summary>
+internal static class StoreSchema
+{
+    public const int Version = 1;
+
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS inbox (
+            id                INTEGER PRIMARY KEY,
+            received_utc      INTEGER NOT NULL,
+            source            TEXT    NOT NULL,
+            device_id         TEXT,
+            topic             TEXT,
+            properties        TEXT    NOT NULL,
+            system_properties TEXT    NOT NULL,
+            body              BLOB    NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS outbox (
+            id            INTEGER PRIMARY KEY,
+            created_utc   INTEGER NOT NULL,
+            device_id     TEXT    NOT NULL,
+            resource_type TEXT    NOT NULL,
+            resource_id   TEXT    NOT NULL,
+            body          BLOB    NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS dead_letter (
+            id                INTEGER PRIMARY KEY,
+            created_utc       INTEGER NOT NULL,
+            stage             TEXT    NOT NULL,
+            error_kind        TEXT    NOT NULL,
+            error             TEXT    NOT NULL,
+            source            TEXT    NOT NULL,
+            device_id         TEXT,
+            topic             TEXT,
+            properties        TEXT    NOT NULL,
+            system_properties TEXT    NOT NULL,
+            body              BLOB    NOT NULL
+        );
+        """;
+}

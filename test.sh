@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds MedTechEdge and runs the whole test suite against real peers.
+# Installs what the tests need when it is missing: Debian's mosquitto and mosquitto-clients (apt-get),
+# and the FHIR test peer's npm packages (npm ci, from the committed package-lock.json).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ] || ! command -v mosquitto_pub >/dev/null 2>&1; then
+  echo "test.sh: installing mosquitto and mosquitto-clients"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto mosquitto-clients >/dev/null
+fi
+# The Debian package may start a system broker on 1883; the tests start their own on free ports,
+# and the module's default listener wants 1883, so stop the system one.
+if command -v systemctl >/dev/null 2>&1; then as_root systemctl stop mosquitto >/dev/null 2>&1 || true; fi
+pkill -f '^/usr/sbin/mosquitto -c /etc/mosquitto/mosquitto.conf' >/dev/null 2>&1 || true
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "test.sh: node (20.19 or later) is required for the FHIR test peer" >&2
+  exit 1
+fi
+peer=tests/peers/fhir-server
+if [ ! -d "$peer/node_modules/@medplum/fhir-router" ] || [ "$peer/package-lock.json" -nt "$peer/node_modules/.package-lock.json" ]; then
+  echo "test.sh: installing the FHIR test peer (npm ci)"
+  (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+dotnet build MedTechEdge.sln -c Release -nologo -v q
+
+results=$(mktemp -d)
+status=0
+dotnet test MedTechEdge.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=840000 || status=$?
+
+# One closing line for the whole run, summed over every test assembly's TRX report.
+python3 - "$results" <<'PY' || true
+import sys, glob, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    if c is None:
+        continue
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+rm -rf "$results"
+exit $status
