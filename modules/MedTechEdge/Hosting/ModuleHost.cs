@@ -39,8 +39,8 @@ internal static class ModuleHost
         var options = new MedTechEdgeOptions();
         builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
 
-        DeviceMapping deviceMapping = LoadMapping(options.Mappings.Device, "device", DeviceMapping.TryLoad);
-        FhirMapping fhirMapping = LoadMapping(options.Mappings.Fhir, "FHIR", FhirMapping.TryLoad);
+        DeviceMapping deviceMapping = LoadMapping<DeviceMapping>(options.Mappings.Device, "device", DeviceMapping.TryLoad);
+        FhirMapping fhirMapping = LoadMapping<FhirMapping>(options.Mappings.Fhir, "FHIR", FhirMapping.TryLoad);
 
         IServiceCollection services = builder.Services;
         services.AddSingleton(options);
@@ -51,7 +51,7 @@ internal static class ModuleHost
         services.AddSingleton(sp => new InboxWriter(sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<PipelineSignals>().Inbox));
         services.AddSingleton(deviceMapping);
         services.AddSingleton(fhirMapping);
-        services.AddSingleton<IResourceSink>(sp => SinkFactory.Create(options, sp));
+        services.AddSingleton(_ => SinkFactory.Create(options));
 
         // Start order is registration order and stop order its reverse: devices and the listener stop
         // first, so nothing arrives while the stages finish their current transaction.

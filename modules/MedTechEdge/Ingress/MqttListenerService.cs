@@ -1,0 +1,65 @@
+using System.Net;
+using MedTechEdge.Configuration;
+using MedTechEdge.Hosting;
+using MedTechEdge.Mqtt.Server;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MedTechEdge.Ingress;
+
+/// <summary>Runs the embedded MQTT broker with the ingest handler for the module's lifetime.</summary>
+internal sealed partial class MqttListenerService : IHostedService, IAsyncDisposable
+{
+    private readonly MqttServer _server;
+    private readonly ILogger<MqttListenerService> _logger;
+    private readonly string _configuredEndPoint;
+
+    public MqttListenerService(MedTechEdgeOptions options, MqttIngressHandler handler, ILoggerFactory loggers)
+    {
+        if (!IPAddress.TryParse(options.Mqtt.BindAddress, out IPAddress? address))
+        {
+            throw new ModuleStartupException($"MedTechEdge:Mqtt:BindAddress '{options.Mqtt.BindAddress}' is not an IP address.");
+        }
+
+        var serverOptions = new MqttServerOptions { BindAddress = address, Port = options.Mqtt.Port };
+        if (options.Mqtt.IngestTopicFilters.Count > 0)
+        {
+            serverOptions.IngestTopicFilters.Clear();
+            foreach (string filter in options.Mqtt.IngestTopicFilters)
+            {
+                serverOptions.IngestTopicFilters.Add(filter);
+            }
+        }
+
+        _configuredEndPoint = new IPEndPoint(address, options.Mqtt.Port).ToString();
+        _server = new MqttServer(serverOptions, handler, loggers.CreateLogger<MqttServer>());
+        _logger = loggers.CreateLogger<MqttListenerService>();
+    }
+
+    /// <summary>Where the listener accepts connections; known once started (port 0 picks a free one).</summary>
+    public IPEndPoint? LocalEndPoint => _server.LocalEndPoint;
+
+    /// <summary>The broker's counters.</summary>
+    public MqttServerStatistics Statistics => _server.Statistics;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _server.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new ModuleStartupException($"The MQTT listener cannot bind {_configuredEndPoint}: {ex.Message}. Is another broker running on that port? Set MedTechEdge:Mqtt:Port.");
+        }
+
+        LogListening(_server.LocalEndPoint!.ToString());
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT listener accepting device connections on {EndPoint}.")]
+    private partial void LogListening(string endPoint);
+}

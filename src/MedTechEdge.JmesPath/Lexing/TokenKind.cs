@@ -1,0 +1,36 @@
+namespace MedTechEdge.JmesPath.Lexing;
+
+/// <summary>The token classes of the JMESPath grammar (specification, "Grammar").</summary>
+internal enum TokenKind
+{
+    Eof,
+    UnquotedIdentifier,
+    QuotedIdentifier,
+    Number,
+    Literal,
+    RawString,
+    Dot,
+    Star,
+    Flatten,
+    Filter,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    LParen,
+    RParen,
+    Comma,
+    Colon,
+    Pipe,
+    Or,
+    And,
+    Not,
+    Expref,
+    Current,
+    Equal,
+    NotEqual,
+    LessThan,
+    LessThanOrEqual,
+    GreaterThan,
+    GreaterThanOrEqual,
+}
