@@ -1,0 +1,59 @@
+using MedTechEdge.Configuration;
+using MedTechEdge.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MedTechEdge.Tests.Hosting;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public void A_Missing_Mapping_File_Stops_Startup_And_Names_The_File_And_Setting()
+    {
+        var ex = Assert.Throws<ModuleStartupException>(() => ModuleHost.Build(["--MedTechEdge:Mappings:Device=/nonexistent/devicecontent.json"]));
+        Assert.Contains("/nonexistent/devicecontent.json", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MedTechEdge:Mappings", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_Invalid_Mapping_Stops_Startup_With_Every_Error_And_Its_Line()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "bad-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(file, """
+            {"templateType":"CollectionContent","template":[
+              {"templateType":"CalculatedContent","template":{"typeName":"hr","bogus":1}}]}
+            """);
+        try
+        {
+            var ex = Assert.Throws<ModuleStartupException>(() => ModuleHost.Build(["--MedTechEdge:Mappings:Device=" + file]));
+            Assert.Contains("Line Number: 2", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("Could not find member 'bogus'", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("'typeMatchExpression' not found", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_Fhir_Url_That_Is_Not_Http_Is_Refused()
+    {
+        using IHost host = ModuleHost.Build(["--MedTechEdge:Fhir:Url=ftp://example.org/fhir", "--MedTechEdge:Store:Path=" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "s.db")]);
+        var ex = Assert.Throws<ModuleStartupException>(() => host.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>());
+        Assert.Contains("MedTechEdge:Fhir:Url", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_Serve_The_Run_Command()
+    {
+        using IHost host = ModuleHost.Build([]);
+        MedTechEdgeOptions options = host.Services.GetRequiredService<MedTechEdgeOptions>();
+        Assert.Equal("127.0.0.1", options.Mqtt.BindAddress);
+        Assert.Equal(1883, options.Mqtt.Port);
+        Assert.Equal("./data/medtechedge.db", options.Store.Path);
+        Assert.Equal("./data/fhir", options.Output.NdjsonFolder);
+        Assert.Equal(string.Empty, options.Fhir.Url);
+        Assert.False(options.Simulator.Enabled);
+    }
+}
