@@ -21,9 +21,13 @@ internal sealed class JsonPathTemplateExpression : ITemplateExpression
 
     public string Text => _path.Text;
 
-    public void SelectMany(JsonElement root, List<JsonElement> matches) => _path.Select(root, matches);
+    public string? SelectMany(JsonElement root, List<JsonElement> matches)
+    {
+        _path.Select(root, matches);
+        return null;
+    }
 
-    public bool TrySelectSingle(JsonElement root, JsonElement? matchedToken, out ExpressionValue value)
+    public string? SelectSingle(JsonElement root, JsonElement? matchedToken, out ExpressionValue value)
     {
         List<JsonElement> scratch = t_scratch ??= new List<JsonElement>(4);
         scratch.Clear();
@@ -36,16 +40,10 @@ internal sealed class JsonPathTemplateExpression : ITemplateExpression
             _path.Select(root, scratch);
         }
 
-        // Json.NET SelectToken: more than one match is the error "Path returned multiple tokens." (medtech-compat §3.3).
-        if (scratch.Count > 1)
-        {
-            value = ExpressionValue.Missing;
-            scratch.Clear();
-            return false;
-        }
-
-        value = scratch.Count == 1 ? ExpressionValue.Of(scratch[0]) : ExpressionValue.Missing;
+        int count = scratch.Count;
+        value = count == 1 ? ExpressionValue.Of(scratch[0]) : ExpressionValue.Missing;
         scratch.Clear();
-        return true;
+        // Json.NET SelectToken: more than one match is the error "Path returned multiple tokens." (medtech-compat §3.3).
+        return count > 1 ? $"Unable to retrieve JsonToken(s) using expression {Text}: Path returned multiple tokens." : null;
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using MedTechEdge.JmesPath;
+using MedTechEdge.Mapping.Expressions;
 
 namespace MedTechEdge.Mapping.Normalization;
 
@@ -9,6 +11,24 @@ namespace MedTechEdge.Mapping.Normalization;
 /// </summary>
 internal static class ValueText
 {
+    /// <summary>
+    /// False for objects and arrays, which cannot become a value. JSON null gives true with a null text.
+    /// </summary>
+    public static bool TryToText(in ExpressionValue value, out string? text) =>
+        value.IsComputed ? TryToText(value.Computed, out text) : TryToText(value.Element, out text);
+
+    /// <summary>Parses a timestamp to UTC from a node or a computed value.</summary>
+    public static bool TryToUtc(in ExpressionValue value, out DateTime utc)
+    {
+        if (value.IsComputed)
+        {
+            utc = default;
+            return value.Computed.TryGetString(out string? s) && s is not null && TryParseUtc(s, out utc);
+        }
+
+        return TryToUtc(value.Element, out utc);
+    }
+
     /// <summary>
     /// False for objects and arrays, which cannot become a value. JSON null gives true with a null text.
     /// </summary>
@@ -45,8 +65,7 @@ internal static class ValueText
         if (element.ValueKind == JsonValueKind.String)
         {
             string? s = element.GetString();
-            // Zone-less values are taken as UTC, offsets are honoured (medtech-compat §3.9 REC).
-            if (s is not null && DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out utc))
+            if (s is not null && TryParseUtc(s, out utc))
             {
                 return true;
             }
@@ -54,6 +73,36 @@ internal static class ValueText
 
         utc = default;
         return false;
+    }
+
+    // Zone-less values are taken as UTC, offsets are honoured (medtech-compat §3.9 REC).
+    private static bool TryParseUtc(string s, out DateTime utc) =>
+        DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out utc);
+
+    private static bool TryToText(JmesPathValue value, out string? text)
+    {
+        switch (value.Kind)
+        {
+            case JmesPathValueKind.String:
+                return value.TryGetString(out text);
+            case JmesPathValueKind.Number when value.IsInteger && value.TryGetInt64(out long integer):
+                text = integer.ToString(CultureInfo.InvariantCulture);
+                return true;
+            case JmesPathValueKind.Number when value.TryGetDouble(out double number):
+                // Computed doubles print with 15 significant digits, as the managed service's samples
+                // show (30.6/1.0936 -> "27.9809802487198"; medtech-compat §3.7 REC).
+                text = number.ToString("G15", CultureInfo.InvariantCulture);
+                return true;
+            case JmesPathValueKind.Boolean:
+                text = value.GetBoolean() ? "True" : "False";
+                return true;
+            case JmesPathValueKind.Null:
+                text = null;
+                return true;
+            default:
+                text = null;
+                return false;
+        }
     }
 
     private static string NumberText(JsonElement element)

@@ -34,7 +34,12 @@ internal sealed class CalculatedContentTemplate
     public string? Project(JsonElement envelope, DateTime? ingestionTimeUtc, List<JsonElement> matches, List<Measurement> output)
     {
         matches.Clear();
-        TypeMatch.SelectMany(envelope, matches);
+        string? matchError = TypeMatch.SelectMany(envelope, matches);
+        if (matchError is not null)
+        {
+            return matchError;
+        }
+
         for (int i = 0; i < matches.Count; i++)
         {
             JsonElement matched = matches[i];
@@ -57,17 +62,18 @@ internal sealed class CalculatedContentTemplate
             return error;
         }
 
-        if (!Timestamp.TrySelectSingle(envelope, matched, out ExpressionValue time))
+        error = Timestamp.SelectSingle(envelope, matched, out ExpressionValue time);
+        if (error is not null)
         {
-            return MultipleTokens(Timestamp);
+            return error;
         }
 
-        if (!time.Found || time.Element.ValueKind == JsonValueKind.Null)
+        if (!time.Found || (!time.IsComputed && time.Element.ValueKind == JsonValueKind.Null))
         {
             return $"Unable to extract required value for [TimestampExpression] using {Timestamp.Text}";
         }
 
-        if (!ValueText.TryToUtc(time.Element, out DateTime occurrence))
+        if (!ValueText.TryToUtc(time, out DateTime occurrence))
         {
             return $"Unable to extract required value for [TimestampExpression]: Encountered an error while extracting value for [TimestampExpression] using expression {Timestamp.Text}";
         }
@@ -129,9 +135,10 @@ internal sealed class CalculatedContentTemplate
     private static string? RequiredText(ITemplateExpression expression, string name, JsonElement envelope, JsonElement matched, out string? text)
     {
         text = null;
-        if (!expression.TrySelectSingle(envelope, matched, out ExpressionValue value))
+        string? error = expression.SelectSingle(envelope, matched, out ExpressionValue value);
+        if (error is not null)
         {
-            return MultipleTokens(expression);
+            return error;
         }
 
         if (!value.Found)
@@ -139,7 +146,7 @@ internal sealed class CalculatedContentTemplate
             return $"Unable to extract required value for [{name}] using {expression.Text}";
         }
 
-        if (!ValueText.TryToText(value.Element, out text))
+        if (!ValueText.TryToText(value, out text))
         {
             return $"Unable to extract required value for [{name}]: Encountered an error while extracting value for [{name}] using expression {expression.Text}";
         }
@@ -160,19 +167,12 @@ internal sealed class CalculatedContentTemplate
             return null;
         }
 
-        if (!expression.TrySelectSingle(envelope, matched, out ExpressionValue value))
-        {
-            return MultipleTokens(expression);
-        }
-
-        if (value.Found && ValueText.TryToText(value.Element, out string? converted))
+        string? error = expression.SelectSingle(envelope, matched, out ExpressionValue value);
+        if (error is null && value.Found && ValueText.TryToText(value, out string? converted))
         {
             text = converted;
         }
 
-        return null;
+        return error;
     }
-
-    private static string MultipleTokens(ITemplateExpression expression) =>
-        $"Unable to retrieve JsonToken(s) using expression {expression.Text}: Path returned multiple tokens.";
 }

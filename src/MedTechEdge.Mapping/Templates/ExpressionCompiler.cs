@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MedTechEdge.JmesPath;
 using MedTechEdge.JsonPath;
 using MedTechEdge.Mapping.Expressions;
 
@@ -76,8 +77,16 @@ internal static class ExpressionCompiler
     {
         if (language == ExpressionLanguage.JmesPath)
         {
-            context.Error(pointer, "JmesPath expressions are not supported by this build yet.");
-            return null;
+            try
+            {
+                return new JmesPathTemplateExpression(text);
+            }
+            catch (JmesPathException ex)
+            {
+                // Parsed at load, as the managed service does (medtech-compat §3.3).
+                context.Error(pointer, $"The following JmesPath expression could not be parsed: '{text}'. {ex.Message}");
+                return null;
+            }
         }
 
         try
