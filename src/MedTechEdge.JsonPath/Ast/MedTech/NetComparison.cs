@@ -1,0 +1,118 @@
+using System.Text.Json;
+using MedTechEdge.JsonPath.Evaluation;
+
+namespace MedTechEdge.JsonPath.Ast.MedTech;
+
+/// <summary>
+/// Json.NET's <c>BooleanQueryExpression</c>: an existence test (<c>?(@a)</c>) or a comparison.
+/// <para>
+/// Existence is true when the left side selects anything, even <c>null</c>, <c>0</c>, <c>false</c> or <c>""</c>;
+/// a literal on its own always exists. A comparison is true when ANY left node and ANY right node satisfy the
+/// operator, so it is false when either side selects nothing; that makes <c>!=</c> false for a missing member.
+/// Between an object or array and anything, only <c>!=</c> is true.
+/// </para>
+/// </summary>
+internal sealed class NetComparison : FilterExpression
+{
+    private readonly NetOperator _operator;
+    private readonly NetOperand _left;
+    private readonly NetOperand? _right;
+
+    public NetComparison(NetOperator op, NetOperand left, NetOperand? right)
+    {
+        _operator = op;
+        _left = left;
+        _right = right;
+    }
+
+    public override bool Test(Evaluator evaluator, in Node current)
+    {
+        if (_left.Path is null)
+        {
+            return _operator == NetOperator.Exists || TestAgainstRight(evaluator, current, _left.Literal);
+        }
+
+        List<Node> left = evaluator.SelectNodes(_left.Path, current);
+        try
+        {
+            if (_operator == NetOperator.Exists)
+            {
+                return left.Count > 0;
+            }
+
+            for (int i = 0; i < left.Count; i++)
+            {
+                if (TestAgainstRight(evaluator, current, NetScalar.FromElement(left[i].Value)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            evaluator.ReleaseNodes(left);
+        }
+    }
+
+    private bool TestAgainstRight(Evaluator evaluator, in Node current, in NetScalar left)
+    {
+        NetOperand right = _right!;
+        if (right.Path is null)
+        {
+            return Match(left, right.Literal);
+        }
+
+        List<Node> nodes = evaluator.SelectNodes(right.Path, current);
+        try
+        {
+            for (int i = 0; i < nodes.Count; i++)
+            {
+                if (Match(left, NetScalar.FromElement(nodes[i].Value)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            evaluator.ReleaseNodes(nodes);
+        }
+    }
+
+    private bool Match(in NetScalar left, in NetScalar right)
+    {
+        if (left.Type == NetType.Container || right.Type == NetType.Container)
+        {
+            // Json.NET: "you can only specify primitive types in a comparison; notequals will always be true".
+            return _operator is NetOperator.NotEquals;
+        }
+
+        switch (_operator)
+        {
+            case NetOperator.Equals:
+            case NetOperator.StrictEquals:
+                // Without date, Guid, Uri or TimeSpan tokens (documents parsed as JSON) the two are the same.
+                return NetComparer.AreEqual(left, right);
+            case NetOperator.NotEquals:
+            case NetOperator.StrictNotEquals:
+                return !NetComparer.AreEqual(left, right);
+            case NetOperator.LessThan:
+                return NetComparer.Compare(left, right) < 0;
+            case NetOperator.LessThanOrEquals:
+                return NetComparer.Compare(left, right) <= 0;
+            case NetOperator.GreaterThan:
+                return NetComparer.Compare(left, right) > 0;
+            case NetOperator.GreaterThanOrEquals:
+                return NetComparer.Compare(left, right) >= 0;
+            case NetOperator.RegexEquals:
+                return left.Type == NetType.String && right.Type == NetType.String
+                    && NetRegex.IsMatch(left.GetString(), right, _right!.Regex);
+            default:
+                return false;
+        }
+    }
+}

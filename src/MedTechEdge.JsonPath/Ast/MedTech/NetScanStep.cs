@@ -1,0 +1,69 @@
+using System.Text.Json;
+using MedTechEdge.JsonPath.Evaluation;
+
+namespace MedTechEdge.JsonPath.Ast.MedTech;
+
+/// <summary>
+/// Json.NET <c>..name</c>, <c>..['a','b']</c> and <c>..*</c>. The walk is depth-first pre-order over the
+/// descendants (not the start node): a member's value is yielded when its member is reached, before the walk
+/// enters that value. Several names are checked per member, so results come in document order, not per name.
+/// <c>..*</c> yields the start node itself first, then every descendant value.
+/// </summary>
+internal sealed class NetScanStep : PathStep
+{
+    private readonly string[]? _names;
+
+    /// <param name="names">The names to collect, or null for <c>..*</c>.</param>
+    public NetScanStep(string[]? names) => _names = names;
+
+    public override void Apply(Evaluator evaluator, in Node node)
+    {
+        if (_names is null)
+        {
+            evaluator.Continue(Next, node);
+        }
+
+        Walk(evaluator, node);
+    }
+
+    private void Walk(Evaluator evaluator, in Node node)
+    {
+        if (node.Kind == JsonValueKind.Object)
+        {
+            MemberEnumerator members = evaluator.EnumerateMembers(node);
+            while (members.MoveNext())
+            {
+                var child = Node.Of(members.Value);
+                if (_names is null)
+                {
+                    evaluator.Continue(Next, child);
+                }
+                else
+                {
+                    foreach (string name in _names)
+                    {
+                        if (members.NameEquals(name))
+                        {
+                            evaluator.Continue(Next, child);
+                        }
+                    }
+                }
+
+                Walk(evaluator, child);
+            }
+        }
+        else if (node.Kind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in node.Value.EnumerateArray())
+            {
+                var child = Node.Of(item);
+                if (_names is null)
+                {
+                    evaluator.Continue(Next, child);
+                }
+
+                Walk(evaluator, child);
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MedTechEdge.JsonPath.Ast;
+
+namespace MedTechEdge.JsonPath.Evaluation;
+
+/// <summary>
+/// Runs a compiled query push-style: every step hands each node it selects straight to the next step, and the
+/// last step appends to the current sink. Depth-first per node yields the same order as applying each segment
+/// to a whole nodelist (concatenation is associative), without materialising the intermediate nodelists.
+/// </summary>
+/// <remarks>
+/// One evaluator is cached per thread and reused, so a <c>Select</c> call allocates nothing on its own. Filter
+/// sub-queries collect into scratch lists taken from <see cref="_scratch"/>; the lists are cleared on return
+/// and kept for the next call (their contents are structs pointing into the caller's document, so nothing
+/// outlives the call except capacity).
+/// </remarks>
+internal sealed class Evaluator
+{
+    [ThreadStatic]
+    private static Evaluator? t_cached;
+
+    private readonly List<List<Node>> _scratch = new();
+    private int _scratchDepth;
+    private List<JsonElement>? _output;
+    private List<Node>? _sink;
+
+    public JsonElement Root { get; private set; }
+
+    public bool HasExtraMember { get; private set; }
+
+    public string? ExtraMemberName { get; private set; }
+
+    public JsonElement ExtraMemberValue { get; private set; }
+
+    public Node RootNode => new(Root, HasExtraMember);
+
+    public static void Run(Query query, JsonElement root, string? extraName, JsonElement extraValue, List<JsonElement> output)
+    {
+        Evaluator evaluator = t_cached ?? new Evaluator();
+        t_cached = null; // a re-entrant call (none today) would get its own instance
+        try
+        {
+            evaluator.Root = root;
+            evaluator.HasExtraMember = extraName is not null && root.ValueKind == JsonValueKind.Object;
+            evaluator.ExtraMemberName = evaluator.HasExtraMember ? extraName : null;
+            evaluator.ExtraMemberValue = evaluator.HasExtraMember ? extraValue : default;
+            evaluator._output = output;
+            evaluator._sink = null;
+            evaluator.Continue(query.First, evaluator.RootNode);
+        }
+        finally
+        {
+            if (evaluator._scratchDepth != 0)
+            {
+                // Only reachable if a step threw; leave no stale nodes for the next call.
+                evaluator.ResetScratch();
+            }
+
+            evaluator._output = null;
+            evaluator._sink = null;
+            evaluator.Root = default;
+            evaluator.ExtraMemberValue = default;
+            t_cached = evaluator;
+        }
+    }
+
+    /// <summary>Passes <paramref name="node"/> to <paramref name="next"/>, or to the sink when the query ends.</summary>
+    public void Continue(PathStep? next, in Node node)
+    {
+        if (next is not null)
+        {
+            next.Apply(this, node);
+        }
+        else if (_sink is not null)
+        {
+            _sink.Add(node);
+        }
+        else
+        {
+            Debug.Assert(_output is not null);
+            _output.Add(node.Value);
+        }
+    }
+
+    /// <summary>Evaluates a filter sub-query into a scratch list; pair every call with <see cref="ReleaseNodes"/>.</summary>
+    public List<Node> SelectNodes(Query query, in Node current)
+    {
+        List<Node> list = RentScratch();
+        List<Node>? savedSink = _sink;
+        _sink = list;
+        Continue(query.First, query.IsRelative ? current : RootNode);
+        _sink = savedSink;
+        return list;
+    }
+
+    public void ReleaseNodes(List<Node> list)
+    {
+        Debug.Assert(_scratchDepth > 0 && ReferenceEquals(_scratch[_scratchDepth - 1], list));
+        list.Clear();
+        _scratchDepth--;
+    }
+
+    public MemberEnumerator EnumerateMembers(in Node node) => new(node, this);
+
+    /// <summary>Member lookup that honours the extra member on the extended root.</summary>
+    public bool TryGetMember(in Node node, string name, out JsonElement value)
+    {
+        if (node.IsExtendedRoot && string.Equals(name, ExtraMemberName, StringComparison.Ordinal))
+        {
+            value = ExtraMemberValue;
+            return true;
+        }
+
+        return node.Value.TryGetProperty(name, out value);
+    }
+
+    private void ResetScratch()
+    {
+        foreach (List<Node> list in _scratch)
+        {
+            list.Clear();
+        }
+
+        _scratchDepth = 0;
+    }
+
+    private List<Node> RentScratch()
+    {
+        if (_scratchDepth == _scratch.Count)
+        {
+            _scratch.Add(new List<Node>());
+        }
+
+        return _scratch[_scratchDepth++];
+    }
+}

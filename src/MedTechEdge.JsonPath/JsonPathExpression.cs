@@ -1,0 +1,98 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using MedTechEdge.JsonPath.Ast;
+using MedTechEdge.JsonPath.Evaluation;
+using MedTechEdge.JsonPath.Parsing;
+
+namespace MedTechEdge.JsonPath;
+
+/// <summary>
+/// A JSONPath expression parsed once into a compiled form and evaluated over <see cref="JsonElement"/> documents.
+/// Instances are immutable and safe to share between threads.
+/// </summary>
+public sealed class JsonPathExpression
+{
+    private readonly Query _query;
+
+    private JsonPathExpression(string text, JsonPathDialect dialect, Query query)
+    {
+        Text = text;
+        Dialect = dialect;
+        _query = query;
+    }
+
+    /// <summary>The expression text as given to <see cref="Parse"/>.</summary>
+    public string Text { get; }
+
+    /// <summary>The dialect the expression was parsed in.</summary>
+    public JsonPathDialect Dialect { get; }
+
+    /// <summary>
+    /// True when the query can select at most one node: only member names and single indices, no wildcards,
+    /// slices, filters or descendant segments (RFC 9535 §2.3.5.1 singular query).
+    /// </summary>
+    public bool IsSingular => _query.IsSingular;
+
+    internal Query Query => _query;
+
+    /// <summary>Parses <paramref name="expression"/> in <paramref name="dialect"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="expression"/> is null.</exception>
+    /// <exception cref="JsonPathException">The expression is not valid; the exception carries the position.</exception>
+    public static JsonPathExpression Parse(string expression, JsonPathDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        Query query = dialect switch
+        {
+            JsonPathDialect.MedTech => MedTechParser.Parse(expression),
+            JsonPathDialect.Rfc9535 => RfcParser.Parse(expression),
+            _ => throw new ArgumentOutOfRangeException(nameof(dialect), dialect, "Unknown JSONPath dialect."),
+        };
+        return new JsonPathExpression(expression, dialect, query);
+    }
+
+    /// <summary>Parses <paramref name="expression"/>; returns false with the error instead of throwing.</summary>
+    public static bool TryParse(
+        string expression,
+        JsonPathDialect dialect,
+        [NotNullWhen(true)] out JsonPathExpression? result,
+        [NotNullWhen(false)] out JsonPathException? error)
+    {
+        try
+        {
+            result = Parse(expression, dialect);
+            error = null;
+            return true;
+        }
+        catch (JsonPathException e)
+        {
+            result = null;
+            error = e;
+            return false;
+        }
+    }
+
+    /// <summary>Appends the nodes the expression selects from <paramref name="root"/> to <paramref name="output"/>, in order.</summary>
+    /// <remarks>Never throws for a valid <paramref name="root"/>; nothing selected leaves <paramref name="output"/> unchanged.</remarks>
+    public void Select(JsonElement root, List<JsonElement> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Evaluator.Run(_query, root, null, default, output);
+    }
+
+    /// <summary>
+    /// Like <see cref="Select(JsonElement, List{JsonElement})"/>, but <paramref name="root"/> behaves as if it had one
+    /// extra member <paramref name="extraMemberName"/> = <paramref name="extraMemberValue"/>, added last and hiding any
+    /// member of that name. Descendant segments see it too. This is MedTech's <c>matchedToken</c> without copying
+    /// the envelope. When <paramref name="root"/> is not an object the extra member is ignored; selecting the root
+    /// itself returns <paramref name="root"/> unchanged.
+    /// </summary>
+    public void Select(JsonElement root, string extraMemberName, JsonElement extraMemberValue, List<JsonElement> output)
+    {
+        ArgumentNullException.ThrowIfNull(extraMemberName);
+        ArgumentNullException.ThrowIfNull(output);
+        Evaluator.Run(_query, root, extraMemberName, extraMemberValue, output);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+}
