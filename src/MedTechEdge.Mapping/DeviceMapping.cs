@@ -13,9 +13,9 @@ public sealed class DeviceMapping
     [ThreadStatic]
     private static List<JsonElement>? t_matches;
 
-    private readonly CalculatedContentTemplate[] _templates;
+    private readonly DeviceTemplate[] _templates;
 
-    private DeviceMapping(CalculatedContentTemplate[] templates, IReadOnlyList<TemplateError> warnings)
+    private DeviceMapping(DeviceTemplate[] templates, IReadOnlyList<TemplateError> warnings)
     {
         _templates = templates;
         Warnings = warnings;
@@ -44,11 +44,11 @@ public sealed class DeviceMapping
             return false;
         }
 
-        var templates = new List<CalculatedContentTemplate>();
+        var templates = new List<DeviceTemplate>();
         int index = 0;
         foreach (JsonElement item in items.EnumerateArray())
         {
-            CalculatedContentTemplate? template = DeviceTemplateFactory.Create(context, item, "/template/" + index);
+            DeviceTemplate? template = DeviceTemplateFactory.Create(context, item, "/template/" + index);
             if (template is not null)
             {
                 templates.Add(template);

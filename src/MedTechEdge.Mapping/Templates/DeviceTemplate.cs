@@ -5,19 +5,24 @@ using MedTechEdge.Mapping.Normalization;
 namespace MedTechEdge.Mapping.Templates;
 
 /// <summary>
-/// A compiled CalculatedContent device template (medtech-compat §3.3): the type match selects tokens
-/// from the envelope, and every other expression is evaluated against the envelope with
-/// <c>matchedToken</c> set to the match.
+/// A compiled device template. The type match selects tokens from the envelope; then either
+/// (CalculatedContent, medtech-compat §3.3) every other expression is evaluated against the envelope
+/// with <c>matchedToken</c> set to the match, or (JsonPathContent and its Iot variants, §3.4-§3.6)
+/// against the match itself.
 /// </summary>
-internal sealed class CalculatedContentTemplate
+internal sealed class DeviceTemplate
 {
     public required string TypeName { get; init; }
+
+    /// <summary>True for the legacy templates, whose expressions see the match as <c>$</c>.</summary>
+    public bool RelativeToMatch { get; init; }
 
     public required ITemplateExpression TypeMatch { get; init; }
 
     public required ITemplateExpression DeviceId { get; init; }
 
-    public required ITemplateExpression Timestamp { get; init; }
+    /// <summary>Candidates in order; the first that yields a usable time wins (IotJsonPathContent's fallback, §3.5).</summary>
+    public required IReadOnlyList<ITemplateExpression> Timestamps { get; init; }
 
     public ITemplateExpression? PatientId { get; init; }
 
@@ -53,48 +58,42 @@ internal sealed class CalculatedContentTemplate
         return null;
     }
 
-    private string? ProjectOne(JsonElement envelope, JsonElement matched, DateTime? ingestionTimeUtc, List<Measurement> output)
+    private string? ProjectOne(JsonElement envelope, JsonElement match, DateTime? ingestionTimeUtc, List<Measurement> output)
     {
+        // Legacy templates evaluate against the match itself; CalculatedContent against the envelope plus matchedToken.
+        JsonElement root = RelativeToMatch ? match : envelope;
+        JsonElement? matched = RelativeToMatch ? null : match;
+
         // §3.3 step 3: device id, timestamp, correlation id, patient id, encounter id, then values.
-        string? error = RequiredText(DeviceId, "DeviceIdExpression", envelope, matched, out string? deviceId);
+        string? error = RequiredText(DeviceId, "DeviceIdExpression", root, matched, out string? deviceId);
         if (error is not null)
         {
             return error;
         }
 
-        error = Timestamp.SelectSingle(envelope, matched, out ExpressionValue time);
+        error = ExtractTimestamp(root, matched, out DateTime occurrence);
         if (error is not null)
         {
             return error;
-        }
-
-        if (!time.Found || (!time.IsComputed && time.Element.ValueKind == JsonValueKind.Null))
-        {
-            return $"Unable to extract required value for [TimestampExpression] using {Timestamp.Text}";
-        }
-
-        if (!ValueText.TryToUtc(time, out DateTime occurrence))
-        {
-            return $"Unable to extract required value for [TimestampExpression]: Encountered an error while extracting value for [TimestampExpression] using expression {Timestamp.Text}";
         }
 
         string? correlationId = null;
         if (CorrelationId is not null)
         {
-            error = RequiredText(CorrelationId, "CorrelationIdExpression", envelope, matched, out correlationId);
+            error = RequiredText(CorrelationId, "CorrelationIdExpression", root, matched, out correlationId);
             if (error is not null)
             {
                 return error;
             }
         }
 
-        error = OptionalText(PatientId, envelope, matched, out string? patientId);
+        error = OptionalText(PatientId, root, matched, out string? patientId);
         if (error is not null)
         {
             return error;
         }
 
-        error = OptionalText(EncounterId, envelope, matched, out string? encounterId);
+        error = OptionalText(EncounterId, root, matched, out string? encounterId);
         if (error is not null)
         {
             return error;
@@ -114,8 +113,8 @@ internal sealed class CalculatedContentTemplate
         {
             ValueTemplate value = Values[v];
             error = value.Required
-                ? RequiredText(value.Expression, value.ValueName, envelope, matched, out string? text)
-                : OptionalText(value.Expression, envelope, matched, out text);
+                ? RequiredText(value.Expression, value.ValueName, root, matched, out string? text)
+                : OptionalText(value.Expression, root, matched, out text);
             if (error is not null)
             {
                 return error;
@@ -132,10 +131,38 @@ internal sealed class CalculatedContentTemplate
         return null;
     }
 
-    private static string? RequiredText(ITemplateExpression expression, string name, JsonElement envelope, JsonElement matched, out string? text)
+    private string? ExtractTimestamp(JsonElement root, JsonElement? matched, out DateTime occurrence)
+    {
+        occurrence = default;
+        string? conversionError = null;
+        foreach (ITemplateExpression candidate in Timestamps)
+        {
+            string? error = candidate.SelectSingle(root, matched, out ExpressionValue time);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (!time.Found || (!time.IsComputed && time.Element.ValueKind == JsonValueKind.Null))
+            {
+                continue;
+            }
+
+            if (ValueText.TryToUtc(time, out occurrence))
+            {
+                return null;
+            }
+
+            conversionError ??= $"Unable to extract required value for [TimestampExpression]: Encountered an error while extracting value for [TimestampExpression] using expression {candidate.Text}";
+        }
+
+        return conversionError ?? $"Unable to extract required value for [TimestampExpression] using {Timestamps[0].Text}";
+    }
+
+    private static string? RequiredText(ITemplateExpression expression, string name, JsonElement root, JsonElement? matched, out string? text)
     {
         text = null;
-        string? error = expression.SelectSingle(envelope, matched, out ExpressionValue value);
+        string? error = expression.SelectSingle(root, matched, out ExpressionValue value);
         if (error is not null)
         {
             return error;
@@ -159,7 +186,7 @@ internal sealed class CalculatedContentTemplate
         return null;
     }
 
-    private static string? OptionalText(ITemplateExpression? expression, JsonElement envelope, JsonElement matched, out string? text)
+    private static string? OptionalText(ITemplateExpression? expression, JsonElement root, JsonElement? matched, out string? text)
     {
         text = null;
         if (expression is null)
@@ -167,7 +194,7 @@ internal sealed class CalculatedContentTemplate
             return null;
         }
 
-        string? error = expression.SelectSingle(envelope, matched, out ExpressionValue value);
+        string? error = expression.SelectSingle(root, matched, out ExpressionValue value);
         if (error is null && value.Found && ValueText.TryToText(value, out string? converted))
         {
             text = converted;

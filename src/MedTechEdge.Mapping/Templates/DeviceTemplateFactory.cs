@@ -6,13 +6,19 @@ namespace MedTechEdge.Mapping.Templates;
 /// <summary>Builds one compiled device template from a <c>{templateType, template}</c> item.</summary>
 internal static class DeviceTemplateFactory
 {
+    private static readonly string[] s_legacyMembers =
+    [
+        "typeName", "typeMatchExpression", "deviceIdExpression", "timestampExpression", "patientIdExpression",
+        "encounterIdExpression", "correlationIdExpression", "values",
+    ];
+
     private static readonly string[] s_calculatedMembers =
     [
         "typeName", "typeMatchExpression", "deviceIdExpression", "timestampExpression", "patientIdExpression",
         "encounterIdExpression", "correlationIdExpression", "values", "defaultExpressionLanguage",
     ];
 
-    public static CalculatedContentTemplate? Create(TemplateContext context, JsonElement item, string pointer)
+    public static DeviceTemplate? Create(TemplateContext context, JsonElement item, string pointer)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -34,45 +40,74 @@ internal static class DeviceTemplateFactory
         }
 
         string here = pointer + "/" + bodyName;
-        if (TemplateTypeNames.IsCalculatedContent(type))
+        DeviceTemplateKind? kind = TemplateTypeNames.DeviceTemplateKind(type);
+        if (kind is null)
         {
-            return CreateCalculated(context, body, here);
+            context.Error(pointer + "/templateType", $"No match found for template type {type}.");
+            return null;
         }
 
-        context.Error(pointer + "/templateType", $"No match found for template type {type}.");
-        return null;
+        return CreateTemplate(context, body, here, kind.Value);
     }
 
-    private static CalculatedContentTemplate? CreateCalculated(TemplateContext context, JsonElement body, string pointer)
+    private static DeviceTemplate? CreateTemplate(TemplateContext context, JsonElement body, string pointer, DeviceTemplateKind kind)
     {
         int errorsBefore = context.Errors.Count;
-        context.RejectUnknownMembers(body, pointer, "CalculatedContentTemplate", s_calculatedMembers);
+        bool calculated = kind == DeviceTemplateKind.CalculatedContent;
+        // JsonPathContent and its variants: expressions are plain JSONPath strings, with no
+        // defaultExpressionLanguage and no expression objects (medtech-compat §3.4).
+        context.RejectUnknownMembers(body, pointer, calculated ? "CalculatedFunctionContentTemplate" : "JsonPathContentTemplate", calculated ? s_calculatedMembers : s_legacyMembers);
         ExpressionLanguage language = ExpressionLanguage.JsonPath;
-        if (TemplateContext.TryGetMember(body, "defaultExpressionLanguage", out JsonElement lang, out string langName)
+        if (calculated && TemplateContext.TryGetMember(body, "defaultExpressionLanguage", out JsonElement lang, out string langName)
             && !ExpressionCompiler.TryParseLanguage(lang, out language))
         {
             context.Error(pointer + "/" + langName, $"Unknown expression language '{lang}'. Expected JsonPath or JmesPath.");
         }
 
         string? typeName = context.RequiredString(body, pointer, "typeName");
-        ITemplateExpression? typeMatch = ExpressionCompiler.Compile(context, body, pointer, "typeMatchExpression", language, required: true);
-        ITemplateExpression? deviceId = ExpressionCompiler.Compile(context, body, pointer, "deviceIdExpression", language, required: true);
-        ITemplateExpression? timestamp = ExpressionCompiler.Compile(context, body, pointer, "timestampExpression", language, required: true);
-        ITemplateExpression? patientId = ExpressionCompiler.Compile(context, body, pointer, "patientIdExpression", language, required: false);
-        ITemplateExpression? encounterId = ExpressionCompiler.Compile(context, body, pointer, "encounterIdExpression", language, required: false);
-        ITemplateExpression? correlationId = ExpressionCompiler.Compile(context, body, pointer, "correlationIdExpression", language, required: false);
-        List<ValueTemplate> values = CreateValues(context, body, pointer, language);
+        ITemplateExpression? typeMatch = ExpressionCompiler.Compile(context, body, pointer, "typeMatchExpression", language, required: true, allowObject: calculated);
+        ITemplateExpression? deviceId;
+        List<ITemplateExpression> timestamps = [];
+        switch (kind)
+        {
+            case DeviceTemplateKind.IotJsonPathContent:
+                // Fixed expressions; supplied ones are ignored, not errors (§3.5). Creation time first, then enqueued time.
+                deviceId = Fixed("$.SystemProperties.iothub-connection-device-id");
+                timestamps.Add(Fixed("$.Properties.iothub-creation-time-utc"));
+                timestamps.Add(Fixed("$.SystemProperties.iothub-enqueuedtime"));
+                break;
+            case DeviceTemplateKind.IotCentralJsonPathContent:
+                // The IoT Central export schema (§3.6).
+                deviceId = Fixed("$.deviceId");
+                timestamps.Add(Fixed("$.enqueuedTime"));
+                break;
+            default:
+                deviceId = ExpressionCompiler.Compile(context, body, pointer, "deviceIdExpression", language, required: true, allowObject: calculated);
+                ITemplateExpression? timestamp = ExpressionCompiler.Compile(context, body, pointer, "timestampExpression", language, required: true, allowObject: calculated);
+                if (timestamp is not null)
+                {
+                    timestamps.Add(timestamp);
+                }
+
+                break;
+        }
+
+        ITemplateExpression? patientId = ExpressionCompiler.Compile(context, body, pointer, "patientIdExpression", language, required: false, allowObject: calculated);
+        ITemplateExpression? encounterId = ExpressionCompiler.Compile(context, body, pointer, "encounterIdExpression", language, required: false, allowObject: calculated);
+        ITemplateExpression? correlationId = ExpressionCompiler.Compile(context, body, pointer, "correlationIdExpression", language, required: false, allowObject: calculated);
+        List<ValueTemplate> values = CreateValues(context, body, pointer, language, calculated);
         if (context.Errors.Count != errorsBefore && context.HasErrors)
         {
             return null;
         }
 
-        return new CalculatedContentTemplate
+        return new DeviceTemplate
         {
             TypeName = typeName!,
+            RelativeToMatch = !calculated,
             TypeMatch = typeMatch!,
             DeviceId = deviceId!,
-            Timestamp = timestamp!,
+            Timestamps = timestamps,
             PatientId = patientId,
             EncounterId = encounterId,
             CorrelationId = correlationId,
@@ -80,7 +115,9 @@ internal static class DeviceTemplateFactory
         };
     }
 
-    private static List<ValueTemplate> CreateValues(TemplateContext context, JsonElement body, string pointer, ExpressionLanguage language)
+    private static ITemplateExpression Fixed(string path) => new JsonPathTemplateExpression(path);
+
+    private static List<ValueTemplate> CreateValues(TemplateContext context, JsonElement body, string pointer, ExpressionLanguage language, bool allowObject)
     {
         var values = new List<ValueTemplate>();
         // A missing values array is treated as empty (medtech-compat §3.3 REC; the OSS throws a NullReferenceException).
@@ -107,7 +144,7 @@ internal static class DeviceTemplateFactory
 
             context.RejectUnknownMembers(value, here, "CalculatedFunctionValueExpression", "valueName", "valueExpression", "required");
             string? name = context.RequiredString(value, here, "valueName");
-            ITemplateExpression? expression = ExpressionCompiler.Compile(context, value, here, "valueExpression", language, required: true);
+            ITemplateExpression? expression = ExpressionCompiler.Compile(context, value, here, "valueExpression", language, required: true, allowObject);
             bool required = context.OptionalBoolean(value, here, "required", defaultValue: false);
             if (name is not null && expression is not null)
             {

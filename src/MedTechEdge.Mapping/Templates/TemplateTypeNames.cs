@@ -8,7 +8,26 @@ internal static class TemplateTypeNames
 {
     public static bool IsCollectionContent(string name) => Is(name, "CollectionContent") || Is(name, "CollectionContentTemplate");
 
-    public static bool IsCalculatedContent(string name) => Is(name, "CalculatedContent");
+    /// <summary>The device template kind a <c>templateType</c> names, or null.</summary>
+    public static DeviceTemplateKind? DeviceTemplateKind(string name)
+    {
+        if (Is(name, "CalculatedContent"))
+        {
+            return Templates.DeviceTemplateKind.CalculatedContent;
+        }
+
+        if (Is(name, "JsonPathContent") || Is(name, "JsonPathContentTemplate"))
+        {
+            return Templates.DeviceTemplateKind.JsonPathContent;
+        }
+
+        if (Is(name, "IotJsonPathContent") || Is(name, "IotJsonPathContentTemplate"))
+        {
+            return Templates.DeviceTemplateKind.IotJsonPathContent;
+        }
+
+        return Is(name, "IotCentralJsonPathContent") ? Templates.DeviceTemplateKind.IotCentralJsonPathContent : null;
+    }
 
     public static bool IsCollectionFhir(string name) => Is(name, "CollectionFhir") || Is(name, "CollectionFhirTemplate");
 

@@ -1,0 +1,10 @@
+namespace MedTechEdge.Mapping.Templates;
+
+/// <summary>The device template types a CollectionContent may hold (medtech-compat §3.1).</summary>
+internal enum DeviceTemplateKind
+{
+    CalculatedContent,
+    JsonPathContent,
+    IotJsonPathContent,
+    IotCentralJsonPathContent,
+}
