@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Diagnostics.CodeAnalysis;
+using MedTechEdge.Mapping.Grouping;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Templates;
 using MedTechEdge.Mapping.Transform;
@@ -63,26 +65,84 @@ public sealed class FhirMapping
     /// <summary>True when a template exists for <paramref name="typeName"/> (case-insensitive).</summary>
     public bool HasTemplate(string typeName) => _templates.ContainsKey(typeName);
 
+    /// <summary>A new grouping session over this mapping's templates.</summary>
+    public MeasurementGrouping CreateGrouping() => new(this);
+
     /// <summary>
-    /// Transforms one measurement into its Observation(s), appended to <paramref name="output"/>.
-    /// Returns null, or the error (no template for the type, a value that cannot be represented).
+    /// Transforms one measurement into its Observation, appended to <paramref name="output"/>: a group of
+    /// one. Returns null, or the error (no template for the type, a value that cannot be represented).
     /// </summary>
     public string? Transform(Measurement measurement, ResourceReferences references, DateTime issuedUtc, List<FhirResource> output)
     {
         ArgumentNullException.ThrowIfNull(measurement);
         ArgumentNullException.ThrowIfNull(output);
-        if (!_templates.TryGetValue(measurement.Type, out CodeValueFhirTemplate? template))
-        {
-            return $"No FHIR template for type '{measurement.Type}' (type names are matched case-insensitively).";
-        }
-
-        FhirResource? observation = ObservationWriter.WritePointInTime(template, measurement, references, issuedUtc, out string? error);
-        if (observation is null)
+        MeasurementGrouping grouping = CreateGrouping();
+        string? error = grouping.Add(measurement);
+        if (error is not null)
         {
             return error;
         }
 
-        output.Add(observation);
+        foreach (ObservationGroup group in grouping.Groups)
+        {
+            error = CreateObservation(group, references, issuedUtc, out FhirResource? observation);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            output.Add(observation!);
+        }
+
         return null;
     }
+
+    /// <summary>The new Observation for <paramref name="group"/> (medtech-compat §7.2). Returns null, or the error.</summary>
+    public string? CreateObservation(ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out FhirResource? observation)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(references);
+        observation = null;
+        if (!TryGetTemplate(group.Type, out CodeValueFhirTemplate? template))
+        {
+            return NoTemplate(group.Type);
+        }
+
+        observation = ObservationWriter.Write(template, group, references, issuedUtc, out string? error);
+        return error;
+    }
+
+    /// <summary>
+    /// Merges <paramref name="group"/> into the <paramref name="existing"/> Observation (medtech-compat §7.3).
+    /// Returns null, or the error; <paramref name="merged"/> is null when nothing changed (no write is needed).
+    /// </summary>
+    public string? MergeObservation(ObservationGroup group, ReadOnlySpan<byte> existing, out byte[]? merged)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        merged = null;
+        return TryGetTemplate(group.Type, out CodeValueFhirTemplate? template)
+            ? ObservationMerger.Merge(template, group, existing, out merged)
+            : NoTemplate(group.Type);
+    }
+
+    /// <summary>
+    /// The identifier (system, value) and the deterministic id of the Observation for <paramref name="group"/>,
+    /// to look it up on the server before merging.
+    /// </summary>
+    public (string System, string Value, string Id)? ObservationIdentity(ObservationGroup group, ResourceReferences references)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(references);
+        if (!TryGetTemplate(group.Type, out CodeValueFhirTemplate? template))
+        {
+            return null;
+        }
+
+        string value = ObservationWriter.IdentifierValue(template, group, references);
+        return (MappingNames.ServiceSystem, value, DeterministicId.For(MappingNames.ServiceSystem + "_" + value));
+    }
+
+    internal bool TryGetTemplate(string typeName, [NotNullWhen(true)] out CodeValueFhirTemplate? template) => _templates.TryGetValue(typeName, out template);
+
+    internal static string NoTemplate(string typeName) => $"No FHIR template for type '{typeName}' (type names are matched case-insensitively).";
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Grouping;
 using MedTechEdge.Mapping.Templates;
 
 namespace MedTechEdge.Mapping.Transform;
@@ -14,18 +14,14 @@ internal static class ObservationWriter
 {
     // FHIR R4 Observation.effectivePeriod uses .NET round-trip format with 7 fractional digits, as the service writes it.
     private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-    private const string IdSegmentFormat = "yyyyMMddHHmmss'Z'";
 
     /// <summary>
-    /// A point-in-time Observation for one measurement (every value type but SampledData). Returns null
-    /// with the error when a value cannot be represented.
+    /// A new Observation for <paramref name="group"/>. Returns null with the error when a value cannot
+    /// be represented.
     /// </summary>
-    public static FhirResource? WritePointInTime(CodeValueFhirTemplate template, Measurement measurement, ResourceReferences references, DateTime issuedUtc, out string? error)
+    public static FhirResource? Write(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out string? error)
     {
-        DateTime at = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
-        // Single: the id segment has second precision, start and end being the same instant (§6.2).
-        string segment = at.ToString(IdSegmentFormat, CultureInfo.InvariantCulture);
-        string identifierValue = string.Concat(references.PatientId, ".", references.DeviceId, ".", template.TypeName, ".", segment, ".", segment);
+        string identifierValue = IdentifierValue(template, group, references);
         string id = DeterministicId.For(MappingNames.ServiceSystem + "_" + identifierValue);
 
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -41,34 +37,22 @@ internal static class ObservationWriter
             writer.WriteEndObject();
             writer.WriteEndArray();
             writer.WriteString("status"u8, "final"u8);
-            if (template.Category.Count > 0)
-            {
-                writer.WriteStartArray("category"u8);
-                foreach (FhirConcept concept in template.Category)
-                {
-                    WriteConcept(writer, concept.Text, concept.Codes, extraCode: null);
-                }
-
-                writer.WriteEndArray();
-            }
-
+            WriteCategory(writer, template);
             writer.WritePropertyName("code"u8);
-            WriteConcept(writer, template.TypeName, template.Codes, template.TypeName);
+            WriteConcept(writer, group.Type, template.Codes, group.Type);
             WriteReference(writer, "subject"u8, "Patient/", references.PatientId);
             if (references.EncounterId is not null)
             {
                 WriteReference(writer, "encounter"u8, "Encounter/", references.EncounterId);
             }
 
-            writer.WriteStartObject("effectivePeriod"u8);
-            writer.WriteString("start"u8, at.ToString(InstantFormat, CultureInfo.InvariantCulture));
-            writer.WriteString("end"u8, at.ToString(InstantFormat, CultureInfo.InvariantCulture));
-            writer.WriteEndObject();
-            writer.WriteString("issued"u8, DateTime.SpecifyKind(issuedUtc, DateTimeKind.Utc).ToString(InstantFormat, CultureInfo.InvariantCulture));
+            WritePeriod(writer, group.Start, group.End);
+            writer.WriteString("issued"u8, Instant(issuedUtc));
             WriteReference(writer, "device"u8, "Device/", references.DeviceId);
 
-            if (template.Value is not null && Find(measurement, template.Value.ValueName) is string value
-                && !WriteValue(writer, template.Value, value, out error))
+            // value[x] only when the template names a value and the group has data for it (§7.2).
+            if (template.Value is not null && group.Values.TryGetValue(template.Value.ValueName, out SortedList<DateTime, ObservationGroup.TimedValue>? values)
+                && !WriteValue(writer, template.Value, group, values, out error))
             {
                 return null;
             }
@@ -76,7 +60,7 @@ internal static class ObservationWriter
             bool componentsOpen = false;
             foreach (FhirComponentTemplate component in template.Components)
             {
-                if (Find(measurement, component.Value.ValueName) is not string componentValue)
+                if (!group.Values.TryGetValue(component.Value.ValueName, out SortedList<DateTime, ObservationGroup.TimedValue>? componentValues))
                 {
                     // Components without data are skipped (§7.2).
                     continue;
@@ -91,7 +75,7 @@ internal static class ObservationWriter
                 writer.WriteStartObject();
                 writer.WritePropertyName("code"u8);
                 WriteConcept(writer, component.Value.ValueName, component.Codes, component.Value.ValueName);
-                if (!WriteValue(writer, component.Value, componentValue, out error))
+                if (!WriteValue(writer, component.Value, group, componentValues, out error))
                 {
                     return null;
                 }
@@ -111,25 +95,78 @@ internal static class ObservationWriter
         return new FhirResource("Observation", id, buffer.WrittenSpan.ToArray());
     }
 
-    private static string? Find(Measurement measurement, string valueName)
+    /// <summary><c>{patientRid}.{deviceRid}.{typeName}.{segment}</c> (§7.2); the ids are FHIR logical ids.</summary>
+    public static string IdentifierValue(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references) =>
+        string.Concat(references.PatientId, ".", references.DeviceId, ".", template.TypeName, ".", group.IdSegment);
+
+    public static void WriteCategory(Utf8JsonWriter writer, CodeValueFhirTemplate template)
     {
-        if (valueName.Length == 0)
+        if (template.Category.Count == 0)
         {
-            return null;
+            return;
         }
 
-        foreach (MeasurementProperty property in measurement.Properties)
+        writer.WriteStartArray("category"u8);
+        foreach (FhirConcept concept in template.Category)
         {
-            if (string.Equals(property.Name, valueName, StringComparison.Ordinal))
+            WriteConcept(writer, concept.Text, concept.Codes, extraCode: null);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    public static void WritePeriod(Utf8JsonWriter writer, DateTime start, DateTime end)
+    {
+        writer.WriteStartObject("effectivePeriod"u8);
+        writer.WriteString("start"u8, Instant(start));
+        writer.WriteString("end"u8, Instant(end));
+        writer.WriteEndObject();
+    }
+
+    public static string Instant(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString(InstantFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <c>value[x]</c> for one value template from the group's data.</summary>
+    public static bool WriteValue(Utf8JsonWriter writer, FhirValueTemplate template, ObservationGroup group, SortedList<DateTime, ObservationGroup.TimedValue> values, out string? error)
+    {
+        if (template.ValueType != FhirValueType.SampledData)
+        {
+            // Point-in-time: readings of the same second share the Observation; the latest one is its value.
+            return WriteValue(writer, template, values.Values[values.Count - 1].Value, out error);
+        }
+
+        var times = new DateTime[values.Count];
+        var texts = new string[values.Count];
+        for (int i = 0; i < values.Count; i++)
+        {
+            times[i] = values.Keys[i];
+            texts[i] = values.Values[i].Value;
+            if (!SampledDataCodec.IsDecimal(texts[i]))
             {
-                return property.Value;
+                // The managed service copies raw strings and the server then rejects the Observation; reject the value here (§7.2 REC).
+                error = $"Error encountered processing value: {texts[i]}. SampledData value '{template.ValueName}' is not a decimal.";
+                return false;
             }
         }
 
-        return null;
+        WriteSampledData(writer, template, SampledDataCodec.Encode(group.Start, group.End, template.DefaultPeriod!.Value, times, texts));
+        error = null;
+        return true;
     }
 
-    private static bool WriteValue(Utf8JsonWriter writer, FhirValueTemplate template, string value, out string? error)
+    public static void WriteSampledData(Utf8JsonWriter writer, FhirValueTemplate template, string data)
+    {
+        writer.WriteStartObject("valueSampledData"u8);
+        writer.WriteStartObject("origin"u8);
+        writer.WriteNumber("value"u8, 0);
+        WriteOptional(writer, "unit"u8, template.Unit);
+        writer.WriteEndObject();
+        writer.WriteNumber("period"u8, template.DefaultPeriod!.Value);
+        writer.WriteNumber("dimensions"u8, 1);
+        writer.WriteString("data"u8, data);
+        writer.WriteEndObject();
+    }
+
+    public static bool WriteValue(Utf8JsonWriter writer, FhirValueTemplate template, string value, out string? error)
     {
         error = null;
         switch (template.ValueType)
@@ -163,7 +200,7 @@ internal static class ObservationWriter
         }
     }
 
-    private static void WriteConcept(Utf8JsonWriter writer, string? text, IReadOnlyList<FhirCode> codes, string? extraCode)
+    public static void WriteConcept(Utf8JsonWriter writer, string? text, IReadOnlyList<FhirCode> codes, string? extraCode)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("coding"u8);

@@ -1,0 +1,104 @@
+using MedTechEdge.Mapping.Normalization;
+
+namespace MedTechEdge.Mapping.Grouping;
+
+/// <summary>
+/// The measurements that become one Observation: same device, type, patient, encounter and
+/// correlation id, inside one period (medtech-compat §6). Values are kept per property name, in time order.
+/// </summary>
+public sealed class ObservationGroup
+{
+    private readonly Dictionary<string, SortedList<DateTime, TimedValue>> _values = new(StringComparer.Ordinal);
+
+    internal ObservationGroup(Measurement first, DateTime start, DateTime end, string idSegment)
+    {
+        Type = first.Type;
+        DeviceId = first.DeviceId;
+        PatientId = first.PatientId;
+        EncounterId = first.EncounterId;
+        CorrelationId = first.CorrelationId;
+        Start = start;
+        End = end;
+        IdSegment = idSegment;
+    }
+
+    /// <summary>The normalized type name.</summary>
+    public string Type { get; }
+
+    /// <summary>The device's business identifier.</summary>
+    public string DeviceId { get; }
+
+    /// <summary>The patient's business identifier, if any.</summary>
+    public string? PatientId { get; }
+
+    /// <summary>The encounter's business identifier, if any.</summary>
+    public string? EncounterId { get; }
+
+    /// <summary>The correlation id, if any.</summary>
+    public string? CorrelationId { get; }
+
+    /// <summary>Start of the Observation's effective period (UTC).</summary>
+    public DateTime Start { get; private set; }
+
+    /// <summary>End of the Observation's effective period (UTC).</summary>
+    public DateTime End { get; private set; }
+
+    /// <summary>The last part of the Observation identifier: the period, or the correlation id.</summary>
+    public string IdSegment { get; }
+
+    /// <summary>How many values the group holds, over all names.</summary>
+    public int Count
+    {
+        get
+        {
+            int count = 0;
+            foreach (SortedList<DateTime, TimedValue> list in _values.Values)
+            {
+                count += list.Count;
+            }
+
+            return count;
+        }
+    }
+
+    internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => _values;
+
+    internal void Add(Measurement measurement, bool widen)
+    {
+        if (widen)
+        {
+            // CorrelationId grouping: the period spans the group's first to last measurement (§6.2).
+            if (measurement.OccurrenceTimeUtc < Start)
+            {
+                Start = measurement.OccurrenceTimeUtc;
+            }
+
+            if (measurement.OccurrenceTimeUtc > End)
+            {
+                End = measurement.OccurrenceTimeUtc;
+            }
+        }
+
+        foreach (MeasurementProperty property in measurement.Properties)
+        {
+            if (!_values.TryGetValue(property.Name, out SortedList<DateTime, TimedValue>? list))
+            {
+                list = [];
+                _values.Add(property.Name, list);
+            }
+
+            var value = new TimedValue(property.Value, measurement.IngestionTimeUtc);
+            // Same time twice: the measurement received last wins, ties keep the first (§6.1).
+            if (!list.TryGetValue(measurement.OccurrenceTimeUtc, out TimedValue existing))
+            {
+                list.Add(measurement.OccurrenceTimeUtc, value);
+            }
+            else if (value.IngestionTimeUtc > existing.IngestionTimeUtc)
+            {
+                list[measurement.OccurrenceTimeUtc] = value;
+            }
+        }
+    }
+
+    internal readonly record struct TimedValue(string Value, DateTime? IngestionTimeUtc);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Templates;
+
+namespace MedTechEdge.Mapping.Grouping;
+
+/// <summary>
+/// Puts measurements into Observation groups (medtech-compat §6). The period interval applies only
+/// when the template holds SampledData; any other value type gives one point-in-time group per
+/// instant, as the managed service does (§6.2 REC).
+/// </summary>
+internal static class ObservationGrouper
+{
+    private const string SegmentFormat = "yyyyMMddHHmmss'Z'";
+
+    /// <summary>Adds <paramref name="measurement"/> to its group in <paramref name="groups"/>; returns an error or null.</summary>
+    public static string? Add(CodeValueFhirTemplate template, Measurement measurement, Dictionary<string, ObservationGroup> groups)
+    {
+        PeriodInterval period = template.UsesSampledData ? template.PeriodInterval : PeriodInterval.Single;
+        DateTime time = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
+        DateTime start;
+        DateTime end;
+        string bucket;
+        switch (period)
+        {
+            case PeriodInterval.Hourly:
+                start = new DateTime(time.Year, time.Month, time.Day, time.Hour, 0, 0, DateTimeKind.Utc);
+                end = start.AddHours(1).AddTicks(-1);
+                bucket = Segment(start, end);
+                break;
+            case PeriodInterval.Daily:
+                start = time.Date;
+                end = start.AddDays(1).AddTicks(-1);
+                bucket = Segment(start, end);
+                break;
+            case PeriodInterval.CorrelationId:
+                if (string.IsNullOrWhiteSpace(measurement.CorrelationId))
+                {
+                    return $"CorrelationIdNotDefined: type '{measurement.Type}' groups by correlation id, but the measurement has none.";
+                }
+
+                start = end = time;
+                bucket = measurement.CorrelationId;
+                break;
+            default:
+                // Single: the instant itself; the id has second precision (§6.2).
+                start = end = time;
+                bucket = Segment(time, time);
+                break;
+        }
+
+        // §6.1: DeviceId-Type-PatientId-EncounterId-CorrelationId, ordinal; plus the period bucket.
+        string key = string.Concat(measurement.DeviceId, "-", measurement.Type, "-", measurement.PatientId, "-", measurement.EncounterId, "-", measurement.CorrelationId, "|", bucket);
+        if (!groups.TryGetValue(key, out ObservationGroup? group))
+        {
+            group = new ObservationGroup(measurement, start, end, bucket);
+            groups.Add(key, group);
+        }
+
+        group.Add(measurement, widen: period is PeriodInterval.CorrelationId or PeriodInterval.Single);
+        return null;
+    }
+
+    private static string Segment(DateTime start, DateTime end) =>
+        string.Concat(start.ToString(SegmentFormat, CultureInfo.InvariantCulture), ".", end.ToString(SegmentFormat, CultureInfo.InvariantCulture));
+}
