@@ -65,6 +65,18 @@ public sealed class FhirMapping
     /// <summary>True when a template exists for <paramref name="typeName"/> (case-insensitive).</summary>
     public bool HasTemplate(string typeName) => _templates.ContainsKey(typeName);
 
+    /// <summary>
+    /// Checks that <paramref name="measurement"/> has a template and that every value it carries can be
+    /// represented. Returns null, or the error. A measurement that passes cannot fail in grouping or creation.
+    /// </summary>
+    public string? Check(Measurement measurement)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        return TryGetTemplate(measurement.Type, out CodeValueFhirTemplate? template)
+            ? ObservationGrouper.Check(template, measurement)
+            : NoTemplate(measurement.Type);
+    }
+
     /// <summary>A new grouping session over this mapping's templates.</summary>
     public MeasurementGrouping CreateGrouping() => new(this);
 

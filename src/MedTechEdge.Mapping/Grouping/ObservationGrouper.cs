@@ -13,6 +13,62 @@ internal static class ObservationGrouper
 {
     private const string SegmentFormat = "yyyyMMddHHmmss'Z'";
 
+    /// <summary>
+    /// Whether <paramref name="measurement"/> can join a group and become FHIR: a correlation id where
+    /// the template groups by it, and every value the template uses representable in its value type.
+    /// Checked before a message's measurements join any group, so a message maps all or nothing.
+    /// </summary>
+    public static string? Check(CodeValueFhirTemplate template, Measurement measurement)
+    {
+        if (template.UsesSampledData && template.PeriodInterval == PeriodInterval.CorrelationId && string.IsNullOrWhiteSpace(measurement.CorrelationId))
+        {
+            return $"CorrelationIdNotDefined: type '{measurement.Type}' groups by correlation id, but the measurement has none.";
+        }
+
+        foreach (MeasurementProperty property in measurement.Properties)
+        {
+            string? error = CheckValue(template.Value, property) ?? CheckComponents(template, property);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckComponents(CodeValueFhirTemplate template, MeasurementProperty property)
+    {
+        foreach (FhirComponentTemplate component in template.Components)
+        {
+            string? error = CheckValue(component.Value, property);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckValue(FhirValueTemplate? value, MeasurementProperty property)
+    {
+        if (value is null || !string.Equals(value.ValueName, property.Name, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return value.ValueType switch
+        {
+            // Invariant decimal: thousands separators and spaces allowed, exponents not (§7.2).
+            FhirValueType.Quantity when !decimal.TryParse(property.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out _) =>
+                $"Error encountered processing value: {property.Value}. Quantity value '{value.ValueName}' is not a decimal.",
+            FhirValueType.SampledData when !Transform.SampledDataCodec.IsDecimal(property.Value) =>
+                $"Error encountered processing value: {property.Value}. SampledData value '{value.ValueName}' is not a decimal.",
+            _ => null,
+        };
+    }
+
     /// <summary>Adds <paramref name="measurement"/> to its group in <paramref name="groups"/>; returns an error or null.</summary>
     public static string? Add(CodeValueFhirTemplate template, Measurement measurement, Dictionary<string, ObservationGroup> groups)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MedTechEdge.Mapping;
+using MedTechEdge.Mapping.Grouping;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Transform;
 using MedTechEdge.Pipeline.Identity;
@@ -26,6 +27,8 @@ public sealed partial class MapStage : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<MapStage> _logger;
     private readonly CreateModeIdentity _identity = new();
+    private readonly Dictionary<(string Device, string? Patient, string? Encounter), ResourceReferences> _references = [];
+    private readonly MeasurementGrouping _grouping;
 
     /// <summary>Creates the stage.</summary>
     public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger)
@@ -37,6 +40,7 @@ public sealed partial class MapStage : BackgroundService
         _options = options;
         _clock = clock;
         _logger = logger;
+        _grouping = fhirMapping.CreateGrouping();
     }
 
     /// <summary>Device messages mapped since start (including dead-lettered ones).</summary>
@@ -79,6 +83,8 @@ public sealed partial class MapStage : BackgroundService
                     MapOne(message, now, measurements, resources, devices, deadLetters);
                 }
 
+                CreateObservations(now, resources, devices);
+
                 Commit(connection, batch[^1].Id, resources, devices, deadLetters, now);
                 Interlocked.Add(ref _mappedCount, batch.Count);
                 Interlocked.Add(ref _deadLetteredCount, deadLetters.Count);
@@ -118,28 +124,54 @@ public sealed partial class MapStage : BackgroundService
             return;
         }
 
-        // All or nothing per device message: resources join the batch only if every measurement mapped.
+        // All or nothing per device message: every measurement is checked before any joins a group.
         int start = resources.Count;
         foreach (Measurement measurement in measurements)
         {
             ResourceReferences? references = _identity.Resolve(measurement, resources, out error);
-            error ??= references is null ? "Identity could not be resolved." : _fhirMapping.Transform(measurement, references, now, resources);
+            error ??= _fhirMapping.Check(measurement);
             if (error is not null)
             {
                 resources.RemoveRange(start, resources.Count - start);
+                devices.RemoveRange(start, devices.Count - start);
                 // The identity resources just emitted were dropped with the rest; emit them again next time.
                 _identity.Reset();
-                devices.RemoveRange(start, devices.Count - start);
                 deadLetters.Add(Letter(message, "FhirTransformError", error, now));
                 return;
             }
 
-            // Persist writes in order per device; every resource remembers the device it came from.
+            _references[(measurement.DeviceId, measurement.PatientId, measurement.EncounterId)] = references!;
             while (devices.Count < resources.Count)
             {
                 devices.Add(measurement.DeviceId);
             }
         }
+
+        foreach (Measurement measurement in measurements)
+        {
+            _grouping.Add(measurement);
+        }
+    }
+
+    private void CreateObservations(DateTime now, List<FhirResource> resources, List<string> devices)
+    {
+        // One Observation per group of this batch. Merging with what the server already holds for the
+        // same period is the Persist side's job (issue 5); see docs/mappings.md.
+        foreach (ObservationGroup group in _grouping.Groups)
+        {
+            ResourceReferences references = _references[(group.DeviceId, group.PatientId, group.EncounterId)];
+            string? error = _fhirMapping.CreateObservation(group, references, now, out FhirResource? observation);
+            // Check() vouched for every value, so creation cannot fail on data.
+            System.Diagnostics.Debug.Assert(error is null, error);
+            if (observation is not null)
+            {
+                resources.Add(observation);
+                devices.Add(group.DeviceId);
+            }
+        }
+
+        _grouping.Clear();
+        _references.Clear();
     }
 
     private static DeadLetter Letter(InboxMessage message, string kind, string error, DateTime now) =>
