@@ -24,6 +24,8 @@ public sealed class DeviceMapping
     /// <summary>Warnings found at load; they do not stop the mapping from working.</summary>
     public IReadOnlyList<TemplateError> Warnings { get; }
 
+    internal IReadOnlyList<DeviceTemplate> Templates => _templates;
+
     /// <summary>The type names the mapping can emit, in template order.</summary>
     public IEnumerable<string> TypeNames => _templates.Select(t => t.TypeName);
 

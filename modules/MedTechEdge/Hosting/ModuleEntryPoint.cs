@@ -1,3 +1,5 @@
+using MedTechEdge.Tools;
+
 namespace MedTechEdge.Hosting;
 
 /// <summary>

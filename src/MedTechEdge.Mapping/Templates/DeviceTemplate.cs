@@ -14,6 +14,9 @@ internal sealed class DeviceTemplate
 {
     public required string TypeName { get; init; }
 
+    /// <summary>Where the template's typeName is in the mapping file, for warnings.</summary>
+    public (int Line, int Position) Location { get; init; }
+
     /// <summary>True for the legacy templates, whose expressions see the match as <c>$</c>.</summary>
     public bool RelativeToMatch { get; init; }
 

@@ -104,6 +104,7 @@ internal static class DeviceTemplateFactory
         return new DeviceTemplate
         {
             TypeName = typeName!,
+            Location = context.Locate(pointer + "/typeName"),
             RelativeToMatch = !calculated,
             TypeMatch = typeMatch!,
             DeviceId = deviceId!,
@@ -148,7 +149,7 @@ internal static class DeviceTemplateFactory
             bool required = context.OptionalBoolean(value, here, "required", defaultValue: false);
             if (name is not null && expression is not null)
             {
-                values.Add(new ValueTemplate { ValueName = name, Expression = expression, Required = required });
+                values.Add(new ValueTemplate { ValueName = name, Expression = expression, Required = required, Location = context.Locate(here + "/valueName") });
             }
         }
 

@@ -23,6 +23,9 @@ internal sealed class TemplateContext(JsonLocationIndex locations)
         }
     }
 
+    /// <summary>Line and position of <paramref name="pointer"/>, for warnings raised after loading.</summary>
+    public (int Line, int Position) Locate(string pointer) => locations.Find(pointer);
+
     public void Error(string pointer, string message)
     {
         (int line, int position) = locations.Find(pointer);

@@ -11,4 +11,7 @@ internal sealed class ValueTemplate
 
     /// <summary>Defaults to false, as the open-source connector does (medtech-compat §3.3).</summary>
     public bool Required { get; init; }
+
+    /// <summary>Where the valueName is in the mapping file, for warnings.</summary>
+    public (int Line, int Position) Location { get; init; }
 }

@@ -1,0 +1,43 @@
+namespace MedTechEdge.Tools;
+
+/// <summary>
+/// Subcommands of the module executable for people writing mappings. Output is JSON on stdout;
+/// errors are readable text on stderr with a non-zero exit code.
+/// </summary>
+internal static class ToolCommands
+{
+    public const string Usage = """
+        usage:
+          MedTechEdge mappings validate --device <file> --fhir <file>
+          MedTechEdge mappings debug --device <file> --fhir <file> --message <file> [--properties <json>] [--system-properties <json>]
+          MedTechEdge jsonpath <expression> [--dialect medtech|rfc9535] < document.json
+          MedTechEdge jmespath <expression> < document.json
+        """;
+
+    public static bool IsToolCommand(string name) => name is "mappings" or "jsonpath" or "jmespath";
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            return args switch
+            {
+                ["mappings", "validate", ..] => MappingCommands.Validate(new ToolArguments(args), stdout, stderr),
+                ["mappings", "debug", ..] => MappingCommands.Debug(new ToolArguments(args), stdout, stderr),
+                ["jsonpath", ..] => await ExpressionCommands.JsonPathAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
+                ["jmespath", ..] => await ExpressionCommands.JmesPathAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
+                _ => Fail(stderr, "unknown command.\n" + Usage),
+            };
+        }
+        catch (ToolUsageException ex)
+        {
+            return Fail(stderr, ex.Message + "\n" + Usage);
+        }
+    }
+
+    public static int Fail(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("error: " + message);
+        return 1;
+    }
+}
