@@ -165,3 +165,29 @@ public sealed class FhirMappingTests
         Assert.Contains(errors, e => e.Message == "Required property 'Codes' not found.");
     }
 }
+
+public sealed class CodeableConceptTests
+{
+    [Theory]
+    [InlineData("", true)]
+    [InlineData(",\"valueName\":\"fall\"", false)]
+    public void CodeableConcept_Without_A_ValueName_Is_Always_Set_With_One_Only_When_Present(string valueName, bool expected)
+    {
+        FhirMapping mapping = FhirMapping.Load($$$$"""
+            {"templateType":"CollectionFhir","template":[{"templateType":"CodeValueFhir","template":{"typeName":"alarm","codes":[],
+              "value":{"valueType":"CodeableConcept","text":"Alarm"{{{{valueName}}}},"codes":[{"code":"A1","system":"urn:alarms"}]}}}]}
+            """);
+        var output = new List<FhirResource>();
+        var m = new Measurement { Type = "alarm", OccurrenceTimeUtc = DateTime.UtcNow, DeviceId = "d", Properties = { new MeasurementProperty("other", "1") } };
+
+        Assert.Null(mapping.Transform(m, new ResourceReferences("p", "d"), DateTime.UtcNow, output));
+
+        JsonElement obs = JsonDocument.Parse(Assert.Single(output).Json).RootElement;
+        Assert.Equal(expected, obs.TryGetProperty("valueCodeableConcept", out JsonElement concept));
+        if (expected)
+        {
+            Assert.Equal("A1", concept.GetProperty("coding")[0].GetProperty("code").GetString());
+            Assert.Equal("Alarm", concept.GetProperty("text").GetString());
+        }
+    }
+}

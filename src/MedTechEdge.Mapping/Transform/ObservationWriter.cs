@@ -50,8 +50,13 @@ internal static class ObservationWriter
             writer.WriteString("issued"u8, Instant(issuedUtc));
             WriteReference(writer, "device"u8, "Device/", references.DeviceId);
 
-            // value[x] only when the template names a value and the group has data for it (§7.2).
-            if (template.Value is not null && group.Values.TryGetValue(template.Value.ValueName, out SortedList<DateTime, ObservationGroup.TimedValue>? values)
+            // value[x] only when the template names a value and the group has data for it (§7.2). A
+            // CodeableConcept without a valueName is always set (the managed service's docs; §7.2 REC).
+            if (template.Value is { ValueType: FhirValueType.CodeableConcept, ValueName.Length: 0 })
+            {
+                WriteValue(writer, template.Value, string.Empty, out _);
+            }
+            else if (template.Value is not null && group.Values.TryGetValue(template.Value.ValueName, out SortedList<DateTime, ObservationGroup.TimedValue>? values)
                 && !WriteValue(writer, template.Value, group, values, out error))
             {
                 return null;
