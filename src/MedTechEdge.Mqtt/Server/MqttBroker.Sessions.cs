@@ -1,0 +1,172 @@
+using MedTechEdge.Mqtt.Packets;
+using MedTechEdge.Mqtt.Protocol;
+
+namespace MedTechEdge.Mqtt.Server;
+
+internal sealed partial class MqttBroker
+{
+    public int SessionCount
+    {
+        get
+        {
+            lock (_sessionsLock)
+            {
+                return _sessions.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Binds a connection to its session. An existing connection with the same client id is taken over: it gets
+    /// DISCONNECT 0x8E (5.0) and is closed [MQTT-3.1.4-3]. Clean Start discards the old session [MQTT-3.1.2-4];
+    /// otherwise it is resumed and CONNACK says Session Present [MQTT-3.2.2-3].
+    /// </summary>
+    public (MqttServerSession Session, bool SessionPresent) AttachSession(MqttServerConnection connection, string clientId, bool cleanStart, uint sessionExpiryInterval)
+    {
+        MqttServerConnection? previous = null;
+        MqttServerSession session;
+        bool present;
+        lock (_sessionsLock)
+        {
+            _sessions.TryGetValue(clientId, out MqttServerSession? existing);
+            previous = existing?.Connection;
+            if (existing is null || cleanStart)
+            {
+                if (existing is not null)
+                {
+                    _subscriptions.RemoveAll(existing);
+                    existing.Discard();
+                }
+
+                session = new MqttServerSession(clientId, Options.MaxQueuedMessagesPerClient, OnMessageDropped);
+                _sessions[clientId] = session;
+                present = false;
+            }
+            else
+            {
+                session = existing;
+                present = true;
+            }
+
+            // A will waiting for its delay is not sent when the session is resumed in time [MQTT-3.1.3-9].
+            session.PendingWill?.Cancel();
+            session.PendingWill = null;
+            session.Generation++;
+            session.Connection = connection;
+            session.SessionExpiryInterval = sessionExpiryInterval;
+        }
+
+        previous?.TakeOver();
+        return (session, present);
+    }
+
+    private void OnMessageDropped() => Interlocked.Increment(ref Statistics._messagesDropped);
+
+    /// <summary>
+    /// Called once when a connection ends. Ends the session when its expiry is 0, schedules expiry otherwise, and
+    /// publishes the will unless the client sent DISCONNECT 0x00 (MQTT 5.0 §3.1.2.5), after the Will Delay Interval
+    /// or at session end, whichever is first (§3.1.3.2.2).
+    /// </summary>
+    public void DetachSession(MqttServerConnection connection, MqttServerSession session, MqttConnectPacket? will)
+    {
+        uint expiry;
+        int generation;
+        lock (_sessionsLock)
+        {
+            if (session.Connection != connection)
+            {
+                // Taken over: the new connection owns the session now.
+                expiry = uint.MaxValue;
+                generation = -1;
+            }
+            else
+            {
+                session.Connection = null;
+                expiry = session.SessionExpiryInterval;
+                generation = session.Generation;
+                if (expiry == 0)
+                {
+                    RemoveSessionLocked(session);
+                }
+            }
+        }
+
+        if (generation >= 0 && expiry is > 0 and < uint.MaxValue)
+        {
+            _ = ExpireLaterAsync(session, generation, expiry);
+        }
+
+        if (will is not null)
+        {
+            uint delay = Math.Min(will.WillProperties.WillDelayInterval ?? 0, expiry);
+            var message = new MqttStoredMessage(will.WillTopic, will.WillPayload, will.WillQoS, will.WillRetain, will.WillProperties, will.ClientId, MqttStoredMessage.NowTicks);
+            if (delay == 0 || generation < 0)
+            {
+                Route(message);
+            }
+            else
+            {
+                var cts = new CancellationTokenSource();
+                lock (_sessionsLock)
+                {
+                    session.PendingWill = cts;
+                }
+
+                _ = PublishWillLaterAsync(message, delay, cts.Token);
+            }
+        }
+    }
+
+    private async Task PublishWillLaterAsync(MqttStoredMessage will, uint delaySeconds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(delaySeconds), cancellationToken).ConfigureAwait(false);
+            Route(will);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client came back in time.
+        }
+    }
+
+    private async Task ExpireLaterAsync(MqttServerSession session, int generation, uint expirySeconds)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(expirySeconds)).ConfigureAwait(false);
+        lock (_sessionsLock)
+        {
+            if (session.Connection is null && session.Generation == generation)
+            {
+                RemoveSessionLocked(session);
+            }
+        }
+    }
+
+    private void RemoveSessionLocked(MqttServerSession session)
+    {
+        if (_sessions.TryGetValue(session.ClientId, out MqttServerSession? current) && current == session)
+        {
+            _sessions.Remove(session.ClientId);
+        }
+
+        _subscriptions.RemoveAll(session);
+        session.Discard();
+    }
+
+    public MqttServerConnection[] GetConnections()
+    {
+        lock (_sessionsLock)
+        {
+            var list = new List<MqttServerConnection>(_sessions.Count);
+            foreach (MqttServerSession session in _sessions.Values)
+            {
+                if (session.Connection is { } connection)
+                {
+                    list.Add(connection);
+                }
+            }
+
+            return [.. list];
+        }
+    }
+}

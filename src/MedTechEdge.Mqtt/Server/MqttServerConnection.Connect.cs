@@ -1,0 +1,119 @@
+using MedTechEdge.Mqtt.Packets;
+using MedTechEdge.Mqtt.Protocol;
+
+namespace MedTechEdge.Mqtt.Server;
+
+internal sealed partial class MqttServerConnection
+{
+    private ushort _keepAlive;
+    private SemaphoreSlim _sendSlots = new(1, 1);
+    private uint _clientMaximumPacketSize = uint.MaxValue;
+
+    /// <summary>Reads CONNECT and answers CONNACK. Returns false when the connection must close (CONNACK already sent if due).</summary>
+    private async Task<bool> ConnectAsync()
+    {
+        MqttPacket? first;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_connectionCts.Token))
+        {
+            timeout.CancelAfter(_broker.Options.ConnectTimeout);
+            try
+            {
+                first = await _channel.ReceiveAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (MqttProtocolException ex) when (ex.ConnectReasonCode is { } refusal)
+            {
+                // Unknown protocol level: answer in the 3.1.1 layout, which older clients understand [MQTT-3.1.2-2].
+                _channel.ProtocolVersion = MqttProtocolVersion.V311;
+                await RefuseAsync(refusal).ConfigureAwait(false);
+                throw;
+            }
+            catch (OperationCanceledException) when (!_connectionCts.IsCancellationRequested)
+            {
+                // No CONNECT in time: close without a word.
+                return false;
+            }
+        }
+
+        if (first is null)
+        {
+            return false;
+        }
+
+        if (first is not MqttConnectPacket connect)
+        {
+            // [MQTT-3.1.0-1]: the first packet must be CONNECT; close without CONNACK.
+            throw new MqttProtocolException(MqttDisconnectReasonCode.ProtocolError, $"First packet is {first.Type}, not CONNECT [MQTT-3.1.0-1].");
+        }
+
+        _channel.ProtocolVersion = connect.ProtocolVersion;
+        bool v5 = connect.ProtocolVersion == MqttProtocolVersion.V500;
+        string? assignedClientId = null;
+        string clientId = connect.ClientId;
+        if (clientId.Length == 0)
+        {
+            if (!v5 && !connect.CleanStart)
+            {
+                // [MQTT-3.1.3-8]: zero-length ClientId needs Clean Session 1 in 3.1.1.
+                await RefuseAsync(MqttConnectReasonCode.ClientIdentifierNotValid).ConfigureAwait(false);
+                return false;
+            }
+
+            // [MQTT-3.1.3-6]: the server assigns a unique ClientId; 5.0 returns it in CONNACK [MQTT-3.2.2-16].
+            clientId = assignedClientId = "auto-" + Guid.NewGuid().ToString("N");
+        }
+
+        if (v5 && connect.Properties.AuthenticationMethod is not null)
+        {
+            // Enhanced authentication (MQTT 5.0 §4.12) is not offered.
+            await RefuseAsync(MqttConnectReasonCode.BadAuthenticationMethod).ConfigureAwait(false);
+            return false;
+        }
+
+        uint sessionExpiry = v5
+            ? Math.Min(connect.Properties.SessionExpiryInterval ?? 0, _broker.Options.MaximumSessionExpiryInterval)
+            : (connect.CleanStart ? 0 : uint.MaxValue);
+        ushort clientReceiveMaximum = v5 ? connect.Properties.ReceiveMaximum ?? ushort.MaxValue : (ushort)32;
+        _sendSlots = new SemaphoreSlim(clientReceiveMaximum, clientReceiveMaximum);
+        _clientMaximumPacketSize = connect.Properties.MaximumPacketSize ?? uint.MaxValue;
+        _keepAlive = connect.KeepAlive;
+        _clientId = clientId;
+        _connect = connect;
+        connect.ClientId = clientId;
+        _sendWill = connect.HasWill;
+
+        (MqttServerSession session, bool present) = _broker.AttachSession(this, clientId, connect.CleanStart, sessionExpiry);
+        _session = session;
+        var connAck = new MqttConnAckPacket { SessionPresent = present, ReasonCode = MqttConnectReasonCode.Success };
+        if (v5)
+        {
+            MqttProperties p = connAck.Properties;
+            p.ReceiveMaximum = _broker.Options.ReceiveMaximum;
+            p.MaximumPacketSize = _broker.Options.MaximumPacketSize;
+            p.TopicAliasMaximum = _broker.Options.TopicAliasMaximum;
+            p.AssignedClientIdentifier = assignedClientId;
+            if (_broker.Options.MaximumQoS < MqttQualityOfServiceLevel.ExactlyOnce)
+            {
+                p.MaximumQoS = (byte)_broker.Options.MaximumQoS;
+            }
+
+            if (connect.Properties.SessionExpiryInterval is uint requested && requested != sessionExpiry)
+            {
+                // MQTT 5.0 §3.2.2.3.2: the server tells the client the interval it will use.
+                p.SessionExpiryInterval = sessionExpiry;
+            }
+
+            p.SubscriptionIdentifierAvailable = 1;
+        }
+
+        await _channel.SendAsync(connAck, _connectionCts.Token).ConfigureAwait(false);
+        MqttServerLog.ClientConnected(_logger, clientId, connect.ProtocolVersion, connect.CleanStart, connect.KeepAlive);
+        return true;
+    }
+
+    /// <summary>CONNACK with a failure code, then the caller closes [MQTT-3.2.2-5] (3.1.1 [MQTT-3.2.2-5]).</summary>
+    private async Task RefuseAsync(MqttConnectReasonCode reasonCode)
+    {
+        var connAck = new MqttConnAckPacket { ReasonCode = reasonCode };
+        await _channel.TrySendAsync(connAck, s_closeSendTimeout).ConfigureAwait(false);
+    }
+}

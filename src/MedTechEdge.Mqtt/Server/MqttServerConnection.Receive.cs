@@ -1,0 +1,111 @@
+using MedTechEdge.Mqtt.Packets;
+using MedTechEdge.Mqtt.Protocol;
+
+namespace MedTechEdge.Mqtt.Server;
+
+internal sealed partial class MqttServerConnection
+{
+    private async Task ReceiveLoopAsync()
+    {
+        using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(_connectionCts.Token);
+        // MQTT 5.0 §3.1.2.10 / 3.1.1 §3.1.2.10: close after one and a half times the Keep Alive without a packet [MQTT-3.1.2-24].
+        TimeSpan keepAliveTimeout = _keepAlive == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(_keepAlive * 1500);
+        while (true)
+        {
+            keepAlive.CancelAfter(keepAliveTimeout);
+            MqttPacket? packet = await _channel.ReceiveAsync(keepAlive.Token).ConfigureAwait(false);
+            if (packet is null)
+            {
+                // Closed without DISCONNECT: the will is published (MQTT 5.0 §3.1.2.5).
+                return;
+            }
+
+            switch (packet)
+            {
+                case MqttPublishPacket publish:
+                    await OnPublishAsync(publish).ConfigureAwait(false);
+                    break;
+                case MqttAckPacket ack:
+                    await OnAckAsync(ack).ConfigureAwait(false);
+                    break;
+                case MqttSubscribePacket subscribe:
+                    await OnSubscribeAsync(subscribe).ConfigureAwait(false);
+                    break;
+                case MqttUnsubscribePacket unsubscribe:
+                    await OnUnsubscribeAsync(unsubscribe).ConfigureAwait(false);
+                    break;
+                case MqttPingReqPacket:
+                    // [MQTT-3.12.4-1]
+                    await _channel.SendAsync(MqttPingRespPacket.Instance, _connectionCts.Token).ConfigureAwait(false);
+                    break;
+                case MqttDisconnectPacket disconnect:
+                    OnDisconnect(disconnect);
+                    return;
+                case MqttConnectPacket:
+                    throw new MqttProtocolException(MqttDisconnectReasonCode.ProtocolError, "Second CONNECT on one connection [MQTT-3.1.0-2].");
+                case MqttAuthPacket:
+                    throw new MqttProtocolException(MqttDisconnectReasonCode.ProtocolError, "AUTH without an Authentication Method in CONNECT [MQTT-4.12.0-1].");
+                default:
+                    throw new MqttProtocolException(MqttDisconnectReasonCode.ProtocolError, $"{packet.Type} is not sent by clients (MQTT 5.0 §2.1.2).");
+            }
+        }
+    }
+
+    private void OnDisconnect(MqttDisconnectPacket disconnect)
+    {
+        // [MQTT-3.14.4-3]: DISCONNECT discards the will, except 5.0 reason 0x04 Disconnect with Will Message.
+        _sendWill = disconnect.ReasonCode == MqttDisconnectReasonCode.DisconnectWithWillMessage;
+        if (disconnect.Properties.SessionExpiryInterval is uint expiry && _session is not null)
+        {
+            if (_session.SessionExpiryInterval == 0 && expiry != 0)
+            {
+                // [MQTT-3.14.2-2]: a session that was to end cannot be extended at DISCONNECT.
+                throw new MqttProtocolException(MqttDisconnectReasonCode.ProtocolError, "Session Expiry Interval set at DISCONNECT after 0 at CONNECT [MQTT-3.14.2-2].");
+            }
+
+            _session.SessionExpiryInterval = Math.Min(expiry, _broker.Options.MaximumSessionExpiryInterval);
+        }
+    }
+
+    private async Task OnAckAsync(MqttAckPacket ack)
+    {
+        MqttServerSession session = _session!;
+        switch (ack.Type)
+        {
+            case MqttPacketType.PubAck:
+            case MqttPacketType.PubComp:
+                if (session.CompleteInflight(ack.PacketId))
+                {
+                    _sendSlots.Release();
+                }
+
+                break;
+            case MqttPacketType.PubRec:
+                if (ack.ReasonCode >= 0x80)
+                {
+                    // MQTT 5.0 §4.3.3: a failed PUBREC ends the exchange; the id is free again.
+                    if (session.CompleteInflight(ack.PacketId))
+                    {
+                        _sendSlots.Release();
+                    }
+
+                    break;
+                }
+
+                byte relCode = session.MarkReleased(ack.PacketId) ? (byte)0 : (byte)MqttPubRelReasonCode.PacketIdentifierNotFound;
+                // [MQTT-4.3.3-4]
+                await _channel.SendAsync(new MqttAckPacket(MqttPacketType.PubRel, ack.PacketId, relCode), _connectionCts.Token).ConfigureAwait(false);
+                break;
+            case MqttPacketType.PubRel:
+                byte compCode = session.CompleteIncomingQoS2(ack.PacketId) ? (byte)0 : (byte)MqttPubRelReasonCode.PacketIdentifierNotFound;
+                if (compCode == 0)
+                {
+                    Interlocked.Decrement(ref _incomingInflight);
+                }
+
+                // [MQTT-4.3.3-11]: PUBCOMP with the same packet identifier.
+                await _channel.SendAsync(new MqttAckPacket(MqttPacketType.PubComp, ack.PacketId, compCode), _connectionCts.Token).ConfigureAwait(false);
+                break;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using MedTechEdge.Mqtt.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace MedTechEdge.Mqtt.Server;
+
+/// <summary>Log messages of the broker. None carries a payload; topics and client ids appear at Debug only.</summary>
+internal static partial class MqttServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "MQTT broker listening on {EndPoint}.")]
+    public static partial void Listening(ILogger logger, string endPoint);
+
+    [LoggerMessage(2, LogLevel.Debug, "Client {ClientId} connected with MQTT {Version} (clean start {CleanStart}, keep-alive {KeepAlive} s).")]
+    public static partial void ClientConnected(ILogger logger, string clientId, MqttProtocolVersion version, bool cleanStart, ushort keepAlive);
+
+    [LoggerMessage(3, LogLevel.Warning, "Closing connection from {EndPoint} (client '{ClientId}'): {ReasonCode}: {Message}")]
+    public static partial void ProtocolViolation(ILogger logger, string endPoint, string clientId, MqttDisconnectReasonCode reasonCode, string message);
+
+    [LoggerMessage(4, LogLevel.Debug, "Client {ClientId} missed its keep-alive (1.5 x Keep Alive without a packet).")]
+    public static partial void KeepAliveTimeout(ILogger logger, string clientId);
+
+    [LoggerMessage(5, LogLevel.Debug, "Connection of client {ClientId} lost: {Reason}")]
+    public static partial void ConnectionLost(ILogger logger, string clientId, string reason);
+
+    [LoggerMessage(6, LogLevel.Error, "Unexpected error on the connection of client {ClientId}.")]
+    public static partial void UnexpectedError(ILogger logger, Exception exception, string clientId);
+
+    [LoggerMessage(7, LogLevel.Error, "A background loop of client {ClientId} failed.")]
+    public static partial void LoopFailed(ILogger logger, Exception exception, string clientId);
+
+    [LoggerMessage(8, LogLevel.Warning, "The ingest handler failed for a message of client {ClientId}; answering 0x83.")]
+    public static partial void IngestHandlerFailed(ILogger logger, Exception exception, string clientId);
+
+    [LoggerMessage(9, LogLevel.Error, "Accepting connections failed.")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+}

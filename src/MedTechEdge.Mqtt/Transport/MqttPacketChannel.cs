@@ -1,0 +1,171 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using MedTechEdge.Mqtt.Formatter;
+using MedTechEdge.Mqtt.Packets;
+using MedTechEdge.Mqtt.Protocol;
+
+namespace MedTechEdge.Mqtt.Transport;
+
+/// <summary>
+/// One network connection as a stream of control packets, shared by the server and the client.
+/// Reading: a <see cref="PipeReader"/> over the socket; each call parses at most one packet and advances past it,
+/// leaving the rest examined-but-unconsumed so the next call returns at once without a socket read.
+/// Writing: packets are encoded straight into a <see cref="PipeWriter"/> under a lock, because the read loop, the
+/// acknowledgement loop and the delivery loop all send on the same connection.
+/// </summary>
+internal sealed class MqttPacketChannel : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly MqttPacketEncoder _encoder = new();
+    private int _disposed;
+
+    public MqttPacketChannel(Socket socket)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048));
+        _writer = PipeWriter.Create(_stream);
+    }
+
+    /// <summary>Version used to decode and encode; fixed once CONNECT is read (server) or sent (client).</summary>
+    public MqttProtocolVersion ProtocolVersion { get; set; } = MqttProtocolVersion.V500;
+
+    /// <summary>Largest packet this side accepts (our own Maximum Packet Size, MQTT 5.0 §3.1.2.11.4).</summary>
+    public uint MaximumIncomingPacketSize { get; set; } = MqttVariableByteInteger.MaxValue + 5;
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public string RemoteEndPoint => _socket.RemoteEndPoint?.ToString() ?? "?";
+
+    /// <summary>Returns the next packet, or null when the peer closed the stream cleanly between packets.</summary>
+    /// <exception cref="MqttProtocolException">The bytes are not a valid packet.</exception>
+    public async ValueTask<MqttPacket?> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            SequencePosition consumed = buffer.Start;
+            SequencePosition examined = buffer.End;
+            try
+            {
+                if (TryParse(buffer, out MqttPacket? packet, out SequencePosition end))
+                {
+                    consumed = end;
+                    examined = end;
+                    return packet;
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        MqttThrowHelper.ThrowMalformed("Connection closed in the middle of a packet (MQTT 5.0 §4.13).");
+                    }
+
+                    return null;
+                }
+            }
+            finally
+            {
+                _reader.AdvanceTo(consumed, examined);
+            }
+        }
+    }
+
+    private bool TryParse(in ReadOnlySequence<byte> buffer, out MqttPacket? packet, out SequencePosition end)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        if (!MqttFrameReader.TryReadFrame(ref reader, MaximumIncomingPacketSize, out byte fixedHeader, out ReadOnlySequence<byte> body))
+        {
+            packet = null;
+            end = buffer.Start;
+            return false;
+        }
+
+        packet = MqttPacketDecoder.Decode(fixedHeader, body, ProtocolVersion);
+        end = reader.Position;
+        return true;
+    }
+
+    /// <summary>Encodes and flushes one packet. Throws <see cref="IOException"/> or <see cref="ObjectDisposedException"/> when the connection is gone.</summary>
+    public async ValueTask SendAsync(MqttPacket packet, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            _encoder.Encode(packet, ProtocolVersion, _writer);
+            FlushResult flush = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCompleted)
+            {
+                throw new IOException("The peer stopped reading.");
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends without ever throwing; for best-effort DISCONNECT / CONNACK before a close (MQTT 5.0 §4.13).</summary>
+    public async ValueTask TrySendAsync(MqttPacket packet, TimeSpan timeout)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            await SendAsync(packet, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or InvalidOperationException)
+        {
+            // The connection is being closed anyway.
+        }
+    }
+
+    /// <summary>Closes the socket at once; pending reads complete.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed by the peer.
+        }
+
+        _socket.Close();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Abort();
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
+        {
+            // Flushing to a closed socket.
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+}
