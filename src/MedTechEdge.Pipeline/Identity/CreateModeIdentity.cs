@@ -20,7 +20,11 @@ internal sealed class CreateModeIdentity
     /// Resolves the references for <paramref name="measurement"/>, appending Patient and Device
     /// resources when this pair is new. Returns null with an error when the patient id is missing.
     /// </summary>
-    public ResourceReferences? Resolve(Measurement measurement, List<FhirResource> output, out string? error)
+    /// <param name="measurement">The measurement.</param>
+    /// <param name="output">Receives the Patient and Device resources when the pair is new.</param>
+    /// <param name="emitted">Receives the pair when its resources were emitted, so a rollback can <see cref="Forget"/> it.</param>
+    /// <param name="error">Why the references could not be resolved.</param>
+    public ResourceReferences? Resolve(Measurement measurement, List<FhirResource> output, List<(string Device, string Patient)> emitted, out string? error)
     {
         if (string.IsNullOrWhiteSpace(measurement.PatientId))
         {
@@ -32,6 +36,7 @@ internal sealed class CreateModeIdentity
         string deviceId = DeterministicId.ForDevice(measurement.DeviceId);
         if (_emitted.Add((measurement.DeviceId, measurement.PatientId)))
         {
+            emitted.Add((measurement.DeviceId, measurement.PatientId));
             output.Add(new FhirResource("Patient", patientId, Write(w =>
             {
                 w.WriteString("resourceType"u8, "Patient"u8);
@@ -53,8 +58,14 @@ internal sealed class CreateModeIdentity
         return new ResourceReferences(patientId, deviceId);
     }
 
-    /// <summary>Forgets what was emitted, e.g. after the sink lost its data.</summary>
-    public void Reset() => _emitted.Clear();
+    /// <summary>Forgets pairs whose resources were dropped (their message was rolled back), so they are emitted again.</summary>
+    public void Forget(List<(string Device, string Patient)> pairs)
+    {
+        foreach ((string Device, string Patient) pair in pairs)
+        {
+            _emitted.Remove(pair);
+        }
+    }
 
     private static void WriteIdentifier(Utf8JsonWriter writer, string value)
     {

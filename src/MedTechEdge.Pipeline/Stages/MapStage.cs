@@ -27,6 +27,7 @@ public sealed partial class MapStage : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<MapStage> _logger;
     private readonly CreateModeIdentity _identity = new();
+    private readonly List<(string Device, string Patient)> _emittedPairs = [];
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), ResourceReferences> _references = [];
     private readonly MeasurementGrouping _grouping;
 
@@ -126,16 +127,17 @@ public sealed partial class MapStage : BackgroundService
 
         // All or nothing per device message: every measurement is checked before any joins a group.
         int start = resources.Count;
+        _emittedPairs.Clear();
         foreach (Measurement measurement in measurements)
         {
-            ResourceReferences? references = _identity.Resolve(measurement, resources, out error);
+            ResourceReferences? references = _identity.Resolve(measurement, resources, _emittedPairs, out error);
             error ??= _fhirMapping.Check(measurement);
             if (error is not null)
             {
                 resources.RemoveRange(start, resources.Count - start);
                 devices.RemoveRange(start, devices.Count - start);
                 // The identity resources just emitted were dropped with the rest; emit them again next time.
-                _identity.Reset();
+                _identity.Forget(_emittedPairs);
                 deadLetters.Add(Letter(message, "FhirTransformError", error, now));
                 return;
             }

@@ -1,0 +1,110 @@
+using System.Text;
+using MedTechEdge.Mapping;
+using MedTechEdge.Pipeline.Sinks;
+using MedTechEdge.Pipeline.Stages;
+using MedTechEdge.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MedTechEdge.Pipeline.Tests;
+
+/// <summary>A store in a temporary folder with the bundled mappings, and the stages over it.</summary>
+internal sealed class PipelineHarness : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "medtechedge-pipeline-" + Guid.NewGuid().ToString("N"));
+
+    public PipelineHarness()
+    {
+        Store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(_folder, "store.db"), Durability = StoreDurability.Normal });
+        DeviceMapping = DeviceMapping.Load(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mappings", "devicecontent.json")));
+        FhirMapping = FhirMapping.Load(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mappings", "fhirmapping.json")));
+    }
+
+    public MedTechStore Store { get; }
+
+    public DeviceMapping DeviceMapping { get; }
+
+    public FhirMapping FhirMapping { get; }
+
+    public PipelineSignals Signals { get; } = new();
+
+    public PipelineOptions Options { get; } = new()
+    {
+        FirstRetryDelay = TimeSpan.FromMilliseconds(10),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+        IdlePoll = TimeSpan.FromMilliseconds(50),
+    };
+
+    public string Folder => _folder;
+
+    public MapStage Map() => new(Store, DeviceMapping, FhirMapping, Signals, Options, TimeProvider.System, NullLogger<MapStage>.Instance);
+
+    public PersistStage Persist(IResourceSink sink) => new(Store, sink, Signals, Options, TimeProvider.System, NullLogger<PersistStage>.Instance);
+
+    public async Task AppendAsync(params string[] bodies)
+    {
+        await using var writer = new InboxWriter(Store, Signals.Inbox);
+        foreach (string body in bodies)
+        {
+            await writer.AppendAsync(new InboxMessage { ReceivedUtc = DateTime.UtcNow, Source = "test", DeviceId = "d", Body = Encoding.UTF8.GetBytes(body) });
+        }
+    }
+
+    public void AddOutbox(params (string Type, string Id)[] resources)
+    {
+        using SqliteConnection connection = Store.OpenConnection();
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        using SqliteCommand insert = OutboxTable.CreateInsert(connection);
+        insert.Transaction = transaction;
+        foreach ((string type, string id) in resources)
+        {
+            OutboxTable.Insert(insert, new OutboxRecord { CreatedUtc = DateTime.UtcNow, DeviceId = "d", ResourceType = type, ResourceId = id, Body = Encoding.UTF8.GetBytes($$"""{"resourceType":"{{type}}","id":"{{id}}"}""") });
+        }
+
+        transaction.Commit();
+    }
+
+    public (long Inbox, long Outbox, long DeadLetters) Counts()
+    {
+        using SqliteConnection connection = Store.OpenConnection();
+        return (InboxTable.Count(connection), OutboxTable.Count(connection), DeadLetterTable.Count(connection));
+    }
+
+    public List<DeadLetter> DeadLetters()
+    {
+        using SqliteConnection connection = Store.OpenConnection();
+        var letters = new List<DeadLetter>();
+        DeadLetterTable.List(connection, 100, letters);
+        return letters;
+    }
+
+    public List<OutboxRecord> Outbox()
+    {
+        using SqliteConnection connection = Store.OpenConnection();
+        var records = new List<OutboxRecord>();
+        OutboxTable.ReadOldest(connection, 1000, records);
+        return records;
+    }
+
+    public static async Task WaitAsync(Func<bool> condition, string what)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
+            await Task.Delay(20);
+        }
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using MedTechEdge.Pipeline.Stages;
+using MedTechEdge.Pipeline.Tests.Sinks;
+
+namespace MedTechEdge.Pipeline.Tests.Stages;
+
+public sealed class PersistStageTests
+{
+    [Fact]
+    public async Task An_Outage_Keeps_Everything_In_The_Outbox_And_Delivers_It_In_Order_Once_The_Sink_Is_Back()
+    {
+        using var harness = new PipelineHarness();
+        harness.AddOutbox(("Observation", "o1"), ("Observation", "o2"), ("Observation", "o3"));
+        var sink = new RevivableSink(failures: 5);
+        PersistStage persist = harness.Persist(sink);
+
+        await persist.StartAsync(CancellationToken.None);
+        await PipelineHarness.WaitAsync(() => harness.Counts().Outbox == 0, "the outbox to drain");
+        await persist.StopAsync(CancellationToken.None);
+
+        Assert.True(sink.Calls > 5);
+        Assert.Equal(["o1", "o2", "o3"], sink.Written);
+        Assert.Equal(3, persist.PersistedCount);
+        Assert.Equal(0, harness.Counts().DeadLetters);
+    }
+
+    [Fact]
+    public async Task A_Rejected_Resource_Goes_To_Dead_Letters_And_The_Rest_Of_Its_Batch_Is_Delivered()
+    {
+        using var harness = new PipelineHarness();
+        harness.AddOutbox(("Observation", "good-1"), ("Observation", "bad"), ("Observation", "good-2"));
+        var sink = new PartiallyRejectingSink("bad");
+        PersistStage persist = harness.Persist(sink);
+
+        await persist.StartAsync(CancellationToken.None);
+        await PipelineHarness.WaitAsync(() => harness.Counts().Outbox == 0, "the outbox to drain");
+        await persist.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["good-1", "good-2"], sink.Written);
+        var letter = Assert.Single(harness.DeadLetters());
+        Assert.Equal("persist", letter.Stage);
+        Assert.Equal("FhirRejected", letter.ErrorKind);
+        Assert.Contains("bad", letter.Error, StringComparison.Ordinal);
+        Assert.Equal("Observation/bad", letter.Message.Topic);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace MedTechEdge.Tests;
+
+/// <summary>
+/// The built module as a separate OS process in a working folder of the test's, so tests can send it
+/// Ctrl+C or SIGKILL the way an operator or a power cut would.
+/// </summary>
+internal sealed partial class ModuleProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ModuleProcess(string folder, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(ModuleBuild.DllPath);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the module on a free MQTT port and waits until the listener accepts connections.</summary>
+    public static async Task<ModuleProcess> StartAsync(string folder, params string[] args)
+    {
+        var process = new ModuleProcess(folder, ["--MedTechEdge:Mqtt:Port=0", .. args]);
+        Task finished = await Task.WhenAny(process._port.Task, Task.Delay(TimeSpan.FromSeconds(30)), process._process.WaitForExitAsync());
+        Assert.True(finished == process._port.Task, "the module did not start listening:\n" + process.Output);
+        return process;
+    }
+
+    public int MqttPort => _port.Task.Result;
+
+    /// <summary>Ctrl+C, as a terminal sends it; waits for the exit.</summary>
+    public async Task InterruptAsync()
+    {
+        using (Process kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or power cut of the process.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        Match match = ListeningLine().Match(line);
+        if (match.Success)
+        {
+            _port.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+    }
+
+    [GeneratedRegex(@"accepting device connections on [0-9.]+:(\d+)")]
+    private static partial Regex ListeningLine();
+}
