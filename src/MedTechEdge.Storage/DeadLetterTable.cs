@@ -16,8 +16,8 @@ public static class DeadLetterTable
         using SqliteCommand insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO dead_letter (created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body)
-            VALUES ($created, $stage, $kind, $error, $source, $device, $topic, $props, $sys, $body);
+            INSERT INTO dead_letter (created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc)
+            VALUES ($created, $stage, $kind, $error, $source, $device, $topic, $props, $sys, $body, $received);
             """;
         InboxMessage m = letter.Message;
         insert.Parameters.AddWithValue("$created", letter.CreatedUtc.Ticks);
@@ -30,20 +30,27 @@ public static class DeadLetterTable
         insert.Parameters.AddWithValue("$props", m.PropertiesJson);
         insert.Parameters.AddWithValue("$sys", m.SystemPropertiesJson);
         insert.Parameters.AddWithValue("$body", m.Body);
+        // The original receive time survives a requeue: it is the measurement's ingestion time.
+        insert.Parameters.AddWithValue("$received", m.ReceivedUtc.Ticks);
         insert.ExecuteNonQuery();
     }
 
     /// <summary>Lists dead letters, oldest first.</summary>
-    public static void List(SqliteConnection connection, int limit, List<DeadLetter> output)
+    public static void List(SqliteConnection connection, int limit, List<DeadLetter> output) =>
+        Read(connection, string.Empty, 0, limit, output);
+
+    private static void Read(SqliteConnection connection, string where, long id, int limit, List<DeadLetter> output)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(output);
         using SqliteCommand select = connection.CreateCommand();
-        select.CommandText = """
-            SELECT id, created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body
-            FROM dead_letter ORDER BY id LIMIT $limit;
+        // `where` is one of this class's own constants, never input.
+        select.CommandText = $"""
+            SELECT id, created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc
+            FROM dead_letter {where} ORDER BY id LIMIT $limit;
             """;
         select.Parameters.AddWithValue("$limit", limit);
+        select.Parameters.AddWithValue("$id", id);
         using SqliteDataReader reader = select.ExecuteReader();
         while (reader.Read())
         {
@@ -62,6 +69,7 @@ public static class DeadLetterTable
                     PropertiesJson = reader.GetString(8),
                     SystemPropertiesJson = reader.GetString(9),
                     Body = (byte[])reader.GetValue(10),
+                    ReceivedUtc = new DateTime(reader.GetInt64(11), DateTimeKind.Utc),
                 },
             });
         }
@@ -69,4 +77,78 @@ public static class DeadLetterTable
 
     /// <summary>Counts the dead letters.</summary>
     public static long Count(SqliteConnection connection) => StoreQueries.Count(connection, "dead_letter");
+
+    /// <summary>One dead letter by id, or null.</summary>
+    public static DeadLetter? Find(SqliteConnection connection, long id)
+    {
+        var letters = new List<DeadLetter>(1);
+        Read(connection, "WHERE id = $id", id, 1, letters);
+        return letters.Count == 1 ? letters[0] : null;
+    }
+
+    /// <summary>
+    /// Puts a dead letter back where its stage takes it from (a Map dead letter into <c>inbox</c>, a
+    /// Persist dead letter into <c>outbox</c>) and removes it, in one transaction. False when there is no such id.
+    /// </summary>
+    public static bool Requeue(SqliteConnection connection, long id, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        DeadLetter? letter = Find(connection, id);
+        if (letter is null)
+        {
+            return false;
+        }
+
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        InboxMessage m = letter.Message;
+        if (letter.Stage == "persist")
+        {
+            using SqliteCommand insert = OutboxTable.CreateInsert(connection);
+            insert.Transaction = transaction;
+            // Persist dead letters keep "Type/id" as their topic and the resource as their body.
+            string topic = m.Topic ?? "/";
+            int slash = topic.IndexOf('/', StringComparison.Ordinal);
+            OutboxTable.Insert(insert, new OutboxRecord
+            {
+                CreatedUtc = nowUtc,
+                DeviceId = m.DeviceId ?? string.Empty,
+                ResourceType = topic[..Math.Max(0, slash)],
+                ResourceId = topic[(slash + 1)..],
+                Body = m.Body,
+            });
+        }
+        else
+        {
+            using SqliteCommand insert = InboxTable.CreateInsert(connection);
+            insert.Transaction = transaction;
+            InboxTable.Insert(insert, m);
+        }
+
+        using (SqliteCommand delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM dead_letter WHERE id = $id;";
+            delete.Parameters.AddWithValue("$id", id);
+            delete.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return true;
+    }
+
+    /// <summary>The ids of every dead letter, oldest first.</summary>
+    public static List<long> Ids(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT id FROM dead_letter ORDER BY id;";
+        using SqliteDataReader reader = select.ExecuteReader();
+        var ids = new List<long>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
 }

@@ -49,13 +49,42 @@ public sealed class MedTechStore
             wal.ExecuteNonQuery();
         }
 
-        using (SqliteCommand create = connection.CreateCommand())
-        {
-            create.CommandText = StoreSchema.Create + $"PRAGMA user_version={StoreSchema.Version};";
-            create.ExecuteNonQuery();
-        }
+        Migrate(connection);
 
         return store;
+    }
+
+    private static void Migrate(SqliteConnection connection)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        long version = (long)command.ExecuteScalar()!;
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'inbox';";
+        bool fresh = (long)command.ExecuteScalar()! == 0;
+        if (version > StoreSchema.Version)
+        {
+            throw new InvalidOperationException($"The store was written by a newer MedTechEdge (schema {version}, this build knows {StoreSchema.Version}).");
+        }
+
+        if (fresh)
+        {
+            command.CommandText = StoreSchema.Create;
+            command.ExecuteNonQuery();
+        }
+        else
+        {
+            for (long step = Math.Max(version, 1); step < StoreSchema.Version; step++)
+            {
+                command.CommandText = StoreSchema.Migrations[step];
+                command.ExecuteNonQuery();
+            }
+        }
+
+        command.CommandText = $"PRAGMA user_version={StoreSchema.Version};";
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     /// <summary>Opens a new connection with the store's per-connection settings applied.</summary>

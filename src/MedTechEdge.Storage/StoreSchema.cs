@@ -12,7 +12,15 @@ namespace MedTechEdge.Storage;
 /// </summary>
 internal static class StoreSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>Steps from one version to the next, applied in order to an older store at open.</summary>
+    public static readonly string[] Migrations =
+    [
+        string.Empty,
+        // 1 → 2: dead letters keep the message's receive time, so a requeued message keeps its ingestion time.
+        "ALTER TABLE dead_letter ADD COLUMN received_utc INTEGER NOT NULL DEFAULT 0;",
+    ];
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS inbox (
@@ -44,7 +52,8 @@ internal static class StoreSchema
             topic             TEXT,
             properties        TEXT    NOT NULL,
             system_properties TEXT    NOT NULL,
-            body              BLOB    NOT NULL
+            body              BLOB    NOT NULL,
+            received_utc      INTEGER NOT NULL DEFAULT 0
         );
         """;
 }

@@ -69,6 +69,11 @@ internal sealed class ModuleUnderTest : IAsyncDisposable
         Assert.True(result.ExitCode == 0, $"mosquitto_pub failed ({result.ExitCode}): {result.StandardError}");
     }
 
+    public string StorePath => Path.Combine(Folder, "store.db");
+
+    /// <summary>Stops the module but keeps its folder, to look at the store afterwards.</summary>
+    public Task StopAsync() => _host.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync().ConfigureAwait(false);

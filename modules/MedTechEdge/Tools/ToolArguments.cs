@@ -13,6 +13,8 @@ internal sealed class ToolArguments(string[] args)
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
+    public bool Has(string flag) => Array.IndexOf(args, flag) >= 0;
+
     public string Required(string name) => Option(name) ?? throw new ToolUsageException(name + " <value> is required.");
 
     public static string ReadFile(string path)

@@ -12,9 +12,12 @@ internal static class ToolCommands
           MedTechEdge mappings debug --device <file> --fhir <file> --message <file> [--properties <json>] [--system-properties <json>]
           MedTechEdge jsonpath <expression> [--dialect medtech|rfc9535] < document.json
           MedTechEdge jmespath <expression> < document.json
+          MedTechEdge deadletters list [--store <path>]
+          MedTechEdge deadletters show <id> [--store <path>]
+          MedTechEdge deadletters requeue (--all | <id>) [--store <path>]
         """;
 
-    public static bool IsToolCommand(string name) => name is "mappings" or "jsonpath" or "jmespath";
+    public static bool IsToolCommand(string name) => name is "mappings" or "jsonpath" or "jmespath" or "deadletters";
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -25,6 +28,7 @@ internal static class ToolCommands
                 ["mappings", "validate", ..] => MappingCommands.Validate(new ToolArguments(args), stdout, stderr),
                 ["mappings", "debug", ..] => MappingCommands.Debug(new ToolArguments(args), stdout, stderr),
                 ["jsonpath", ..] => await ExpressionCommands.JsonPathAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
+                ["deadletters", ..] => DeadLetterCommands.Run(new ToolArguments(args), stdout, stderr),
                 ["jmespath", ..] => await ExpressionCommands.JmesPathAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
                 _ => Fail(stderr, "unknown command.\n" + Usage),
             };

@@ -1,0 +1,48 @@
+using MedTechEdge.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace MedTechEdge.Storage.Tests;
+
+public sealed class SchemaMigrationTests
+{
+    [Fact]
+    public void A_Version_1_Store_Is_Migrated_And_Keeps_Its_Data()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "medtechedge-migrate-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, "store.db");
+        using (var old = new SqliteConnection("Data Source=" + path + ";Pooling=False"))
+        {
+            old.Open();
+            using SqliteCommand create = old.CreateCommand();
+            // The version 1 layout of dead_letter: no received_utc.
+            create.CommandText = """
+                CREATE TABLE inbox (id INTEGER PRIMARY KEY, received_utc INTEGER NOT NULL, source TEXT NOT NULL, device_id TEXT, topic TEXT, properties TEXT NOT NULL, system_properties TEXT NOT NULL, body BLOB NOT NULL);
+                CREATE TABLE outbox (id INTEGER PRIMARY KEY, created_utc INTEGER NOT NULL, device_id TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, body BLOB NOT NULL);
+                CREATE TABLE dead_letter (id INTEGER PRIMARY KEY, created_utc INTEGER NOT NULL, stage TEXT NOT NULL, error_kind TEXT NOT NULL, error TEXT NOT NULL, source TEXT NOT NULL, device_id TEXT, topic TEXT, properties TEXT NOT NULL, system_properties TEXT NOT NULL, body BLOB NOT NULL);
+                INSERT INTO dead_letter VALUES (1, 0, 'map', 'K', 'E', 'mqtt', 'd', 't', '{}', '{}', x'7b7d');
+                PRAGMA user_version=1;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        try
+        {
+            MedTechStore store = MedTechStore.Open(new StoreOptions { Path = path });
+            using SqliteConnection connection = store.OpenConnection();
+            var letters = new List<DeadLetter>();
+            DeadLetterTable.List(connection, 10, letters);
+            Assert.Equal("K", Assert.Single(letters).ErrorKind);
+            Assert.True(DeadLetterTable.Requeue(connection, 1, DateTime.UtcNow));
+            Assert.Equal(1, InboxTable.Count(connection));
+            using SqliteCommand version = connection.CreateCommand();
+            version.CommandText = "PRAGMA user_version;";
+            Assert.Equal(2L, (long)version.ExecuteScalar()!);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
