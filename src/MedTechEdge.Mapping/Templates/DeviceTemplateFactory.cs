@@ -20,26 +20,11 @@ internal static class DeviceTemplateFactory
 
     public static DeviceTemplate? Create(TemplateContext context, JsonElement item, string pointer)
     {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            context.Error(pointer, "Expected an object for each template of CollectionContent.");
-            return null;
-        }
-
-        context.RejectUnknownMembers(item, pointer, "TemplateContainer", "templateType", "template");
-        string? type = context.RequiredString(item, pointer, "templateType");
-        if (type is null)
+        if (!MappingDocument.TryReadItem(context, item, pointer, "CollectionContent", out string type, out JsonElement body, out string here))
         {
             return null;
         }
 
-        if (!TemplateContext.TryGetMember(item, "template", out JsonElement body, out string bodyName) || body.ValueKind != JsonValueKind.Object)
-        {
-            context.Error(pointer, $"Expected an object for the template property value for template type {type}.");
-            return null;
-        }
-
-        string here = pointer + "/" + bodyName;
         DeviceTemplateKind? kind = TemplateTypeNames.DeviceTemplateKind(type);
         if (kind is null)
         {

@@ -8,15 +8,7 @@ internal static class FhirTemplateFactory
 {
     public static CodeValueFhirTemplate? Create(TemplateContext context, JsonElement item, string pointer)
     {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            context.Error(pointer, "Expected an object for each template of CollectionFhir.");
-            return null;
-        }
-
-        context.RejectUnknownMembers(item, pointer, "TemplateContainer", "templateType", "template");
-        string? type = context.RequiredString(item, pointer, "templateType");
-        if (type is null)
+        if (!MappingDocument.TryReadItem(context, item, pointer, "CollectionFhir", out string type, out JsonElement body, out string here))
         {
             return null;
         }
@@ -27,13 +19,6 @@ internal static class FhirTemplateFactory
             return null;
         }
 
-        if (!TemplateContext.TryGetMember(item, "template", out JsonElement body, out string bodyName) || body.ValueKind != JsonValueKind.Object)
-        {
-            context.Error(pointer, $"Expected an object for the template property value for template type {type}.");
-            return null;
-        }
-
-        string here = pointer + "/" + bodyName;
         context.RejectUnknownMembers(body, here, "CodeValueFhirTemplate", "typeName", "periodInterval", "category", "codes", "value", "components");
         int before = context.Errors.Count;
         string? typeName = TemplateContext.TryGetMember(body, "typeName", out JsonElement tn, out string tnName)

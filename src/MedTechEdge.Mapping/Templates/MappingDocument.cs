@@ -61,4 +61,37 @@ internal static class MappingDocument
 
         return true;
     }
+
+    /// <summary>
+    /// Reads one item of a collection: <c>{"templateType": "...", "template": {...}}</c>. Returns false,
+    /// with the errors recorded, when the item is not that shape.
+    /// </summary>
+    public static bool TryReadItem(TemplateContext context, JsonElement item, string pointer, string collectionName, out string type, out JsonElement body, out string bodyPointer)
+    {
+        type = string.Empty;
+        body = default;
+        bodyPointer = pointer;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            context.Error(pointer, $"Expected an object for each template of {collectionName}.");
+            return false;
+        }
+
+        context.RejectUnknownMembers(item, pointer, "TemplateContainer", "templateType", "template");
+        string? name = context.RequiredString(item, pointer, "templateType");
+        if (name is null)
+        {
+            return false;
+        }
+
+        type = name;
+        if (!TemplateContext.TryGetMember(item, "template", out body, out string bodyName) || body.ValueKind != JsonValueKind.Object)
+        {
+            context.Error(pointer, $"Expected an object for the template property value for template type {type}.");
+            return false;
+        }
+
+        bodyPointer = pointer + "/" + bodyName;
+        return true;
+    }
 }
