@@ -66,6 +66,7 @@ public sealed class InboxWriter : IAsyncDisposable
                 batch.Add(next);
             }
 
+            await _store.WriteLock.WaitAsync().ConfigureAwait(false);
             try
             {
                 using (SqliteTransaction transaction = connection.BeginTransaction())
@@ -93,6 +94,10 @@ public sealed class InboxWriter : IAsyncDisposable
                 {
                     batch[i].Completion.TrySetException(ex);
                 }
+            }
+            finally
+            {
+                _store.WriteLock.Release();
             }
         }
     }

@@ -22,6 +22,15 @@ public sealed class MedTechStore
     /// <summary>The options the store was opened with.</summary>
     public StoreOptions Options { get; }
 
+    /// <summary>
+    /// Held by every writer of this process for the length of one transaction. SQLite admits one writer
+    /// at a time; without this, a stage that finds the database locked sleeps in SQLite's busy handler
+    /// (up to 100 ms a try) while the group-commit loop keeps committing, and starves. With it, writers
+    /// queue in order and none of them sleeps. Other processes (the tool subcommands) still rely on
+    /// <c>busy_timeout</c>.
+    /// </summary>
+    public SemaphoreSlim WriteLock { get; } = new(1, 1);
+
     /// <summary>Opens (and creates when missing) the database at <see cref="StoreOptions.Path"/>.</summary>
     public static MedTechStore Open(StoreOptions options)
     {

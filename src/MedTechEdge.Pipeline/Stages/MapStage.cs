@@ -86,7 +86,16 @@ public sealed partial class MapStage : BackgroundService
 
                 CreateObservations(now, resources, devices);
 
-                Commit(connection, batch[^1].Id, resources, devices, deadLetters, now);
+                await _store.WriteLock.WaitAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    Commit(connection, batch[^1].Id, resources, devices, deadLetters, now);
+                }
+                finally
+                {
+                    _store.WriteLock.Release();
+                }
+
                 Interlocked.Add(ref _mappedCount, batch.Count);
                 Interlocked.Add(ref _deadLetteredCount, deadLetters.Count);
                 if (resources.Count > 0)

@@ -59,7 +59,7 @@ public sealed partial class PersistStage : BackgroundService
                 switch (result.Outcome)
                 {
                     case SinkOutcome.Succeeded:
-                        Remove(connection, batch, 0, batch.Count, deadLetterError: null);
+                        await RemoveAsync(connection, batch, 0, batch.Count, deadLetterError: null).ConfigureAwait(false);
                         delay = _options.FirstRetryDelay;
                         break;
                     case SinkOutcome.Rejected:
@@ -82,7 +82,7 @@ public sealed partial class PersistStage : BackgroundService
     {
         if (batch.Count == 1)
         {
-            Remove(connection, batch, 0, 1, error ?? "Rejected by the sink.");
+            await RemoveAsync(connection, batch, 0, 1, error ?? "Rejected by the sink.").ConfigureAwait(false);
             LogRejected(_sink.Name);
             return;
         }
@@ -99,7 +99,7 @@ public sealed partial class PersistStage : BackgroundService
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
 
-            Remove(connection, batch, i, 1, single.Outcome == SinkOutcome.Rejected ? single.Error ?? "Rejected by the sink." : null);
+            await RemoveAsync(connection, batch, i, 1, single.Outcome == SinkOutcome.Rejected ? single.Error ?? "Rejected by the sink." : null).ConfigureAwait(false);
             if (single.Outcome == SinkOutcome.Rejected)
             {
                 LogRejected(_sink.Name);
@@ -107,9 +107,23 @@ public sealed partial class PersistStage : BackgroundService
         }
     }
 
-    private void Remove(SqliteConnection connection, List<OutboxRecord> batch, int start, int count, string? deadLetterError)
+    private async Task RemoveAsync(SqliteConnection connection, List<OutboxRecord> batch, int start, int count, string? deadLetterError)
     {
         DateTime now = _clock.GetUtcNow().UtcDateTime;
+        // Not cancellable: the sink already has these records; removing them must not be skipped at shutdown.
+        await _store.WriteLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            Remove(connection, batch, start, count, deadLetterError, now);
+        }
+        finally
+        {
+            _store.WriteLock.Release();
+        }
+    }
+
+    private void Remove(SqliteConnection connection, List<OutboxRecord> batch, int start, int count, string? deadLetterError, DateTime now)
+    {
         using SqliteTransaction transaction = connection.BeginTransaction();
         for (int i = start; i < start + count; i++)
         {
