@@ -31,6 +31,10 @@ public sealed class InboxWriter : IAsyncDisposable
     public long CommittedCount => Interlocked.Read(ref _committedCount);
 
     private long _committedCount;
+    private long _rejectedCount;
+
+    /// <summary>Messages refused since start because the store was at its size cap.</summary>
+    public long RejectedCount => Interlocked.Read(ref _rejectedCount);
 
     /// <summary>Appends one message; completes with its row id once the commit is durable.</summary>
     public Task<long> AppendAsync(InboxMessage message, CancellationToken cancellationToken = default)
@@ -69,6 +73,19 @@ public sealed class InboxWriter : IAsyncDisposable
             await _store.WriteLock.WaitAsync().ConfigureAwait(false);
             try
             {
+                if (_store.Options.MaxSizeBytes > 0 && StoreSize.UsedBytes(connection) >= _store.Options.MaxSizeBytes)
+                {
+                    // Full: nothing of this batch is written, so nothing of it is acknowledged.
+                    Interlocked.Add(ref _rejectedCount, batch.Count);
+                    var full = new StoreFullException(_store.Options.MaxSizeBytes);
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        batch[i].Completion.TrySetException(full);
+                    }
+
+                    continue;
+                }
+
                 using (SqliteTransaction transaction = connection.BeginTransaction())
                 {
                     insert.Transaction = transaction;

@@ -9,6 +9,13 @@ public sealed class StoreOptions
     /// <summary>Commit durability; see <see cref="StoreDurability"/>.</summary>
     public StoreDurability Durability { get; set; } = StoreDurability.Full;
 
+    /// <summary>
+    /// Cap on the bytes the store's data may occupy (0: no cap). At the cap the module stops accepting
+    /// device messages (MQTT 5: PUBACK 0x97 Quota exceeded; 3.1.1: no PUBACK) instead of dropping data
+    /// it already acknowledged; it accepts again as soon as delivery frees space. Default 1 GiB.
+    /// </summary>
+    public long MaxSizeBytes { get; set; } = 1L << 30;
+
     /// <summary>Most inbox messages committed in one group-commit transaction.</summary>
     public int MaxCommitBatch { get; set; } = 1024;
 }

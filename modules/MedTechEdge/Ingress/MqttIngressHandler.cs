@@ -5,6 +5,7 @@ using System.Text.Json;
 using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.Mqtt.Server;
 using MedTechEdge.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace MedTechEdge.Ingress;
 
@@ -13,8 +14,11 @@ namespace MedTechEdge.Ingress;
 /// it is durably committed. The broker sends PUBACK/PUBREC when this completes, so an acknowledged
 /// message survives a crash (issue 4's ingest contract).
 /// </summary>
-internal sealed class MqttIngressHandler(InboxWriter inbox) : IMqttIngestHandler
+internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<MqttIngressHandler> logger) : IMqttIngestHandler
 {
+    // 1 while the store refuses messages; logged once per episode, not once per message.
+    private int _full;
+
     public async ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
     {
         var record = new InboxMessage
@@ -31,7 +35,22 @@ internal sealed class MqttIngressHandler(InboxWriter inbox) : IMqttIngestHandler
         try
         {
             await inbox.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+            if (Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1)
+            {
+                LogAcceptingAgain();
+            }
+
             return MqttIngestResult.Accepted;
+        }
+        catch (StoreFullException ex)
+        {
+            if (Interlocked.Exchange(ref _full, 1) == 0)
+            {
+                LogStoreFull(ex.MaxSizeBytes);
+            }
+
+            // MQTT 5.0 §3.4.2.1: 0x97 Quota exceeded. The broker withholds the ack on 3.1.1, so the device resends later.
+            return MqttIngestResult.Failed(MqttPubAckReasonCode.QuotaExceeded);
         }
         catch (Microsoft.Data.Sqlite.SqliteException)
         {
@@ -39,6 +58,12 @@ internal sealed class MqttIngressHandler(InboxWriter inbox) : IMqttIngestHandler
             return MqttIngestResult.Failed(MqttPubAckReasonCode.UnspecifiedError);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest: the store is at its size cap of {MaxSizeBytes} bytes; device messages are refused (MQTT 5: 0x97 Quota exceeded) until delivery frees space.")]
+    private partial void LogStoreFull(long maxSizeBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest: the store has room again; device messages are accepted.")]
+    private partial void LogAcceptingAgain();
 
     private static string WriteProperties(MqttIngestMessage message)
     {
