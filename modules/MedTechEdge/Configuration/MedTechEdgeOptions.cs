@@ -55,11 +55,42 @@ internal sealed class FhirServerOptions
     /// <summary>Base URL, e.g. <c>https://fhir.example.org/fhir</c>. Empty: write NDJSON files instead.</summary>
     public string Url { get; set; } = string.Empty;
 
-    /// <summary>A static bearer token, if the server needs one.</summary>
+    /// <summary>How the module authenticates to the FHIR server.</summary>
+    public FhirAuthentication Authentication { get; set; } = FhirAuthentication.None;
+
+    /// <summary>A static bearer token (<see cref="FhirAuthentication.BearerToken"/>).</summary>
     public string? BearerToken { get; set; }
+
+    /// <summary>Entra ID tenant (<see cref="FhirAuthentication.ClientSecret"/>).</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>Application (client) id: the app registration, or a user-assigned managed identity.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The app registration's secret (<see cref="FhirAuthentication.ClientSecret"/>).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>OAuth 2.0 scope; empty means the FHIR server's origin with <c>/.default</c>.</summary>
+    public string? Scope { get; set; }
 
     /// <summary>Per-request timeout.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>How the module obtains credentials for the FHIR server.</summary>
+internal enum FhirAuthentication
+{
+    /// <summary>No Authorization header.</summary>
+    None,
+
+    /// <summary>A fixed token from <c>Fhir:BearerToken</c>.</summary>
+    BearerToken,
+
+    /// <summary>Entra ID client credentials: <c>TenantId</c>, <c>ClientId</c>, <c>ClientSecret</c>.</summary>
+    ClientSecret,
+
+    /// <summary>The managed identity of the host (system-assigned, or user-assigned with <c>ClientId</c>).</summary>
+    ManagedIdentity,
 }
 
 /// <summary>The local sink used when no FHIR server or Event Hub is configured.</summary>

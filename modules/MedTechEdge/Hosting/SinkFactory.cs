@@ -28,7 +28,32 @@ internal static class SinkFactory
         {
             Timeout = options.Fhir.Timeout,
         };
-        IFhirAccessTokenProvider? token = string.IsNullOrEmpty(options.Fhir.BearerToken) ? null : new StaticFhirAccessTokenProvider(options.Fhir.BearerToken);
-        return new FhirServerSink(new FhirClient(http, baseUrl, token));
+        return new FhirServerSink(new FhirClient(http, baseUrl, TokenProvider(options.Fhir, baseUrl)));
+    }
+
+    private static IFhirAccessTokenProvider? TokenProvider(FhirServerOptions fhir, Uri baseUrl)
+    {
+        string scope = string.IsNullOrWhiteSpace(fhir.Scope) ? TokenCredentialAccessTokenProvider.DefaultScope(baseUrl) : fhir.Scope;
+        switch (fhir.Authentication)
+        {
+            case FhirAuthentication.None:
+                return null;
+            case FhirAuthentication.BearerToken:
+                return string.IsNullOrEmpty(fhir.BearerToken)
+                    ? throw new ModuleStartupException("MedTechEdge:Fhir:Authentication is BearerToken but MedTechEdge:Fhir:BearerToken is empty.")
+                    : new StaticFhirAccessTokenProvider(fhir.BearerToken);
+            case FhirAuthentication.ClientSecret:
+                if (string.IsNullOrWhiteSpace(fhir.TenantId) || string.IsNullOrWhiteSpace(fhir.ClientId) || string.IsNullOrEmpty(fhir.ClientSecret))
+                {
+                    throw new ModuleStartupException("MedTechEdge:Fhir:Authentication is ClientSecret: set MedTechEdge:Fhir:TenantId, ClientId and ClientSecret.");
+                }
+
+                return new TokenCredentialAccessTokenProvider(new Azure.Identity.ClientSecretCredential(fhir.TenantId, fhir.ClientId, fhir.ClientSecret), scope);
+            default:
+                Azure.Identity.ManagedIdentityId identity = string.IsNullOrWhiteSpace(fhir.ClientId)
+                    ? Azure.Identity.ManagedIdentityId.SystemAssigned
+                    : Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(fhir.ClientId);
+                return new TokenCredentialAccessTokenProvider(new Azure.Identity.ManagedIdentityCredential(identity), scope);
+        }
     }
 }

@@ -32,7 +32,18 @@ public sealed class FhirServerSink : IResourceSink
             bundle.AddPut(record.ResourceType, record.ResourceId, record.Body);
         }
 
-        FhirResponse response = await _client.TransactionAsync(bundle.Build(), cancellationToken).ConfigureAwait(false);
+        FhirResponse response;
+        try
+        {
+            response = await _client.TransactionAsync(bundle.Build(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // No token (identity service unreachable, or credentials refused): the data is fine and
+            // waits in the outbox; the reason is logged by the Persist stage.
+            return new SinkResult(SinkOutcome.Transient, "Could not obtain an access token: " + ex.Message);
+        }
+
         return response.FailureKind switch
         {
             FhirFailureKind.None => SinkResult.Success,

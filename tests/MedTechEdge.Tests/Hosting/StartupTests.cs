@@ -57,3 +57,20 @@ public sealed class StartupTests
         Assert.False(options.Simulator.Enabled);
     }
 }
+
+public sealed class FhirAuthenticationStartupTests
+{
+    [Theory]
+    [InlineData("ClientSecret", "TenantId, ClientId and ClientSecret")]
+    [InlineData("BearerToken", "MedTechEdge:Fhir:BearerToken is empty")]
+    public void Incomplete_Authentication_Settings_Stop_Startup_And_Name_The_Settings(string mode, string expected)
+    {
+        using IHost host = ModuleHost.Build([
+            "--MedTechEdge:Fhir:Url=https://fhir.example.org/fhir",
+            "--MedTechEdge:Fhir:Authentication=" + mode,
+            "--MedTechEdge:Store:Path=" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "s.db"),
+        ]);
+        var ex = Assert.Throws<ModuleStartupException>(() => host.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>());
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+}
