@@ -35,7 +35,7 @@ public sealed class MosquittoFixture : IAsyncLifetime
         }
 
         _directory = System.IO.Directory.CreateTempSubdirectory("mosquitto-").FullName;
-        Port = FreePort.Get();
+        Port = MosquittoPorts.GetFree();
         string config = Path.Combine(_directory, "mosquitto.conf");
         // 'user root' stops the privilege drop to 'mosquitto', which could not read a root-owned temp dir.
         await File.WriteAllTextAsync(config, $"""
@@ -59,7 +59,7 @@ public sealed class MosquittoFixture : IAsyncLifetime
         _process = Process.Start(start) ?? throw new InvalidOperationException("mosquitto did not start.");
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        await FreePort.WaitUntilListeningAsync(Host, Port, _process, TimeSpan.FromSeconds(10));
+        await MosquittoPorts.WaitUntilListeningAsync(Host, Port, _process, TimeSpan.FromSeconds(10));
     }
 
     /// <inheritdoc />
@@ -80,10 +80,10 @@ public sealed class MosquittoFixture : IAsyncLifetime
 }
 
 /// <summary>Loopback port helpers for test peers.</summary>
-public static class FreePort
+public static class MosquittoPorts
 {
     /// <summary>A port the OS reports free right now.</summary>
-    public static int Get()
+    public static int GetFree()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();

@@ -29,9 +29,10 @@ public sealed partial class MqttClient
         }
 
         await _sendSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ushort packetId = 0;
         try
         {
-            TaskCompletionSource<MqttPacket> waiter = Register(out ushort packetId);
+            TaskCompletionSource<MqttPacket> waiter = Register(out packetId);
             packet.PacketId = packetId;
             await channel.SendAsync(packet, cancellationToken).ConfigureAwait(false);
             var ack = (MqttAckPacket)await WaitAsync(waiter.Task, cancellationToken).ConfigureAwait(false);
@@ -47,6 +48,12 @@ public sealed partial class MqttClient
             var pubComp = (MqttAckPacket)await WaitAsync(completion.Task, cancellationToken).ConfigureAwait(false);
             MqttPubAckReasonCode code = pubComp.ReasonCode == 0 ? (MqttPubAckReasonCode)ack.ReasonCode : MqttPubAckReasonCode.UnspecifiedError;
             return new MqttPublishResult(code, packetId, pubComp.Properties.ReasonString ?? ack.Properties.ReasonString);
+        }
+        catch
+        {
+            // Timed out or cancelled: free the identifier for reuse.
+            _pending.TryRemove(packetId, out _);
+            throw;
         }
         finally
         {

@@ -22,7 +22,7 @@ internal static partial class MqttPacketDecoder
             int qos = options & 0x03;
             if (qos == 3)
             {
-                MqttThrowHelper.ThrowMalformed("Subscription QoS 3 [MQTT-3-8.3-4].");
+                MqttThrowHelper.ThrowMalformed("Subscription QoS 3 [MQTT-3-8.3-4] (the id is spelled so in 3.1.1).");
             }
 
             if (!v5)

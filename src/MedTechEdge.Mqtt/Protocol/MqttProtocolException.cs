@@ -5,7 +5,7 @@ namespace MedTechEdge.Mqtt.Protocol;
 /// the network connection (MQTT 5.0 §4.13): 0x81 Malformed Packet, 0x82 Protocol Error, 0x95 Packet too large, ...
 /// Messages name the normative statement, e.g. "[MQTT-1.5.4-2]".
 /// </summary>
-public sealed class MqttProtocolException : Exception
+internal sealed class MqttProtocolException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public MqttProtocolException(MqttDisconnectReasonCode reasonCode, string message)

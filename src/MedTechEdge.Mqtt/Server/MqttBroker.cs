@@ -60,6 +60,31 @@ internal sealed partial class MqttBroker
     public bool Unsubscribe(MqttServerSession session, string fullFilter) => _subscriptions.Remove(session, fullFilter);
 
     /// <summary>
+    /// Routes a received PUBLISH. The payload is copied out of the pooled packet only when the message is retained or
+    /// some subscription matches: device telemetry that only goes to the ingest handler costs no copy here.
+    /// </summary>
+    public void RoutePublish(MqttPublishPacket packet, string senderClientId)
+    {
+        if (packet.Retain || HasMatch(packet.Topic))
+        {
+            Route(new MqttStoredMessage(packet, senderClientId, MqttStoredMessage.NowTicks));
+        }
+    }
+
+    private bool HasMatch(string topic)
+    {
+        foreach (MqttSubscription subscription in _subscriptions.Snapshot)
+        {
+            if (MqttTopic.Matches(topic, subscription.Filter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Sends a message to every matching subscription and updates the retained store. Returns the number of sessions
     /// it was queued for. One copy per session with the highest matching QoS [MQTT-3.3.4-2]; one member per shared
     /// group, round robin (MQTT 5.0 §4.8.2).

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MedTechEdge.Mqtt.Formatter;
 using MedTechEdge.Mqtt.Packets;
 using MedTechEdge.Mqtt.Protocol;
@@ -26,22 +27,29 @@ internal sealed partial class MqttServerConnection
                 await _channel.SendAsync(resend, cancellationToken).ConfigureAwait(false);
             }
 
-            while (await session.Outbox.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            ChannelReader<MqttQueuedMessage> outbox = session.Outbox.Reader;
+            while (await outbox.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (session.Outbox.Reader.TryRead(out MqttQueuedMessage queued))
+                // Peek, take a send slot, then dequeue: a connection that dies while waiting for a slot leaves the
+                // message queued for the session's next connection instead of losing it.
+                while (outbox.TryPeek(out MqttQueuedMessage next))
                 {
-                    await DeliverAsync(session, queued, cancellationToken).ConfigureAwait(false);
+                    bool needsSlot = next.QoS != MqttQualityOfServiceLevel.AtMostOnce;
+                    if (needsSlot)
+                    {
+                        await _sendSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!outbox.TryRead(out MqttQueuedMessage queued) || !await DeliverAsync(session, queued, needsSlot, cancellationToken).ConfigureAwait(false))
+                    {
+                        ReleaseSlot(needsSlot);
+                    }
                 }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             // Connection closing.
-        }
-        catch (Exception)
-        {
-            _channel.Abort();
-            throw;
         }
     }
 
@@ -52,28 +60,39 @@ internal sealed partial class MqttServerConnection
         return packet;
     }
 
-    private async Task DeliverAsync(MqttServerSession session, MqttQueuedMessage queued, CancellationToken cancellationToken)
+    /// <summary>Sends one queued message. Returns false when nothing went out and the caller's send slot is unused.</summary>
+    private async Task<bool> DeliverAsync(MqttServerSession session, MqttQueuedMessage queued, bool haveSlot, CancellationToken cancellationToken)
     {
         long now = MqttStoredMessage.NowTicks;
         if (queued.Message.IsExpired(now))
         {
             // [MQTT-3.3.2-5]: expired messages are not delivered.
-            return;
+            return false;
         }
 
-        MqttPublishPacket packet = queued.Message.ToPublishPacket(queued.QoS, queued.Retain, queued.SubscriptionIdentifier, now);
+        // The slot was taken for the QoS seen at peek time; a concurrent reader could have changed the head.
+        MqttQualityOfServiceLevel qos = haveSlot ? queued.QoS : MqttQualityOfServiceLevel.AtMostOnce;
+        MqttPublishPacket packet = queued.Message.ToPublishPacket(qos, queued.Retain, queued.SubscriptionIdentifier, now);
         if (MqttPacketEncoder.GetPublishSize(packet, _channel.ProtocolVersion) > _clientMaximumPacketSize)
         {
             // [MQTT-3.1.2-25]: too large for the client; discarded as if sent.
-            return;
+            return false;
         }
 
-        if (packet.QoS != MqttQualityOfServiceLevel.AtMostOnce)
+        if (qos != MqttQualityOfServiceLevel.AtMostOnce)
         {
-            await _sendSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
             session.AddInflight(packet);
         }
 
         await _channel.SendAsync(packet, cancellationToken).ConfigureAwait(false);
+        return qos != MqttQualityOfServiceLevel.AtMostOnce;
+    }
+
+    private void ReleaseSlot(bool taken)
+    {
+        if (taken)
+        {
+            _sendSlots.Release();
+        }
     }
 }

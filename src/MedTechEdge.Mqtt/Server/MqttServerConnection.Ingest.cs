@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MedTechEdge.Mqtt.Packets;
 using MedTechEdge.Mqtt.Protocol;
 
@@ -114,50 +115,72 @@ internal sealed partial class MqttServerConnection
     /// <summary>
     /// Awaits each pending PUBLISH in receive order, routes accepted ones to subscribers, and acknowledges.
     /// Runs until the receive loop completes the queue, so every ingest task is awaited and every payload returned,
-    /// even when the connection is already gone.
+    /// even when the connection is already gone. Acknowledgements whose results are already known are written as one
+    /// batch and flushed together; anything buffered is flushed before the loop waits (for a result or for input).
     /// </summary>
     private async Task AcknowledgeLoopAsync()
     {
-        await foreach (MqttPendingPublish item in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
+        ChannelReader<MqttPendingPublish> reader = _pending.Reader;
+        bool unflushed = false;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            MqttPublishPacket publish = item.Packet;
-            MqttPubAckReasonCode code = MqttPubAckReasonCode.Success;
-            if (item.IsIngest)
+            while (reader.TryRead(out MqttPendingPublish item))
             {
-                try
+                if (unflushed && !item.Result.IsCompleted)
                 {
-                    code = (await item.Result.ConfigureAwait(false)).ReasonCode;
-                }
-                catch (Exception ex)
-                {
-                    if (!_connectionCts.IsCancellationRequested)
-                    {
-                        MqttServerLog.IngestHandlerFailed(_logger, ex, _clientId);
-                    }
-
-                    code = MqttPubAckReasonCode.ImplementationSpecificError;
+                    unflushed = !await TryFlushAsync().ConfigureAwait(false);
                 }
 
-                Interlocked.Increment(ref (byte)code < 0x80 ? ref _broker.Statistics._messagesIngested : ref _broker.Statistics._messagesRejected);
+                MqttPubAckReasonCode code = await GetResultAsync(item).ConfigureAwait(false);
+                MqttPublishPacket publish = item.Packet;
+                bool accepted = (byte)code < 0x80;
+                if (accepted && !item.IsDuplicate)
+                {
+                    _broker.RoutePublish(publish, _clientId);
+                }
+
+                publish.ReturnPayload();
+                if (publish.QoS != MqttQualityOfServiceLevel.AtMostOnce && !_connectionCts.IsCancellationRequested)
+                {
+                    unflushed |= await AcknowledgeAsync(publish, code, accepted).ConfigureAwait(false);
+                }
             }
 
-            bool accepted = (byte)code < 0x80;
-            if (accepted && !item.IsDuplicate)
+            if (unflushed)
             {
-                _broker.Route(new MqttStoredMessage(publish, _clientId, MqttStoredMessage.NowTicks));
+                unflushed = !await TryFlushAsync().ConfigureAwait(false);
             }
-
-            publish.ReturnPayload();
-            if (publish.QoS == MqttQualityOfServiceLevel.AtMostOnce || _connectionCts.IsCancellationRequested)
-            {
-                continue;
-            }
-
-            await AcknowledgeAsync(publish, code, accepted).ConfigureAwait(false);
         }
     }
 
-    private async Task AcknowledgeAsync(MqttPublishPacket publish, MqttPubAckReasonCode code, bool accepted)
+    private async ValueTask<MqttPubAckReasonCode> GetResultAsync(MqttPendingPublish item)
+    {
+        if (!item.IsIngest)
+        {
+            return MqttPubAckReasonCode.Success;
+        }
+
+        MqttPubAckReasonCode code;
+        try
+        {
+            code = (await item.Result.ConfigureAwait(false)).ReasonCode;
+        }
+        catch (Exception ex)
+        {
+            if (!_connectionCts.IsCancellationRequested)
+            {
+                MqttServerLog.IngestHandlerFailed(_logger, ex, _clientId);
+            }
+
+            code = MqttPubAckReasonCode.ImplementationSpecificError;
+        }
+
+        Interlocked.Increment(ref (byte)code < 0x80 ? ref _broker.Statistics._messagesIngested : ref _broker.Statistics._messagesRejected);
+        return code;
+    }
+
+    /// <summary>Buffers the PUBACK / PUBREC (or, for 3.1.1 failures, closes). Returns true when something was buffered.</summary>
+    private async ValueTask<bool> AcknowledgeAsync(MqttPublishPacket publish, MqttPubAckReasonCode code, bool accepted)
     {
         if (!accepted)
         {
@@ -171,7 +194,7 @@ internal sealed partial class MqttServerConnection
             {
                 // 3.1.1 has no negative acknowledgement: withhold it and close, so the client redelivers on reconnect.
                 _channel.Abort();
-                return;
+                return false;
             }
         }
         else if (publish.QoS == MqttQualityOfServiceLevel.AtLeastOnce)
@@ -182,11 +205,29 @@ internal sealed partial class MqttServerConnection
         MqttPacketType type = publish.QoS == MqttQualityOfServiceLevel.AtLeastOnce ? MqttPacketType.PubAck : MqttPacketType.PubRec;
         try
         {
-            await _channel.SendAsync(new MqttAckPacket(type, publish.PacketId, (byte)code), _connectionCts.Token).ConfigureAwait(false);
+            await _channel.SendAsync(new MqttAckPacket(type, publish.PacketId, (byte)code), flush: false, _connectionCts.Token).ConfigureAwait(false);
+            return true;
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (IsConnectionGone(ex))
         {
             // The receive loop sees the closed connection and ends it.
+            return false;
         }
     }
+
+    private async ValueTask<bool> TryFlushAsync()
+    {
+        try
+        {
+            await _channel.FlushAsync(_connectionCts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (IsConnectionGone(ex))
+        {
+            return true;
+        }
+    }
+
+    private static bool IsConnectionGone(Exception ex) =>
+        ex is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException;
 }

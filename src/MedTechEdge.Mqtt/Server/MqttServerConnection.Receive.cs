@@ -53,8 +53,8 @@ internal sealed partial class MqttServerConnection
 
     private void OnDisconnect(MqttDisconnectPacket disconnect)
     {
-        // [MQTT-3.14.4-3]: DISCONNECT discards the will, except 5.0 reason 0x04 Disconnect with Will Message.
-        _sendWill = disconnect.ReasonCode == MqttDisconnectReasonCode.DisconnectWithWillMessage;
+        // [MQTT-3.14.4-3]: DISCONNECT 0x00 discards the will; 5.0 clients keep it with 0x04 or an error reason.
+        _sendWill = disconnect.ReasonCode != MqttDisconnectReasonCode.NormalDisconnection;
         if (disconnect.Properties.SessionExpiryInterval is uint expiry && _session is not null)
         {
             if (_session.SessionExpiryInterval == 0 && expiry != 0)

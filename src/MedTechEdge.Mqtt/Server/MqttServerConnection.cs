@@ -19,6 +19,10 @@ internal sealed partial class MqttServerConnection
 {
     private static readonly TimeSpan s_closeSendTimeout = TimeSpan.FromSeconds(1);
 
+    // How long a closing connection waits for outstanding ingest calls. A handler that ignores cancellation must not
+    // hold up server shutdown; its buffers are then returned whenever it completes (the loop keeps running).
+    private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(5);
+
     private readonly MqttBroker _broker;
     private readonly MqttPacketChannel _channel;
     private readonly ILogger _logger;
@@ -63,8 +67,8 @@ internal sealed partial class MqttServerConnection
             }
 
             Interlocked.Increment(ref _broker.Statistics._connectedClients);
-            ackLoop = Task.Run(AcknowledgeLoopAsync);
-            deliveryLoop = Task.Run(DeliveryLoopAsync);
+            ackLoop = Task.Run(() => RunGuardedAsync(AcknowledgeLoopAsync));
+            deliveryLoop = Task.Run(() => RunGuardedAsync(DeliveryLoopAsync));
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
         catch (MqttProtocolException ex)
@@ -114,7 +118,11 @@ internal sealed partial class MqttServerConnection
         _channel.Abort();
         try
         {
-            await Task.WhenAll(ackLoop, deliveryLoop).ConfigureAwait(false);
+            await Task.WhenAll(ackLoop, deliveryLoop).WaitAsync(s_drainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            MqttServerLog.DrainTimeout(_logger, _clientId, s_drainTimeout.TotalSeconds);
         }
         catch (Exception ex)
         {
@@ -128,7 +136,22 @@ internal sealed partial class MqttServerConnection
         }
 
         await _channel.DisposeAsync().ConfigureAwait(false);
-        _connectionCts.Dispose();
+        // Dispose the linked source (it holds a registration on the server token) once no loop can touch it.
+        _ = Task.WhenAll(ackLoop, deliveryLoop).ContinueWith(static (_, cts) => ((CancellationTokenSource)cts!).Dispose(), _connectionCts, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>A background loop that fails unexpectedly closes the connection instead of leaving it half alive.</summary>
+    private async Task RunGuardedAsync(Func<Task> loop)
+    {
+        try
+        {
+            await loop().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            MqttServerLog.LoopFailed(_logger, ex, _clientId);
+            _channel.Abort();
+        }
     }
 
     /// <summary>Another connection claimed this client id [MQTT-3.1.4-3]: DISCONNECT 0x8E (5.0), then close.</summary>

@@ -32,4 +32,7 @@ internal static partial class MqttServerLog
 
     [LoggerMessage(9, LogLevel.Error, "Accepting connections failed.")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Ingest calls of client {ClientId} were still running {Seconds} s after its connection closed; not waiting longer.")]
+    public static partial void DrainTimeout(ILogger logger, string clientId, double seconds);
 }

@@ -95,22 +95,52 @@ internal sealed class MqttPacketChannel : IAsyncDisposable
     }
 
     /// <summary>Encodes and flushes one packet. Throws <see cref="IOException"/> or <see cref="ObjectDisposedException"/> when the connection is gone.</summary>
-    public async ValueTask SendAsync(MqttPacket packet, CancellationToken cancellationToken = default)
+    public ValueTask SendAsync(MqttPacket packet, CancellationToken cancellationToken = default) => SendAsync(packet, flush: true, cancellationToken);
+
+    /// <summary>
+    /// Encodes one packet and, when <paramref name="flush"/> is false, leaves it buffered so that a run of
+    /// acknowledgements goes out in one socket write. The caller must call <see cref="FlushAsync"/> (or send with
+    /// flush) before it waits for anything.
+    /// </summary>
+    public async ValueTask SendAsync(MqttPacket packet, bool flush, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(IsDisposed, this);
             _encoder.Encode(packet, ProtocolVersion, _writer);
-            FlushResult flush = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (flush.IsCompleted)
+            if (flush)
             {
-                throw new IOException("The peer stopped reading.");
+                await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes out whatever <see cref="SendAsync(MqttPacket, bool, CancellationToken)"/> left buffered.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async ValueTask FlushCoreAsync(CancellationToken cancellationToken)
+    {
+        FlushResult result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCompleted)
+        {
+            throw new IOException("The peer stopped reading.");
         }
     }
 

@@ -1,0 +1,104 @@
+using MedTechEdge.Mqtt.Tests.Client;
+using MedTechEdge.Mqtt.Tests.TestSupport;
+using MedTechEdge.TestPeers;
+
+namespace MedTechEdge.Mqtt.Tests.Server;
+
+/// <summary>Will messages (MQTT 5.0 §3.1.2.5, §3.1.3.2) with a killed mosquitto_sub as the dying client.</summary>
+public sealed class Will_Message_Tests
+{
+    [Theory]
+    [InlineData("mqttv311")]
+    [InlineData("mqttv5")]
+    public async Task Will_Is_Published_When_The_Client_Dies_Without_Disconnect(string version)
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using RunningMosquittoClient watcher = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-t", "wills/#", "-v");
+        await using RunningMosquittoClient dying = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-V", version, "-t", "ignored", "-i", "dying",
+            "--will-topic", "wills/dying", "--will-payload", "offline", "--will-qos", "1");
+        await WaitForConnectionsAsync(broker, 2);
+
+        await dying.KillAsync();
+
+        await MqttClient_Against_Mosquitto_Tests.WaitForOutputAsync(watcher, "wills/dying offline");
+    }
+
+    [Fact]
+    public async Task Will_Is_Discarded_On_A_Normal_Disconnect()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using RunningMosquittoClient watcher = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-t", "wills/#", "-v");
+        await WaitForConnectionsAsync(broker, 1);
+
+        // mosquitto_sub -C 1 -W 1 times out and sends DISCONNECT.
+        MosquittoClientResult polite = await MosquittoClients.SubscribeAsync(Peers.Timeout, "-p", broker.PortText, "-t", "ignored", "-W", "1",
+            "--will-topic", "wills/polite", "--will-payload", "offline");
+        await Task.Delay(500);
+
+        Assert.DoesNotContain("wills/polite", watcher.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Will_Delay_Holds_The_Will_Back_For_The_Interval()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using RunningMosquittoClient watcher = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-t", "wills/#", "-v");
+        await using RunningMosquittoClient dying = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-V", "mqttv5", "-t", "ignored", "-i", "delayed",
+            "-x", "60", "--will-topic", "wills/delayed", "--will-payload", "offline", "-D", "will", "will-delay-interval", "2");
+        await WaitForConnectionsAsync(broker, 2);
+
+        await dying.KillAsync();
+        await Task.Delay(1000);
+        Assert.DoesNotContain("wills/delayed", watcher.StandardOutput, StringComparison.Ordinal);
+
+        await MqttClient_Against_Mosquitto_Tests.WaitForOutputAsync(watcher, "wills/delayed offline");
+    }
+
+    [Fact]
+    public async Task Reconnecting_Within_The_Will_Delay_Cancels_The_Will()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using RunningMosquittoClient watcher = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-t", "wills/#", "-v");
+        await using RunningMosquittoClient dying = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-V", "mqttv5", "-t", "ignored", "-i", "back-soon",
+            "-c", "-x", "60", "--will-topic", "wills/back-soon", "--will-payload", "offline", "-D", "will", "will-delay-interval", "4");
+        await WaitForConnectionsAsync(broker, 2);
+        await dying.KillAsync();
+
+        await using RunningMosquittoClient back = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-V", "mqttv5", "-t", "ignored", "-i", "back-soon", "-c", "-x", "60");
+        await Task.Delay(5000);
+
+        Assert.DoesNotContain("wills/back-soon", watcher.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0x04)]
+    [InlineData(0x80)]
+    public async Task V5_Disconnect_Other_Than_Normal_Keeps_The_Will(byte reason)
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using RunningMosquittoClient watcher = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-t", "w/#", "-v");
+        await WaitForConnectionsAsync(broker, 1);
+        await using RawMqttSocket raw = await RawMqttSocket.ConnectAsync(broker.Port);
+        // CONNECT 5.0, clean start + will, client id "raw", will topic "w/x", will payload "bye".
+        await raw.SendAsync([0x10, 0x1B, 0x00, 0x04, .. "MQTT"u8, 0x05, 0x06, 0x00, 0x3C, 0x00, 0x00, 0x03, .. "raw"u8, 0x00, 0x00, 0x03, .. "w/x"u8, 0x00, 0x03, .. "bye"u8]);
+        byte[] head = await raw.ReadAsync(2, Peers.Timeout);
+        await raw.ReadAsync(head[1], Peers.Timeout);
+
+        await raw.SendAsync(0xE0, 0x01, reason);
+
+        await MqttClient_Against_Mosquitto_Tests.WaitForOutputAsync(watcher, "w/x bye");
+    }
+
+    internal static async Task WaitForConnectionsAsync(EmbeddedBroker broker, int count)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (broker.Server.Statistics.ConnectedClients < count)
+        {
+            Assert.True(clock.Elapsed < Peers.Timeout, "Clients did not connect.");
+            await Task.Delay(20);
+        }
+
+        // Give mosquitto_sub time to send SUBSCRIBE after CONNACK.
+        await Task.Delay(200);
+    }
+}
