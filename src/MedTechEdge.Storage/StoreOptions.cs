@@ -16,6 +16,13 @@ public sealed class StoreOptions
     /// </summary>
     public long MaxSizeBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// Undelivered data older than this is removed and counted (zero: kept until delivered, the
+    /// default; expiring acknowledged data is the operator's decision). Measured from when the
+    /// module received the message (inbox) or produced the resource (outbox); dead letters are kept.
+    /// </summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.Zero;
+
     /// <summary>Most inbox messages committed in one group-commit transaction.</summary>
     public int MaxCommitBatch { get; set; } = 1024;
 }

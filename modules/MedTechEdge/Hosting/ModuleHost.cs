@@ -55,6 +55,7 @@ internal static class ModuleHost
 
         // Start order is registration order and stop order its reverse: devices and the listener stop
         // first, so nothing arrives while the stages finish their current transaction.
+        AddStage<RetentionService>(services);
         AddStage<MapStage>(services);
         AddStage<PersistStage>(services);
         if (options.Mqtt.Enabled)
