@@ -14,7 +14,8 @@ namespace MedTechEdge.Pipeline.Identity;
 /// </summary>
 internal sealed class CreateModeIdentity
 {
-    private readonly HashSet<(string Device, string Patient)> _emitted = [];
+    // The references of every pair seen so far: hashing once per pair, not once per measurement.
+    private readonly Dictionary<(string Device, string Patient), ResourceReferences> _known = [];
 
     /// <summary>
     /// Resolves the references for <paramref name="measurement"/>, appending Patient and Device
@@ -32,30 +33,34 @@ internal sealed class CreateModeIdentity
             return null;
         }
 
-        string patientId = DeterministicId.ForPatient(measurement.PatientId);
-        string deviceId = DeterministicId.ForDevice(measurement.DeviceId);
-        if (_emitted.Add((measurement.DeviceId, measurement.PatientId)))
+        if (_known.TryGetValue((measurement.DeviceId, measurement.PatientId), out ResourceReferences? known))
         {
-            emitted.Add((measurement.DeviceId, measurement.PatientId));
-            output.Add(new FhirResource("Patient", patientId, Write(w =>
-            {
-                w.WriteString("resourceType"u8, "Patient"u8);
-                w.WriteString("id"u8, patientId);
-                WriteIdentifier(w, measurement.PatientId);
-            })));
-            output.Add(new FhirResource("Device", deviceId, Write(w =>
-            {
-                w.WriteString("resourceType"u8, "Device"u8);
-                w.WriteString("id"u8, deviceId);
-                WriteIdentifier(w, measurement.DeviceId);
-                w.WriteStartObject("patient"u8);
-                w.WriteString("reference"u8, "Patient/" + patientId);
-                w.WriteEndObject();
-            })));
+            error = null;
+            return known;
         }
 
+        string patientId = DeterministicId.ForPatient(measurement.PatientId);
+        string deviceId = DeterministicId.ForDevice(measurement.DeviceId);
+        var references = new ResourceReferences(patientId, deviceId);
+        _known.Add((measurement.DeviceId, measurement.PatientId), references);
+        emitted.Add((measurement.DeviceId, measurement.PatientId));
+        output.Add(new FhirResource("Patient", patientId, Write(w =>
+        {
+            w.WriteString("resourceType"u8, "Patient"u8);
+            w.WriteString("id"u8, patientId);
+            WriteIdentifier(w, measurement.PatientId);
+        })));
+        output.Add(new FhirResource("Device", deviceId, Write(w =>
+        {
+            w.WriteString("resourceType"u8, "Device"u8);
+            w.WriteString("id"u8, deviceId);
+            WriteIdentifier(w, measurement.DeviceId);
+            w.WriteStartObject("patient"u8);
+            w.WriteString("reference"u8, "Patient/" + patientId);
+            w.WriteEndObject();
+        })));
         error = null;
-        return new ResourceReferences(patientId, deviceId);
+        return references;
     }
 
     /// <summary>Forgets pairs whose resources were dropped (their message was rolled back), so they are emitted again.</summary>
@@ -63,7 +68,7 @@ internal sealed class CreateModeIdentity
     {
         foreach ((string Device, string Patient) pair in pairs)
         {
-            _emitted.Remove(pair);
+            _known.Remove(pair);
         }
     }
 
