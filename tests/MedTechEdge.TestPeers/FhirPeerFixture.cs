@@ -40,6 +40,9 @@ public sealed class FhirPeerFixture : IAsyncLifetime
     /// <exception cref="InvalidOperationException">The fixture has not been initialized.</exception>
     public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The FHIR peer has not been started.");
 
+    /// <summary>The port to listen on; 0 (the default) lets the OS choose. A fixed port lets a test stop the server and start it again at the same address.</summary>
+    public int Port { get; init; }
+
     /// <summary>Everything the peer wrote to stderr so far (capped), for failure messages.</summary>
     public string StandardError
     {
@@ -78,7 +81,7 @@ public sealed class FhirPeerFixture : IAsyncLifetime
             StandardErrorEncoding = Encoding.UTF8,
         };
         startInfo.ArgumentList.Add("fhir-peer.mjs");
-        startInfo.Environment["FHIR_PEER_PORT"] = "0";
+        startInfo.Environment["FHIR_PEER_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         startInfo.Environment["FHIR_PEER_HOST"] = "127.0.0.1";
         // If the test host dies without disposing us, its end of the stdin pipe closes and the
         // peer exits instead of lingering as an orphan.
