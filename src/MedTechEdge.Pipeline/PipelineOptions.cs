@@ -9,6 +9,12 @@ public sealed class PipelineOptions
     /// <summary>Most resources the Persist stage sends in one batch (one FHIR transaction Bundle).</summary>
     public int PersistBatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How many Bundles the Persist stage keeps in flight. Records are split into this many lanes by
+    /// device, so each device's writes stay in order.
+    /// </summary>
+    public int PersistConcurrency { get; set; } = 4;
+
     /// <summary>How often a stage looks at its table when nobody signals it.</summary>
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -50,15 +50,18 @@ internal sealed class PipelineHarness : IDisposable
         }
     }
 
-    public void AddOutbox(params (string Type, string Id)[] resources)
+    public void AddOutbox(params (string Type, string Id)[] resources) =>
+        AddOutbox(Array.ConvertAll(resources, r => (r.Type, r.Id, "d")));
+
+    public void AddOutbox(params (string Type, string Id, string Device)[] resources)
     {
         using SqliteConnection connection = Store.OpenConnection();
         using SqliteTransaction transaction = connection.BeginTransaction();
         using SqliteCommand insert = OutboxTable.CreateInsert(connection);
         insert.Transaction = transaction;
-        foreach ((string type, string id) in resources)
+        foreach ((string type, string id, string device) in resources)
         {
-            OutboxTable.Insert(insert, new OutboxRecord { CreatedUtc = DateTime.UtcNow, DeviceId = "d", ResourceType = type, ResourceId = id, Body = Encoding.UTF8.GetBytes($$"""{"resourceType":"{{type}}","id":"{{id}}"}""") });
+            OutboxTable.Insert(insert, new OutboxRecord { CreatedUtc = DateTime.UtcNow, DeviceId = device, ResourceType = type, ResourceId = id, Body = Encoding.UTF8.GetBytes($$"""{"resourceType":"{{type}}","id":"{{id}}"}""") });
         }
 
         transaction.Commit();

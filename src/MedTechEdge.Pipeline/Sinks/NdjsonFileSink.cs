@@ -13,6 +13,8 @@ public sealed class NdjsonFileSink : IResourceSink, IDisposable
 {
     private readonly string _folder;
     private readonly Dictionary<string, FileStream> _files = new(StringComparer.Ordinal);
+    // The Persist stage may write several lanes at once; appends to one file must not interleave.
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Creates the sink over <paramref name="folder"/>, created when missing.</summary>
     public NdjsonFileSink(string folder)
@@ -32,12 +34,14 @@ public sealed class NdjsonFileSink : IResourceSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         var touched = new HashSet<FileStream>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             foreach (OutboxRecord record in batch)
             {
                 FileStream file = Open(record.ResourceType);
-                await file.WriteAsync(record.Body, cancellationToken).ConfigureAwait(false);
+                // Not cancellable: a line is written whole, or the outbox still holds it.
+                await file.WriteAsync(record.Body, CancellationToken.None).ConfigureAwait(false);
                 file.WriteByte((byte)'\n');
                 touched.Add(file);
             }
@@ -53,6 +57,10 @@ public sealed class NdjsonFileSink : IResourceSink, IDisposable
         catch (IOException ex)
         {
             return new SinkResult(SinkOutcome.Transient, "Writing NDJSON failed: " + ex.Message);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 

@@ -41,41 +41,90 @@ public sealed partial class PersistStage : BackgroundService
     {
         await Task.Yield();
         using SqliteConnection connection = _store.OpenConnection();
-        var batch = new List<OutboxRecord>(_options.PersistBatchSize);
+        int lanes = Math.Max(1, _options.PersistConcurrency);
+        var read = new List<OutboxRecord>(_options.PersistBatchSize * lanes);
+        var byLane = new List<OutboxRecord>[lanes];
+        var deliveries = new Task<bool>[lanes];
+        for (int l = 0; l < lanes; l++)
+        {
+            byLane[l] = [];
+        }
+
         TimeSpan delay = _options.FirstRetryDelay;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                batch.Clear();
-                OutboxTable.ReadOldest(connection, _options.PersistBatchSize, batch);
-                if (batch.Count == 0)
+                read.Clear();
+                OutboxTable.ReadOldest(connection, _options.PersistBatchSize * lanes, read);
+                if (read.Count == 0)
                 {
                     await _signals.Outbox.WaitAsync(_options.IdlePoll, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                SinkResult result = await _sink.WriteAsync(batch, stoppingToken).ConfigureAwait(false);
-                switch (result.Outcome)
+                // Lanes by device: each device's records stay in one lane, in order, so writes are
+                // ordered per device while several Bundles are in flight.
+                for (int l = 0; l < lanes; l++)
                 {
-                    case SinkOutcome.Succeeded:
-                        await RemoveAsync(connection, batch, 0, batch.Count, deadLetterError: null).ConfigureAwait(false);
-                        delay = _options.FirstRetryDelay;
-                        break;
-                    case SinkOutcome.Rejected:
-                        await IsolateRejectedAsync(connection, batch, result.Error, stoppingToken).ConfigureAwait(false);
-                        break;
-                    default:
-                        LogTransient(_sink.Name, batch.Count, delay.TotalSeconds, result.Error);
-                        await Task.Delay(Jitter(delay), _clock, stoppingToken).ConfigureAwait(false);
-                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
-                        break;
+                    byLane[l].Clear();
                 }
+
+                foreach (OutboxRecord record in read)
+                {
+                    byLane[(int)((uint)record.DeviceId.GetHashCode() % (uint)lanes)].Add(record);
+                }
+
+                for (int l = 0; l < lanes; l++)
+                {
+                    deliveries[l] = byLane[l].Count == 0 ? Task.FromResult(true) : DeliverLaneAsync(connection, byLane[l], delay, stoppingToken);
+                }
+
+                await Task.WhenAll(deliveries).ConfigureAwait(false);
+                bool allDelivered = true;
+                foreach (Task<bool> delivery in deliveries)
+                {
+                    allDelivered &= delivery.Result;
+                }
+
+                if (allDelivered)
+                {
+                    delay = _options.FirstRetryDelay;
+                    continue;
+                }
+
+                // What a failed lane did not deliver is still the oldest in the outbox, and is read first next time.
+                await Task.Delay(Jitter(delay), _clock, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Sends one lane in Bundles of <see cref="PipelineOptions.PersistBatchSize"/>; false at the first transient failure.</summary>
+    private async Task<bool> DeliverLaneAsync(SqliteConnection connection, List<OutboxRecord> lane, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        for (int start = 0; start < lane.Count; start += _options.PersistBatchSize)
+        {
+            List<OutboxRecord> chunk = lane.GetRange(start, Math.Min(_options.PersistBatchSize, lane.Count - start));
+            SinkResult result = await _sink.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            switch (result.Outcome)
+            {
+                case SinkOutcome.Succeeded:
+                    await RemoveAsync(connection, chunk, 0, chunk.Count, deadLetterError: null).ConfigureAwait(false);
+                    break;
+                case SinkOutcome.Rejected:
+                    await IsolateRejectedAsync(connection, chunk, result.Error, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    LogTransient(_sink.Name, lane.Count - start, delay.TotalSeconds, result.Error);
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task IsolateRejectedAsync(SqliteConnection connection, List<OutboxRecord> batch, string? error, CancellationToken cancellationToken)

@@ -61,3 +61,37 @@ internal sealed class PartiallyRejectingSink(params string[] poisoned) : IResour
         return Task.FromResult(SinkResult.Success);
     }
 }
+
+/// <summary>A sink that takes its time and records what it wrote and how many writes overlapped.</summary>
+internal sealed class SlowRecordingSink(TimeSpan latency) : IResourceSink
+{
+    private int _inFlight;
+    private int _maxInFlight;
+
+    public string Name => "slow";
+
+    public List<(string Device, string Id)> Written { get; } = [];
+
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    public async Task<SinkResult> WriteAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
+    {
+        int now = Interlocked.Increment(ref _inFlight);
+        int max;
+        while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
+        {
+        }
+
+        await Task.Delay(latency, cancellationToken);
+        lock (Written)
+        {
+            foreach (OutboxRecord record in batch)
+            {
+                Written.Add((record.DeviceId, record.ResourceId));
+            }
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+        return SinkResult.Success;
+    }
+}

@@ -43,3 +43,38 @@ public sealed class PersistStageTests
         Assert.Equal("Observation/bad", letter.Message.Topic);
     }
 }
+
+public sealed class PersistConcurrencyTests
+{
+    [Fact]
+    public async Task Several_Bundles_Are_In_Flight_And_Each_Device_Keeps_Its_Order()
+    {
+        using var harness = new PipelineHarness();
+        harness.Options.PersistBatchSize = 5;
+        harness.Options.PersistConcurrency = 4;
+        var records = new List<(string, string, string)>();
+        for (int i = 0; i < 400; i++)
+        {
+            records.Add(("Observation", $"o{i:000}", "dev-" + (i % 16)));
+        }
+
+        harness.AddOutbox([.. records]);
+        var sink = new SlowRecordingSink(TimeSpan.FromMilliseconds(5));
+        PersistStage persist = harness.Persist(sink);
+
+        await persist.StartAsync(CancellationToken.None);
+        await PipelineHarness.WaitAsync(() => harness.Counts().Outbox == 0, "the outbox to drain");
+        await persist.StopAsync(CancellationToken.None);
+
+        Assert.True(sink.MaxInFlight > 1, "Bundles should overlap");
+        Assert.True(sink.MaxInFlight <= 4);
+        Assert.Equal(400, sink.Written.Count);
+        for (int device = 0; device < 16; device++)
+        {
+            List<string> ids = sink.Written.FindAll(w => w.Device == "dev-" + device).ConvertAll(w => w.Id);
+            List<string> sorted = [.. ids];
+            sorted.Sort(StringComparer.Ordinal);
+            Assert.Equal(sorted, ids);
+        }
+    }
+}
