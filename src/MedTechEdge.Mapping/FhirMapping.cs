@@ -138,6 +138,23 @@ public sealed class FhirMapping
     }
 
     /// <summary>
+    /// Merges an Observation this module produced (<paramref name="incoming"/>) into the copy the server
+    /// holds (<paramref name="existing"/>), as <see cref="MergeObservation"/> does for a group. Returns null,
+    /// or the error; <paramref name="merged"/> is null when nothing changed.
+    /// </summary>
+    public string? MergeObservationJson(ReadOnlySpan<byte> existing, ReadOnlySpan<byte> incoming, out byte[]? merged)
+    {
+        merged = null;
+        ObservationGroup? group = ObservationReader.Read(this, incoming, out CodeValueFhirTemplate? template);
+        return group is null
+            ? "The incoming resource is not an Observation of a template in this mapping."
+            : ObservationMerger.Merge(template!, group, existing, out merged);
+    }
+
+    /// <summary>True when Observations of <paramref name="typeName"/> collect values over a period, so a later write must merge, not replace.</summary>
+    public bool MergesOnWrite(string typeName) => TryGetTemplate(typeName, out CodeValueFhirTemplate? template) && template.UsesSampledData;
+
+    /// <summary>
     /// The identifier (system, value) and the deterministic id of the Observation for <paramref name="group"/>,
     /// to look it up on the server before merging.
     /// </summary>

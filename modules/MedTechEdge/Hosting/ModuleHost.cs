@@ -51,7 +51,7 @@ internal static class ModuleHost
         services.AddSingleton(sp => new InboxWriter(sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<PipelineSignals>().Inbox));
         services.AddSingleton(deviceMapping);
         services.AddSingleton(fhirMapping);
-        services.AddSingleton(_ => SinkFactory.Create(options));
+        services.AddSingleton(_ => SinkFactory.Create(options, fhirMapping));
 
         // Start order is registration order and stop order its reverse: devices and the listener stop
         // first, so nothing arrives while the stages finish their current transaction.

@@ -7,7 +7,7 @@ namespace MedTechEdge.Hosting;
 /// <summary>Chooses where resources go: the configured FHIR server, or else local NDJSON files.</summary>
 internal static class SinkFactory
 {
-    public static IResourceSink Create(MedTechEdgeOptions options)
+    public static IResourceSink Create(MedTechEdgeOptions options, MedTechEdge.Mapping.FhirMapping mapping)
     {
         if (string.IsNullOrWhiteSpace(options.Fhir.Url))
         {
@@ -28,7 +28,7 @@ internal static class SinkFactory
         {
             Timeout = options.Fhir.Timeout,
         };
-        return new FhirServerSink(new FhirClient(http, baseUrl, TokenProvider(options.Fhir, baseUrl)));
+        return new FhirServerSink(new FhirClient(http, baseUrl, TokenProvider(options.Fhir, baseUrl)), mapping);
     }
 
     private static IFhirAccessTokenProvider? TokenProvider(FhirServerOptions fhir, Uri baseUrl)

@@ -10,6 +10,15 @@ public sealed class ObservationGroup
 {
     private readonly Dictionary<string, SortedList<DateTime, TimedValue>> _values = new(StringComparer.Ordinal);
 
+    internal ObservationGroup(string type, DateTime start, DateTime end, string idSegment)
+    {
+        Type = type;
+        DeviceId = string.Empty;
+        Start = start;
+        End = end;
+        IdSegment = idSegment;
+    }
+
     internal ObservationGroup(Measurement first, DateTime start, DateTime end, string idSegment)
     {
         Type = first.Type;
@@ -98,6 +107,18 @@ public sealed class ObservationGroup
                 list[measurement.OccurrenceTimeUtc] = value;
             }
         }
+    }
+
+    /// <summary>Adds one value at one time; an existing value at that time is replaced (the newer write wins).</summary>
+    internal void Set(string name, DateTime time, string value)
+    {
+        if (!_values.TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
+        {
+            list = [];
+            _values.Add(name, list);
+        }
+
+        list[time] = new TimedValue(value, null);
     }
 
     internal readonly record struct TimedValue(string Value, DateTime? IngestionTimeUtc);

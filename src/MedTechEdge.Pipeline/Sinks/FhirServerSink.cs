@@ -1,4 +1,5 @@
 using MedTechEdge.Fhir.Client;
+using MedTechEdge.Mapping;
 using MedTechEdge.Storage;
 
 namespace MedTechEdge.Pipeline.Sinks;
@@ -7,15 +8,25 @@ namespace MedTechEdge.Pipeline.Sinks;
 /// Writes a batch to a FHIR server as one transaction Bundle of <c>PUT {type}/{id}</c> entries: one
 /// round trip for many resources, all or nothing (FHIR R4 http.html#transaction). PUT with the
 /// deterministic id makes a replay an update of the same resource (http.html#update), never a duplicate.
+/// Observations that collect values over a period (SampledData) are merged into the server's copy
+/// first (medtech-compat §7.3) and written with <c>If-Match</c>, so a later batch of the same hour adds
+/// to it instead of replacing it; a concurrent change makes the Bundle fail with 412, and the batch is
+/// read and merged again on the retry.
 /// </summary>
 public sealed class FhirServerSink : IResourceSink
 {
+    private static ReadOnlySpan<byte> SampledDataMarker => "\"valueSampledData\""u8;
+
     private readonly FhirClient _client;
+    private readonly FhirMapping? _mapping;
 
     /// <summary>Creates the sink over a configured client.</summary>
-    public FhirServerSink(FhirClient client)
+    /// <param name="client">The FHIR client.</param>
+    /// <param name="mapping">The FHIR mapping, to merge SampledData Observations; null writes every resource as it is.</param>
+    public FhirServerSink(FhirClient client, FhirMapping? mapping = null)
     {
         _client = client;
+        _mapping = mapping;
     }
 
     /// <inheritdoc/>
@@ -25,11 +36,44 @@ public sealed class FhirServerSink : IResourceSink
     public async Task<SinkResult> WriteAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        using var bundle = new FhirTransactionBuilder(FhirBundleType.Transaction);
-        for (int i = 0; i < batch.Count; i++)
+        // Entries by position; a second record for an Observation already in this Bundle is merged into
+        // that entry rather than added, since two PUTs with the same If-Match cannot both succeed.
+        var entries = new List<Entry>(batch.Count);
+        var merging = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
         {
-            OutboxRecord record = batch[i];
-            bundle.AddPut(record.ResourceType, record.ResourceId, record.Body);
+            foreach (OutboxRecord record in batch)
+            {
+                if (_mapping is null || record.ResourceType != "Observation" || record.Body.AsSpan().IndexOf(SampledDataMarker) < 0)
+                {
+                    entries.Add(new Entry(record.ResourceType, record.ResourceId, record.Body, null));
+                    continue;
+                }
+
+                SinkResult? failure = await AddMergedAsync(record, entries, merging, cancellationToken).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    return failure;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new SinkResult(SinkOutcome.Transient, "Could not obtain an access token: " + ex.Message);
+        }
+
+        using var bundle = new FhirTransactionBuilder(FhirBundleType.Transaction);
+        foreach (Entry entry in entries)
+        {
+            if (entry.Body is not null)
+            {
+                bundle.AddPut(entry.Type, entry.Id, entry.Body, entry.IfMatch);
+            }
+        }
+
+        if (bundle.Count == 0)
+        {
+            return SinkResult.Success;
         }
 
         FhirResponse response;
@@ -44,19 +88,71 @@ public sealed class FhirServerSink : IResourceSink
             return new SinkResult(SinkOutcome.Transient, "Could not obtain an access token: " + ex.Message);
         }
 
-        return response.FailureKind switch
-        {
-            FhirFailureKind.None => SinkResult.Success,
-            // The request itself is wrong: the same content will never be accepted.
-            FhirFailureKind.Invalid => new SinkResult(SinkOutcome.Rejected, Describe(response)),
-            // Outages, throttling, expired credentials, a misrouted base URL, version races: the data
-            // is fine and stays in the outbox until the server takes it.
-            _ => new SinkResult(SinkOutcome.Transient, Describe(response)),
-        };
+        return Outcome(response);
     }
+
+    private async Task<SinkResult?> AddMergedAsync(OutboxRecord record, List<Entry> entries, Dictionary<string, int> merging, CancellationToken cancellationToken)
+    {
+        if (merging.TryGetValue(record.ResourceId, out int index))
+        {
+            Entry pending = entries[index];
+            // The pending entry is either the server's copy merged, or (404) the first record itself.
+            byte[] basis = pending.Body ?? pending.Original!;
+            string? error = _mapping!.MergeObservationJson(basis, record.Body, out byte[]? again);
+            if (error is not null)
+            {
+                return new SinkResult(SinkOutcome.Rejected, error);
+            }
+
+            if (again is not null)
+            {
+                entries[index] = pending with { Body = again };
+            }
+
+            return null;
+        }
+
+        FhirResponse existing = await _client.ReadAsync("Observation", record.ResourceId, cancellationToken).ConfigureAwait(false);
+        merging[record.ResourceId] = entries.Count;
+        if (existing.FailureKind == FhirFailureKind.NotFound)
+        {
+            entries.Add(new Entry("Observation", record.ResourceId, record.Body, null));
+            return null;
+        }
+
+        if (!existing.IsSuccess)
+        {
+            return Outcome(existing);
+        }
+
+        string? mergeError = _mapping!.MergeObservationJson(existing.Body.Span, record.Body, out byte[]? merged);
+        if (mergeError is not null)
+        {
+            return new SinkResult(SinkOutcome.Rejected, mergeError);
+        }
+
+        // Nothing new: no write (the service's ObservationNoOperation), but keep the server's copy as the basis for later records.
+        entries.Add(new Entry("Observation", record.ResourceId, merged, existing.ETag) { Original = existing.Body.ToArray() });
+        return null;
+    }
+
+    private static SinkResult Outcome(FhirResponse response) => response.FailureKind switch
+    {
+        FhirFailureKind.None => SinkResult.Success,
+        // The request itself is wrong: the same content will never be accepted.
+        FhirFailureKind.Invalid => new SinkResult(SinkOutcome.Rejected, Describe(response)),
+        // Outages, throttling, expired credentials, a misrouted base URL, version races (412 on a stale
+        // If-Match): the data is fine and stays in the outbox until the server takes it.
+        _ => new SinkResult(SinkOutcome.Transient, Describe(response)),
+    };
 
     private static string Describe(FhirResponse response) =>
         response.TransportError is { } transport
             ? $"{response.FailureKind}: {transport.Message}"
             : $"HTTP {response.StatusCode} {response.FailureKind}: {response.Outcome?.ToString() ?? "no OperationOutcome"}";
+
+    private sealed record Entry(string Type, string Id, byte[]? Body, string? IfMatch)
+    {
+        public byte[]? Original { get; init; }
+    }
 }
