@@ -1,5 +1,6 @@
 using MedTechEdge.Mqtt.Packets;
 using MedTechEdge.Mqtt.Protocol;
+using MedTechEdge.Mqtt.Security;
 using Microsoft.Extensions.Logging;
 
 namespace MedTechEdge.Mqtt.Server;
@@ -18,9 +19,10 @@ internal sealed partial class MqttBroker
     private readonly string[] _ingestFilters;
     private int _sharedRoundRobin;
 
-    public MqttBroker(MqttServerOptions options, IMqttIngestHandler? ingestHandler, MqttServerStatistics statistics, ILogger logger)
+    public MqttBroker(MqttServerOptions options, IMqttIngestHandler? ingestHandler, MqttServerStatistics statistics, ILogger logger, MqttServerSecurity security)
     {
         Options = options;
+        Security = security;
         IngestHandler = ingestHandler;
         Statistics = statistics;
         Logger = logger;
@@ -30,6 +32,8 @@ internal sealed partial class MqttBroker
     public MqttServerOptions Options { get; }
 
     public IMqttIngestHandler? IngestHandler { get; }
+
+    public MqttServerSecurity Security { get; }
 
     public MqttServerStatistics Statistics { get; }
 

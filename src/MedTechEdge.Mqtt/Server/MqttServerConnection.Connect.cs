@@ -9,6 +9,9 @@ internal sealed partial class MqttServerConnection
     private SemaphoreSlim _sendSlots = new(1, 1);
     private uint _clientMaximumPacketSize = uint.MaxValue;
 
+    // The authenticated identity (username or certificate Common Name); null for an anonymous client.
+    private string? _identity;
+
     /// <summary>Reads CONNECT and answers CONNACK. Returns false when the connection must close (CONNACK already sent if due).</summary>
     private async Task<bool> ConnectAsync()
     {
@@ -69,6 +72,27 @@ internal sealed partial class MqttServerConnection
             return false;
         }
 
+        // MQTT 5.0 §3.1.4 / 3.1.1 §3.1.4 [MQTT-3.1.4-2]: authenticate before any session state is touched.
+        MqttConnectReasonCode authentication = _broker.Security.Authenticate(connect.Username, connect.Password, _transport, out string? identity);
+        if (authentication != MqttConnectReasonCode.Success)
+        {
+            Interlocked.Increment(ref _broker.Statistics._authenticationFailures);
+            MqttServerLog.AuthenticationFailed(_logger, _channel.RemoteEndPoint, clientId, connect.Username, authentication);
+            // A CONNACK with the failure code, then close: [MQTT-3.2.2-7] (3.1.1 [MQTT-3.2.2-5]).
+            await RefuseAsync(authentication).ConfigureAwait(false);
+            return false;
+        }
+
+        if (connect.HasWill && !_broker.Security.MayPublish(identity, connect.WillTopic))
+        {
+            // The will is a PUBLISH in waiting: the device topic policy applies to it now, not when it fires.
+            Interlocked.Increment(ref _broker.Statistics._authorizationFailures);
+            MqttServerLog.NotAuthorized(_logger, clientId, identity, "set a will");
+            await RefuseAsync(MqttConnectReasonCode.NotAuthorized).ConfigureAwait(false);
+            return false;
+        }
+
+        _identity = identity;
         uint sessionExpiry = v5
             ? Math.Min(connect.Properties.SessionExpiryInterval ?? 0, _broker.Options.MaximumSessionExpiryInterval)
             : (connect.CleanStart ? 0 : uint.MaxValue);

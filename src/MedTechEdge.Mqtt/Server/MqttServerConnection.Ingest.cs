@@ -11,8 +11,9 @@ internal sealed partial class MqttServerConnection
     /// <summary>
     /// Validates the PUBLISH, starts the ingest call when its topic is a device topic, and queues it for the
     /// acknowledgement loop. The handler is not awaited here: the next packet can be read while it runs.
+    /// Returns false when the connection must close (a 3.1.1 PUBLISH the device may not make).
     /// </summary>
-    private async Task OnPublishAsync(MqttPublishPacket publish)
+    private async Task<bool> OnPublishAsync(MqttPublishPacket publish)
     {
         Interlocked.Increment(ref _broker.Statistics._messagesReceived);
         try
@@ -28,6 +29,20 @@ internal sealed partial class MqttServerConnection
         {
             publish.ReturnPayload();
             throw;
+        }
+
+        bool notAuthorized = !_broker.Security.MayPublish(_identity, publish.Topic);
+        if (notAuthorized)
+        {
+            Interlocked.Increment(ref _broker.Statistics._authorizationFailures);
+            MqttServerLog.NotAuthorized(_logger, _clientId, _identity, "publish");
+            if (!IsV5 || publish.QoS == MqttQualityOfServiceLevel.AtMostOnce)
+            {
+                publish.ReturnPayload();
+                // 3.1.1 has no negative ack: "either make a positive acknowledgement ... or close the Network
+                // Connection" [MQTT-3.3.5-2]; we close, so the device learns. 5.0 QoS 0 has no ack: dropped.
+                return IsV5;
+            }
         }
 
         bool duplicate = false;
@@ -46,9 +61,13 @@ internal sealed partial class MqttServerConnection
             }
         }
 
-        bool ingest = !duplicate && _broker.IsIngestTopic(publish.Topic);
+        // A redelivered QoS 2 PUBLISH whose id is awaiting PUBREL was authorized the first time: acknowledge it as such,
+        // so its QoS 2 state and in-flight count are not released twice.
+        notAuthorized &= !duplicate;
+        bool ingest = !duplicate && !notAuthorized && _broker.IsIngestTopic(publish.Topic);
         ValueTask<MqttIngestResult> result = ingest ? StartIngest(publish) : default;
-        await _pending.Writer.WriteAsync(new MqttPendingPublish(publish, result, ingest, duplicate), _connectionCts.Token).ConfigureAwait(false);
+        await _pending.Writer.WriteAsync(new MqttPendingPublish(publish, result, ingest, duplicate, notAuthorized), _connectionCts.Token).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>MQTT 5.0 §3.3.2.3.4: an alias with a topic sets the mapping, an alias with an empty topic uses it.</summary>
@@ -155,6 +174,12 @@ internal sealed partial class MqttServerConnection
 
     private async ValueTask<MqttPubAckReasonCode> GetResultAsync(MqttPendingPublish item)
     {
+        if (item.IsNotAuthorized)
+        {
+            // MQTT 5.0 §3.4.2.1 / §3.5.2.1: 0x87 Not authorized; not routed, and the QoS 2 exchange ends here.
+            return MqttPubAckReasonCode.NotAuthorized;
+        }
+
         if (!item.IsIngest)
         {
             return MqttPubAckReasonCode.Success;

@@ -23,7 +23,12 @@ internal sealed partial class MqttServerConnection
             switch (packet)
             {
                 case MqttPublishPacket publish:
-                    await OnPublishAsync(publish).ConfigureAwait(false);
+                    if (!await OnPublishAsync(publish).ConfigureAwait(false))
+                    {
+                        // 3.1.1 unauthorized PUBLISH: close without DISCONNECT, so the will (if any) is published.
+                        return;
+                    }
+
                     break;
                 case MqttAckPacket ack:
                     await OnAckAsync(ack).ConfigureAwait(false);

@@ -28,6 +28,15 @@ internal sealed partial class MqttServerConnection
                 inner = filter.Filter;
             }
 
+            if (!_broker.Security.MaySubscribe(_identity, isShared ? inner : filter.Filter))
+            {
+                // MQTT 5.0 §3.9.3 0x87 Not authorized for this filter only; 3.1.1 gets 0x80 Failure.
+                Interlocked.Increment(ref _broker.Statistics._authorizationFailures);
+                MqttServerLog.NotAuthorized(_logger, _clientId, _identity, "subscribe");
+                subAck.ReasonCodes.Add(MqttSubscribeReasonCode.NotAuthorized);
+                continue;
+            }
+
             var granted = (MqttQualityOfServiceLevel)Math.Min((byte)filter.QoS, (byte)_broker.Options.MaximumQoS);
             var subscription = new MqttSubscription(session, filter.Filter, inner, isShared ? shareName : null, granted,
                 filter.NoLocal, filter.RetainAsPublished, filter.RetainHandling, subscriptionId);

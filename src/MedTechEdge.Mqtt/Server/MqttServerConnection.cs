@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using MedTechEdge.Mqtt.Packets;
 using MedTechEdge.Mqtt.Protocol;
+using MedTechEdge.Mqtt.Security;
 using MedTechEdge.Mqtt.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ internal sealed partial class MqttServerConnection
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _connectionCts;
     private readonly Channel<MqttPendingPublish> _pending;
+    private readonly MqttTransportAuthentication _transport;
     private MqttServerSession? _session;
     private MqttConnectPacket? _connect;
     private string _clientId = string.Empty;
@@ -35,11 +37,14 @@ internal sealed partial class MqttServerConnection
     private volatile bool _takenOver;
     private int _incomingInflight;
 
-    public MqttServerConnection(MqttBroker broker, Socket socket, CancellationToken serverToken)
+    /// <param name="stream">The authenticated TLS stream over <paramref name="socket"/>, or null for plain TCP.</param>
+    public MqttServerConnection(MqttBroker broker, Socket socket, Stream? stream, MqttTransportAuthentication transport, CancellationToken serverToken)
     {
         _broker = broker;
         _logger = broker.Logger;
-        _channel = new MqttPacketChannel(socket) { MaximumIncomingPacketSize = broker.Options.MaximumPacketSize };
+        _transport = transport;
+        _channel = stream is null ? new MqttPacketChannel(socket) : new MqttPacketChannel(socket, stream);
+        _channel.MaximumIncomingPacketSize = broker.Options.MaximumPacketSize;
         _connectionCts = CancellationTokenSource.CreateLinkedTokenSource(serverToken);
         // Capacity doubles as back-pressure for 3.1.1 clients, which have no Receive Maximum: reading stops while full.
         _pending = Channel.CreateBounded<MqttPendingPublish>(new BoundedChannelOptions(broker.Options.ReceiveMaximum)

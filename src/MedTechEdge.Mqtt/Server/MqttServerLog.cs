@@ -33,6 +33,22 @@ internal static partial class MqttServerLog
     [LoggerMessage(9, LogLevel.Error, "Accepting connections failed.")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(11, LogLevel.Information, "MQTT broker listening with TLS on {EndPoint}.")]
+    public static partial void ListeningTls(ILogger logger, string endPoint);
+
+    [LoggerMessage(12, LogLevel.Information, "MQTT security: anonymous clients {AllowAnonymous}, {Users} user(s) in the credentials file, device topic policy {Policy}.")]
+    public static partial void SecurityPolicy(ILogger logger, bool allowAnonymous, int users, MqttDeviceTopicPolicy policy);
+
+    // Never the password: only who tried, from where, and the answer.
+    [LoggerMessage(13, LogLevel.Warning, "Refused CONNECT from {EndPoint} (client '{ClientId}', username '{Username}'): {ReasonCode}.")]
+    public static partial void AuthenticationFailed(ILogger logger, string endPoint, string clientId, string? username, MqttConnectReasonCode reasonCode);
+
+    [LoggerMessage(14, LogLevel.Warning, "Client {ClientId} (identity '{Identity}') is not authorized to {Operation} on that topic.")]
+    public static partial void NotAuthorized(ILogger logger, string clientId, string? identity, string operation);
+
+    [LoggerMessage(15, LogLevel.Debug, "TLS handshake with {EndPoint} failed: {Reason}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string endPoint, string reason);
+
     [LoggerMessage(10, LogLevel.Warning, "Ingest calls of client {ClientId} were still running {Seconds} s after its connection closed; not waiting longer.")]
     public static partial void DrainTimeout(ILogger logger, string clientId, double seconds);
 }

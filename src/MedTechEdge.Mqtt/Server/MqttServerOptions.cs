@@ -15,7 +15,10 @@ public sealed class MqttServerOptions
     /// <summary>Topic filters whose PUBLISHes go to the <see cref="IMqttIngestHandler"/>.</summary>
     public IList<string> IngestTopicFilters { get; } = ["devices/+/messages/events/#", "medtech/+/telemetry"];
 
-    /// <summary>Zero-based topic level holding the device id (1: "devices/{deviceId}/...").</summary>
+    /// <summary>
+    /// Zero-based topic level holding the device id (1: "devices/{deviceId}/..."): the ingest DeviceId, and the level
+    /// that must equal the authenticated identity under <see cref="DeviceTopicPolicy"/>.
+    /// </summary>
     public int DeviceIdTopicLevel { get; set; } = 1;
 
     /// <summary>QoS 1 and 2 PUBLISHes a client may have unacknowledged per connection; sent as Receive Maximum (MQTT 5.0 §3.2.2.3.3).</summary>
@@ -38,4 +41,29 @@ public sealed class MqttServerOptions
 
     /// <summary>Upper bound on a 5.0 client's Session Expiry Interval in seconds.</summary>
     public uint MaximumSessionExpiryInterval { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>
+    /// Whether clients may connect without credentials. Null (default): allowed only when <see cref="BindAddress"/> is a
+    /// loopback address and neither <see cref="CredentialsFile"/> nor client certificates are configured, as Mosquitto 2.0
+    /// does without configuration; a listener on any other address then requires authentication.
+    /// </summary>
+    public bool? AllowAnonymous { get; set; }
+
+    /// <summary>
+    /// Path of the credentials file (one <c>username:$pbkdf2-sha256$iterations$salt$hash</c> per line, see
+    /// <see cref="Security.MqttPasswordHash"/>); null disables username/password authentication. Read when the server is created.
+    /// </summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>
+    /// Per-device topic authorization. Null (default): <see cref="MqttDeviceTopicPolicy.PublishAndSubscribe"/> when
+    /// <see cref="CredentialsFile"/> or client certificates are configured, otherwise <see cref="MqttDeviceTopicPolicy.Off"/>.
+    /// </summary>
+    public MqttDeviceTopicPolicy? DeviceTopicPolicy { get; set; }
+
+    /// <summary>The TLS listener; null (default) for none.</summary>
+    public MqttServerTlsOptions? Tls { get; set; }
+
+    /// <summary>Whether the unencrypted listener on <see cref="Port"/> runs; true by default. Set false to accept TLS only.</summary>
+    public bool UnencryptedListenerEnabled { get; set; } = true;
 }

@@ -10,6 +10,9 @@ public sealed class MqttServerStatistics
     internal long _messagesIngested;
     internal long _messagesRejected;
     internal long _messagesDropped;
+    internal long _authenticationFailures;
+    internal long _authorizationFailures;
+    internal long _tlsHandshakeFailures;
 
     /// <summary>TCP connections accepted.</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
@@ -31,4 +34,13 @@ public sealed class MqttServerStatistics
 
     /// <summary>Messages dropped because a subscriber's queue was full.</summary>
     public long MessagesDropped => Interlocked.Read(ref _messagesDropped);
+
+    /// <summary>CONNECTs refused with 0x86 Bad User Name or Password / 0x87 Not authorized (3.1.1: 0x04 / 0x05).</summary>
+    public long AuthenticationFailures => Interlocked.Read(ref _authenticationFailures);
+
+    /// <summary>PUBLISHes, will topics and subscription filters refused by the device topic policy.</summary>
+    public long AuthorizationFailures => Interlocked.Read(ref _authorizationFailures);
+
+    /// <summary>Connections to the TLS listener whose handshake failed (wrong CA, plain MQTT, bad client certificate, timeout).</summary>
+    public long TlsHandshakeFailures => Interlocked.Read(ref _tlsHandshakeFailures);
 }

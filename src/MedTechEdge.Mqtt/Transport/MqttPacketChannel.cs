@@ -17,7 +17,7 @@ namespace MedTechEdge.Mqtt.Transport;
 internal sealed class MqttPacketChannel : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -25,10 +25,16 @@ internal sealed class MqttPacketChannel : IAsyncDisposable
     private int _disposed;
 
     public MqttPacketChannel(Socket socket)
+        : this(socket, new NetworkStream(socket, ownsSocket: true))
+    {
+    }
+
+    /// <summary>A channel over <paramref name="stream"/> (e.g. an authenticated <c>SslStream</c>) that owns <paramref name="socket"/>.</summary>
+    public MqttPacketChannel(Socket socket, Stream stream)
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048));
         _writer = PipeWriter.Create(_stream);
     }

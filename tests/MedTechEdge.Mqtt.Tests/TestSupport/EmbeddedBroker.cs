@@ -19,12 +19,20 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
 
     public string PortText => Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static async Task<EmbeddedBroker> StartAsync(Action<MqttServerOptions>? configure = null, RecordingIngestHandler? handler = null)
+    public string TlsPortText => Server.TlsLocalEndPoint!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static async Task<EmbeddedBroker> StartAsync(Action<MqttServerOptions>? configure = null, RecordingIngestHandler? handler = null, Microsoft.Extensions.Logging.ILogger<MqttServer>? logger = null)
     {
         var options = new MqttServerOptions { Port = 0 };
         configure?.Invoke(options);
         handler ??= new RecordingIngestHandler();
-        var server = new MqttServer(options, handler);
+        if (options.Tls is { } tls && tls.Port == 8883)
+        {
+            // Tests never take the well-known port: let the OS pick.
+            tls.Port = 0;
+        }
+
+        var server = new MqttServer(options, handler, logger);
         await server.StartAsync(CancellationToken.None);
         return new EmbeddedBroker(server, handler);
     }

@@ -1,0 +1,123 @@
+using System.Net;
+using MedTechEdge.Mqtt.Protocol;
+using MedTechEdge.Mqtt.Server;
+
+namespace MedTechEdge.Mqtt.Security;
+
+/// <summary>
+/// Authentication at CONNECT and per-device authorization of PUBLISH, will and SUBSCRIBE topics, resolved once from
+/// <see cref="MqttServerOptions"/> when the server is created (MQTT 5.0 §5.4.1, §5.4.2; 3.1.1 §5.4.1, §5.4.2).
+/// </summary>
+internal sealed class MqttServerSecurity
+{
+    private const string WildcardsAndSeparator = "+#/";
+
+    private readonly MqttCredentialStore? _credentials;
+    private readonly int _deviceIdTopicLevel;
+
+    private MqttServerSecurity(MqttCredentialStore? credentials, bool allowAnonymous, MqttDeviceTopicPolicy topicPolicy, int deviceIdTopicLevel, MqttTlsAcceptor? tls)
+    {
+        _credentials = credentials;
+        AllowAnonymous = allowAnonymous;
+        TopicPolicy = topicPolicy;
+        _deviceIdTopicLevel = deviceIdTopicLevel;
+        Tls = tls;
+    }
+
+    public bool AllowAnonymous { get; }
+
+    public MqttDeviceTopicPolicy TopicPolicy { get; }
+
+    public MqttTlsAcceptor? Tls { get; }
+
+    public int CredentialCount => _credentials?.Count ?? 0;
+
+    /// <summary>Reads the credentials file and the TLS certificates. Throws when any is missing or malformed.</summary>
+    public static MqttServerSecurity Create(MqttServerOptions options)
+    {
+        MqttCredentialStore? credentials = options.CredentialsFile is { } path ? MqttCredentialStore.Load(path) : null;
+        MqttTlsAcceptor? tls = options.Tls is { } tlsOptions ? MqttTlsAcceptor.Create(tlsOptions) : null;
+        bool clientCertificates = options.Tls is { ClientCertificateMode: not MqttClientCertificateMode.None };
+        bool authenticationConfigured = credentials is not null || clientCertificates;
+
+        // Mosquitto 2.0's rule: without configuration, anonymous clients only on loopback. Configuring credentials or
+        // client certificates means the operator wants authentication, so anonymous is then off unless set explicitly.
+        bool allowAnonymous = options.AllowAnonymous ?? (IPAddress.IsLoopback(options.BindAddress) && !authenticationConfigured);
+        MqttDeviceTopicPolicy policy = options.DeviceTopicPolicy
+            ?? (authenticationConfigured ? MqttDeviceTopicPolicy.PublishAndSubscribe : MqttDeviceTopicPolicy.Off);
+        return new MqttServerSecurity(credentials, allowAnonymous, policy, options.DeviceIdTopicLevel, tls);
+    }
+
+    /// <summary>
+    /// Decides CONNECT. Returns Success with the device identity (null for an anonymous client), 0x86 Bad User Name or
+    /// Password when given credentials do not verify, or 0x87 Not authorized when no credentials were given and anonymous
+    /// access is off (MQTT 5.0 §3.2.2.2; 3.1.1 return codes 0x04 / 0x05 via the converter).
+    /// </summary>
+    public MqttConnectReasonCode Authenticate(string? username, byte[]? password, MqttTransportAuthentication transport, out string? identity)
+    {
+        identity = null;
+        bool authenticated = false;
+        if (transport.HasValidClientCertificate)
+        {
+            authenticated = true;
+            identity = transport.CertificateIdentity;
+        }
+
+        if (username is not null && _credentials is not null)
+        {
+            // MQTT 5.0 §3.1.3.5: the password is Binary Data; the hash is over its bytes as sent (UTF-8 for text passwords).
+            if (password is null || !_credentials.Verify(username, password))
+            {
+                identity = null;
+                return MqttConnectReasonCode.BadUserNameOrPassword;
+            }
+
+            authenticated = true;
+            identity ??= username;
+        }
+        else if ((username is not null || password is not null) && !authenticated && !AllowAnonymous)
+        {
+            // Credentials this server has no file to check them against.
+            return MqttConnectReasonCode.BadUserNameOrPassword;
+        }
+
+        if (!authenticated && !AllowAnonymous)
+        {
+            return MqttConnectReasonCode.NotAuthorized;
+        }
+
+        return MqttConnectReasonCode.Success;
+    }
+
+    /// <summary>True when <paramref name="identity"/> may publish to <paramref name="topic"/> (a Topic Name, wildcard-free).</summary>
+    public bool MayPublish(string? identity, string topic)
+    {
+        if (TopicPolicy == MqttDeviceTopicPolicy.Off)
+        {
+            return true;
+        }
+
+        return IsUsableIdentity(identity)
+            && string.Equals(MqttTopic.GetLevel(topic, _deviceIdTopicLevel), identity, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// True when <paramref name="identity"/> may subscribe to <paramref name="filter"/> (the filter inside "$share/{name}/"
+    /// for a shared subscription). The device level must be the identity literally: "devices/+/..." or "#" are refused,
+    /// because they match other devices' topics. Levels before it may be wildcards; "#" cannot precede it [MQTT-4.7.1-1].
+    /// </summary>
+    public bool MaySubscribe(string? identity, string filter)
+    {
+        if (TopicPolicy != MqttDeviceTopicPolicy.PublishAndSubscribe)
+        {
+            return true;
+        }
+
+        return IsUsableIdentity(identity)
+            && string.Equals(MqttTopic.GetLevel(filter, _deviceIdTopicLevel), identity, StringComparison.Ordinal);
+    }
+
+    // An identity with '/', '+' or '#' could never be one topic level, or would match as a wildcard: it owns no topics.
+    private static bool IsUsableIdentity(string? identity) =>
+        identity is { Length: > 0 } && identity.AsSpan().IndexOfAny(WildcardsAndSeparator) < 0;
+}
