@@ -39,6 +39,24 @@ internal sealed class MqttListenerOptions
 
     /// <summary>Topic filters whose publishes are device messages. Empty keeps the library defaults.</summary>
     public List<string> IngestTopicFilters { get; set; } = [];
+
+    /// <summary>
+    /// Anonymous clients: unset means allowed only on a loopback bind with no credentials file and no
+    /// client certificates, as Mosquitto 2.0 does.
+    /// </summary>
+    public bool? AllowAnonymous { get; set; }
+
+    /// <summary>A credentials file of <c>username:$pbkdf2-sha256$…</c> lines (<c>MedTechEdge mqtt hash-password</c> makes them).</summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>Off, Publish or PublishAndSubscribe; unset means PublishAndSubscribe once devices authenticate.</summary>
+    public MedTechEdge.Mqtt.Server.MqttDeviceTopicPolicy? DeviceTopicPolicy { get; set; }
+
+    /// <summary>False to accept only TLS connections.</summary>
+    public bool UnencryptedListenerEnabled { get; set; } = true;
+
+    /// <summary>The TLS listener (port 8883 by default), when a certificate is configured.</summary>
+    public MedTechEdge.Mqtt.Server.MqttServerTlsOptions? Tls { get; set; }
 }
 
 /// <summary>Paths of the two MedTech mapping files; relative paths are taken from the module's folder.</summary>

@@ -21,7 +21,16 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
             throw new ModuleStartupException($"MedTechEdge:Mqtt:BindAddress '{options.Mqtt.BindAddress}' is not an IP address.");
         }
 
-        var serverOptions = new MqttServerOptions { BindAddress = address, Port = options.Mqtt.Port };
+        var serverOptions = new MqttServerOptions
+        {
+            BindAddress = address,
+            Port = options.Mqtt.Port,
+            AllowAnonymous = options.Mqtt.AllowAnonymous,
+            CredentialsFile = options.Mqtt.CredentialsFile,
+            DeviceTopicPolicy = options.Mqtt.DeviceTopicPolicy,
+            UnencryptedListenerEnabled = options.Mqtt.UnencryptedListenerEnabled,
+            Tls = string.IsNullOrWhiteSpace(options.Mqtt.Tls?.CertificateFile) ? null : options.Mqtt.Tls,
+        };
         if (options.Mqtt.IngestTopicFilters.Count > 0)
         {
             serverOptions.IngestTopicFilters.Clear();
@@ -32,7 +41,16 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
         }
 
         _configuredEndPoint = new IPEndPoint(address, options.Mqtt.Port).ToString();
-        _server = new MqttServer(serverOptions, handler, loggers.CreateLogger<MqttServer>());
+        try
+        {
+            // The credentials file and certificates are read here, so a bad one stops the module at start-up.
+            _server = new MqttServer(serverOptions, handler, loggers.CreateLogger<MqttServer>());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ModuleStartupException("The MQTT listener's security settings (MedTechEdge:Mqtt) are unusable: " + ex.Message);
+        }
+
         _logger = loggers.CreateLogger<MqttListenerService>();
     }
 

@@ -15,9 +15,10 @@ internal static class ToolCommands
           MedTechEdge deadletters list [--store <path>]
           MedTechEdge deadletters show <id> [--store <path>]
           MedTechEdge deadletters requeue (--all | <id>) [--store <path>]
+          MedTechEdge mqtt hash-password <username> < password
         """;
 
-    public static bool IsToolCommand(string name) => name is "mappings" or "jsonpath" or "jmespath" or "deadletters";
+    public static bool IsToolCommand(string name) => name is "mappings" or "jsonpath" or "jmespath" or "deadletters" or "mqtt";
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -29,6 +30,7 @@ internal static class ToolCommands
                 ["mappings", "debug", ..] => MappingCommands.Debug(new ToolArguments(args), stdout, stderr),
                 ["jsonpath", ..] => await ExpressionCommands.JsonPathAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
                 ["deadletters", ..] => DeadLetterCommands.Run(new ToolArguments(args), stdout, stderr),
+                ["mqtt", ..] => await MqttCommands.RunAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
                 ["jmespath", ..] => await ExpressionCommands.JmesPathAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
                 _ => Fail(stderr, "unknown command.\n" + Usage),
             };
