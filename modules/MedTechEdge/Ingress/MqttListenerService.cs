@@ -26,7 +26,7 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
             BindAddress = address,
             Port = options.Mqtt.Port,
             AllowAnonymous = options.Mqtt.AllowAnonymous,
-            CredentialsFile = options.Mqtt.CredentialsFile,
+            CredentialsFile = string.IsNullOrWhiteSpace(options.Mqtt.CredentialsFile) ? null : options.Mqtt.CredentialsFile,
             DeviceTopicPolicy = options.Mqtt.DeviceTopicPolicy,
             UnencryptedListenerEnabled = options.Mqtt.UnencryptedListenerEnabled,
             Tls = string.IsNullOrWhiteSpace(options.Mqtt.Tls?.CertificateFile) ? null : options.Mqtt.Tls,
