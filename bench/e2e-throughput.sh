@@ -17,10 +17,10 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_infl
 /usr/sbin/mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & broker=$!
 sleep 1
 dotnet modules/DeviceSimulator/bin/Release/net10.0/DeviceSimulator.dll --host 127.0.0.1 --port "$port" --devices "$devices" --interval-ms "$interval" > "$work/sim.log" 2>&1 & sim=$!
-sleep 5; a=$(grep -o 'acknowledged [0-9]*' "$work/sim.log" | tail -1 | awk '{print $2}'); a=${a:-0}
+sleep 12; a=$(grep -o 'acknowledged [0-9]*' "$work/sim.log" | tail -1 | awk '{print $2}'); a=${a:-0}
 sleep "$seconds"; b=$(grep -o 'acknowledged [0-9]*' "$work/sim.log" | tail -1 | awk '{print $2}')
 kill -INT $sim; wait $sim 2>/dev/null || true; kill $broker; wait $broker 2>/dev/null || true
-# The simulator prints every 10 s; the two samples bracket a whole number of those periods.
+# The simulator prints every 10 s: samples at 12 s and 12+N s read the prints at 10 s and 10+N s (N a multiple of 10).
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 mkdir -p "$work/module" && cd "$work/module"
