@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using MedTechEdge.Mqtt.Packets;
 using MedTechEdge.Mqtt.Protocol;
@@ -21,6 +22,7 @@ public sealed partial class MqttClient
                     break;
                 }
 
+                Volatile.Write(ref _lastReceivedTimestamp, Stopwatch.GetTimestamp());
                 await OnPacketAsync(channel, packet).ConfigureAwait(false);
             }
         }
@@ -93,6 +95,28 @@ public sealed partial class MqttClient
         }
     }
 
+    /// <summary>
+    /// Manual acknowledgement (<see cref="MqttClientOptions.ManualAcknowledgement"/>): sends PUBACK for a QoS 1 message
+    /// or PUBREC for a QoS 2 message (the PUBREL / PUBCOMP exchange then runs on its own); nothing for QoS 0.
+    /// The caller sends acknowledgements in the order the messages arrived (MQTT 5.0 §4.6). With
+    /// <paramref name="flush"/> false the packet stays buffered until a later flushing send or <see cref="FlushAsync"/>.
+    /// </summary>
+    /// <exception cref="IOException">The connection is gone (also <see cref="ObjectDisposedException"/>).</exception>
+    internal ValueTask AcknowledgeAsync(MqttApplicationMessage message, bool flush, CancellationToken cancellationToken)
+    {
+        Debug.Assert(_options.ManualAcknowledgement, "Auto-acknowledging clients answer in OnPublishAsync.");
+        MqttPacketChannel channel = GetConnectedChannel();
+        return message.QoS switch
+        {
+            MqttQualityOfServiceLevel.AtLeastOnce => channel.SendAsync(new MqttAckPacket(MqttPacketType.PubAck, message.PacketId), flush, cancellationToken),
+            MqttQualityOfServiceLevel.ExactlyOnce => channel.SendAsync(new MqttAckPacket(MqttPacketType.PubRec, message.PacketId), flush, cancellationToken),
+            _ => flush ? channel.FlushAsync(cancellationToken) : ValueTask.CompletedTask,
+        };
+    }
+
+    /// <summary>Writes out acknowledgements that <see cref="AcknowledgeAsync"/> left buffered.</summary>
+    internal ValueTask FlushAsync(CancellationToken cancellationToken) => GetConnectedChannel().FlushAsync(cancellationToken);
+
     private void Complete(ushort packetId, MqttPacket packet)
     {
         if (_pending.TryRemove(packetId, out TaskCompletionSource<MqttPacket>? waiter))
@@ -125,8 +149,15 @@ public sealed partial class MqttClient
                 UserProperties = (IReadOnlyList<MqttUserProperty>?)publish.Properties.UserProperties ?? [],
                 ContentType = publish.Properties.ContentType,
                 MessageExpiryInterval = publish.Properties.MessageExpiryInterval,
+                PacketId = publish.PacketId,
             };
             _received.Writer.TryWrite(message);
+            if (_options.ManualAcknowledgement)
+            {
+                // The consumer acknowledges through AcknowledgeAsync once the message is stored.
+                publish.ReturnPayload();
+                return;
+            }
         }
 
         publish.ReturnPayload();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
@@ -28,6 +29,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private Task _keepAliveLoop = Task.CompletedTask;
     private int _lastPacketId;
+    private long _lastReceivedTimestamp;
 
     /// <summary>Messages received on subscriptions. Completes when the connection ends.</summary>
     public ChannelReader<MqttApplicationMessage> ReceivedMessages => _received.Reader;
@@ -43,6 +45,7 @@ public sealed partial class MqttClient : IAsyncDisposable
 
     /// <summary>Opens the TCP connection, sends CONNECT and waits for CONNACK.</summary>
     /// <exception cref="SocketException">The broker cannot be reached.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">TLS: the broker's certificate is not trusted or the handshake failed.</exception>
     /// <exception cref="TimeoutException">No CONNACK within <see cref="MqttClientOptions.Timeout"/>.</exception>
     public async Task<MqttConnectResult> ConnectAsync(MqttClientOptions options, CancellationToken cancellationToken)
     {
@@ -64,7 +67,27 @@ public sealed partial class MqttClient : IAsyncDisposable
             throw;
         }
 
-        _channel = new MqttPacketChannel(socket) { ProtocolVersion = options.ProtocolVersion };
+        if (options.Tls is { } tls)
+        {
+            Stream secured;
+            try
+            {
+                secured = await MqttClientTls.AuthenticateAsync(socket, options.Host, tls, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            _channel = new MqttPacketChannel(socket, secured) { ProtocolVersion = options.ProtocolVersion };
+        }
+        else
+        {
+            _channel = new MqttPacketChannel(socket) { ProtocolVersion = options.ProtocolVersion };
+        }
+
+        Volatile.Write(ref _lastReceivedTimestamp, Stopwatch.GetTimestamp());
         _connAck = new TaskCompletionSource<MqttConnAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
         _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
         var connect = new MqttConnectPacket
@@ -165,6 +188,15 @@ public sealed partial class MqttClient : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(interval * 0.75, _closed.Token).ConfigureAwait(false);
+                // §3.1.2.10 and §3.12.4: a client that gets no PINGRESP in reasonable time SHOULD close the connection.
+                // Nothing at all read for 1.5 x Keep Alive (the server's own limit) means the last PINGREQ went
+                // unanswered for 0.75 x Keep Alive: a dead broker or a half-open TCP connection that would never end.
+                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceivedTimestamp)) > interval * 1.5)
+                {
+                    _channel!.Abort();
+                    return;
+                }
+
                 await _channel!.SendAsync(MqttPingReqPacket.Instance, _closed.Token).ConfigureAwait(false);
             }
         }

@@ -26,6 +26,9 @@ public sealed class MqttClientOptions
     /// <summary>5.0 Session Expiry Interval in seconds; 0 ends the session with the connection.</summary>
     public uint SessionExpiryInterval { get; set; }
 
+    /// <summary>TLS settings; null speaks plain TCP.</summary>
+    public MqttClientTlsOptions? Tls { get; set; }
+
     /// <summary>User Name, or null.</summary>
     public string? Username { get; set; }
 
@@ -37,4 +40,10 @@ public sealed class MqttClientOptions
 
     /// <summary>Time to wait for CONNACK, SUBACK, PUBACK and the rest.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// When true, a received QoS 1/2 message is not acknowledged on arrival: the consumer calls
+    /// <see cref="MqttClient.AcknowledgeAsync"/> once it has stored it. Used by <see cref="MqttSubscriber"/>.
+    /// </summary>
+    internal bool ManualAcknowledgement { get; set; }
 }

@@ -56,4 +56,7 @@ public sealed class MqttApplicationMessage
 
     /// <summary>5.0 Message Expiry Interval as received, or null.</summary>
     public uint? MessageExpiryInterval { get; init; }
+
+    /// <summary>Packet Identifier of a QoS 1/2 PUBLISH (0 for QoS 0); what <see cref="MqttClient.AcknowledgeAsync"/> answers.</summary>
+    internal ushort PacketId { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using MedTechEdge.Mqtt.Client;
 using MedTechEdge.Mqtt.Protocol;
@@ -21,6 +23,30 @@ public sealed class MqttClient_Keep_Alive_Tests
 
         Assert.True(client.IsConnected);
         Assert.True((await client.PublishAsync("a", Encoding.UTF8.GetBytes("x"))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task Client_Closes_The_Connection_When_The_Server_Stops_Answering_PingReq()
+    {
+        // A "broker" that accepts CONNECT and then never sends another byte: a half-open connection.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Task<Socket> accepted = listener.AcceptSocketAsync();
+        var client = new MqttClient();
+        Task<MqttConnectResult> connecting = client.ConnectAsync(
+            new MqttClientOptions { Port = ((IPEndPoint)listener.LocalEndpoint).Port, ClientId = "half-open", ProtocolVersion = MqttProtocolVersion.V311, KeepAlive = TimeSpan.FromSeconds(1) },
+            CancellationToken.None);
+        using Socket server = await accepted;
+        byte[] connect = new byte[256];
+        _ = await server.ReceiveAsync(connect);
+        await server.SendAsync(new byte[] { 0x20, 0x02, 0x00, 0x00 }); // CONNACK, 3.1.1, accepted
+        Assert.True((await connecting).IsSuccess);
+
+        // The PINGREQ goes unanswered and nothing is read for 1.5 x Keep Alive: the client closes (MQTT 5.0 §3.1.2.10).
+        await client.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.False(client.IsConnected);
+        await client.DisposeAsync();
     }
 
     [Fact]
