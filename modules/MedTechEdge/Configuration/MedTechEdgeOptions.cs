@@ -14,6 +14,8 @@ internal sealed class MedTechEdgeOptions
 
     public MqttListenerOptions Mqtt { get; set; } = new();
 
+    public ExternalBrokerOptions MqttBroker { get; set; } = new();
+
     public StoreOptions Store { get; set; } = new();
 
     public MappingFileOptions Mappings { get; set; } = new();
@@ -57,6 +59,33 @@ internal sealed class MqttListenerOptions
 
     /// <summary>The TLS listener (port 8883 by default), when a certificate is configured.</summary>
     public MedTechEdge.Mqtt.Server.MqttServerTlsOptions? Tls { get; set; }
+}
+
+/// <summary>
+/// Connect mode: the module subscribes to a broker that already runs on the gateway (Mosquitto,
+/// EMQX, HiveMQ), with a persistent session, and acknowledges each message after its durable commit.
+/// </summary>
+internal sealed class ExternalBrokerOptions
+{
+    public bool Enabled { get; set; }
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Must stay the same across restarts: the broker keeps the session, and unacknowledged messages, under it.</summary>
+    public string ClientId { get; set; } = "medtechedge";
+
+    public MedTechEdge.Mqtt.Protocol.MqttProtocolVersion ProtocolVersion { get; set; } = MedTechEdge.Mqtt.Protocol.MqttProtocolVersion.V500;
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Empty keeps the defaults <c>devices/+/messages/events/#</c> and <c>medtech/+/telemetry</c>.</summary>
+    public List<string> TopicFilters { get; set; } = [];
+
+    public MedTechEdge.Mqtt.Client.MqttClientTlsOptions? Tls { get; set; }
 }
 
 /// <summary>Paths of the two MedTech mapping files; relative paths are taken from the module's folder.</summary>

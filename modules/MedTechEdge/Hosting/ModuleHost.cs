@@ -58,10 +58,19 @@ internal static class ModuleHost
         AddStage<RetentionService>(services);
         AddStage<MapStage>(services);
         AddStage<PersistStage>(services);
-        if (options.Mqtt.Enabled)
+        if (options.Mqtt.Enabled || options.MqttBroker.Enabled)
         {
             services.AddSingleton<MqttIngressHandler>();
+        }
+
+        if (options.Mqtt.Enabled)
+        {
             AddStage<MqttListenerService>(services);
+        }
+
+        if (options.MqttBroker.Enabled)
+        {
+            AddStage<MqttSubscriberService>(services);
         }
 
         if (options.Simulator.Enabled)
