@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using MedTechEdge.MqttLoad;
+using MedTechEdge.Mqtt.Protocol;
+using MedTechEdge.Mqtt.Server;
+using MedTechEdge.Storage;
+
+// Usage: dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- [messages per case, default 40000]
+// Runs every case against Mosquitto (persistence off) and against the embedded broker whose ingest
+// handler commits to SQLite (WAL, synchronous=FULL, group commit) before the PUBACK, in one run.
+int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40_000;
+string work = Path.Combine(Path.GetTempPath(), "medtechedge-mqttload-" + Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(work);
+
+int mosquittoPort = FreePort();
+File.WriteAllText(Path.Combine(work, "mosquitto.conf"), $"listener {mosquittoPort} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_inflight_messages 0\nmax_queued_messages 0\nlog_dest none\n");
+using Process mosquitto = Process.Start(new ProcessStartInfo("/usr/sbin/mosquitto", ["-c", Path.Combine(work, "mosquitto.conf")]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+
+MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(work, "store.db"), Durability = StoreDurability.Full, MaxSizeBytes = 0 });
+await using var inbox = new InboxWriter(store, new WorkSignal());
+await using var server = new MqttServer(new MqttServerOptions { Port = 0, ReceiveMaximum = 1000 }, new DurableIngest(inbox));
+await server.StartAsync(CancellationToken.None);
+await Task.Delay(1000);
+if (mosquitto.HasExited)
+{
+    Console.Error.WriteLine("mosquitto exited: " + await mosquitto.StandardError.ReadToEndAsync());
+    return 1;
+}
+
+Console.WriteLine($"# MQTT load, {messages} messages of ~250 B per case, window 32 per client; load {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine("| Clients | QoS | Mosquitto msgs/s | p50 ms | p99 ms | Embedded + durable commit msgs/s | p50 ms | p99 ms | Ratio |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (int clients in new[] { 1, 100 })
+{
+    foreach (MqttQualityOfServiceLevel qos in new[] { MqttQualityOfServiceLevel.AtMostOnce, MqttQualityOfServiceLevel.AtLeastOnce })
+    {
+        // Let both brokers settle after the previous case, warm up on both, then measure back to back.
+        await Task.Delay(2000);
+        await LoadRun.RunAsync(mosquittoPort, clients, qos, Math.Min(messages, 5_000), 32);
+        await LoadRun.RunAsync(server.LocalEndPoint!.Port, clients, qos, Math.Min(messages, 5_000), 32);
+        LoadResult baseline = await LoadRun.RunAsync(mosquittoPort, clients, qos, messages, 32);
+        LoadResult ours = await LoadRun.RunAsync(server.LocalEndPoint!.Port, clients, qos, messages, 32);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {clients} | {(int)qos} | {baseline.MessagesPerSecond:N0} | {baseline.P50Ms:F2} | {baseline.P99Ms:F2} | {ours.MessagesPerSecond:N0} | {ours.P50Ms:F2} | {ours.P99Ms:F2} | {ours.MessagesPerSecond / baseline.MessagesPerSecond:F2} |"));
+    }
+}
+
+Console.WriteLine($"# committed to SQLite: {inbox.CommittedCount} messages");
+mosquitto.Kill();
+await server.StopAsync(CancellationToken.None);
+Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+Directory.Delete(work, recursive: true);
+return 0;
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
