@@ -6,6 +6,7 @@
 #             Map, Persist, NDJSON sink. Counted as Observation lines written per second.
 # Usage: bench/e2e-throughput.sh [devices] [interval-ms] [seconds]
 set -euo pipefail
+# Background jobs of a non-interactive shell start with SIGINT ignored, so stop them with SIGTERM.
 cd "$(dirname "$0")/.."
 devices=${1:-64}; interval=${2:-1}; seconds=${3:-30}
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -19,7 +20,7 @@ sleep 1
 dotnet modules/DeviceSimulator/bin/Release/net10.0/DeviceSimulator.dll --host 127.0.0.1 --port "$port" --devices "$devices" --interval-ms "$interval" > "$work/sim.log" 2>&1 & sim=$!
 sleep 12; a=$(grep -o 'acknowledged [0-9]*' "$work/sim.log" | tail -1 | awk '{print $2}'); a=${a:-0}
 sleep "$seconds"; b=$(grep -o 'acknowledged [0-9]*' "$work/sim.log" | tail -1 | awk '{print $2}')
-kill -INT $sim; wait $sim 2>/dev/null || true; kill $broker; wait $broker 2>/dev/null || true
+kill -TERM $sim; wait $sim 2>/dev/null || true; kill $broker; wait $broker 2>/dev/null || true
 # The simulator prints every 10 s: samples at 12 s and 12+N s read the prints at 10 s and 10+N s (N a multiple of 10).
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -28,7 +29,7 @@ dotnet "$OLDPWD/modules/MedTechEdge/bin/Release/net10.0/MedTechEdge.dll" --simul
   --MedTechEdge:Simulator:Devices="$devices" --MedTechEdge:Simulator:IntervalMs="$interval" --Logging:LogLevel:Default=Warning > run.log 2>&1 & module=$!
 sleep 10; c=$(wc -l < data/fhir/Observation.ndjson)
 sleep "$seconds"; d=$(wc -l < data/fhir/Observation.ndjson)
-kill -INT $module; wait $module 2>/dev/null || true
+kill -TERM $module; wait $module 2>/dev/null || true
 backlog=$(python3 -c "import sqlite3; c=sqlite3.connect('data/medtechedge.db'); print(c.execute('select count(*) from inbox').fetchone()[0] + c.execute('select count(*) from outbox').fetchone()[0])")
 cd - >/dev/null
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,41 +18,48 @@ int mosquittoPort = FreePort();
 File.WriteAllText(Path.Combine(work, "mosquitto.conf"), $"listener {mosquittoPort} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_inflight_messages 0\nmax_queued_messages 0\nlog_dest none\n");
 using Process mosquitto = Process.Start(new ProcessStartInfo("/usr/sbin/mosquitto", ["-c", Path.Combine(work, "mosquitto.conf")]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
 
-MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(work, "store.db"), Durability = StoreDurability.Full, MaxSizeBytes = 0 });
-await using var inbox = new InboxWriter(store, new WorkSignal());
-await using var server = new MqttServer(new MqttServerOptions { Port = 0, ReceiveMaximum = 1000 }, new DurableIngest(inbox));
-await server.StartAsync(CancellationToken.None);
-await Task.Delay(1000);
-if (mosquitto.HasExited)
+try
 {
-    Console.Error.WriteLine("mosquitto exited: " + await mosquitto.StandardError.ReadToEndAsync());
-    return 1;
-}
-
-Console.WriteLine($"# MQTT load, {messages} messages of ~250 B per case, window 32 per client; load {File.ReadAllText("/proc/loadavg").Trim()}");
-Console.WriteLine("| Clients | QoS | Mosquitto msgs/s | p50 ms | p99 ms | Embedded + durable commit msgs/s | p50 ms | p99 ms | Ratio |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-foreach (int clients in new[] { 1, 100 })
-{
-    foreach (MqttQualityOfServiceLevel qos in new[] { MqttQualityOfServiceLevel.AtMostOnce, MqttQualityOfServiceLevel.AtLeastOnce })
+    MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(work, "store.db"), Durability = StoreDurability.Full, MaxSizeBytes = 0 });
+    await using var inbox = new InboxWriter(store, new WorkSignal());
+    await using var server = new MqttServer(new MqttServerOptions { Port = 0, ReceiveMaximum = 1000 }, new DurableIngest(inbox));
+    await server.StartAsync(CancellationToken.None);
+    await Task.Delay(1000);
+    if (mosquitto.HasExited)
     {
-        // Let both brokers settle after the previous case, warm up on both, then measure back to back.
-        await Task.Delay(2000);
-        await LoadRun.RunAsync(mosquittoPort, clients, qos, Math.Min(messages, 5_000), 32);
-        await LoadRun.RunAsync(server.LocalEndPoint!.Port, clients, qos, Math.Min(messages, 5_000), 32);
-        LoadResult baseline = await LoadRun.RunAsync(mosquittoPort, clients, qos, messages, 32);
-        LoadResult ours = await LoadRun.RunAsync(server.LocalEndPoint!.Port, clients, qos, messages, 32);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {clients} | {(int)qos} | {baseline.MessagesPerSecond:N0} | {baseline.P50Ms:F2} | {baseline.P99Ms:F2} | {ours.MessagesPerSecond:N0} | {ours.P50Ms:F2} | {ours.P99Ms:F2} | {ours.MessagesPerSecond / baseline.MessagesPerSecond:F2} |"));
+        Console.Error.WriteLine("mosquitto exited: " + await mosquitto.StandardError.ReadToEndAsync());
+        return 1;
     }
-}
 
-Console.WriteLine($"# committed to SQLite: {inbox.CommittedCount} messages");
-mosquitto.Kill();
-await server.StopAsync(CancellationToken.None);
-Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-Directory.Delete(work, recursive: true);
-return 0;
+    Console.WriteLine($"# MQTT load, {messages} messages of ~250 B per case, window 32 per client; load {File.ReadAllText("/proc/loadavg").Trim()}");
+    Console.WriteLine("| Clients | QoS | Mosquitto msgs/s | p50 ms | p99 ms | Embedded + durable commit msgs/s | p50 ms | p99 ms | Ratio |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (int clients in new[] { 1, 100 })
+    {
+        foreach (MqttQualityOfServiceLevel qos in new[] { MqttQualityOfServiceLevel.AtMostOnce, MqttQualityOfServiceLevel.AtLeastOnce })
+        {
+            // Let both brokers settle after the previous case, warm up on both, then measure back to back.
+            await Task.Delay(2000);
+            await LoadRun.RunAsync(mosquittoPort, clients, qos, Math.Min(messages, 5_000), 32);
+            await LoadRun.RunAsync(server.LocalEndPoint!.Port, clients, qos, Math.Min(messages, 5_000), 32);
+            LoadResult baseline = await LoadRun.RunAsync(mosquittoPort, clients, qos, messages, 32);
+            LoadResult ours = await LoadRun.RunAsync(server.LocalEndPoint!.Port, clients, qos, messages, 32);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {clients} | {(int)qos} | {baseline.MessagesPerSecond:N0} | {baseline.P50Ms:F2} | {baseline.P99Ms:F2} | {ours.MessagesPerSecond:N0} | {ours.P50Ms:F2} | {ours.P99Ms:F2} | {ours.MessagesPerSecond / baseline.MessagesPerSecond:F2} |"));
+        }
+    }
+
+    Console.WriteLine($"# committed to SQLite: {inbox.CommittedCount} messages");
+    await server.StopAsync(CancellationToken.None);
+    return 0;
+}
+finally
+{
+    // Every exit path stops the broker this tool started.
+    mosquitto.Kill();
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(work, recursive: true);
+}
 
 static int FreePort()
 {
