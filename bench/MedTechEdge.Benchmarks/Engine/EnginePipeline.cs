@@ -1,0 +1,64 @@
+using System.Text.Json;
+using MedTechEdge.Benchmarks.Cases;
+using MedTechEdge.Mapping;
+using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Transform;
+
+namespace MedTechEdge.Benchmarks.Engine;
+
+/// <summary>
+/// Our engine, driven the way the pipeline's map stage drives it: envelope, normalize, then transform
+/// each measurement; the output lists are reused between messages as the stage reuses them.
+/// </summary>
+internal sealed class EnginePipeline
+{
+    private readonly BenchmarkCase _case;
+    private readonly DeviceMapping _deviceMapping;
+    private readonly FhirMapping _fhirMapping;
+
+    public EnginePipeline(BenchmarkCase benchmarkCase)
+    {
+        _case = benchmarkCase;
+        _deviceMapping = DeviceMapping.Load(benchmarkCase.DeviceMappingJson);
+        _fhirMapping = FhirMapping.Load(benchmarkCase.FhirMappingJson);
+    }
+
+    public List<Measurement> Measurements { get; } = new(8);
+
+    public List<FhirResource> Resources { get; } = new(8);
+
+    /// <summary>Envelope + normalization of one message; returns the number of measurements.</summary>
+    public int Normalize()
+    {
+        Measurements.Clear();
+        if (!DeviceEnvelope.TryBuild(_case.Body, _case.PropertiesJson, _case.SystemPropertiesJson, out JsonDocument? envelope, out string? error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        using (envelope)
+        {
+            error = _deviceMapping.Normalize(envelope!.RootElement, _case.IngestionTimeUtc, Measurements);
+        }
+
+        return error is null ? Measurements.Count : throw new InvalidOperationException(error);
+    }
+
+    /// <summary>Envelope, normalization and Observation JSON for one message; returns the number of resources.</summary>
+    public int NormalizeAndTransform()
+    {
+        Normalize();
+        Resources.Clear();
+        List<Measurement> measurements = Measurements;
+        for (int i = 0; i < measurements.Count; i++)
+        {
+            string? error = _fhirMapping.Transform(measurements[i], SharedInputs.References, SharedInputs.IssuedUtc, Resources);
+            if (error is not null)
+            {
+                throw new InvalidOperationException(error);
+            }
+        }
+
+        return Resources.Count;
+    }
+}

@@ -1,0 +1,43 @@
+using BenchmarkDotNet.Attributes;
+using MedTechEdge.Benchmarks.Cases;
+using MedTechEdge.Benchmarks.Engine;
+using MedTechEdge.Benchmarks.Reference;
+using MedTechEdge.Benchmarks.Verification;
+
+namespace MedTechEdge.Benchmarks;
+
+/// <summary>
+/// Mapping engine, normalize + transform: one device message in, one Observation JSON per measurement
+/// out (point-in-time Quantity Observations, medtech-compat §7.2, with the SHA-256 id). Identity
+/// resolution is not part of it. The Newtonsoft reference (Json.NET object tree, then serialized) is the
+/// baseline of each case, in the same run.
+/// </summary>
+// Public and unsealed: BenchmarkDotNet derives its generated runner from the class.
+[MemoryDiagnoser]
+[Config(typeof(MappingBenchmarkConfig))]
+public class NormalizeTransformBenchmarks
+{
+    private EnginePipeline _engine = null!;
+    private ReferencePipeline _reference = null!;
+
+    /// <summary>The input: single-vital (one Observation), five-vital (five, one with two components).</summary>
+    [ParamsSource(nameof(Cases))]
+    public string Case { get; set; } = SingleVitalCase.Name;
+
+    public static IEnumerable<string> Cases => BenchmarkCases.Runnable(BenchmarkCases.TransformNames);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        BenchmarkCase benchmarkCase = BenchmarkCases.Get(Case);
+        _engine = new EnginePipeline(benchmarkCase);
+        _reference = new ReferencePipeline(benchmarkCase);
+        Equivalence.Check(_engine, _reference, transform: true, benchmarkCase.ExpectedMeasurements);
+    }
+
+    [Benchmark(Baseline = true, Description = "Newtonsoft reference")]
+    public int Reference() => _reference.NormalizeAndTransform();
+
+    [Benchmark(Description = "MedTechEdge engine")]
+    public int Engine() => _engine.NormalizeAndTransform();
+}
