@@ -64,6 +64,19 @@ internal static class ValueText
     {
         if (element.ValueKind == JsonValueKind.String)
         {
+            // Fast path: ISO 8601 straight from the UTF-8 bytes, no string. Its kinds say what the text
+            // said: Utc for Z, Local for an offset (converted), Unspecified for no zone (taken as UTC).
+            if (element.TryGetDateTime(out DateTime iso))
+            {
+                utc = iso.Kind switch
+                {
+                    DateTimeKind.Utc => iso,
+                    DateTimeKind.Local => iso.ToUniversalTime(),
+                    _ => DateTime.SpecifyKind(iso, DateTimeKind.Utc),
+                };
+                return true;
+            }
+
             string? s = element.GetString();
             if (s is not null && TryParseUtc(s, out utc))
             {

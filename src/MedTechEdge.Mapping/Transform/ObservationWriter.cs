@@ -15,6 +15,12 @@ internal static class ObservationWriter
     // FHIR R4 Observation.effectivePeriod uses .NET round-trip format with 7 fractional digits, as the service writes it.
     private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>
     /// A new Observation for <paramref name="group"/>. Returns null with the error when a value cannot
     /// be represented.
@@ -24,8 +30,12 @@ internal static class ObservationWriter
         string identifierValue = IdentifierValue(template, group, references);
         string id = DeterministicId.For(MappingNames.ServiceSystem + "_" + identifierValue);
 
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // One buffer and writer per thread, reused: the writer asks for worst-case escaped sizes, so a
+        // fresh 1 KiB buffer grew to 5 KiB for every Observation. Only the final bytes are copied out.
+        ArrayBufferWriter<byte> buffer = t_buffer ??= new ArrayBufferWriter<byte>(8192);
+        buffer.ResetWrittenCount();
+        Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
         {
             writer.WriteStartObject();
             writer.WriteString("resourceType"u8, "Observation"u8);
@@ -94,6 +104,7 @@ internal static class ObservationWriter
             }
 
             writer.WriteEndObject();
+            writer.Flush();
         }
 
         error = null;
