@@ -59,7 +59,8 @@ public sealed class FhirServerSink : IResourceSink
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new SinkResult(SinkOutcome.Transient, "Could not obtain an access token: " + ex.Message);
+            // Reading the server's copy needs a token too; a failure here is transient like any other.
+            return new SinkResult(SinkOutcome.Transient, "Could not read the server's copy for a merge: " + ex.Message);
         }
 
         using var bundle = new FhirTransactionBuilder(FhirBundleType.Transaction);
