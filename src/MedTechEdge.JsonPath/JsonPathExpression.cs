@@ -13,12 +13,14 @@ namespace MedTechEdge.JsonPath;
 public sealed class JsonPathExpression
 {
     private readonly Query _query;
+    private readonly SingularPath? _singular;
 
     private JsonPathExpression(string text, JsonPathDialect dialect, Query query)
     {
         Text = text;
         Dialect = dialect;
         _query = query;
+        _singular = dialect == JsonPathDialect.MedTech ? SingularPath.TryCreate(query) : null;
     }
 
     /// <summary>The expression text as given to <see cref="Parse"/>.</summary>
@@ -34,6 +36,12 @@ public sealed class JsonPathExpression
     public bool IsSingular => _query.IsSingular;
 
     internal Query Query => _query;
+
+    /// <summary>
+    /// True when <see cref="TrySelectOne(JsonElement, string?, JsonElement, out JsonElement)"/> applies: a MedTech query
+    /// of member names and single indices only, resolved by direct lookups.
+    /// </summary>
+    public bool CanSelectOne => _singular is not null;
 
     /// <summary>Parses <paramref name="expression"/> in <paramref name="dialect"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="expression"/> is null.</exception>
@@ -76,6 +84,12 @@ public sealed class JsonPathExpression
     public void Select(JsonElement root, List<JsonElement> output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        if (_singular is not null)
+        {
+            _singular.Select(root, null, null, default, output);
+            return;
+        }
+
         Evaluator.Run(_query, root, null, default, output);
     }
 
@@ -90,9 +104,58 @@ public sealed class JsonPathExpression
     {
         ArgumentNullException.ThrowIfNull(extraMemberName);
         ArgumentNullException.ThrowIfNull(output);
+        if (_singular is not null)
+        {
+            _singular.Select(root, null, extraMemberName, extraMemberValue, output);
+            return;
+        }
+
         Evaluator.Run(_query, root, extraMemberName, extraMemberValue, output);
+    }
+
+    /// <summary>
+    /// Evaluates over a <see cref="VirtualObject"/> root, optionally with an extra member as in
+    /// <see cref="Select(JsonElement, string, JsonElement, List{JsonElement})"/>. A selected virtual root itself is
+    /// appended as <c>default(JsonElement)</c>. MedTech dialect only.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The expression is not in the MedTech dialect.</exception>
+    public void Select(VirtualObject root, string? extraMemberName, JsonElement extraMemberValue, List<JsonElement> output)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(output);
+        if (Dialect != JsonPathDialect.MedTech)
+        {
+            throw new InvalidOperationException("Only MedTech-dialect expressions evaluate over a virtual object.");
+        }
+
+        if (_singular is not null)
+        {
+            _singular.Select(default, root, extraMemberName, extraMemberValue, output);
+            return;
+        }
+
+        Evaluator.Run(_query, default, root, extraMemberName, extraMemberValue, output);
+    }
+
+    /// <summary>
+    /// The node a <see cref="CanSelectOne"/> query selects, if any, without a result list; <paramref name="extraMemberName"/>
+    /// works as in <see cref="Select(JsonElement, string, JsonElement, List{JsonElement})"/> (null for none).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="CanSelectOne"/> is false.</exception>
+    public bool TrySelectOne(JsonElement root, string? extraMemberName, JsonElement extraMemberValue, out JsonElement value)
+        => (_singular ?? throw NotSingular()).TrySelect(root, null, extraMemberName, extraMemberValue, out value);
+
+    /// <summary>The same over a virtual root; selecting the root itself gives true and <c>default</c>.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="CanSelectOne"/> is false.</exception>
+    public bool TrySelectOne(VirtualObject root, string? extraMemberName, JsonElement extraMemberValue, out JsonElement value)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return (_singular ?? throw NotSingular()).TrySelect(default, root, extraMemberName, extraMemberValue, out value);
     }
 
     /// <inheritdoc />
     public override string ToString() => Text;
+
+    private InvalidOperationException NotSingular()
+        => new($"'{Text}' is not a MedTech query of member names and single indices; use Select.");
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MedTechEdge.Mapping.Expressions;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Templates;
 
@@ -72,10 +73,23 @@ public sealed class DeviceMapping
     /// Projects one device message into measurements, appended to <paramref name="output"/>. All or
     /// nothing: on an error, nothing is appended and the error (naming the field and the expression) is returned.
     /// </summary>
-    /// <param name="envelope">The envelope from <see cref="DeviceEnvelope.TryBuild"/>.</param>
+    /// <param name="envelope">The envelope from <see cref="DeviceEnvelope.TryCreate"/>.</param>
     /// <param name="ingestionTimeUtc">When the module received the message.</param>
     /// <param name="output">Receives the measurements.</param>
+    public string? Normalize(DeviceEnvelope envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return Normalize(TemplateRoot.Of(envelope), ingestionTimeUtc, output);
+    }
+
+    /// <summary>
+    /// The same over an envelope already composed into one element (see <see cref="DeviceEnvelope.TryBuild"/>).
+    /// The pipeline uses the <see cref="DeviceEnvelope"/> overload, which never composes it.
+    /// </summary>
     public string? Normalize(JsonElement envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
+        => Normalize(TemplateRoot.Of(envelope), ingestionTimeUtc, output);
+
+    private string? Normalize(in TemplateRoot envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         List<JsonElement> matches = t_matches ??= new List<JsonElement>(8);

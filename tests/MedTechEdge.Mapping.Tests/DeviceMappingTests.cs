@@ -60,7 +60,7 @@ public sealed class DeviceMappingTests
             """);
         var output = new List<Measurement>();
 
-        string? error = Bundled.Normalize(envelope.RootElement, null, output);
+        string? error = MappingFixtures.NormalizeBothWays(Bundled, envelope, output);
 
         Assert.Empty(output);
         Assert.Contains("[TimestampExpression]", error, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class DeviceMappingTests
         using JsonDocument envelope = MappingFixtures.Envelope($$"""{"deviceId":"a","measurementTime":{{time}},"heartRate":70}""");
         var output = new List<Measurement>();
 
-        Assert.Contains("[TimestampExpression]", Bundled.Normalize(envelope.RootElement, null, output), StringComparison.Ordinal);
+        Assert.Contains("[TimestampExpression]", MappingFixtures.NormalizeBothWays(Bundled, envelope, output), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class DeviceMappingTests
     public void Object_Value_For_A_Required_Field_Is_An_Error()
     {
         using JsonDocument envelope = MappingFixtures.Envelope("""{"deviceId":"a","measurementTime":"2026-11-21T17:00:00Z","heartRate":{"v":1}}""");
-        string? error = Bundled.Normalize(envelope.RootElement, null, []);
+        string? error = MappingFixtures.NormalizeBothWays(Bundled, envelope, []);
         Assert.Contains("Encountered an error while extracting value for [hr]", error, StringComparison.Ordinal);
     }
 

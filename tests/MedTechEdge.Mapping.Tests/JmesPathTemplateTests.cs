@@ -67,7 +67,7 @@ public sealed class JmesPathTemplateTests
             """);
         using JsonDocument envelope = MappingFixtures.Envelope("""{"ids":["a","b"]}""");
 
-        string? error = mapping.Normalize(envelope.RootElement, null, []);
+        string? error = MappingFixtures.NormalizeBothWays(mapping, envelope, []);
 
         Assert.True(error?.Contains("Multiple tokens were returned", StringComparison.Ordinal), error ?? "no error");
     }
@@ -82,7 +82,7 @@ public sealed class JmesPathTemplateTests
             """);
         using JsonDocument bad = MappingFixtures.Envelope("""{"v":"text"}""");
 
-        Assert.Contains("invalid-type", mapping.Normalize(bad.RootElement, null, []), StringComparison.Ordinal);
+        Assert.Contains("invalid-type", MappingFixtures.NormalizeBothWays(mapping, bad, []), StringComparison.Ordinal);
         Assert.Equal("3", Assert.Single(MappingFixtures.Normalize(mapping, """{"v":2}""")).Properties[0].Value);
     }
 

@@ -14,7 +14,7 @@ public sealed class LegacyTemplateTests
     {
         using JsonDocument envelope = MappingFixtures.Envelope(body, properties, systemProperties);
         var output = new List<Measurement>();
-        Assert.Null(mapping.Normalize(envelope.RootElement, null, output));
+        Assert.Null(MappingFixtures.NormalizeBothWays(mapping, envelope, output));
         return output;
     }
 
@@ -86,7 +86,7 @@ public sealed class LegacyTemplateTests
         DeviceMapping mapping = Mapping("IotJsonPathContent", """{"typeName":"hr","typeMatchExpression":"$..[?(@Body.heartRate)]","values":[]}""");
         using JsonDocument envelope = MappingFixtures.Envelope("""{"heartRate":88}""", "{}", """{"iothub-connection-device-id":"d"}""");
 
-        string? error = mapping.Normalize(envelope.RootElement, null, []);
+        string? error = MappingFixtures.NormalizeBothWays(mapping, envelope, []);
 
         Assert.Contains("[TimestampExpression]", error, StringComparison.Ordinal);
         Assert.Contains("iothub-creation-time-utc", error, StringComparison.Ordinal);

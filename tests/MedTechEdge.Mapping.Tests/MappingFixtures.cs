@@ -31,10 +31,62 @@ internal static class MappingFixtures
 
     public static List<Measurement> Normalize(DeviceMapping mapping, string body)
     {
-        using JsonDocument envelope = Envelope(body);
         var output = new List<Measurement>();
-        string? error = mapping.Normalize(envelope.RootElement, new DateTime(2026, 11, 21, 17, 0, 1, DateTimeKind.Utc), output);
+        string? error = NormalizeBothWays(mapping, body, "{}", "{}", new DateTime(2026, 11, 21, 17, 0, 1, DateTimeKind.Utc), output);
         Assert.Null(error);
         return output;
+    }
+
+    /// <summary>
+    /// Normalizes through the pipeline's virtual envelope (<see cref="DeviceEnvelope.TryCreate"/>) and through the
+    /// composed envelope document, asserts both give the same measurements (or the same error), and returns the first.
+    /// Every mapping test that uses this also checks that the virtual envelope changes nothing a template can see.
+    /// </summary>
+    public static string? NormalizeBothWays(DeviceMapping mapping, string body, string properties, string systemProperties, DateTime? ingestion, List<Measurement> output)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        Assert.True(DeviceEnvelope.TryCreate(bytes, properties, systemProperties, out DeviceEnvelope? envelope, out string? createError), createError);
+        string? error;
+        using (envelope)
+        {
+            error = mapping.Normalize(envelope!, ingestion, output);
+        }
+
+        using JsonDocument composed = Envelope(body, properties, systemProperties);
+        var viaComposed = new List<Measurement>();
+        string? composedError = mapping.Normalize(composed.RootElement, ingestion, viaComposed);
+        Assert.Equal(composedError, error);
+        Assert.Equal(Describe(viaComposed), Describe(output));
+        return error;
+    }
+
+    /// <summary>The same, from an envelope composed with <see cref="Envelope"/>.</summary>
+    public static string? NormalizeBothWays(DeviceMapping mapping, JsonDocument composed, List<Measurement> output)
+    {
+        JsonElement root = composed.RootElement;
+        return NormalizeBothWays(
+            mapping,
+            root.GetProperty("Body").GetRawText(),
+            root.GetProperty("Properties").GetRawText(),
+            root.GetProperty("SystemProperties").GetRawText(),
+            null,
+            output);
+    }
+
+    private static string Describe(List<Measurement> measurements)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (Measurement m in measurements)
+            {
+                MeasurementJson.Write(writer, m);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

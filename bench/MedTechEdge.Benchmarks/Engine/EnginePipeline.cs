@@ -31,14 +31,14 @@ internal sealed class EnginePipeline
     public int Normalize()
     {
         Measurements.Clear();
-        if (!DeviceEnvelope.TryBuild(_case.Body, _case.PropertiesJson, _case.SystemPropertiesJson, out JsonDocument? envelope, out string? error))
+        if (!DeviceEnvelope.TryCreate(_case.Body, _case.PropertiesJson, _case.SystemPropertiesJson, out DeviceEnvelope? envelope, out string? error))
         {
             throw new InvalidOperationException(error);
         }
 
         using (envelope)
         {
-            error = _deviceMapping.Normalize(envelope!.RootElement, _case.IngestionTimeUtc, Measurements);
+            error = _deviceMapping.Normalize(envelope!, _case.IngestionTimeUtc, Measurements);
         }
 
         return error is null ? Measurements.Count : throw new InvalidOperationException(error);

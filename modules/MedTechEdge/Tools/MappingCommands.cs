@@ -132,14 +132,14 @@ internal static class MappingCommands
 
     private static string? Normalize(DeviceMapping device, string body, string properties, string systemProperties, List<Measurement> output)
     {
-        if (!DeviceEnvelope.TryBuild(Encoding.UTF8.GetBytes(body), properties, systemProperties, out JsonDocument? envelope, out string? error))
+        if (!DeviceEnvelope.TryCreate(Encoding.UTF8.GetBytes(body), properties, systemProperties, out DeviceEnvelope? envelope, out string? error))
         {
             return error;
         }
 
         using (envelope)
         {
-            return device.Normalize(envelope!.RootElement, null, output);
+            return device.Normalize(envelope!, null, output);
         }
     }
 

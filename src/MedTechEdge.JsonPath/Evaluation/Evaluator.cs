@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using MedTechEdge.JsonPath.Ast;
 
@@ -27,22 +28,29 @@ internal sealed class Evaluator
 
     public JsonElement Root { get; private set; }
 
+    /// <summary>The root when the caller passed a <see cref="VirtualObject"/>; <see cref="Root"/> is then unused.</summary>
+    public VirtualObject? Virtual { get; private set; }
+
     public bool HasExtraMember { get; private set; }
 
     public string? ExtraMemberName { get; private set; }
 
     public JsonElement ExtraMemberValue { get; private set; }
 
-    public Node RootNode => new(Root, HasExtraMember);
+    public Node RootNode => Virtual is not null ? Node.VirtualRoot(HasExtraMember) : new(Root, HasExtraMember);
 
     public static void Run(Query query, JsonElement root, string? extraName, JsonElement extraValue, List<JsonElement> output)
+        => Run(query, root, null, extraName, extraValue, output);
+
+    public static void Run(Query query, JsonElement root, VirtualObject? virtualRoot, string? extraName, JsonElement extraValue, List<JsonElement> output)
     {
         Evaluator evaluator = t_cached ?? new Evaluator();
         t_cached = null; // a re-entrant call (none today) would get its own instance
         try
         {
             evaluator.Root = root;
-            evaluator.HasExtraMember = extraName is not null && root.ValueKind == JsonValueKind.Object;
+            evaluator.Virtual = virtualRoot;
+            evaluator.HasExtraMember = extraName is not null && (virtualRoot is not null || root.ValueKind == JsonValueKind.Object);
             evaluator.ExtraMemberName = evaluator.HasExtraMember ? extraName : null;
             evaluator.ExtraMemberValue = evaluator.HasExtraMember ? extraValue : default;
             evaluator._output = output;
@@ -60,6 +68,7 @@ internal sealed class Evaluator
             evaluator._output = null;
             evaluator._sink = null;
             evaluator.Root = default;
+            evaluator.Virtual = null;
             evaluator.ExtraMemberValue = default;
             t_cached = evaluator;
         }
@@ -79,7 +88,8 @@ internal sealed class Evaluator
         else
         {
             Debug.Assert(_output is not null);
-            _output.Add(node.Value);
+            // The virtual root has no element of its own: VirtualObject documents default(JsonElement) for it.
+            _output.Add(node.IsVirtual ? default : node.Value);
         }
     }
 
@@ -105,6 +115,12 @@ internal sealed class Evaluator
 
     /// <summary>Member lookup that honours the extra member on the extended root.</summary>
     public bool TryGetMember(in Node node, string name, out JsonElement value)
+        => node.IsExtendedRoot || node.IsVirtual
+            ? TryGetMember(node, name, Encoding.UTF8.GetBytes(name), out value) // only the root: encoding once per call is fine
+            : node.Value.TryGetProperty(name, out value);
+
+    /// <summary>The same lookup with the name's UTF-8 bytes, so a document member search does not transcode.</summary>
+    public bool TryGetMember(in Node node, string name, ReadOnlySpan<byte> utf8Name, out JsonElement value)
     {
         if (node.IsExtendedRoot && string.Equals(name, ExtraMemberName, StringComparison.Ordinal))
         {
@@ -112,7 +128,24 @@ internal sealed class Evaluator
             return true;
         }
 
-        return node.Value.TryGetProperty(name, out value);
+        if (node.IsVirtual)
+        {
+            return TryGetVirtualMember(Virtual!.IndexOf(utf8Name), out value);
+        }
+
+        return node.Value.TryGetProperty(utf8Name, out value);
+    }
+
+    private bool TryGetVirtualMember(int index, out JsonElement value)
+    {
+        if (index < 0)
+        {
+            value = default;
+            return false;
+        }
+
+        value = Virtual!.GetMemberValue(index);
+        return true;
     }
 
     private void ResetScratch()

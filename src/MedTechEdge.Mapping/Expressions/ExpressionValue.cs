@@ -9,12 +9,15 @@ namespace MedTechEdge.Mapping.Expressions;
 /// </summary>
 internal readonly struct ExpressionValue
 {
-    private ExpressionValue(bool found, JsonElement element, JmesPathValue computed, bool isComputed)
+    // A computed value is boxed: it is rare (JMESPath functions only), and keeping the struct small keeps the
+    // copies on the per-message path cheap.
+    private readonly object? _computed;
+
+    private ExpressionValue(bool found, JsonElement element, object? computed)
     {
         Found = found;
         Element = element;
-        Computed = computed;
-        IsComputed = isComputed;
+        _computed = computed;
     }
 
     public static ExpressionValue Missing => default;
@@ -26,12 +29,12 @@ internal readonly struct ExpressionValue
     public JsonElement Element { get; }
 
     /// <summary>The computed value, when <see cref="IsComputed"/> is true.</summary>
-    public JmesPathValue Computed { get; }
+    public JmesPathValue Computed => _computed is JmesPathValue value ? value : default;
 
-    public bool IsComputed { get; }
+    public bool IsComputed => _computed is not null;
 
-    public static ExpressionValue Of(JsonElement element) => new(true, element, default, false);
+    public static ExpressionValue Of(JsonElement element) => new(true, element, null);
 
     public static ExpressionValue Of(JmesPathValue value) =>
-        value.TryGetJsonElement(out JsonElement element) ? Of(element) : new(true, default, value, true);
+        value.TryGetJsonElement(out JsonElement element) ? Of(element) : new(true, default, value);
 }

@@ -12,11 +12,12 @@ internal interface ITemplateExpression
     string Text { get; }
 
     /// <summary>Select-many: appends every match (the type-match expression). Returns an error or null.</summary>
-    string? SelectMany(JsonElement root, List<JsonElement> matches);
+    /// <remarks>A match of <c>default</c> (Undefined) is the envelope itself: see <see cref="TemplateRoot.Resolve"/>.</remarks>
+    string? SelectMany(in TemplateRoot root, List<JsonElement> matches);
 
     /// <summary>
     /// Single value against <paramref name="root"/>, with <c>matchedToken</c> added to the root when
     /// <paramref name="matchedToken"/> is given. Returns an error (e.g. more than one node) or null.
     /// </summary>
-    string? SelectSingle(JsonElement root, JsonElement? matchedToken, out ExpressionValue value);
+    string? SelectSingle(in TemplateRoot root, JsonElement? matchedToken, out ExpressionValue value);
 }

@@ -19,9 +19,10 @@ internal sealed class JmesPathTemplateExpression : ITemplateExpression
 
     public string Text => _expression.Text;
 
-    public string? SelectMany(JsonElement root, List<JsonElement> matches)
+    public string? SelectMany(in TemplateRoot root, List<JsonElement> matches)
     {
-        if (!TryEvaluate(root, null, out JmesPathValue result, out string? error))
+        // JMESPath runs on elements only, so an envelope root is composed first.
+        if (!TryEvaluate(root.ToElement(), null, out JmesPathValue result, out string? error))
         {
             return error;
         }
@@ -46,10 +47,10 @@ internal sealed class JmesPathTemplateExpression : ITemplateExpression
         return null;
     }
 
-    public string? SelectSingle(JsonElement root, JsonElement? matchedToken, out ExpressionValue value)
+    public string? SelectSingle(in TemplateRoot root, JsonElement? matchedToken, out ExpressionValue value)
     {
         value = ExpressionValue.Missing;
-        if (!TryEvaluate(root, matchedToken, out JmesPathValue result, out string? error))
+        if (!TryEvaluate(root.ToElement(), matchedToken, out JmesPathValue result, out string? error))
         {
             return error;
         }

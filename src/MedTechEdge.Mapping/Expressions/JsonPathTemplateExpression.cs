@@ -21,27 +21,50 @@ internal sealed class JsonPathTemplateExpression : ITemplateExpression
 
     public string Text => _path.Text;
 
-    public string? SelectMany(JsonElement root, List<JsonElement> matches)
+    public string? SelectMany(in TemplateRoot root, List<JsonElement> matches)
     {
-        _path.Select(root, matches);
-        return null;
-    }
-
-    public string? SelectSingle(JsonElement root, JsonElement? matchedToken, out ExpressionValue value)
-    {
-        List<JsonElement> scratch = t_scratch ??= new List<JsonElement>(4);
-        scratch.Clear();
-        if (matchedToken is JsonElement matched)
+        if (root.Envelope is not null)
         {
-            _path.Select(root, MappingNames.MatchedToken, matched, scratch);
+            _path.Select(root.Envelope, null, default, matches);
         }
         else
         {
-            _path.Select(root, scratch);
+            _path.Select(root.Element, matches);
+        }
+
+        return null;
+    }
+
+    public string? SelectSingle(in TemplateRoot root, JsonElement? matchedToken, out ExpressionValue value)
+    {
+        if (_path.CanSelectOne)
+        {
+            // Nearly every value expression (`$.matchedToken.x`): direct lookups, no result list.
+            string? extraName = matchedToken is null ? null : MappingNames.MatchedToken;
+            bool found = root.Envelope is not null
+                ? _path.TrySelectOne(root.Envelope, extraName, matchedToken.GetValueOrDefault(), out JsonElement one)
+                : _path.TrySelectOne(root.Element, extraName, matchedToken.GetValueOrDefault(), out one);
+            value = found ? ExpressionValue.Of(root.Resolve(one)) : ExpressionValue.Missing;
+            return null;
+        }
+
+        List<JsonElement> scratch = t_scratch ??= new List<JsonElement>(4);
+        scratch.Clear();
+        if (root.Envelope is not null)
+        {
+            _path.Select(root.Envelope, matchedToken is null ? null : MappingNames.MatchedToken, matchedToken.GetValueOrDefault(), scratch);
+        }
+        else if (matchedToken is JsonElement matched)
+        {
+            _path.Select(root.Element, MappingNames.MatchedToken, matched, scratch);
+        }
+        else
+        {
+            _path.Select(root.Element, scratch);
         }
 
         int count = scratch.Count;
-        value = count == 1 ? ExpressionValue.Of(scratch[0]) : ExpressionValue.Missing;
+        value = count == 1 ? ExpressionValue.Of(root.Resolve(scratch[0])) : ExpressionValue.Missing;
         scratch.Clear();
         // Json.NET SelectToken: more than one match is the error "Path returned multiple tokens." (medtech-compat §3.3).
         return count > 1 ? $"Unable to retrieve JsonToken(s) using expression {Text}: Path returned multiple tokens." : null;

@@ -1,20 +1,131 @@
 using System.Buffers;
 using System.Text.Json;
+using MedTechEdge.JsonPath;
 
 namespace MedTechEdge.Mapping.Normalization;
 
 /// <summary>
-/// Builds the document every device-mapping expression is evaluated against:
+/// The object every device-mapping expression is evaluated against:
 /// <c>{"Body": &lt;body&gt;, "Properties": {...}, "SystemProperties": {...}}</c> (medtech-compat §2).
 /// Every ingress (MQTT, IoT Edge route, replay) goes through here, so a template sees the same shape
 /// whichever way a message arrived.
 /// </summary>
-public static class DeviceEnvelope
+/// <remarks>
+/// The envelope is never composed on the hot path. The body is parsed once, in place; the two property
+/// objects are parsed only if an expression enters them, and a descendant scan for a member name does not
+/// enter a property object whose text does not contain that name. Only a JMESPath expression, or a JSONPath
+/// one that selects the envelope itself, makes it compose the whole envelope (<see cref="ToElement"/>).
+/// </remarks>
+public sealed class DeviceEnvelope : VirtualObject, IDisposable
 {
+    private const int BodyIndex = 0;
+    private const int PropertiesIndex = 1;
+
+    private static readonly VirtualObjectMembers s_members = new(MappingNames.Body, MappingNames.Properties, MappingNames.SystemProperties);
     private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true };
+    private static readonly JsonElement s_null = JsonDocument.Parse("null").RootElement;
+
+    private readonly ReadOnlyMemory<byte> _body;
+    private readonly string _propertiesJson;
+    private readonly string _systemPropertiesJson;
+    private readonly JsonDocument? _bodyDocument;
+    private readonly JsonElement _bodyElement;
+    private JsonDocument? _propertiesDocument;
+    private JsonDocument? _systemPropertiesDocument;
+    private JsonDocument? _composed;
+
+    private DeviceEnvelope(ReadOnlyMemory<byte> body, JsonDocument? bodyDocument, string propertiesJson, string systemPropertiesJson)
+        : base(s_members)
+    {
+        _body = body;
+        _bodyDocument = bodyDocument;
+        _bodyElement = bodyDocument?.RootElement ?? s_null;
+        _propertiesJson = propertiesJson;
+        _systemPropertiesJson = systemPropertiesJson;
+    }
+
+    /// <summary>The body (<c>null</c> for an empty one).</summary>
+    public JsonElement Body => _bodyElement;
 
     /// <summary>
-    /// Composes and parses the envelope. An empty body becomes <c>null</c>. Returns false, with the
+    /// Parses the body and wraps it with the two property objects. An empty body becomes <c>null</c>. Returns
+    /// false, with the reason, when the body is not JSON (the message then goes to dead letters).
+    /// </summary>
+    /// <param name="body">The body bytes as received (UTF-8 JSON); they must outlive the envelope, which reads them in place.</param>
+    /// <param name="propertiesJson">Application properties as JSON object text (trusted: written by the ingress).</param>
+    /// <param name="systemPropertiesJson">Broker properties as JSON object text (trusted: written by the ingress).</param>
+    /// <param name="envelope">The envelope; the caller disposes it.</param>
+    /// <param name="error">Why the body was rejected.</param>
+    public static bool TryCreate(ReadOnlyMemory<byte> body, string propertiesJson, string systemPropertiesJson, out DeviceEnvelope? envelope, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(propertiesJson);
+        ArgumentNullException.ThrowIfNull(systemPropertiesJson);
+        JsonDocument? document = null;
+        if (!IsBlank(body.Span))
+        {
+            try
+            {
+                // RFC 8259 §2: exactly one JSON value, nothing after it but whitespace.
+                document = JsonDocument.Parse(body);
+            }
+            catch (JsonException ex)
+            {
+                envelope = null;
+                error = "Invalid event message. Cannot be parsed into a JSON object: " + ex.Message;
+                return false;
+            }
+        }
+
+        envelope = new DeviceEnvelope(body, document, propertiesJson, systemPropertiesJson);
+        error = null;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override JsonElement GetMemberValue(int index) => index switch
+    {
+        BodyIndex => _bodyElement,
+        PropertiesIndex => (_propertiesDocument ??= JsonDocument.Parse(_propertiesJson)).RootElement,
+        _ => (_systemPropertiesDocument ??= JsonDocument.Parse(_systemPropertiesJson)).RootElement,
+    };
+
+    /// <inheritdoc />
+    public override bool MayContainMemberName(int index, string name)
+    {
+        if (index == BodyIndex)
+        {
+            return true;
+        }
+
+        // The property objects are small; a name that is not in their text cannot be a member of them,
+        // unless the text spells it with escapes.
+        string json = index == PropertiesIndex ? _propertiesJson : _systemPropertiesJson;
+        return json.Length > 2 && (json.Contains(name, StringComparison.Ordinal) || json.Contains('\\', StringComparison.Ordinal));
+    }
+
+    /// <summary>The whole envelope as one element, composed and parsed on first use and kept until disposal.</summary>
+    public JsonElement ToElement()
+    {
+        if (_composed is null)
+        {
+            TryBuild(_body.Span, _propertiesJson, _systemPropertiesJson, out _composed, out _);
+        }
+
+        return _composed!.RootElement;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _bodyDocument?.Dispose();
+        _propertiesDocument?.Dispose();
+        _systemPropertiesDocument?.Dispose();
+        _composed?.Dispose();
+    }
+
+    /// <summary>
+    /// Composes and parses the envelope as one document, for callers that need it whole; the pipeline uses
+    /// <see cref="TryCreate"/>. An empty body becomes <c>null</c>. Returns false, with the
     /// reason, when the body is not JSON (the message then goes to dead letters).
     /// </summary>
     /// <param name="body">The body bytes as received (UTF-8 JSON).</param>
@@ -28,7 +139,7 @@ public static class DeviceEnvelope
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
-            writer.WritePropertyName("Body"u8);
+            writer.WritePropertyName(MappingNames.Body);
             if (IsBlank(body))
             {
                 writer.WriteNullValue();
@@ -48,9 +159,9 @@ public static class DeviceEnvelope
                 }
             }
 
-            writer.WritePropertyName("Properties"u8);
+            writer.WritePropertyName(MappingNames.Properties);
             writer.WriteRawValue(propertiesJson, skipInputValidation: true);
-            writer.WritePropertyName("SystemProperties"u8);
+            writer.WritePropertyName(MappingNames.SystemProperties);
             writer.WriteRawValue(systemPropertiesJson, skipInputValidation: true);
             writer.WriteEndObject();
         }

@@ -25,7 +25,7 @@ internal sealed class DeviceTemplate
     public required ITemplateExpression DeviceId { get; init; }
 
     /// <summary>Candidates in order; the first that yields a usable time wins (IotJsonPathContent's fallback, §3.5).</summary>
-    public required IReadOnlyList<ITemplateExpression> Timestamps { get; init; }
+    public required ITemplateExpression[] Timestamps { get; init; }
 
     public ITemplateExpression? PatientId { get; init; }
 
@@ -33,13 +33,13 @@ internal sealed class DeviceTemplate
 
     public ITemplateExpression? CorrelationId { get; init; }
 
-    public required IReadOnlyList<ValueTemplate> Values { get; init; }
+    public required ValueTemplate[] Values { get; init; }
 
     /// <summary>
     /// Appends one measurement per match. Returns null, or the error that makes this message unusable
     /// (the caller discards what was appended: projection is all-or-nothing per message).
     /// </summary>
-    public string? Project(JsonElement envelope, DateTime? ingestionTimeUtc, List<JsonElement> matches, List<Measurement> output)
+    public string? Project(in TemplateRoot envelope, DateTime? ingestionTimeUtc, List<JsonElement> matches, List<Measurement> output)
     {
         matches.Clear();
         string? matchError = TypeMatch.SelectMany(envelope, matches);
@@ -61,11 +61,13 @@ internal sealed class DeviceTemplate
         return null;
     }
 
-    private string? ProjectOne(JsonElement envelope, JsonElement match, DateTime? ingestionTimeUtc, List<Measurement> output)
+    private string? ProjectOne(in TemplateRoot envelope, JsonElement match, DateTime? ingestionTimeUtc, List<Measurement> output)
     {
         // Legacy templates evaluate against the match itself; CalculatedContent against the envelope plus matchedToken.
-        JsonElement root = RelativeToMatch ? match : envelope;
-        JsonElement? matched = RelativeToMatch ? null : match;
+        // An Undefined match is the (virtual) envelope itself: as a root it stays virtual; as matchedToken it is composed.
+        bool matchIsEnvelope = match.ValueKind == JsonValueKind.Undefined;
+        TemplateRoot root = !RelativeToMatch ? envelope : matchIsEnvelope ? envelope : TemplateRoot.Of(match);
+        JsonElement? matched = RelativeToMatch ? null : matchIsEnvelope ? envelope.ToElement() : match;
 
         // §3.3 step 3: device id, timestamp, correlation id, patient id, encounter id, then values.
         string? error = RequiredText(DeviceId, "DeviceIdExpression", root, matched, out string? deviceId);
@@ -112,7 +114,7 @@ internal sealed class DeviceTemplate
             EncounterId = encounterId,
             CorrelationId = correlationId,
         };
-        for (int v = 0; v < Values.Count; v++)
+        for (int v = 0; v < Values.Length; v++)
         {
             ValueTemplate value = Values[v];
             error = value.Required
@@ -134,12 +136,13 @@ internal sealed class DeviceTemplate
         return null;
     }
 
-    private string? ExtractTimestamp(JsonElement root, JsonElement? matched, out DateTime occurrence)
+    private string? ExtractTimestamp(in TemplateRoot root, JsonElement? matched, out DateTime occurrence)
     {
         occurrence = default;
         string? conversionError = null;
-        foreach (ITemplateExpression candidate in Timestamps)
+        for (int t = 0; t < Timestamps.Length; t++)
         {
+            ITemplateExpression candidate = Timestamps[t];
             string? error = candidate.SelectSingle(root, matched, out ExpressionValue time);
             if (error is not null)
             {
@@ -162,7 +165,7 @@ internal sealed class DeviceTemplate
         return conversionError ?? $"Unable to extract required value for [TimestampExpression] using {Timestamps[0].Text}";
     }
 
-    private static string? RequiredText(ITemplateExpression expression, string name, JsonElement root, JsonElement? matched, out string? text)
+    private static string? RequiredText(ITemplateExpression expression, string name, in TemplateRoot root, JsonElement? matched, out string? text)
     {
         text = null;
         string? error = expression.SelectSingle(root, matched, out ExpressionValue value);
@@ -189,7 +192,7 @@ internal sealed class DeviceTemplate
         return null;
     }
 
-    private static string? OptionalText(ITemplateExpression? expression, JsonElement root, JsonElement? matched, out string? text)
+    private static string? OptionalText(ITemplateExpression? expression, in TemplateRoot root, JsonElement? matched, out string? text)
     {
         text = null;
         if (expression is null)

@@ -93,11 +93,11 @@ internal static class DeviceTemplateFactory
             RelativeToMatch = !calculated,
             TypeMatch = typeMatch!,
             DeviceId = deviceId!,
-            Timestamps = timestamps,
+            Timestamps = [.. timestamps],
             PatientId = patientId,
             EncounterId = encounterId,
             CorrelationId = correlationId,
-            Values = values,
+            Values = [.. values],
         };
     }
 

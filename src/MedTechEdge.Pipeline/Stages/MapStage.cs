@@ -116,7 +116,7 @@ public sealed partial class MapStage : BackgroundService
 
     private void MapOne(InboxMessage message, DateTime now, List<Measurement> measurements, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters)
     {
-        if (!DeviceEnvelope.TryBuild(message.Body, message.PropertiesJson, message.SystemPropertiesJson, out JsonDocument? envelope, out string? error))
+        if (!DeviceEnvelope.TryCreate(message.Body, message.PropertiesJson, message.SystemPropertiesJson, out DeviceEnvelope? envelope, out string? error))
         {
             deadLetters.Add(Letter(message, "InvalidDeviceMessage", error!, now));
             return;
@@ -125,7 +125,7 @@ public sealed partial class MapStage : BackgroundService
         using (envelope)
         {
             measurements.Clear();
-            error = _deviceMapping.Normalize(envelope!.RootElement, message.ReceivedUtc, measurements);
+            error = _deviceMapping.Normalize(envelope!, message.ReceivedUtc, measurements);
         }
 
         if (error is not null)

@@ -18,15 +18,35 @@ internal sealed class NetComparison : FilterExpression
     private readonly NetOperand _left;
     private readonly NetOperand? _right;
 
+    // `@name` on its own, the usual MedTech type match: tested with one member lookup, no sub-query.
+    private readonly NetFieldStep? _existenceField;
+
     public NetComparison(NetOperator op, NetOperand left, NetOperand? right)
     {
         _operator = op;
         _left = left;
         _right = right;
+        if (left.Path is { IsRelative: true } path && path.Steps.Length >= 1 && path.Steps[0] is NetFieldStep { Name: not null } first)
+        {
+            // Both an existence test and a comparison are false when the left side selects nothing.
+            RequiredMemberNames = [first.Name!];
+            if (op == NetOperator.Exists && path.Steps.Length == 1)
+            {
+                _existenceField = first;
+            }
+        }
     }
+
+    public override string[]? RequiredMemberNames { get; }
 
     public override bool Test(Evaluator evaluator, in Node current)
     {
+        if (_existenceField is not null)
+        {
+            return current.Kind == JsonValueKind.Object
+                && evaluator.TryGetMember(current, _existenceField.Name!, _existenceField.Utf8Name, out _);
+        }
+
         if (_left.Path is null)
         {
             return _operator == NetOperator.Exists || TestAgainstRight(evaluator, current, _left.Literal);
@@ -42,7 +62,7 @@ internal sealed class NetComparison : FilterExpression
 
             for (int i = 0; i < left.Count; i++)
             {
-                if (TestAgainstRight(evaluator, current, NetScalar.FromElement(left[i].Value)))
+                if (TestAgainstRight(evaluator, current, NetScalar.FromNode(left[i])))
                 {
                     return true;
                 }
@@ -69,7 +89,7 @@ internal sealed class NetComparison : FilterExpression
         {
             for (int i = 0; i < nodes.Count; i++)
             {
-                if (Match(left, NetScalar.FromElement(nodes[i].Value)))
+                if (Match(left, NetScalar.FromNode(nodes[i])))
                 {
                     return true;
                 }

@@ -16,6 +16,40 @@ internal sealed class NetComposite : FilterExpression
 
     public void Add(FilterExpression part) => _parts.Add(part);
 
+    /// <summary>
+    /// For <c>&amp;&amp;</c>, any one part's requirement holds for the whole; for <c>||</c>, only the union of every
+    /// part's requirement does, and only when every part has one.
+    /// </summary>
+    public override string[]? RequiredMemberNames
+    {
+        get
+        {
+            List<string>? union = null;
+            foreach (FilterExpression part in _parts)
+            {
+                string[]? names = part.RequiredMemberNames;
+                if (IsAnd)
+                {
+                    if (names is not null)
+                    {
+                        return names;
+                    }
+
+                    continue;
+                }
+
+                if (names is null)
+                {
+                    return null;
+                }
+
+                (union ??= new List<string>()).AddRange(names);
+            }
+
+            return union?.ToArray();
+        }
+    }
+
     public override bool Test(Evaluator evaluator, in Node current)
     {
         for (int i = 0; i < _parts.Count; i++)

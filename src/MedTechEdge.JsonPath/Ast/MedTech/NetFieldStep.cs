@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using MedTechEdge.JsonPath.Evaluation;
 
@@ -11,7 +12,19 @@ internal sealed class NetFieldStep : PathStep
 {
     private readonly string? _name;
 
-    public NetFieldStep(string? name) => _name = name;
+    // Encoded once at parse time: JsonElement's string lookup transcodes the name on every call.
+    private readonly byte[]? _utf8Name;
+
+    public NetFieldStep(string? name)
+    {
+        _name = name;
+        _utf8Name = name is null ? null : Encoding.UTF8.GetBytes(name);
+    }
+
+    /// <summary>The member name, or null for <c>.*</c>.</summary>
+    public string? Name => _name;
+
+    public ReadOnlySpan<byte> Utf8Name => _utf8Name;
 
     public override bool IsSingular => _name is not null;
 
@@ -24,7 +37,7 @@ internal sealed class NetFieldStep : PathStep
 
         if (_name is not null)
         {
-            if (evaluator.TryGetMember(node, _name, out JsonElement value))
+            if (evaluator.TryGetMember(node, _name, _utf8Name, out JsonElement value))
             {
                 evaluator.Continue(Next, Node.Of(value));
             }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using MedTechEdge.JsonPath.Evaluation;
 
@@ -7,8 +8,13 @@ namespace MedTechEdge.JsonPath.Ast.MedTech;
 internal sealed class NetFieldsStep : PathStep
 {
     private readonly string[] _names;
+    private readonly byte[][] _utf8Names;
 
-    public NetFieldsStep(string[] names) => _names = names;
+    public NetFieldsStep(string[] names)
+    {
+        _names = names;
+        _utf8Names = Array.ConvertAll(names, Encoding.UTF8.GetBytes);
+    }
 
     public override void Apply(Evaluator evaluator, in Node node)
     {
@@ -17,9 +23,9 @@ internal sealed class NetFieldsStep : PathStep
             return;
         }
 
-        foreach (string name in _names)
+        for (int i = 0; i < _names.Length; i++)
         {
-            if (evaluator.TryGetMember(node, name, out JsonElement value))
+            if (evaluator.TryGetMember(node, _names[i], _utf8Names[i], out JsonElement value))
             {
                 evaluator.Continue(Next, Node.Of(value));
             }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using MedTechEdge.JsonPath.Evaluation;
 
@@ -20,11 +21,13 @@ internal sealed class NetFilterStep : PathStep
 {
     private readonly FilterExpression _filter;
     private readonly bool _scan;
+    private readonly string[]? _required;
 
     public NetFilterStep(FilterExpression filter, bool scan)
     {
         _filter = filter;
         _scan = scan;
+        _required = filter.RequiredMemberNames;
     }
 
     public override void Apply(Evaluator evaluator, in Node node)
@@ -52,25 +55,51 @@ internal sealed class NetFilterStep : PathStep
 
     private void Scan(Evaluator evaluator, in Node node)
     {
-        if (_filter.Test(evaluator, node))
+        // A filter that needs a member can only hold for an object.
+        if ((_required is null || node.Kind == JsonValueKind.Object) && _filter.Test(evaluator, node))
         {
             evaluator.Continue(Next, node);
         }
 
         if (node.Kind == JsonValueKind.Object)
         {
-            MemberEnumerator members = evaluator.EnumerateMembers(node);
-            while (members.MoveNext())
+            if (_required is not null && !node.IsVirtual && !node.IsExtendedRoot && !MayHaveContainerChildren(node.Value))
             {
+                // Only objects can match, and this one has none below it: enumerating its members would find nothing.
+                return;
+            }
+
+            MemberEnumerator members = evaluator.EnumerateMembers(node);
+            while (members.MoveNextLazy())
+            {
+                // A virtual root's member that cannot hold a required name is neither read nor entered.
+                if (_required is not null && !members.MayContainAny(_required))
+                {
+                    continue;
+                }
+
+                members.LoadValue();
                 Scan(evaluator, Node.Of(members.Value));
             }
         }
         else if (node.Kind == JsonValueKind.Array)
         {
+            if (_required is not null && !MayHaveContainerChildren(node.Value))
+            {
+                return;
+            }
+
             foreach (JsonElement item in node.Value.EnumerateArray())
             {
                 Scan(evaluator, Node.Of(item));
             }
         }
     }
+
+    /// <summary>
+    /// False when the container's text has no <c>{</c> or <c>[</c> after its own opening bracket, so none of its
+    /// values is a container. A bracket inside a string makes this answer true, which is only slower.
+    /// </summary>
+    private static bool MayHaveContainerChildren(JsonElement container)
+        => JsonMarshal.GetRawUtf8Value(container)[1..].IndexOfAny((byte)'{', (byte)'[') >= 0;
 }

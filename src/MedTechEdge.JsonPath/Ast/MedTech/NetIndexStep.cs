@@ -17,6 +17,9 @@ internal sealed class NetIndexStep : PathStep
 
     public override bool IsSingular => _indices is { Length: 1 };
 
+    /// <summary>The index when <see cref="IsSingular"/>.</summary>
+    public int SingleIndex => _indices![0];
+
     public override void Apply(Evaluator evaluator, in Node node)
     {
         if (node.Kind != JsonValueKind.Array)

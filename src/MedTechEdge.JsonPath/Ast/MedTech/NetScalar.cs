@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MedTechEdge.JsonPath.Evaluation;
 
 namespace MedTechEdge.JsonPath.Ast.MedTech;
 
@@ -57,6 +58,9 @@ internal readonly struct NetScalar
     /// that fits Int64 is an Integer, every other number a Float (double). Json.NET keeps integers beyond Int64
     /// as BigInteger; they become doubles here (documented difference).
     /// </summary>
+    public static NetScalar FromNode(in Node node)
+        => node.IsVirtual ? new(NetType.Container, 0, 0, false, null, default) : FromElement(node.Value);
+
     public static NetScalar FromElement(JsonElement element)
     {
         switch (element.ValueKind)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using MedTechEdge.JsonPath.Evaluation;
 
@@ -12,9 +13,14 @@ namespace MedTechEdge.JsonPath.Ast.MedTech;
 internal sealed class NetScanStep : PathStep
 {
     private readonly string[]? _names;
+    private readonly byte[][]? _utf8Names;
 
     /// <param name="names">The names to collect, or null for <c>..*</c>.</param>
-    public NetScanStep(string[]? names) => _names = names;
+    public NetScanStep(string[]? names)
+    {
+        _names = names;
+        _utf8Names = names is null ? null : Array.ConvertAll(names, Encoding.UTF8.GetBytes);
+    }
 
     public override void Apply(Evaluator evaluator, in Node node)
     {
@@ -31,25 +37,44 @@ internal sealed class NetScanStep : PathStep
         if (node.Kind == JsonValueKind.Object)
         {
             MemberEnumerator members = evaluator.EnumerateMembers(node);
-            while (members.MoveNext())
+            while (members.MoveNextLazy())
             {
-                var child = Node.Of(members.Value);
                 if (_names is null)
                 {
-                    evaluator.Continue(Next, child);
+                    members.LoadValue();
+                    var any = Node.Of(members.Value);
+                    evaluator.Continue(Next, any);
+                    Walk(evaluator, any);
+                    continue;
                 }
-                else
+
+                int matching = 0;
+                for (int i = 0; i < _names.Length; i++)
                 {
-                    foreach (string name in _names)
+                    if (members.NameEquals(_names[i], _utf8Names![i]))
                     {
-                        if (members.NameEquals(name))
-                        {
-                            evaluator.Continue(Next, child);
-                        }
+                        matching++;
                     }
                 }
 
-                Walk(evaluator, child);
+                // A virtual root's member that cannot hold any of the names is neither read nor entered.
+                bool enter = members.MayContainAny(_names);
+                if (matching == 0 && !enter)
+                {
+                    continue;
+                }
+
+                members.LoadValue();
+                var child = Node.Of(members.Value);
+                for (int i = 0; i < matching; i++)
+                {
+                    evaluator.Continue(Next, child);
+                }
+
+                if (enter)
+                {
+                    Walk(evaluator, child);
+                }
             }
         }
         else if (node.Kind == JsonValueKind.Array)
