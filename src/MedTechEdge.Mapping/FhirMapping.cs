@@ -88,24 +88,25 @@ public sealed class FhirMapping
     {
         ArgumentNullException.ThrowIfNull(measurement);
         ArgumentNullException.ThrowIfNull(output);
-        MeasurementGrouping grouping = CreateGrouping();
-        string? error = grouping.Add(measurement);
+        if (!TryGetTemplate(measurement.Type, out CodeValueFhirTemplate? template))
+        {
+            return NoTemplate(measurement.Type);
+        }
+
+        // One measurement is one group: no grouping table needed.
+        string? error = ObservationGrouper.Single(template, measurement, out ObservationGroup? group);
         if (error is not null)
         {
             return error;
         }
 
-        foreach (ObservationGroup group in grouping.Groups)
+        FhirResource? observation = ObservationWriter.Write(template, group!, references, issuedUtc, out error);
+        if (error is not null)
         {
-            error = CreateObservation(group, references, issuedUtc, out FhirResource? observation);
-            if (error is not null)
-            {
-                return error;
-            }
-
-            output.Add(observation!);
+            return error;
         }
 
+        output.Add(observation!);
         return null;
     }
 
@@ -168,7 +169,7 @@ public sealed class FhirMapping
         }
 
         string value = ObservationWriter.IdentifierValue(template, group, references);
-        return (MappingNames.ServiceSystem, value, DeterministicId.For(MappingNames.ServiceSystem + "_" + value));
+        return (MappingNames.ServiceSystem, value, DeterministicId.For(ObservationWriter.IdPrefix, value));
     }
 
     internal bool TryGetTemplate(string typeName, [NotNullWhen(true)] out CodeValueFhirTemplate? template) => _templates.TryGetValue(typeName, out template);

@@ -38,6 +38,15 @@ internal sealed class SingularPath
         }
     }
 
+    /// <summary>Resolves the path from <paramref name="start"/>, a filter's current node (which may be the special root).</summary>
+    public bool TrySelect(Evaluator evaluator, in Node start, out JsonElement value)
+    {
+        string? extraName = start.IsExtendedRoot ? evaluator.ExtraMemberName : null;
+        return start.IsVirtual
+            ? TrySelect(default, evaluator.Virtual, extraName, evaluator.ExtraMemberValue, out value)
+            : TrySelect(start.Value, null, extraName, evaluator.ExtraMemberValue, out value);
+    }
+
     /// <summary>The selected node, if any; a selected virtual root is <c>default</c>.</summary>
     public bool TrySelect(JsonElement root, VirtualObject? virtualRoot, string? extraName, JsonElement extraValue, out JsonElement value)
     {

@@ -11,8 +11,6 @@ namespace MedTechEdge.Mapping.Grouping;
 /// </summary>
 internal static class ObservationGrouper
 {
-    private const string SegmentFormat = "yyyyMMddHHmmss'Z'";
-
     /// <summary>
     /// Whether <paramref name="measurement"/> can join a group and become FHIR: a correlation id where
     /// the template groups by it, and every value the template uses representable in its value type.
@@ -72,37 +70,10 @@ internal static class ObservationGrouper
     /// <summary>Adds <paramref name="measurement"/> to its group in <paramref name="groups"/>; returns an error or null.</summary>
     public static string? Add(CodeValueFhirTemplate template, Measurement measurement, Dictionary<string, ObservationGroup> groups)
     {
-        PeriodInterval period = template.UsesSampledData ? template.PeriodInterval : PeriodInterval.Single;
-        DateTime time = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
-        DateTime start;
-        DateTime end;
-        string bucket;
-        switch (period)
+        string? error = Bucket(template, measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket);
+        if (error is not null)
         {
-            case PeriodInterval.Hourly:
-                start = new DateTime(time.Year, time.Month, time.Day, time.Hour, 0, 0, DateTimeKind.Utc);
-                end = start.AddHours(1).AddTicks(-1);
-                bucket = Segment(start, end);
-                break;
-            case PeriodInterval.Daily:
-                start = time.Date;
-                end = start.AddDays(1).AddTicks(-1);
-                bucket = Segment(start, end);
-                break;
-            case PeriodInterval.CorrelationId:
-                if (string.IsNullOrWhiteSpace(measurement.CorrelationId))
-                {
-                    return $"CorrelationIdNotDefined: type '{measurement.Type}' groups by correlation id, but the measurement has none.";
-                }
-
-                start = end = time;
-                bucket = measurement.CorrelationId;
-                break;
-            default:
-                // Single: the instant itself; the id has second precision (§6.2).
-                start = end = time;
-                bucket = Segment(time, time);
-                break;
+            return error;
         }
 
         // §6.1: DeviceId-Type-PatientId-EncounterId-CorrelationId, ordinal; plus the period bucket.
@@ -113,10 +84,87 @@ internal static class ObservationGrouper
             groups.Add(key, group);
         }
 
-        group.Add(measurement, widen: period is PeriodInterval.CorrelationId or PeriodInterval.Single);
+        group.Add(measurement, widen: Widens(period));
         return null;
     }
 
+    /// <summary>The group of <paramref name="measurement"/> alone, as <see cref="Add"/> would start it; returns an error or null.</summary>
+    public static string? Single(CodeValueFhirTemplate template, Measurement measurement, out ObservationGroup? group)
+    {
+        group = null;
+        string? error = Bucket(template, measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        group = new ObservationGroup(measurement, start, end, bucket);
+        group.Add(measurement, widen: Widens(period));
+        return null;
+    }
+
+    private static bool Widens(PeriodInterval period) => period is PeriodInterval.CorrelationId or PeriodInterval.Single;
+
+    private static string? Bucket(CodeValueFhirTemplate template, Measurement measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket)
+    {
+        period = template.UsesSampledData ? template.PeriodInterval : PeriodInterval.Single;
+        DateTime time = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
+        switch (period)
+        {
+            case PeriodInterval.Hourly:
+                start = new DateTime(time.Year, time.Month, time.Day, time.Hour, 0, 0, DateTimeKind.Utc);
+                end = start.AddHours(1).AddTicks(-1);
+                bucket = Segment(start, end);
+                return null;
+            case PeriodInterval.Daily:
+                start = time.Date;
+                end = start.AddDays(1).AddTicks(-1);
+                bucket = Segment(start, end);
+                return null;
+            case PeriodInterval.CorrelationId:
+                start = end = time;
+                if (string.IsNullOrWhiteSpace(measurement.CorrelationId))
+                {
+                    bucket = string.Empty;
+                    return $"CorrelationIdNotDefined: type '{measurement.Type}' groups by correlation id, but the measurement has none.";
+                }
+
+                bucket = measurement.CorrelationId;
+                return null;
+            default:
+                // Single: the instant itself; the id has second precision (§6.2).
+                start = end = time;
+                bucket = Segment(time, time);
+                return null;
+        }
+    }
+
+    /// <summary><c>yyyyMMddHHmmssZ.yyyyMMddHHmmssZ</c>, written digit by digit (this runs for every Observation).</summary>
     private static string Segment(DateTime start, DateTime end) =>
-        string.Concat(start.ToString(SegmentFormat, CultureInfo.InvariantCulture), ".", end.ToString(SegmentFormat, CultureInfo.InvariantCulture));
+        string.Create(31, (start, end), static (span, range) =>
+        {
+            WriteCompact(span, range.start);
+            span[15] = '.';
+            WriteCompact(span[16..], range.end);
+        });
+
+    private static void WriteCompact(Span<char> span, DateTime time)
+    {
+        WriteDigits(span, time.Year, 4);
+        WriteDigits(span[4..], time.Month, 2);
+        WriteDigits(span[6..], time.Day, 2);
+        WriteDigits(span[8..], time.Hour, 2);
+        WriteDigits(span[10..], time.Minute, 2);
+        WriteDigits(span[12..], time.Second, 2);
+        span[14] = 'Z';
+    }
+
+    private static void WriteDigits(Span<char> span, int value, int count)
+    {
+        for (int i = count - 1; i >= 0; i--)
+        {
+            span[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+    }
 }

@@ -22,6 +22,7 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
     private const int PropertiesIndex = 1;
 
     private static readonly VirtualObjectMembers s_members = new(MappingNames.Body, MappingNames.Properties, MappingNames.SystemProperties);
+    private static readonly SearchValues<char> s_escapable = SearchValues.Create("\"\\/\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
     private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true };
     private static readonly JsonElement s_null = JsonDocument.Parse("null").RootElement;
 
@@ -33,6 +34,8 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
     private JsonDocument? _propertiesDocument;
     private JsonDocument? _systemPropertiesDocument;
     private JsonDocument? _composed;
+    private PropertyTextProbe _propertiesProbe;
+    private PropertyTextProbe _systemPropertiesProbe;
 
     private DeviceEnvelope(ReadOnlyMemory<byte> body, JsonDocument? bodyDocument, string propertiesJson, string systemPropertiesJson)
         : base(s_members)
@@ -97,11 +100,23 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
             return true;
         }
 
-        // The property objects are small; a name that is not in their text cannot be a member of them,
-        // unless the text spells it with escapes.
-        string json = index == PropertiesIndex ? _propertiesJson : _systemPropertiesJson;
-        return json.Length > 2 && (json.Contains(name, StringComparison.Ordinal) || json.Contains('\\', StringComparison.Ordinal));
+        // Every template's scan asks the same question of the same text, so the last answer is kept.
+        ref PropertyTextProbe probe = ref index == PropertiesIndex ? ref _propertiesProbe : ref _systemPropertiesProbe;
+        if (!ReferenceEquals(probe.Name, name) && !string.Equals(probe.Name, name, StringComparison.Ordinal))
+        {
+            probe = new PropertyTextProbe(name, Probe(index == PropertiesIndex ? _propertiesJson : _systemPropertiesJson, name));
+        }
+
+        return probe.MayContain;
     }
+
+    // The property objects are small: a member name that is not in their text cannot be in them. Only a
+    // \uXXXX escape, or a name with a character JSON may escape (" \ / or a control), could hide it.
+    private static bool Probe(string json, string name)
+        => json.Length > 2
+            && (json.Contains(name, StringComparison.Ordinal)
+                || json.Contains("\\u", StringComparison.Ordinal)
+                || name.AsSpan().IndexOfAny(s_escapable) >= 0);
 
     /// <summary>The whole envelope as one element, composed and parsed on first use and kept until disposal.</summary>
     public JsonElement ToElement()
@@ -184,4 +199,6 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
 
         return true;
     }
+
+    private readonly record struct PropertyTextProbe(string? Name, bool MayContain);
 }

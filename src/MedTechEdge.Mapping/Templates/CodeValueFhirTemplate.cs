@@ -15,6 +15,9 @@ internal sealed class CodeValueFhirTemplate
 
     public required IReadOnlyList<FhirComponentTemplate> Components { get; init; }
 
+    /// <summary>The template's constant JSON, rendered once by <see cref="Transform.ObservationFragments"/>.</summary>
+    internal Transform.ObservationFragments? Fragments { get; set; }
+
     /// <summary>
     /// True when the value or any component is SampledData: only then does <see cref="PeriodInterval"/>
     /// apply; other value types are point-in-time Observations (medtech-compat §6.2, as the managed service does).

@@ -12,8 +12,10 @@ namespace MedTechEdge.Mapping.Transform;
 /// </summary>
 internal static class ObservationWriter
 {
-    // FHIR R4 Observation.effectivePeriod uses .NET round-trip format with 7 fractional digits, as the service writes it.
-    private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    /// <summary>What the Observation id hashes before the identifier value (medtech-compat §7.2).</summary>
+    public const string IdPrefix = MappingNames.ServiceSystem + "_";
+
+    private static readonly byte[] s_idPrefixUtf8 = System.Text.Encoding.UTF8.GetBytes(IdPrefix);
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -28,7 +30,8 @@ internal static class ObservationWriter
     public static FhirResource? Write(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out string? error)
     {
         string identifierValue = IdentifierValue(template, group, references);
-        string id = DeterministicId.For(MappingNames.ServiceSystem + "_" + identifierValue);
+        string id = DeterministicId.For(s_idPrefixUtf8, identifierValue);
+        ObservationFragments fragments = ObservationFragments.For(template);
 
         // One buffer and writer per thread, reused: the writer asks for worst-case escaped sizes, so a
         // fresh 1 KiB buffer grew to 5 KiB for every Observation. Only the final bytes are copied out.
@@ -47,9 +50,15 @@ internal static class ObservationWriter
             writer.WriteEndObject();
             writer.WriteEndArray();
             writer.WriteString("status"u8, "final"u8);
-            WriteCategory(writer, template);
+            if (fragments.Category is not null)
+            {
+                writer.WritePropertyName("category"u8);
+                writer.WriteRawValue(fragments.Category, skipInputValidation: true);
+            }
+
+            // The concept is the template's, constant: written once at first use, copied since.
             writer.WritePropertyName("code"u8);
-            WriteConcept(writer, group.Type, template.Codes, group.Type);
+            writer.WriteRawValue(fragments.Code, skipInputValidation: true);
             WriteReference(writer, "subject"u8, "Patient/", references.PatientId);
             if (references.EncounterId is not null)
             {
@@ -57,7 +66,7 @@ internal static class ObservationWriter
             }
 
             WritePeriod(writer, group.Start, group.End);
-            writer.WriteString("issued"u8, Instant(issuedUtc));
+            WriteInstant(writer, "issued"u8, issuedUtc);
             WriteReference(writer, "device"u8, "Device/", references.DeviceId);
 
             // value[x] only when the template names a value and the group has data for it (§7.2). A
@@ -73,8 +82,9 @@ internal static class ObservationWriter
             }
 
             bool componentsOpen = false;
-            foreach (FhirComponentTemplate component in template.Components)
+            for (int c = 0; c < template.Components.Count; c++)
             {
+                FhirComponentTemplate component = template.Components[c];
                 if (!group.Values.TryGetValue(component.Value.ValueName, out SortedList<DateTime, ObservationGroup.TimedValue>? componentValues))
                 {
                     // Components without data are skipped (§7.2).
@@ -89,7 +99,7 @@ internal static class ObservationWriter
 
                 writer.WriteStartObject();
                 writer.WritePropertyName("code"u8);
-                WriteConcept(writer, component.Value.ValueName, component.Codes, component.Value.ValueName);
+                writer.WriteRawValue(fragments.ComponentCodes[c], skipInputValidation: true);
                 if (!WriteValue(writer, component.Value, group, componentValues, out error))
                 {
                     return null;
@@ -122,7 +132,13 @@ internal static class ObservationWriter
             return;
         }
 
-        writer.WriteStartArray("category"u8);
+        writer.WritePropertyName("category"u8);
+        WriteCategoryArray(writer, template);
+    }
+
+    public static void WriteCategoryArray(Utf8JsonWriter writer, CodeValueFhirTemplate template)
+    {
+        writer.WriteStartArray();
         foreach (FhirConcept concept in template.Category)
         {
             WriteConcept(writer, concept.Text, concept.Codes, extraCode: null);
@@ -134,12 +150,24 @@ internal static class ObservationWriter
     public static void WritePeriod(Utf8JsonWriter writer, DateTime start, DateTime end)
     {
         writer.WriteStartObject("effectivePeriod"u8);
-        writer.WriteString("start"u8, Instant(start));
-        writer.WriteString("end"u8, Instant(end));
+        WriteInstant(writer, "start"u8, start);
+        WriteInstant(writer, "end"u8, end);
         writer.WriteEndObject();
     }
 
-    public static string Instant(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString(InstantFormat, CultureInfo.InvariantCulture);
+    /// <summary>
+    /// FHIR instant as the managed service writes it: UTC with 7 fractional digits and <c>Z</c>, which is .NET's
+    /// round-trip ("O") format for a UTC time.
+    /// </summary>
+    public static string Instant(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="Instant"/> formatted straight into UTF-8.</summary>
+    public static void WriteInstant(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTime utc)
+    {
+        Span<byte> text = stackalloc byte[40];
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(text, out int written, "O", CultureInfo.InvariantCulture);
+        writer.WriteString(name, text[..written]);
+    }
 
     /// <summary>Writes <c>value[x]</c> for one value template from the group's data.</summary>
     public static bool WriteValue(Utf8JsonWriter writer, FhirValueTemplate template, ObservationGroup group, SortedList<DateTime, ObservationGroup.TimedValue> values, out string? error)
@@ -247,7 +275,19 @@ internal static class ObservationWriter
     private static void WriteReference(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string prefix, string id)
     {
         writer.WriteStartObject(name);
-        writer.WriteString("reference"u8, string.Concat(prefix, id));
+        int length = prefix.Length + id.Length;
+        if (length <= 256)
+        {
+            Span<char> reference = stackalloc char[length];
+            prefix.CopyTo(reference);
+            id.CopyTo(reference[prefix.Length..]);
+            writer.WriteString("reference"u8, reference);
+        }
+        else
+        {
+            writer.WriteString("reference"u8, string.Concat(prefix, id));
+        }
+
         writer.WriteEndObject();
     }
 

@@ -18,8 +18,8 @@ internal sealed class NetComparison : FilterExpression
     private readonly NetOperand _left;
     private readonly NetOperand? _right;
 
-    // `@name` on its own, the usual MedTech type match: tested with one member lookup, no sub-query.
-    private readonly NetFieldStep? _existenceField;
+    // `@name` or `@a.b` on its own, the usual MedTech type match: tested with direct lookups, no sub-query.
+    private readonly SingularPath? _existencePath;
 
     public NetComparison(NetOperator op, NetOperand left, NetOperand? right)
     {
@@ -30,9 +30,9 @@ internal sealed class NetComparison : FilterExpression
         {
             // Both an existence test and a comparison are false when the left side selects nothing.
             RequiredMemberNames = [first.Name!];
-            if (op == NetOperator.Exists && path.Steps.Length == 1)
+            if (op == NetOperator.Exists)
             {
-                _existenceField = first;
+                _existencePath = SingularPath.TryCreate(path);
             }
         }
     }
@@ -41,10 +41,9 @@ internal sealed class NetComparison : FilterExpression
 
     public override bool Test(Evaluator evaluator, in Node current)
     {
-        if (_existenceField is not null)
+        if (_existencePath is not null)
         {
-            return current.Kind == JsonValueKind.Object
-                && evaluator.TryGetMember(current, _existenceField.Name!, _existenceField.Utf8Name, out _);
+            return current.Kind == JsonValueKind.Object && _existencePath.TrySelect(evaluator, current, out _);
         }
 
         if (_left.Path is null)

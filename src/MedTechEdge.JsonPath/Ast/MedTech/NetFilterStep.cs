@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using MedTechEdge.JsonPath.Evaluation;
 
@@ -23,11 +24,21 @@ internal sealed class NetFilterStep : PathStep
     private readonly bool _scan;
     private readonly string[]? _required;
 
+    // The required names as UTF-8, when every one of them is spelled the same in any JSON text that holds it
+    // (no character JSON may escape); null otherwise.
+    private readonly byte[][]? _plainRequired;
+    private readonly byte[][]? _quotedRequired;
+
     public NetFilterStep(FilterExpression filter, bool scan)
     {
         _filter = filter;
         _scan = scan;
         _required = filter.RequiredMemberNames;
+        if (_required is not null && Array.TrueForAll(_required, RawText.IsPlainName))
+        {
+            _plainRequired = Array.ConvertAll(_required, Encoding.UTF8.GetBytes);
+            _quotedRequired = Array.ConvertAll(_required, n => Encoding.UTF8.GetBytes("\"" + n + "\""));
+        }
     }
 
     public override void Apply(Evaluator evaluator, in Node node)
@@ -55,17 +66,27 @@ internal sealed class NetFilterStep : PathStep
 
     private void Scan(Evaluator evaluator, in Node node)
     {
+        JsonValueKind kind = node.Kind;
+        bool plainContainer = _plainRequired is not null && kind is JsonValueKind.Object or JsonValueKind.Array
+            && !node.IsVirtual && !node.IsExtendedRoot;
+        ReadOnlySpan<byte> raw = plainContainer ? JsonMarshal.GetRawUtf8Value(node.Value) : default;
+        if (plainContainer && !RawText.MayHoldAny(raw, _plainRequired!))
+        {
+            // No required name in the container's text, so neither it nor anything below it can match.
+            return;
+        }
+
         // A filter that needs a member can only hold for an object.
-        if ((_required is null || node.Kind == JsonValueKind.Object) && _filter.Test(evaluator, node))
+        if ((_required is null || kind == JsonValueKind.Object) && _filter.Test(evaluator, node))
         {
             evaluator.Continue(Next, node);
         }
 
-        if (node.Kind == JsonValueKind.Object)
+        if (kind == JsonValueKind.Object)
         {
-            if (_required is not null && !node.IsVirtual && !node.IsExtendedRoot && !MayHaveContainerChildren(node.Value))
+            if (plainContainer && (!RawText.MayHaveContainerChildren(raw) || !DescendantsMayHold(node.Value, raw)))
             {
-                // Only objects can match, and this one has none below it: enumerating its members would find nothing.
+                // Only objects with a required member can match, and none is below this one.
                 return;
             }
 
@@ -82,9 +103,9 @@ internal sealed class NetFilterStep : PathStep
                 Scan(evaluator, Node.Of(members.Value));
             }
         }
-        else if (node.Kind == JsonValueKind.Array)
+        else if (kind == JsonValueKind.Array)
         {
-            if (_required is not null && !MayHaveContainerChildren(node.Value))
+            if (plainContainer && !RawText.MayHaveContainerChildren(raw))
             {
                 return;
             }
@@ -97,9 +118,20 @@ internal sealed class NetFilterStep : PathStep
     }
 
     /// <summary>
-    /// False when the container's text has no <c>{</c> or <c>[</c> after its own opening bracket, so none of its
-    /// values is a container. A bracket inside a string makes this answer true, which is only slower.
+    /// False when the object's text names each required member no more often than the object itself has it, so
+    /// no descendant has one.
     /// </summary>
-    private static bool MayHaveContainerChildren(JsonElement container)
-        => JsonMarshal.GetRawUtf8Value(container)[1..].IndexOfAny((byte)'{', (byte)'[') >= 0;
+    private bool DescendantsMayHold(JsonElement node, ReadOnlySpan<byte> raw)
+    {
+        for (int i = 0; i < _quotedRequired!.Length; i++)
+        {
+            int count = RawText.CountMembers(raw, _quotedRequired[i]);
+            if (count < 0 || count > (node.TryGetProperty(_plainRequired![i], out _) ? 1 : 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
