@@ -21,6 +21,9 @@ internal sealed class FhirValueTemplate
 
     /// <summary>CodeableConcept text and codings.</summary>
     public FhirConcept? Concept { get; init; }
+
+    /// <summary>The constant end of a <c>valueQuantity</c>, rendered on first use by the Observation writer.</summary>
+    internal byte[]? QuantityTail { get; set; }
 }
 
 /// <summary>One entry of <c>components</c>: its codes and its value.</summary>

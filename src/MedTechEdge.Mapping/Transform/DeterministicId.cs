@@ -42,7 +42,18 @@ public static class DeterministicId
 
     private static string Finish(IncrementalHash sha256, string text)
     {
-        Append(sha256, text);
+        try
+        {
+            Append(sha256, text);
+        }
+        catch
+        {
+            // Never leave half a message in the thread's hasher for the next id.
+            t_sha256 = null;
+            sha256.Dispose();
+            throw;
+        }
+
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         sha256.GetHashAndReset(hash);
         return Convert.ToHexStringLower(hash);

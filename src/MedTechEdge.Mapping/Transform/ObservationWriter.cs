@@ -16,6 +16,10 @@ internal static class ObservationWriter
     public const string IdPrefix = MappingNames.ServiceSystem + "_";
 
     private static readonly byte[] s_idPrefixUtf8 = System.Text.Encoding.UTF8.GetBytes(IdPrefix);
+    private static readonly JsonEncodedText s_serviceSystem = JsonEncodedText.Encode(MappingNames.ServiceSystem);
+
+    // The writer's structure checks catch bugs in this class, which the tests cover; per Observation they only cost time.
+    private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true };
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -37,7 +41,7 @@ internal static class ObservationWriter
         // fresh 1 KiB buffer grew to 5 KiB for every Observation. Only the final bytes are copied out.
         ArrayBufferWriter<byte> buffer = t_buffer ??= new ArrayBufferWriter<byte>(8192);
         buffer.ResetWrittenCount();
-        Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(buffer);
+        Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(buffer, s_writerOptions);
         writer.Reset(buffer);
         {
             writer.WriteStartObject();
@@ -45,7 +49,7 @@ internal static class ObservationWriter
             writer.WriteString("id"u8, id);
             writer.WriteStartArray("identifier"u8);
             writer.WriteStartObject();
-            writer.WriteString("system"u8, MappingNames.ServiceSystem);
+            writer.WriteString("system"u8, s_serviceSystem);
             writer.WriteString("value"u8, identifierValue);
             writer.WriteEndObject();
             writer.WriteEndArray();
@@ -161,12 +165,15 @@ internal static class ObservationWriter
     /// </summary>
     public static string Instant(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture);
 
-    /// <summary><see cref="Instant"/> formatted straight into UTF-8.</summary>
+    /// <summary><see cref="Instant"/> formatted straight into UTF-8 (digits, '-', ':', '.', 'T', 'Z': nothing to escape).</summary>
     public static void WriteInstant(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTime utc)
     {
         Span<byte> text = stackalloc byte[40];
-        DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(text, out int written, "O", CultureInfo.InvariantCulture);
-        writer.WriteString(name, text[..written]);
+        text[0] = (byte)'"';
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(text[1..], out int written, "O", CultureInfo.InvariantCulture);
+        text[written + 1] = (byte)'"';
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(text[..(written + 2)], skipInputValidation: true);
     }
 
     /// <summary>Writes <c>value[x]</c> for one value template from the group's data.</summary>
@@ -223,12 +230,7 @@ internal static class ObservationWriter
                     return false;
                 }
 
-                writer.WriteStartObject("valueQuantity"u8);
-                writer.WriteNumber("value"u8, number);
-                WriteOptional(writer, "unit"u8, template.Unit);
-                WriteOptional(writer, "system"u8, template.System);
-                WriteOptional(writer, "code"u8, template.Code);
-                writer.WriteEndObject();
+                WriteQuantity(writer, template, number);
                 return true;
             case FhirValueType.String:
                 writer.WriteString("valueString"u8, value);
@@ -242,6 +244,45 @@ internal static class ObservationWriter
                 error = $"Value '{template.ValueName}' is SampledData, which needs a grouped Observation.";
                 return false;
         }
+    }
+
+    /// <summary>
+    /// <c>valueQuantity</c>: the number, then the template's unit, system and code, which are rendered once per
+    /// template (<see cref="QuantityTail"/>) and copied.
+    /// </summary>
+    private static void WriteQuantity(Utf8JsonWriter writer, FhirValueTemplate template, decimal number)
+    {
+        byte[] tail = template.QuantityTail ??= QuantityTail(template);
+        ReadOnlySpan<byte> head = "{\"value\":"u8;
+        int length = head.Length + 32 + tail.Length;
+        byte[]? rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> raw = rented ?? stackalloc byte[512];
+        head.CopyTo(raw);
+        number.TryFormat(raw[head.Length..], out int digits, default, CultureInfo.InvariantCulture);
+        tail.CopyTo(raw[(head.Length + digits)..]);
+        writer.WritePropertyName("valueQuantity"u8);
+        writer.WriteRawValue(raw[..(head.Length + digits + tail.Length)], skipInputValidation: true);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>What follows the number in <c>valueQuantity</c>: <c>,"unit":…,"system":…,"code":…}</c>, each only when set.</summary>
+    private static byte[] QuantityTail(FhirValueTemplate template)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var members = new Utf8JsonWriter(buffer))
+        {
+            members.WriteStartObject();
+            WriteOptional(members, "unit"u8, template.Unit);
+            WriteOptional(members, "system"u8, template.System);
+            WriteOptional(members, "code"u8, template.Code);
+            members.WriteEndObject();
+        }
+
+        ReadOnlySpan<byte> written = buffer.WrittenSpan; // {…} or {}
+        return written.Length == 2 ? [(byte)'}'] : [(byte)',', .. written[1..]];
     }
 
     public static void WriteConcept(Utf8JsonWriter writer, string? text, IReadOnlyList<FhirCode> codes, string? extraCode)
