@@ -8,7 +8,11 @@ namespace MedTechEdge.Mapping.Grouping;
 /// </summary>
 public sealed class ObservationGroup
 {
-    private readonly Dictionary<string, SortedList<DateTime, TimedValue>> _values = new(StringComparer.Ordinal);
+    private Dictionary<string, SortedList<DateTime, TimedValue>>? _values;
+
+    // A group made for one measurement (FhirMapping.Transform) keeps just that measurement until something
+    // needs the value table, which most point-in-time Observations never do.
+    private Measurement? _single;
 
     internal ObservationGroup(string type, DateTime start, DateTime end, string idSegment)
     {
@@ -61,7 +65,7 @@ public sealed class ObservationGroup
         get
         {
             int count = 0;
-            foreach (SortedList<DateTime, TimedValue> list in _values.Values)
+            foreach (SortedList<DateTime, TimedValue> list in Table().Values)
             {
                 count += list.Count;
             }
@@ -70,10 +74,44 @@ public sealed class ObservationGroup
         }
     }
 
-    internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => _values;
+    internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => Table();
+
+    /// <summary>A group of <paramref name="measurement"/> alone; its values stay in the measurement.</summary>
+    internal static ObservationGroup ForSingle(Measurement measurement, DateTime start, DateTime end, string idSegment)
+        => new(measurement, start, end, idSegment) { _single = measurement };
+
+    /// <summary>The value of <paramref name="name"/> at the group's latest time (a point-in-time Observation's value).</summary>
+    internal bool TryGetLatest(string name, out string? value)
+    {
+        if (_single is not null)
+        {
+            // One measurement, one time: of equal names the first wins, as Add keeps the first of a tie (§6.1).
+            foreach (MeasurementProperty property in _single.Properties)
+            {
+                if (string.Equals(property.Name, name, StringComparison.Ordinal))
+                {
+                    value = property.Value;
+                    return true;
+                }
+            }
+
+            value = null;
+            return false;
+        }
+
+        if (Table().TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
+        {
+            value = list.Values[list.Count - 1].Value;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
 
     internal void Add(Measurement measurement, bool widen)
     {
+        Dictionary<string, SortedList<DateTime, TimedValue>> values = Table();
         if (widen)
         {
             // CorrelationId grouping: the period spans the group's first to last measurement (§6.2).
@@ -90,10 +128,10 @@ public sealed class ObservationGroup
 
         foreach (MeasurementProperty property in measurement.Properties)
         {
-            if (!_values.TryGetValue(property.Name, out SortedList<DateTime, TimedValue>? list))
+            if (!values.TryGetValue(property.Name, out SortedList<DateTime, TimedValue>? list))
             {
                 list = [];
-                _values.Add(property.Name, list);
+                values.Add(property.Name, list);
             }
 
             var value = new TimedValue(property.Value, measurement.IngestionTimeUtc);
@@ -112,13 +150,29 @@ public sealed class ObservationGroup
     /// <summary>Adds one value at one time; an existing value at that time is replaced (the newer write wins).</summary>
     internal void Set(string name, DateTime time, string value)
     {
-        if (!_values.TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
+        Dictionary<string, SortedList<DateTime, TimedValue>> values = Table();
+        if (!values.TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
         {
             list = [];
-            _values.Add(name, list);
+            values.Add(name, list);
         }
 
         list[time] = new TimedValue(value, null);
+    }
+
+    private Dictionary<string, SortedList<DateTime, TimedValue>> Table()
+    {
+        if (_values is null)
+        {
+            _values = new Dictionary<string, SortedList<DateTime, TimedValue>>(StringComparer.Ordinal);
+            if (_single is Measurement single)
+            {
+                _single = null;
+                Add(single, widen: false);
+            }
+        }
+
+        return _values;
     }
 
     internal readonly record struct TimedValue(string Value, DateTime? IngestionTimeUtc);

@@ -92,14 +92,14 @@ internal static class ObservationGrouper
     public static string? Single(CodeValueFhirTemplate template, Measurement measurement, out ObservationGroup? group)
     {
         group = null;
-        string? error = Bucket(template, measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket);
+        string? error = Bucket(template, measurement, out _, out DateTime start, out DateTime end, out string bucket);
         if (error is not null)
         {
             return error;
         }
 
-        group = new ObservationGroup(measurement, start, end, bucket);
-        group.Add(measurement, widen: Widens(period));
+        // The first measurement of a group never widens it: start and end are its own time or its period.
+        group = ObservationGroup.ForSingle(measurement, start, end, bucket);
         return null;
     }
 

@@ -79,8 +79,8 @@ internal static class ObservationWriter
             {
                 WriteValue(writer, template.Value, string.Empty, out _);
             }
-            else if (template.Value is not null && group.Values.TryGetValue(template.Value.ValueName, out SortedList<DateTime, ObservationGroup.TimedValue>? values)
-                && !WriteValue(writer, template.Value, group, values, out error))
+            else if (template.Value is not null && TryGetData(group, template.Value, out SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? latest)
+                && !WriteValue(writer, template.Value, group, values, latest, out error))
             {
                 return null;
             }
@@ -89,7 +89,7 @@ internal static class ObservationWriter
             for (int c = 0; c < template.Components.Count; c++)
             {
                 FhirComponentTemplate component = template.Components[c];
-                if (!group.Values.TryGetValue(component.Value.ValueName, out SortedList<DateTime, ObservationGroup.TimedValue>? componentValues))
+                if (!TryGetData(group, component.Value, out SortedList<DateTime, ObservationGroup.TimedValue>? componentValues, out string? componentLatest))
                 {
                     // Components without data are skipped (§7.2).
                     continue;
@@ -104,7 +104,7 @@ internal static class ObservationWriter
                 writer.WriteStartObject();
                 writer.WritePropertyName("code"u8);
                 writer.WriteRawValue(fragments.ComponentCodes[c], skipInputValidation: true);
-                if (!WriteValue(writer, component.Value, group, componentValues, out error))
+                if (!WriteValue(writer, component.Value, group, componentValues, componentLatest, out error))
                 {
                     return null;
                 }
@@ -176,14 +176,31 @@ internal static class ObservationWriter
         writer.WriteRawValue(text[..(written + 2)], skipInputValidation: true);
     }
 
-    /// <summary>Writes <c>value[x]</c> for one value template from the group's data.</summary>
-    public static bool WriteValue(Utf8JsonWriter writer, FhirValueTemplate template, ObservationGroup group, SortedList<DateTime, ObservationGroup.TimedValue> values, out string? error)
+    /// <summary>
+    /// The group's data for one value template: the whole series for SampledData, else only the latest value
+    /// (point-in-time: readings of the same second share the Observation; the latest one is its value).
+    /// </summary>
+    private static bool TryGetData(ObservationGroup group, FhirValueTemplate template, out SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? latest)
+    {
+        if (template.ValueType == FhirValueType.SampledData)
+        {
+            latest = null;
+            return group.Values.TryGetValue(template.ValueName, out values);
+        }
+
+        values = null;
+        return group.TryGetLatest(template.ValueName, out latest);
+    }
+
+    /// <summary>Writes <c>value[x]</c> for one value template from what <see cref="TryGetData"/> found.</summary>
+    private static bool WriteValue(Utf8JsonWriter writer, FhirValueTemplate template, ObservationGroup group, SortedList<DateTime, ObservationGroup.TimedValue>? values, string? latest, out string? error)
     {
         if (template.ValueType != FhirValueType.SampledData)
         {
-            // Point-in-time: readings of the same second share the Observation; the latest one is its value.
-            return WriteValue(writer, template, values.Values[values.Count - 1].Value, out error);
+            return WriteValue(writer, template, latest!, out error);
         }
+
+        ArgumentNullException.ThrowIfNull(values);
 
         var times = new DateTime[values.Count];
         var texts = new string[values.Count];
