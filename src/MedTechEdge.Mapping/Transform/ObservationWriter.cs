@@ -16,113 +16,104 @@ internal static class ObservationWriter
     public const string IdPrefix = MappingNames.ServiceSystem + "_";
 
     private static readonly byte[] s_idPrefixUtf8 = System.Text.Encoding.UTF8.GetBytes(IdPrefix);
-    private static readonly JsonEncodedText s_serviceSystem = JsonEncodedText.Encode(MappingNames.ServiceSystem);
-
-    // The writer's structure checks catch bugs in this class, which the tests cover; per Observation they only cost time.
-    private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true };
+    private static readonly byte[] s_serviceSystemQuoted = [(byte)'"', .. JsonEncodedText.Encode(MappingNames.ServiceSystem).EncodedUtf8Bytes, (byte)'"'];
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static ArrayBufferWriter<byte>? t_scratch;
 
     [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static Utf8JsonWriter? t_scratchWriter;
+
+    [ThreadStatic]
+    private static JsonAppender? t_json;
 
     /// <summary>
     /// A new Observation for <paramref name="group"/>. Returns null with the error when a value cannot
     /// be represented.
     /// </summary>
+    /// <remarks>
+    /// The Observation's shape is fixed, so it is appended as text: literal punctuation, the template's constant
+    /// parts rendered once (<see cref="ObservationFragments"/>), and the data's strings escaped as
+    /// <see cref="Utf8JsonWriter"/> would. One buffer per thread is reused; only the final bytes are copied out.
+    /// </remarks>
     public static FhirResource? Write(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out string? error)
     {
         string identifierValue = IdentifierValue(template, group, references);
         string id = DeterministicId.For(s_idPrefixUtf8, identifierValue);
         ObservationFragments fragments = ObservationFragments.For(template);
 
-        // One buffer and writer per thread, reused: the writer asks for worst-case escaped sizes, so a
-        // fresh 1 KiB buffer grew to 5 KiB for every Observation. Only the final bytes are copied out.
-        ArrayBufferWriter<byte> buffer = t_buffer ??= new ArrayBufferWriter<byte>(8192);
-        buffer.ResetWrittenCount();
-        Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(buffer, s_writerOptions);
-        writer.Reset(buffer);
+        JsonAppender json = t_json ??= new JsonAppender();
+        json.Clear();
+        json.Append("{\"resourceType\":\"Observation\",\"id\":"u8);
+        json.AppendString(id);
+        json.Append(",\"identifier\":[{\"system\":"u8);
+        json.Append(s_serviceSystemQuoted);
+        json.Append(",\"value\":"u8);
+        json.AppendString(identifierValue);
+        json.Append("}],\"status\":\"final\""u8);
+        if (fragments.Category is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteString("resourceType"u8, "Observation"u8);
-            writer.WriteString("id"u8, id);
-            writer.WriteStartArray("identifier"u8);
-            writer.WriteStartObject();
-            writer.WriteString("system"u8, s_serviceSystem);
-            writer.WriteString("value"u8, identifierValue);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            writer.WriteString("status"u8, "final"u8);
-            if (fragments.Category is not null)
+            json.Append(",\"category\":"u8);
+            json.Append(fragments.Category);
+        }
+
+        // The concept is the template's, constant: rendered once at first use, copied since.
+        json.Append(",\"code\":"u8);
+        json.Append(fragments.Code);
+        json.Append(",\"subject\":{\"reference\":"u8);
+        json.AppendString("Patient/", references.PatientId);
+        if (references.EncounterId is not null)
+        {
+            json.Append("},\"encounter\":{\"reference\":"u8);
+            json.AppendString("Encounter/", references.EncounterId);
+        }
+
+        json.Append("},\"effectivePeriod\":{\"start\":"u8);
+        json.AppendInstant(group.Start);
+        json.Append(",\"end\":"u8);
+        json.AppendInstant(group.End);
+        json.Append("},\"issued\":"u8);
+        json.AppendInstant(issuedUtc);
+        json.Append(",\"device\":{\"reference\":"u8);
+        json.AppendString("Device/", references.DeviceId);
+        json.Append("}"u8);
+
+        // value[x] only when the template names a value and the group has data for it (§7.2). A
+        // CodeableConcept without a valueName is always set (the managed service's docs; §7.2 REC).
+        if (template.Value is { ValueType: FhirValueType.CodeableConcept, ValueName.Length: 0 })
+        {
+            AppendValue(json, template.Value, string.Empty, out _);
+        }
+        else if (template.Value is not null && TryGetData(group, template.Value, out SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? latest)
+            && !AppendValue(json, template.Value, group, values, latest, out error))
+        {
+            return null;
+        }
+
+        bool componentsOpen = false;
+        for (int c = 0; c < template.Components.Count; c++)
+        {
+            FhirComponentTemplate component = template.Components[c];
+            if (!TryGetData(group, component.Value, out SortedList<DateTime, ObservationGroup.TimedValue>? componentValues, out string? componentLatest))
             {
-                writer.WritePropertyName("category"u8);
-                writer.WriteRawValue(fragments.Category, skipInputValidation: true);
+                // Components without data are skipped (§7.2).
+                continue;
             }
 
-            // The concept is the template's, constant: written once at first use, copied since.
-            writer.WritePropertyName("code"u8);
-            writer.WriteRawValue(fragments.Code, skipInputValidation: true);
-            WriteReference(writer, "subject"u8, "Patient/", references.PatientId);
-            if (references.EncounterId is not null)
-            {
-                WriteReference(writer, "encounter"u8, "Encounter/", references.EncounterId);
-            }
-
-            WritePeriod(writer, group.Start, group.End);
-            WriteInstant(writer, "issued"u8, issuedUtc);
-            WriteReference(writer, "device"u8, "Device/", references.DeviceId);
-
-            // value[x] only when the template names a value and the group has data for it (§7.2). A
-            // CodeableConcept without a valueName is always set (the managed service's docs; §7.2 REC).
-            if (template.Value is { ValueType: FhirValueType.CodeableConcept, ValueName.Length: 0 })
-            {
-                WriteValue(writer, template.Value, string.Empty, out _);
-            }
-            else if (template.Value is not null && TryGetData(group, template.Value, out SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? latest)
-                && !WriteValue(writer, template.Value, group, values, latest, out error))
+            json.Append(componentsOpen ? ",{\"code\":"u8 : ",\"component\":[{\"code\":"u8);
+            componentsOpen = true;
+            json.Append(fragments.ComponentCodes[c]);
+            if (!AppendValue(json, component.Value, group, componentValues, componentLatest, out error))
             {
                 return null;
             }
 
-            bool componentsOpen = false;
-            for (int c = 0; c < template.Components.Count; c++)
-            {
-                FhirComponentTemplate component = template.Components[c];
-                if (!TryGetData(group, component.Value, out SortedList<DateTime, ObservationGroup.TimedValue>? componentValues, out string? componentLatest))
-                {
-                    // Components without data are skipped (§7.2).
-                    continue;
-                }
-
-                if (!componentsOpen)
-                {
-                    writer.WriteStartArray("component"u8);
-                    componentsOpen = true;
-                }
-
-                writer.WriteStartObject();
-                writer.WritePropertyName("code"u8);
-                writer.WriteRawValue(fragments.ComponentCodes[c], skipInputValidation: true);
-                if (!WriteValue(writer, component.Value, group, componentValues, componentLatest, out error))
-                {
-                    return null;
-                }
-
-                writer.WriteEndObject();
-            }
-
-            if (componentsOpen)
-            {
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
-            writer.Flush();
+            json.Append("}"u8);
         }
 
+        json.Append(componentsOpen ? "]}"u8 : "}"u8);
         error = null;
-        return new FhirResource("Observation", id, buffer.WrittenSpan.ToArray());
+        return new FhirResource("Observation", id, json.Written.ToArray());
     }
 
     /// <summary><c>{patientRid}.{deviceRid}.{typeName}.{segment}</c> (§7.2); the ids are FHIR logical ids.</summary>
@@ -151,30 +142,11 @@ internal static class ObservationWriter
         writer.WriteEndArray();
     }
 
-    public static void WritePeriod(Utf8JsonWriter writer, DateTime start, DateTime end)
-    {
-        writer.WriteStartObject("effectivePeriod"u8);
-        WriteInstant(writer, "start"u8, start);
-        WriteInstant(writer, "end"u8, end);
-        writer.WriteEndObject();
-    }
-
     /// <summary>
     /// FHIR instant as the managed service writes it: UTC with 7 fractional digits and <c>Z</c>, which is .NET's
     /// round-trip ("O") format for a UTC time.
     /// </summary>
     public static string Instant(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture);
-
-    /// <summary><see cref="Instant"/> formatted straight into UTF-8 (digits, '-', ':', '.', 'T', 'Z': nothing to escape).</summary>
-    public static void WriteInstant(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTime utc)
-    {
-        Span<byte> text = stackalloc byte[40];
-        text[0] = (byte)'"';
-        DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(text[1..], out int written, "O", CultureInfo.InvariantCulture);
-        text[written + 1] = (byte)'"';
-        writer.WritePropertyName(name);
-        writer.WriteRawValue(text[..(written + 2)], skipInputValidation: true);
-    }
 
     /// <summary>
     /// The group's data for one value template: the whole series for SampledData, else only the latest value
@@ -192,12 +164,12 @@ internal static class ObservationWriter
         return group.TryGetLatest(template.ValueName, out latest);
     }
 
-    /// <summary>Writes <c>value[x]</c> for one value template from what <see cref="TryGetData"/> found.</summary>
-    private static bool WriteValue(Utf8JsonWriter writer, FhirValueTemplate template, ObservationGroup group, SortedList<DateTime, ObservationGroup.TimedValue>? values, string? latest, out string? error)
+    /// <summary>Appends <c>,"value[x]":…</c> for one value template from what <see cref="TryGetData"/> found.</summary>
+    private static bool AppendValue(JsonAppender json, FhirValueTemplate template, ObservationGroup group, SortedList<DateTime, ObservationGroup.TimedValue>? values, string? latest, out string? error)
     {
         if (template.ValueType != FhirValueType.SampledData)
         {
-            return WriteValue(writer, template, latest!, out error);
+            return AppendValue(json, template, latest!, out error);
         }
 
         ArgumentNullException.ThrowIfNull(values);
@@ -216,9 +188,55 @@ internal static class ObservationWriter
             }
         }
 
-        WriteSampledData(writer, template, SampledDataCodec.Encode(group.Start, group.End, template.DefaultPeriod!.Value, times, texts));
+        string data = SampledDataCodec.Encode(group.Start, group.End, template.DefaultPeriod!.Value, times, texts);
+        AppendMember(json, writer => WriteSampledData(writer, template, data));
         error = null;
         return true;
+    }
+
+    /// <summary>Appends <c>,"value[x]":…</c> for a point-in-time value.</summary>
+    private static bool AppendValue(JsonAppender json, FhirValueTemplate template, string value, out string? error)
+    {
+        if (template.ValueType != FhirValueType.Quantity)
+        {
+            // Rarer value types go through the writer, so their text is exactly what the merger writes.
+            string? failure = null;
+            AppendMember(json, writer => WriteValue(writer, template, value, out failure));
+            error = failure;
+            return error is null;
+        }
+
+        // Invariant decimal parse: thousands separators and surrounding spaces allowed, exponents not (§7.2).
+        if (!decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out decimal number))
+        {
+            error = $"Error encountered processing value: {value}. Quantity value '{template.ValueName}' is not a decimal.";
+            return false;
+        }
+
+        json.Append(",\"valueQuantity\":{\"value\":"u8);
+        json.AppendNumber(number);
+        json.Append(template.QuantityTail ??= QuantityTail(template));
+        error = null;
+        return true;
+    }
+
+    /// <summary>Appends <c>,</c> and the members that <paramref name="write"/> writes, rendered inside a scratch object.</summary>
+    private static void AppendMember(JsonAppender json, Action<Utf8JsonWriter> write)
+    {
+        ArrayBufferWriter<byte> scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
+        scratch.ResetWrittenCount();
+        Utf8JsonWriter writer = t_scratchWriter ??= new Utf8JsonWriter(scratch);
+        writer.Reset(scratch);
+        writer.WriteStartObject();
+        write(writer);
+        writer.WriteEndObject();
+        writer.Flush();
+        ReadOnlySpan<byte> members = scratch.WrittenSpan[1..^1];
+        if (!members.IsEmpty)
+        {
+            json.Append(","u8);
+            json.Append(members);
+        }
     }
 
     public static void WriteSampledData(Utf8JsonWriter writer, FhirValueTemplate template, string data)
@@ -327,25 +345,6 @@ internal static class ObservationWriter
 
         writer.WriteEndArray();
         WriteOptional(writer, "text"u8, text);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteReference(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string prefix, string id)
-    {
-        writer.WriteStartObject(name);
-        int length = prefix.Length + id.Length;
-        if (length <= 256)
-        {
-            Span<char> reference = stackalloc char[length];
-            prefix.CopyTo(reference);
-            id.CopyTo(reference[prefix.Length..]);
-            writer.WriteString("reference"u8, reference);
-        }
-        else
-        {
-            writer.WriteString("reference"u8, string.Concat(prefix, id));
-        }
-
         writer.WriteEndObject();
     }
 

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace MedTechEdge.Mapping.Transform;
+
+/// <summary>
+/// Appends JSON text to a reusable UTF-8 buffer. The Observation writer knows its structure, so it appends
+/// literal punctuation and pre-rendered template fragments directly; only strings from the data are escaped,
+/// and exactly as <see cref="Utf8JsonWriter"/> escapes them (the default encoder), so the bytes do not change.
+/// </summary>
+internal sealed class JsonAppender
+{
+    private byte[] _buffer = new byte[4096];
+    private int _length;
+
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
+    public void Clear() => _length = 0;
+
+    public void Append(ReadOnlySpan<byte> utf8)
+    {
+        utf8.CopyTo(Reserve(utf8.Length));
+        _length += utf8.Length;
+    }
+
+    /// <summary>A JSON string: quoted, escaped as the default encoder does.</summary>
+    public void AppendString(string value) => AppendString(string.Empty, value);
+
+    /// <summary>One JSON string made of two parts (a reference like <c>Patient/{id}</c>), without joining them first.</summary>
+    public void AppendString(string prefix, string value)
+    {
+        if (IsPlain(prefix) && IsPlain(value))
+        {
+            // Printable ASCII that no encoder escapes: one byte per char.
+            Span<byte> target = Reserve(prefix.Length + value.Length + 2);
+            target[0] = (byte)'"';
+            int at = 1 + Encoding.ASCII.GetBytes(prefix, target[1..]);
+            at += Encoding.ASCII.GetBytes(value, target[at..]);
+            target[at] = (byte)'"';
+            _length += at + 1;
+            return;
+        }
+
+        JsonEncodedText encoded = JsonEncodedText.Encode(prefix + value);
+        Append("\""u8);
+        Append(encoded.EncodedUtf8Bytes);
+        Append("\""u8);
+    }
+
+    /// <summary>A FHIR instant: UTC with 7 fractional digits and <c>Z</c> (.NET's round-trip format), quoted.</summary>
+    public void AppendInstant(DateTime utc)
+    {
+        Span<byte> target = Reserve(40);
+        target[0] = (byte)'"';
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(target[1..], out int written, "O", CultureInfo.InvariantCulture);
+        target[written + 1] = (byte)'"';
+        _length += written + 2;
+    }
+
+    /// <summary>A decimal as <see cref="Utf8JsonWriter.WriteNumberValue(decimal)"/> writes it (the general format).</summary>
+    public void AppendNumber(decimal value)
+    {
+        Span<byte> target = Reserve(64);
+        value.TryFormat(target, out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    private Span<byte> Reserve(int count)
+    {
+        if (_buffer.Length - _length < count)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+        }
+
+        return _buffer.AsSpan(_length);
+    }
+
+    // What Utf8JsonWriter's default encoder leaves alone: printable ASCII except " \ and the HTML-sensitive & ' + < > `.
+    private static bool IsPlain(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c is < ' ' or > '~' or '"' or '\\' or '&' or '\'' or '+' or '<' or '>' or '`')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

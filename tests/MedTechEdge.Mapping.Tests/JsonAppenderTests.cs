@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using MedTechEdge.Mapping.Transform;
+
+namespace MedTechEdge.Mapping.Tests;
+
+/// <summary>The Observation writer appends text itself; every piece must be byte for byte what Utf8JsonWriter writes.</summary>
+public sealed class JsonAppenderTests
+{
+    public static TheoryData<string> Strings()
+    {
+        var data = new TheoryData<string> { string.Empty, "Patient/", "a51d0e44-device", "p.d.heartrate.20261121170000Z.20261121170000Z", "é", "日本", "😀", "a\"b", "a\\b", "<&>'+`", "\u0001\u001f\u007f", "tab\there" };
+        for (char c = ' '; c <= '~'; c++)
+        {
+            data.Add("x" + c + "y");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Strings))]
+    public void Strings_Are_Escaped_As_The_Writer_Escapes_Them(string value)
+    {
+        var appender = new JsonAppender();
+        appender.AppendString("ref/", value);
+
+        Assert.Equal(Written(w => w.WriteStringValue("ref/" + value)), appender.Written.ToArray());
+    }
+
+    [Theory]
+    [InlineData("72")]
+    [InlineData("98.60")]
+    [InlineData("-0.0001")]
+    [InlineData("79228162514264337593543950335")]
+    public void Numbers_Are_Formatted_As_The_Writer_Formats_Them(string text)
+    {
+        decimal value = decimal.Parse(text, CultureInfo.InvariantCulture);
+        var appender = new JsonAppender();
+        appender.AppendNumber(value);
+
+        Assert.Equal(Written(w => w.WriteNumberValue(value)), appender.Written.ToArray());
+    }
+
+    [Fact]
+    public void Instants_Have_Seven_Fractional_Digits_And_Z()
+    {
+        var appender = new JsonAppender();
+        appender.AppendInstant(new DateTime(2026, 11, 21, 17, 0, 0, DateTimeKind.Unspecified).AddTicks(1234567));
+
+        Assert.Equal("\"2026-11-21T17:00:00.1234567Z\"", System.Text.Encoding.UTF8.GetString(appender.Written));
+    }
+
+    [Fact]
+    public void The_Buffer_Grows_For_Long_Text()
+    {
+        var appender = new JsonAppender();
+        string big = new('a', 10_000);
+        appender.AppendString(big);
+        appender.AppendString(big);
+
+        Assert.Equal(20_004, appender.Written.Length);
+    }
+
+    private static byte[] Written(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
