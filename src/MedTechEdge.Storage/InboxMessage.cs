@@ -1,8 +1,11 @@
+using System.Text;
+
 namespace MedTechEdge.Storage;
 
 /// <summary>
-/// A raw device message as received, before any mapping. Properties are kept as JSON object text so
-/// that the mapping envelope <c>{Body, Properties, SystemProperties}</c> can be composed without re-encoding.
+/// A raw device message as received, before any mapping. Properties are kept as UTF-8 JSON object text,
+/// as the ingress writes them and as the mapping envelope <c>{Body, Properties, SystemProperties}</c> reads
+/// them, so nothing is transcoded on the way from the device to the mapping.
 /// </summary>
 public sealed class InboxMessage
 {
@@ -21,11 +24,27 @@ public sealed class InboxMessage
     /// <summary>The MQTT topic or IoT Edge input name, if any.</summary>
     public string? Topic { get; init; }
 
-    /// <summary>Application properties as a JSON object text.</summary>
-    public string PropertiesJson { get; init; } = "{}";
+    /// <summary>Application properties: a JSON object, UTF-8.</summary>
+    public byte[] Properties { get; init; } = EmptyObject;
 
-    /// <summary>Broker (system) properties as a JSON object text.</summary>
-    public string SystemPropertiesJson { get; init; } = "{}";
+    /// <summary>Broker (system) properties: a JSON object, UTF-8.</summary>
+    public byte[] SystemProperties { get; init; } = EmptyObject;
+
+    /// <summary><see cref="Properties"/> as text (decoded or encoded on each use: for tools and tests).</summary>
+    public string PropertiesJson
+    {
+        get => Encoding.UTF8.GetString(Properties);
+        init => Properties = Encoding.UTF8.GetBytes(value);
+    }
+
+    /// <summary><see cref="SystemProperties"/> as text (decoded or encoded on each use: for tools and tests).</summary>
+    public string SystemPropertiesJson
+    {
+        get => Encoding.UTF8.GetString(SystemProperties);
+        init => SystemProperties = Encoding.UTF8.GetBytes(value);
+    }
+
+    private static byte[] EmptyObject => [(byte)'{', (byte)'}'];
 
     /// <summary>The body bytes exactly as received.</summary>
     public required byte[] Body { get; init; }

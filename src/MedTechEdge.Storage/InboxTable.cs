@@ -16,8 +16,8 @@ public static class InboxTable
         insert.Parameters.Add("$source", SqliteType.Text);
         insert.Parameters.Add("$device", SqliteType.Text);
         insert.Parameters.Add("$topic", SqliteType.Text);
-        insert.Parameters.Add("$props", SqliteType.Text);
-        insert.Parameters.Add("$sys", SqliteType.Text);
+        insert.Parameters.Add("$props", SqliteType.Blob);
+        insert.Parameters.Add("$sys", SqliteType.Blob);
         insert.Parameters.Add("$body", SqliteType.Blob);
         insert.Prepare();
         return insert;
@@ -30,8 +30,8 @@ public static class InboxTable
         p[1].Value = message.Source;
         p[2].Value = (object?)message.DeviceId ?? DBNull.Value;
         p[3].Value = (object?)message.Topic ?? DBNull.Value;
-        p[4].Value = message.PropertiesJson;
-        p[5].Value = message.SystemPropertiesJson;
+        p[4].Value = message.Properties;
+        p[5].Value = message.SystemProperties;
         p[6].Value = message.Body;
         return (long)insert.ExecuteScalar()!;
     }
@@ -57,8 +57,9 @@ public static class InboxTable
                 Source = reader.GetString(2),
                 DeviceId = reader.IsDBNull(3) ? null : reader.GetString(3),
                 Topic = reader.IsDBNull(4) ? null : reader.GetString(4),
-                PropertiesJson = reader.GetString(5),
-                SystemPropertiesJson = reader.GetString(6),
+                // UTF-8 as stored (a BLOB; rows written before were TEXT, which reads the same way).
+                Properties = reader.GetFieldValue<byte[]>(5),
+                SystemProperties = reader.GetFieldValue<byte[]>(6),
                 Body = (byte[])reader.GetValue(7),
             });
         }

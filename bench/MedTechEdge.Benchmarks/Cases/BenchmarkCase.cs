@@ -6,6 +6,9 @@ namespace MedTechEdge.Benchmarks.Cases;
 /// </summary>
 internal sealed class BenchmarkCase
 {
+    private byte[]? _propertiesUtf8;
+    private byte[]? _systemPropertiesUtf8;
+
     /// <summary>The BenchmarkDotNet parameter value, e.g. <c>single-vital</c>.</summary>
     public required string Name { get; init; }
 
@@ -23,6 +26,12 @@ internal sealed class BenchmarkCase
 
     /// <summary>Broker properties as the ingress writes them.</summary>
     public required string SystemPropertiesJson { get; init; }
+
+    /// <summary><see cref="PropertiesJson"/> in UTF-8: the form the inbox stores and the engine reads.</summary>
+    public byte[] PropertiesUtf8 => _propertiesUtf8 ??= System.Text.Encoding.UTF8.GetBytes(PropertiesJson);
+
+    /// <summary><see cref="SystemPropertiesJson"/> in UTF-8: the form the inbox stores and the engine reads.</summary>
+    public byte[] SystemPropertiesUtf8 => _systemPropertiesUtf8 ??= System.Text.Encoding.UTF8.GetBytes(SystemPropertiesJson);
 
     /// <summary>How many measurements the message projects (checked in setup).</summary>
     public required int ExpectedMeasurements { get; init; }

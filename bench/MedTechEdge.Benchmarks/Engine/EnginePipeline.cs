@@ -31,7 +31,7 @@ internal sealed class EnginePipeline
     public int Normalize()
     {
         Measurements.Clear();
-        if (!DeviceEnvelope.TryCreate(_case.Body, _case.PropertiesJson, _case.SystemPropertiesJson, out DeviceEnvelope? envelope, out string? error))
+        if (!DeviceEnvelope.TryCreate(_case.Body, _case.PropertiesUtf8, _case.SystemPropertiesUtf8, out DeviceEnvelope? envelope, out string? error))
         {
             throw new InvalidOperationException(error);
         }

@@ -27,8 +27,8 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
             Source = "mqtt",
             DeviceId = message.DeviceId,
             Topic = message.Topic,
-            PropertiesJson = WriteProperties(message),
-            SystemPropertiesJson = WriteSystemProperties(message),
+            Properties = WriteProperties(message),
+            SystemProperties = WriteSystemProperties(message),
             // The payload belongs to the broker's buffer only until this call completes; keep a copy.
             Body = message.Payload.ToArray(),
         };
@@ -65,7 +65,7 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingest: the store has room again; device messages are accepted.")]
     private partial void LogAcceptingAgain();
 
-    private static string WriteProperties(MqttIngestMessage message)
+    private static byte[] WriteProperties(MqttIngestMessage message)
     {
         // MQTT 5 user properties are the message's application properties; a name given twice keeps
         // its first value, since a JSON object holds one value per name.
@@ -82,7 +82,7 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
         });
     }
 
-    private static string WriteSystemProperties(MqttIngestMessage message)
+    private static byte[] WriteSystemProperties(MqttIngestMessage message)
     {
         return WriteObject(message, static (writer, m) =>
         {
@@ -99,7 +99,7 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
         });
     }
 
-    private static string WriteObject(MqttIngestMessage message, Action<Utf8JsonWriter, MqttIngestMessage> body)
+    private static byte[] WriteObject(MqttIngestMessage message, Action<Utf8JsonWriter, MqttIngestMessage> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -109,6 +109,6 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
             writer.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using MedTechEdge.JsonPath;
 
@@ -27,8 +28,8 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
     private static readonly JsonElement s_null = JsonDocument.Parse("null").RootElement;
 
     private readonly ReadOnlyMemory<byte> _body;
-    private readonly string _propertiesJson;
-    private readonly string _systemPropertiesJson;
+    private readonly ReadOnlyMemory<byte> _properties;
+    private readonly ReadOnlyMemory<byte> _systemProperties;
     private readonly JsonDocument? _bodyDocument;
     private readonly JsonElement _bodyElement;
     private JsonDocument? _propertiesDocument;
@@ -37,14 +38,14 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
     private PropertyTextProbe _propertiesProbe;
     private PropertyTextProbe _systemPropertiesProbe;
 
-    private DeviceEnvelope(ReadOnlyMemory<byte> body, JsonDocument? bodyDocument, string propertiesJson, string systemPropertiesJson)
+    private DeviceEnvelope(ReadOnlyMemory<byte> body, JsonDocument? bodyDocument, ReadOnlyMemory<byte> properties, ReadOnlyMemory<byte> systemProperties)
         : base(s_members)
     {
         _body = body;
         _bodyDocument = bodyDocument;
         _bodyElement = bodyDocument?.RootElement ?? s_null;
-        _propertiesJson = propertiesJson;
-        _systemPropertiesJson = systemPropertiesJson;
+        _properties = properties;
+        _systemProperties = systemProperties;
     }
 
     /// <summary>The body (<c>null</c> for an empty one).</summary>
@@ -55,14 +56,12 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
     /// false, with the reason, when the body is not JSON (the message then goes to dead letters).
     /// </summary>
     /// <param name="body">The body bytes as received (UTF-8 JSON); they must outlive the envelope, which reads them in place.</param>
-    /// <param name="propertiesJson">Application properties as JSON object text (trusted: written by the ingress).</param>
-    /// <param name="systemPropertiesJson">Broker properties as JSON object text (trusted: written by the ingress).</param>
+    /// <param name="properties">Application properties, a UTF-8 JSON object (trusted: written by the ingress); read in place.</param>
+    /// <param name="systemProperties">Broker properties, a UTF-8 JSON object (trusted: written by the ingress); read in place.</param>
     /// <param name="envelope">The envelope; the caller disposes it.</param>
     /// <param name="error">Why the body was rejected.</param>
-    public static bool TryCreate(ReadOnlyMemory<byte> body, string propertiesJson, string systemPropertiesJson, out DeviceEnvelope? envelope, out string? error)
+    public static bool TryCreate(ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> properties, ReadOnlyMemory<byte> systemProperties, out DeviceEnvelope? envelope, out string? error)
     {
-        ArgumentNullException.ThrowIfNull(propertiesJson);
-        ArgumentNullException.ThrowIfNull(systemPropertiesJson);
         JsonDocument? document = null;
         if (!IsBlank(body.Span))
         {
@@ -79,17 +78,25 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
             }
         }
 
-        envelope = new DeviceEnvelope(body, document, propertiesJson, systemPropertiesJson);
+        envelope = new DeviceEnvelope(body, document, properties, systemProperties);
         error = null;
         return true;
+    }
+
+    /// <summary>The same with the property objects as text (tools and tests).</summary>
+    public static bool TryCreate(ReadOnlyMemory<byte> body, string propertiesJson, string systemPropertiesJson, out DeviceEnvelope? envelope, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(propertiesJson);
+        ArgumentNullException.ThrowIfNull(systemPropertiesJson);
+        return TryCreate(body, Encoding.UTF8.GetBytes(propertiesJson), Encoding.UTF8.GetBytes(systemPropertiesJson), out envelope, out error);
     }
 
     /// <inheritdoc />
     public override JsonElement GetMemberValue(int index) => index switch
     {
         BodyIndex => _bodyElement,
-        PropertiesIndex => (_propertiesDocument ??= JsonDocument.Parse(_propertiesJson)).RootElement,
-        _ => (_systemPropertiesDocument ??= JsonDocument.Parse(_systemPropertiesJson)).RootElement,
+        PropertiesIndex => (_propertiesDocument ??= JsonDocument.Parse(_properties)).RootElement,
+        _ => (_systemPropertiesDocument ??= JsonDocument.Parse(_systemProperties)).RootElement,
     };
 
     /// <inheritdoc />
@@ -104,7 +111,7 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
         ref PropertyTextProbe probe = ref index == PropertiesIndex ? ref _propertiesProbe : ref _systemPropertiesProbe;
         if (!ReferenceEquals(probe.Name, name) && !string.Equals(probe.Name, name, StringComparison.Ordinal))
         {
-            probe = new PropertyTextProbe(name, Probe(index == PropertiesIndex ? _propertiesJson : _systemPropertiesJson, name));
+            probe = new PropertyTextProbe(name, Probe((index == PropertiesIndex ? _properties : _systemProperties).Span, name));
         }
 
         return probe.MayContain;
@@ -112,18 +119,36 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
 
     // The property objects are small: a member name that is not in their text cannot be in them. Only a
     // \uXXXX escape, or a name with a character JSON may escape (" \ / or a control), could hide it.
-    private static bool Probe(string json, string name)
-        => json.Length > 2
-            && (json.Contains(name, StringComparison.Ordinal)
-                || json.Contains("\\u", StringComparison.Ordinal)
-                || name.AsSpan().IndexOfAny(s_escapable) >= 0);
+    private static bool Probe(ReadOnlySpan<byte> json, string name)
+    {
+        if (json.Length <= 2)
+        {
+            return false;
+        }
+
+        if (name.AsSpan().IndexOfAny(s_escapable) >= 0 || json.IndexOf("\\u"u8) >= 0)
+        {
+            return true;
+        }
+
+        int max = Encoding.UTF8.GetMaxByteCount(name.Length);
+        byte[]? rented = max > 256 ? ArrayPool<byte>.Shared.Rent(max) : null;
+        Span<byte> utf8 = rented ?? stackalloc byte[256];
+        bool found = json.IndexOf(utf8[..Encoding.UTF8.GetBytes(name, utf8)]) >= 0;
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return found;
+    }
 
     /// <summary>The whole envelope as one element, composed and parsed on first use and kept until disposal.</summary>
     public JsonElement ToElement()
     {
         if (_composed is null)
         {
-            TryBuild(_body.Span, _propertiesJson, _systemPropertiesJson, out _composed, out _);
+            _composed = Compose(_body.Span, _properties.Span, _systemProperties.Span, out _);
         }
 
         return _composed!.RootElement;
@@ -150,7 +175,15 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
     /// <param name="error">Why the body was rejected.</param>
     public static bool TryBuild(ReadOnlySpan<byte> body, string propertiesJson, string systemPropertiesJson, out JsonDocument? envelope, out string? error)
     {
-        var buffer = new ArrayBufferWriter<byte>(body.Length + propertiesJson.Length + systemPropertiesJson.Length + 64);
+        ArgumentNullException.ThrowIfNull(propertiesJson);
+        ArgumentNullException.ThrowIfNull(systemPropertiesJson);
+        envelope = Compose(body, Encoding.UTF8.GetBytes(propertiesJson), Encoding.UTF8.GetBytes(systemPropertiesJson), out error);
+        return envelope is not null;
+    }
+
+    private static JsonDocument? Compose(ReadOnlySpan<byte> body, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> systemProperties, out string? error)
+    {
+        var buffer = new ArrayBufferWriter<byte>(body.Length + properties.Length + systemProperties.Length + 64);
         using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
@@ -168,22 +201,20 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
                 }
                 catch (JsonException ex)
                 {
-                    envelope = null;
                     error = "Invalid event message. Cannot be parsed into a JSON object: " + ex.Message;
-                    return false;
+                    return null;
                 }
             }
 
             writer.WritePropertyName(MappingNames.Properties);
-            writer.WriteRawValue(propertiesJson, skipInputValidation: true);
+            writer.WriteRawValue(properties, skipInputValidation: true);
             writer.WritePropertyName(MappingNames.SystemProperties);
-            writer.WriteRawValue(systemPropertiesJson, skipInputValidation: true);
+            writer.WriteRawValue(systemProperties, skipInputValidation: true);
             writer.WriteEndObject();
         }
 
-        envelope = JsonDocument.Parse(buffer.WrittenMemory);
         error = null;
-        return true;
+        return JsonDocument.Parse(buffer.WrittenMemory);
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> body)

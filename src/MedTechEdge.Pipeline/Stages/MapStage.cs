@@ -116,7 +116,7 @@ public sealed partial class MapStage : BackgroundService
 
     private void MapOne(InboxMessage message, DateTime now, List<Measurement> measurements, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters)
     {
-        if (!DeviceEnvelope.TryCreate(message.Body, message.PropertiesJson, message.SystemPropertiesJson, out DeviceEnvelope? envelope, out string? error))
+        if (!DeviceEnvelope.TryCreate(message.Body, message.Properties, message.SystemProperties, out DeviceEnvelope? envelope, out string? error))
         {
             deadLetters.Add(Letter(message, "InvalidDeviceMessage", error!, now));
             return;
