@@ -65,6 +65,18 @@ public sealed class DeviceMapping
             return false;
         }
 
+        for (int i = 0; i < templates.Count; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (templates[i].SharesHeaderWith(templates[j]))
+                {
+                    templates[i].HeaderKey = templates[j].HeaderKey;
+                    break;
+                }
+            }
+        }
+
         mapping = new DeviceMapping([.. templates], context.Errors);
         return true;
     }
@@ -93,10 +105,11 @@ public sealed class DeviceMapping
     {
         ArgumentNullException.ThrowIfNull(output);
         List<JsonElement> matches = t_matches ??= new List<JsonElement>(8);
+        HeaderCache headers = HeaderCache.Reset();
         int start = output.Count;
         for (int i = 0; i < _templates.Length; i++)
         {
-            string? error = _templates[i].Project(envelope, ingestionTimeUtc, matches, output);
+            string? error = _templates[i].Project(envelope, ingestionTimeUtc, matches, headers, output);
             if (error is not null)
             {
                 output.RemoveRange(start, output.Count - start);

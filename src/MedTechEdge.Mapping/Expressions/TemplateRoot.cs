@@ -25,6 +25,9 @@ internal readonly struct TemplateRoot
 
     public static TemplateRoot Of(JsonElement element) => new(null, element);
 
+    /// <summary>The element whose text holds every match a header can be reused for (see <see cref="Normalization.HeaderCache"/>).</summary>
+    public JsonElement MatchSpace => Envelope?.Body ?? Element;
+
     /// <summary>The root as an element, composing the envelope if it is one.</summary>
     public JsonElement ToElement() => Envelope?.ToElement() ?? Element;
 

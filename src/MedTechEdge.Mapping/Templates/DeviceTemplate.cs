@@ -36,10 +36,38 @@ internal sealed class DeviceTemplate
     public required ValueTemplate[] Values { get; init; }
 
     /// <summary>
+    /// Shared by templates whose header expressions (device id, timestamps, patient, encounter, correlation id)
+    /// are the same compiled instances and see the same root, so a header extracted for a match by one of them
+    /// is valid for the others.
+    /// </summary>
+    public object HeaderKey { get; set; } = new();
+
+    /// <summary>True when <paramref name="other"/> extracts its header exactly as this template does.</summary>
+    public bool SharesHeaderWith(DeviceTemplate other)
+    {
+        if (RelativeToMatch != other.RelativeToMatch || !ReferenceEquals(DeviceId, other.DeviceId) || !ReferenceEquals(PatientId, other.PatientId)
+            || !ReferenceEquals(EncounterId, other.EncounterId) || !ReferenceEquals(CorrelationId, other.CorrelationId)
+            || Timestamps.Length != other.Timestamps.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < Timestamps.Length; i++)
+        {
+            if (!ReferenceEquals(Timestamps[i], other.Timestamps[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Appends one measurement per match. Returns null, or the error that makes this message unusable
     /// (the caller discards what was appended: projection is all-or-nothing per message).
     /// </summary>
-    public string? Project(in TemplateRoot envelope, DateTime? ingestionTimeUtc, List<JsonElement> matches, List<Measurement> output)
+    public string? Project(in TemplateRoot envelope, DateTime? ingestionTimeUtc, List<JsonElement> matches, HeaderCache headers, List<Measurement> output)
     {
         matches.Clear();
         string? matchError = TypeMatch.SelectMany(envelope, matches);
@@ -51,7 +79,7 @@ internal sealed class DeviceTemplate
         for (int i = 0; i < matches.Count; i++)
         {
             JsonElement matched = matches[i];
-            string? error = ProjectOne(envelope, matched, ingestionTimeUtc, output);
+            string? error = ProjectOne(envelope, matched, ingestionTimeUtc, headers, output);
             if (error is not null)
             {
                 return error;
@@ -61,7 +89,7 @@ internal sealed class DeviceTemplate
         return null;
     }
 
-    private string? ProjectOne(in TemplateRoot envelope, JsonElement match, DateTime? ingestionTimeUtc, List<Measurement> output)
+    private string? ProjectOne(in TemplateRoot envelope, JsonElement match, DateTime? ingestionTimeUtc, HeaderCache headers, List<Measurement> output)
     {
         // Legacy templates evaluate against the match itself; CalculatedContent against the envelope plus matchedToken.
         // An Undefined match is the (virtual) envelope itself: as a root it stays virtual; as matchedToken it is composed.
@@ -69,7 +97,59 @@ internal sealed class DeviceTemplate
         TemplateRoot root = !RelativeToMatch ? envelope : matchIsEnvelope ? envelope : TemplateRoot.Of(match);
         JsonElement? matched = RelativeToMatch ? null : matchIsEnvelope ? envelope.ToElement() : match;
 
-        // §3.3 step 3: device id, timestamp, correlation id, patient id, encounter id, then values.
+        // Another template of this message may already have extracted the same header for the same match.
+        bool located = HeaderCache.TryLocate(envelope.MatchSpace, match, out int offset, out int length);
+        if (!located || !headers.TryGet(HeaderKey, offset, length, out HeaderCache.Header header))
+        {
+            string? headerError = ExtractHeader(root, matched, out header);
+            if (headerError is not null)
+            {
+                return headerError;
+            }
+
+            if (located)
+            {
+                headers.Add(HeaderKey, offset, length, header);
+            }
+        }
+
+        string? error;
+        var measurement = new Measurement
+        {
+            Type = TypeName,
+            OccurrenceTimeUtc = header.OccurrenceTimeUtc,
+            IngestionTimeUtc = ingestionTimeUtc,
+            DeviceId = header.DeviceId,
+            PatientId = header.PatientId,
+            EncounterId = header.EncounterId,
+            CorrelationId = header.CorrelationId,
+        };
+        for (int v = 0; v < Values.Length; v++)
+        {
+            ValueTemplate value = Values[v];
+            error = value.Required
+                ? RequiredText(value.Expression, value.ValueName, root, matched, out string? text)
+                : OptionalText(value.Expression, root, matched, out text);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            // Not required: a missing or unconvertible value is left out, a blank string is kept (§3.8).
+            if (text is not null)
+            {
+                measurement.Properties.Add(new MeasurementProperty(value.ValueName, text));
+            }
+        }
+
+        output.Add(measurement);
+        return null;
+    }
+
+    /// <summary>§3.3 step 3: device id, timestamp, correlation id, patient id, encounter id (values follow).</summary>
+    private string? ExtractHeader(in TemplateRoot root, JsonElement? matched, out HeaderCache.Header header)
+    {
+        header = default;
         string? error = RequiredText(DeviceId, "DeviceIdExpression", root, matched, out string? deviceId);
         if (error is not null)
         {
@@ -104,35 +184,7 @@ internal sealed class DeviceTemplate
             return error;
         }
 
-        var measurement = new Measurement
-        {
-            Type = TypeName,
-            OccurrenceTimeUtc = occurrence,
-            IngestionTimeUtc = ingestionTimeUtc,
-            DeviceId = deviceId!,
-            PatientId = patientId,
-            EncounterId = encounterId,
-            CorrelationId = correlationId,
-        };
-        for (int v = 0; v < Values.Length; v++)
-        {
-            ValueTemplate value = Values[v];
-            error = value.Required
-                ? RequiredText(value.Expression, value.ValueName, root, matched, out string? text)
-                : OptionalText(value.Expression, root, matched, out text);
-            if (error is not null)
-            {
-                return error;
-            }
-
-            // Not required: a missing or unconvertible value is left out, a blank string is kept (§3.8).
-            if (text is not null)
-            {
-                measurement.Properties.Add(new MeasurementProperty(value.ValueName, text));
-            }
-        }
-
-        output.Add(measurement);
+        header = new HeaderCache.Header(deviceId!, occurrence, patientId, encounterId, correlationId);
         return null;
     }
 

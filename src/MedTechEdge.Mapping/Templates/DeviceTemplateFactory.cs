@@ -57,14 +57,14 @@ internal static class DeviceTemplateFactory
         {
             case DeviceTemplateKind.IotJsonPathContent:
                 // Fixed expressions; supplied ones are ignored, not errors (§3.5). Creation time first, then enqueued time.
-                deviceId = Fixed("$.SystemProperties.iothub-connection-device-id");
-                timestamps.Add(Fixed("$.Properties.iothub-creation-time-utc"));
-                timestamps.Add(Fixed("$.SystemProperties.iothub-enqueuedtime"));
+                deviceId = ExpressionCompiler.Fixed(context, "$.SystemProperties.iothub-connection-device-id");
+                timestamps.Add(ExpressionCompiler.Fixed(context, "$.Properties.iothub-creation-time-utc"));
+                timestamps.Add(ExpressionCompiler.Fixed(context, "$.SystemProperties.iothub-enqueuedtime"));
                 break;
             case DeviceTemplateKind.IotCentralJsonPathContent:
                 // The IoT Central export schema (§3.6).
-                deviceId = Fixed("$.deviceId");
-                timestamps.Add(Fixed("$.enqueuedTime"));
+                deviceId = ExpressionCompiler.Fixed(context, "$.deviceId");
+                timestamps.Add(ExpressionCompiler.Fixed(context, "$.enqueuedTime"));
                 break;
             default:
                 deviceId = ExpressionCompiler.Compile(context, body, pointer, "deviceIdExpression", language, required: true, allowObject: calculated);
@@ -101,7 +101,6 @@ internal static class DeviceTemplateFactory
         };
     }
 
-    private static ITemplateExpression Fixed(string path) => new JsonPathTemplateExpression(path);
 
     private static List<ValueTemplate> CreateValues(TemplateContext context, JsonElement body, string pointer, ExpressionLanguage language, bool allowObject)
     {

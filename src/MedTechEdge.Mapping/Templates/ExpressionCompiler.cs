@@ -73,7 +73,27 @@ internal static class ExpressionCompiler
         return node.ValueKind == JsonValueKind.String && Enum.TryParse(node.GetString(), ignoreCase: true, out language) && Enum.IsDefined(language);
     }
 
+    /// <summary>A fixed JSONPath of a template type (IotJsonPathContent's device id, for example), shared like any other.</summary>
+    public static ITemplateExpression Fixed(TemplateContext context, string path)
+        => CompileText(context, string.Empty, path, ExpressionLanguage.JsonPath)!;
+
     private static ITemplateExpression? CompileText(TemplateContext context, string pointer, string text, ExpressionLanguage language)
+    {
+        if (context.Expressions.TryGetValue((language, text), out ITemplateExpression? known))
+        {
+            return known;
+        }
+
+        ITemplateExpression? compiled = CompileNew(context, pointer, text, language);
+        if (compiled is not null)
+        {
+            context.Expressions.Add((language, text), compiled);
+        }
+
+        return compiled;
+    }
+
+    private static ITemplateExpression? CompileNew(TemplateContext context, string pointer, string text, ExpressionLanguage language)
     {
         if (language == ExpressionLanguage.JmesPath)
         {

@@ -1,3 +1,4 @@
+using MedTechEdge.Mapping.Expressions;
 using System.Text.Json;
 
 namespace MedTechEdge.Mapping.Templates;
@@ -6,6 +7,12 @@ namespace MedTechEdge.Mapping.Templates;
 internal sealed class TemplateContext(JsonLocationIndex locations)
 {
     public List<TemplateError> Errors { get; } = [];
+
+    /// <summary>
+    /// Every expression compiled so far, by language and text: templates that write the same expression share one
+    /// compiled instance, which lets a message's projection reuse what another template already extracted.
+    /// </summary>
+    public Dictionary<(ExpressionLanguage Language, string Text), ITemplateExpression> Expressions { get; } = [];
 
     public bool HasErrors
     {

@@ -40,6 +40,16 @@ public static class DeterministicId
         return Finish(sha256, text);
     }
 
+    /// <summary>The id for text already in UTF-8: one call into the hasher.</summary>
+    public static string For(ReadOnlySpan<byte> utf8)
+    {
+        IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(utf8);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        sha256.GetHashAndReset(hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
     private static string Finish(IncrementalHash sha256, string text)
     {
         try

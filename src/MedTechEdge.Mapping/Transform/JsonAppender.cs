@@ -66,6 +66,21 @@ internal sealed class JsonAppender
         _length += written;
     }
 
+    /// <summary>
+    /// Writes <paramref name="text"/> at <paramref name="length"/> in <paramref name="target"/> and advances it, when the
+    /// text is plain (printable ASCII that JSON leaves unescaped) and fits; false otherwise.
+    /// </summary>
+    public static bool TryAppendPlain(Span<byte> target, ref int length, string text)
+    {
+        if (text.Length > target.Length - length || !IsPlain(text))
+        {
+            return false;
+        }
+
+        length += Encoding.ASCII.GetBytes(text, target[length..]);
+        return true;
+    }
+
     private Span<byte> Reserve(int count)
     {
         if (_buffer.Length - _length < count)

@@ -38,19 +38,41 @@ internal static class ObservationWriter
     /// </remarks>
     public static FhirResource? Write(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out string? error)
     {
-        string identifierValue = IdentifierValue(template, group, references);
-        string id = DeterministicId.For(s_idPrefixUtf8, identifierValue);
         ObservationFragments fragments = ObservationFragments.For(template);
-
         JsonAppender json = t_json ??= new JsonAppender();
         json.Clear();
-        json.Append("{\"resourceType\":\"Observation\",\"id\":"u8);
-        json.AppendString(id);
-        json.Append(",\"identifier\":[{\"system\":"u8);
-        json.Append(s_serviceSystemQuoted);
-        json.Append(",\"value\":"u8);
-        json.AppendString(identifierValue);
-        json.Append("}],\"status\":\"final\""u8);
+
+        // The id hashes the service system, "_" and the identifier value (§7.2). When the value is plain ASCII
+        // (FHIR ids, type names and the period always are), it is assembled once in UTF-8, right after the
+        // prefix, hashed from there in one call and copied into the JSON; otherwise it goes the string way.
+        Span<byte> identity = stackalloc byte[512];
+        s_idPrefixUtf8.CopyTo(identity);
+        string id;
+        if (TryIdentifierUtf8(template, group, references, identity[s_idPrefixUtf8.Length..], out int valueLength))
+        {
+            ReadOnlySpan<byte> value = identity.Slice(s_idPrefixUtf8.Length, valueLength);
+            id = DeterministicId.For(identity[..(s_idPrefixUtf8.Length + valueLength)]);
+            json.Append("{\"resourceType\":\"Observation\",\"id\":"u8);
+            json.AppendString(id);
+            json.Append(",\"identifier\":[{\"system\":"u8);
+            json.Append(s_serviceSystemQuoted);
+            json.Append(",\"value\":\""u8);
+            json.Append(value);
+            json.Append("\"}],\"status\":\"final\""u8);
+        }
+        else
+        {
+            string identifierValue = IdentifierValue(template, group, references);
+            id = DeterministicId.For(s_idPrefixUtf8, identifierValue);
+            json.Append("{\"resourceType\":\"Observation\",\"id\":"u8);
+            json.AppendString(id);
+            json.Append(",\"identifier\":[{\"system\":"u8);
+            json.Append(s_serviceSystemQuoted);
+            json.Append(",\"value\":"u8);
+            json.AppendString(identifierValue);
+            json.Append("}],\"status\":\"final\""u8);
+        }
+
         if (fragments.Category is not null)
         {
             json.Append(",\"category\":"u8);
@@ -114,6 +136,22 @@ internal static class ObservationWriter
         json.Append(componentsOpen ? "]}"u8 : "}"u8);
         error = null;
         return new FhirResource("Observation", id, json.Written.ToArray());
+    }
+
+    /// <summary>
+    /// <see cref="IdentifierValue"/> in UTF-8 into <paramref name="target"/>, when every part is printable ASCII that
+    /// JSON leaves unescaped and it fits; false otherwise (nothing else is promised about <paramref name="target"/>).
+    /// </summary>
+    private static bool TryIdentifierUtf8(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references, Span<byte> target, out int length)
+    {
+        length = 0;
+        return JsonAppender.TryAppendPlain(target, ref length, references.PatientId)
+            && JsonAppender.TryAppendPlain(target, ref length, ".")
+            && JsonAppender.TryAppendPlain(target, ref length, references.DeviceId)
+            && JsonAppender.TryAppendPlain(target, ref length, ".")
+            && JsonAppender.TryAppendPlain(target, ref length, template.TypeName)
+            && JsonAppender.TryAppendPlain(target, ref length, ".")
+            && JsonAppender.TryAppendPlain(target, ref length, group.IdSegment);
     }
 
     /// <summary><c>{patientRid}.{deviceRid}.{typeName}.{segment}</c> (§7.2); the ids are FHIR logical ids.</summary>
