@@ -48,31 +48,35 @@ internal static class ObservationWriter
         Span<byte> identity = stackalloc byte[512];
         s_idPrefixUtf8.CopyTo(identity);
         string id;
+        string? identifierValue = null;
         if (TryIdentifierUtf8(template, group, references, identity[s_idPrefixUtf8.Length..], out int valueLength))
         {
-            ReadOnlySpan<byte> value = identity.Slice(s_idPrefixUtf8.Length, valueLength);
             id = DeterministicId.For(identity[..(s_idPrefixUtf8.Length + valueLength)]);
-            json.Append("{\"resourceType\":\"Observation\",\"id\":"u8);
-            json.AppendString(id);
-            json.Append(",\"identifier\":[{\"system\":"u8);
-            json.Append(s_serviceSystemQuoted);
-            json.Append(",\"value\":\""u8);
-            json.Append(value);
-            json.Append("\"}],\"status\":\"final\""u8);
         }
         else
         {
-            string identifierValue = IdentifierValue(template, group, references);
+            identifierValue = IdentifierValue(template, group, references);
             id = DeterministicId.For(s_idPrefixUtf8, identifierValue);
-            json.Append("{\"resourceType\":\"Observation\",\"id\":"u8);
-            json.AppendString(id);
-            json.Append(",\"identifier\":[{\"system\":"u8);
-            json.Append(s_serviceSystemQuoted);
-            json.Append(",\"value\":"u8);
-            json.AppendString(identifierValue);
-            json.Append("}],\"status\":\"final\""u8);
         }
 
+        json.Append("{\"resourceType\":\"Observation\",\"id\":"u8);
+        json.AppendString(id);
+        json.Append(",\"identifier\":[{\"system\":"u8);
+        json.Append(s_serviceSystemQuoted);
+        json.Append(",\"value\":"u8);
+        if (identifierValue is null)
+        {
+            // Plain ASCII needs no escaping: copied as hashed.
+            json.Append("\""u8);
+            json.Append(identity.Slice(s_idPrefixUtf8.Length, valueLength));
+            json.Append("\""u8);
+        }
+        else
+        {
+            json.AppendString(identifierValue);
+        }
+
+        json.Append("}],\"status\":\"final\""u8);
         if (fragments.Category is not null)
         {
             json.Append(",\"category\":"u8);
