@@ -43,6 +43,48 @@ public sealed class JsonAppenderTests
         Assert.Equal(Written(w => w.WriteNumberValue(value)), appender.Written.ToArray());
     }
 
+    [Theory]
+    [InlineData("72")]
+    [InlineData("98.6")]
+    [InlineData("1.50")]
+    [InlineData("-12.5")]
+    [InlineData("-0")]
+    [InlineData("-0.0")]
+    [InlineData("0")]
+    [InlineData("007")]
+    [InlineData("1,000")]
+    [InlineData("  5 ")]
+    [InlineData("123456789012345678901234567")]
+    [InlineData("12345678901234567890123456789")]
+    [InlineData("0.0000000000000000000000000001")]
+    [InlineData("1.")]
+    public void Decimal_Texts_Come_Out_As_The_Parsed_Decimal_Would(string text)
+    {
+        decimal value = decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
+        var appender = new JsonAppender();
+
+        Assert.True(appender.TryAppendDecimal(text));
+        Assert.Equal(Written(w => w.WriteNumberValue(value)), appender.Written.ToArray());
+    }
+
+    [Theory]
+    [InlineData("1e3")]
+    [InlineData("abc")]
+    [InlineData("")]
+    public void Non_Decimal_Texts_Are_Refused(string text) => Assert.False(new JsonAppender().TryAppendDecimal(text));
+
+    [Fact]
+    public void Repeated_And_Changing_Instants_Are_Each_Right()
+    {
+        var appender = new JsonAppender();
+        var first = new DateTime(2026, 11, 21, 17, 0, 0, DateTimeKind.Utc);
+        appender.AppendInstant(first);
+        appender.AppendInstant(first);
+        appender.AppendInstant(first.AddTicks(1));
+
+        Assert.Equal("\"2026-11-21T17:00:00.0000000Z\"\"2026-11-21T17:00:00.0000000Z\"\"2026-11-21T17:00:00.0000001Z\"", System.Text.Encoding.UTF8.GetString(appender.Written));
+    }
+
     [Fact]
     public void Instants_Have_Seven_Fractional_Digits_And_Z()
     {

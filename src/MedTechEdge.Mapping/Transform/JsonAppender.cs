@@ -11,8 +11,11 @@ namespace MedTechEdge.Mapping.Transform;
 /// </summary>
 internal sealed class JsonAppender
 {
+    private readonly byte[] _lastInstant = new byte[48];
     private byte[] _buffer = new byte[4096];
     private int _length;
+    private long _lastInstantTicks;
+    private int _lastInstantLength;
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
@@ -51,11 +54,43 @@ internal sealed class JsonAppender
     /// <summary>A FHIR instant: UTC with 7 fractional digits and <c>Z</c> (.NET's round-trip format), quoted.</summary>
     public void AppendInstant(DateTime utc)
     {
-        Span<byte> target = Reserve(40);
-        target[0] = (byte)'"';
-        DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(target[1..], out int written, "O", CultureInfo.InvariantCulture);
-        target[written + 1] = (byte)'"';
-        _length += written + 2;
+        // An Observation repeats its instants (start = end for a point in time; one issued time per batch): the
+        // last one formatted is kept and copied.
+        if (utc.Ticks != _lastInstantTicks || _lastInstantLength == 0)
+        {
+            Span<byte> text = _lastInstant;
+            text[0] = (byte)'"';
+            DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(text[1..], out int written, "O", CultureInfo.InvariantCulture);
+            text[written + 1] = (byte)'"';
+            _lastInstantLength = written + 2;
+            _lastInstantTicks = utc.Ticks;
+        }
+
+        Append(_lastInstant.AsSpan(0, _lastInstantLength));
+    }
+
+    /// <summary>
+    /// A Quantity value given as text: copied when it is already the decimal's own formatting (an optional minus,
+    /// digits without a leading zero, an optional fraction, few enough digits to be exact), else parsed and formatted.
+    /// False when it is not a decimal at all.
+    /// </summary>
+    public bool TryAppendDecimal(string text)
+    {
+        if (IsCanonicalDecimal(text))
+        {
+            Span<byte> target = Reserve(text.Length);
+            _length += Encoding.ASCII.GetBytes(text, target);
+            return true;
+        }
+
+        // Invariant decimal parse: thousands separators and surrounding spaces allowed, exponents not (§7.2).
+        if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out decimal number))
+        {
+            return false;
+        }
+
+        AppendNumber(number);
+        return true;
     }
 
     /// <summary>A decimal as <see cref="Utf8JsonWriter.WriteNumberValue(decimal)"/> writes it (the general format).</summary>
@@ -89,6 +124,42 @@ internal sealed class JsonAppender
         }
 
         return _buffer.AsSpan(_length);
+    }
+
+    private static bool IsCanonicalDecimal(string text)
+    {
+        int i = text.StartsWith('-') ? 1 : 0;
+        int digitsStart = i;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+        }
+
+        int integerDigits = i - digitsStart;
+        if (integerDigits == 0 || (integerDigits > 1 && text[digitsStart] == '0') || (digitsStart == 1 && text[1] == '0'))
+        {
+            // Nothing, a leading zero, or a negative that could be minus zero (which formats without its sign).
+            return false;
+        }
+
+        int fractionDigits = 0;
+        if (i < text.Length && text[i] == '.')
+        {
+            int fractionStart = ++i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+
+            fractionDigits = i - fractionStart;
+            if (fractionDigits == 0)
+            {
+                return false;
+            }
+        }
+
+        // Up to 27 digits a decimal holds the text exactly, scale included, so it formats back to the same text.
+        return i == text.Length && integerDigits + fractionDigits <= 27;
     }
 
     // What Utf8JsonWriter's default encoder leaves alone: printable ASCII except " \ and the HTML-sensitive & ' + < > `.

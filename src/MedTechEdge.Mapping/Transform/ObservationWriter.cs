@@ -248,15 +248,13 @@ internal static class ObservationWriter
             return error is null;
         }
 
-        // Invariant decimal parse: thousands separators and surrounding spaces allowed, exponents not (§7.2).
-        if (!decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out decimal number))
+        json.Append(",\"valueQuantity\":{\"value\":"u8);
+        if (!json.TryAppendDecimal(value))
         {
             error = $"Error encountered processing value: {value}. Quantity value '{template.ValueName}' is not a decimal.";
             return false;
         }
 
-        json.Append(",\"valueQuantity\":{\"value\":"u8);
-        json.AppendNumber(number);
         json.Append(template.QuantityTail ??= QuantityTail(template));
         error = null;
         return true;
