@@ -15,7 +15,7 @@ internal sealed class DurableIngest(InboxWriter inbox) : IMqttIngestHandler
             DeviceId = message.DeviceId,
             Topic = message.Topic,
             Body = message.Payload.ToArray(),
-        }, cancellationToken).ConfigureAwait(false);
+        }, CancellationToken.None).ConfigureAwait(false); // as the module's ingress: the commit is not cancelled with the connection
         return MqttIngestResult.Accepted;
     }
 }

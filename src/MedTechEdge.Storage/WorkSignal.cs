@@ -11,7 +11,13 @@ public sealed class WorkSignal
     /// <summary>Marks work as available. Never blocks.</summary>
     public void Set()
     {
-        // A full semaphore means a wake-up is already pending; one is enough.
+        // A full semaphore means a wake-up is already pending; one is enough. Checked first, since this runs
+        // once per commit and the exception below (kept for the race between the check and the release) is costly.
+        if (_semaphore.CurrentCount != 0)
+        {
+            return;
+        }
+
         try
         {
             _semaphore.Release();

@@ -34,7 +34,10 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
         };
         try
         {
-            await inbox.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+            // Not cancelled with the connection: once queued, the message is committed whatever happens to the
+            // device, and a commit takes milliseconds. Cancelling the wait only made every in-flight message of a
+            // closing connection throw.
+            await inbox.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
             if (Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1)
             {
                 LogAcceptingAgain();

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using MedTechEdge.Mqtt.Server;
+using MedTechEdge.Storage;
+
+namespace MedTechEdge.MqttLoad;
+
+/// <summary>
+/// The embedded broker with the module's durable ingest, in a process of its own, as Mosquitto is: the load
+/// client then has the same CPU to itself against both brokers, and the broker does not share a thread pool
+/// with the client that drives it (in the module it never does).
+/// </summary>
+internal sealed class EmbeddedBrokerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private EmbeddedBrokerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>Starts <c>serve</c> mode of this tool and waits for the port it listens on.</summary>
+    public static async Task<EmbeddedBrokerProcess> StartAsync(StoreDurability durability, string folder)
+    {
+        string self = typeof(EmbeddedBrokerProcess).Assembly.Location;
+        string host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(self);
+        }
+
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(durability.ToString());
+        start.ArgumentList.Add(folder);
+        Process process = Process.Start(start)!;
+        string? line = await process.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+        if (line is null || !line.StartsWith("PORT ", StringComparison.Ordinal))
+        {
+            process.Kill();
+            throw new InvalidOperationException("The embedded broker process did not start: " + line);
+        }
+
+        return new EmbeddedBrokerProcess(process, int.Parse(line.AsSpan(5), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Asks the broker to stop (closes its input) and returns how many messages it committed.</summary>
+    public async Task<string> StopAsync()
+    {
+        _process.StandardInput.Close();
+        string rest = await _process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        return rest.Trim();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>
+    /// <c>serve &lt;Full|Normal&gt; &lt;folder&gt;</c>: runs the broker until standard input closes, prints
+    /// <c>PORT n</c> first and the committed count last.
+    /// </summary>
+    public static async Task<int> ServeAsync(string durability, string folder)
+    {
+        StoreDurability level = Enum.Parse<StoreDurability>(durability);
+        var exceptions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        if (Environment.GetEnvironmentVariable("MQTTLOAD_EXCEPTIONS") == "1")
+        {
+            AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
+            {
+                string key = e.Exception.GetType().Name;
+                if (exceptions.AddOrUpdate(key, 1, (_, n) => n + 1) == 1000)
+                {
+                    Console.Error.WriteLine(key + " #1000 at:\n" + Environment.StackTrace);
+                }
+            };
+        }
+
+        MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(folder, $"store-{level}.db"), Durability = level, MaxSizeBytes = 0 });
+        await using var inbox = new InboxWriter(store, new WorkSignal());
+        await using var server = new MqttServer(new MqttServerOptions { Port = 0, ReceiveMaximum = 1000 }, new DurableIngest(inbox));
+        await server.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        Console.WriteLine("PORT " + server.LocalEndPoint!.Port.ToString(CultureInfo.InvariantCulture));
+        await Console.In.ReadToEndAsync().ConfigureAwait(false);
+        await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        Console.WriteLine($"{inbox.CommittedCount} committed ({level})");
+        foreach (KeyValuePair<string, int> exception in exceptions.OrderByDescending(e => e.Value).Take(5))
+        {
+            Console.WriteLine($"  first-chance {exception.Value}x {exception.Key}");
+        }
+        return 0;
+    }
+}
