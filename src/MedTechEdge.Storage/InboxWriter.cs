@@ -59,7 +59,7 @@ public sealed class InboxWriter : IAsyncDisposable
     private async Task CommitLoopAsync()
     {
         using SqliteConnection connection = _store.OpenConnection();
-        using SqliteCommand insert = InboxTable.CreateInsert(connection);
+        using var insert = new InboxInsert(connection);
         var batch = new List<PendingAppend>(_store.Options.MaxCommitBatch);
         ChannelReader<PendingAppend> reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -88,10 +88,9 @@ public sealed class InboxWriter : IAsyncDisposable
 
                 using (SqliteTransaction transaction = connection.BeginTransaction())
                 {
-                    insert.Transaction = transaction;
                     for (int i = 0; i < batch.Count; i++)
                     {
-                        batch[i].Id = InboxTable.Insert(insert, batch[i].Message);
+                        batch[i].Id = insert.Insert(batch[i].Message);
                     }
 
                     transaction.Commit();

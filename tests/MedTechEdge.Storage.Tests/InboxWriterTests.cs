@@ -27,6 +27,38 @@ public sealed class InboxWriterTests
     }
 
     [Fact]
+    public async Task Empty_Bodies_Missing_Ids_And_Every_Field_Survive_The_Commit()
+    {
+        using var temp = new TempStore();
+        await using var writer = new InboxWriter(temp.Store, new WorkSignal());
+        var sent = new InboxMessage
+        {
+            ReceivedUtc = new DateTime(2026, 11, 21, 12, 0, 0, DateTimeKind.Utc).AddTicks(7),
+            Source = "route",
+            DeviceId = null,
+            Topic = null,
+            PropertiesJson = "{\"ü\":\"é\"}",
+            SystemPropertiesJson = "{}",
+            Body = [],
+        };
+
+        long first = await writer.AppendAsync(sent);
+        long second = await writer.AppendAsync(TempStore.Message("{}"));
+
+        using SqliteConnection reader = temp.Store.OpenConnection();
+        var rows = new List<InboxMessage>();
+        InboxTable.ReadOldest(reader, 10, rows);
+        Assert.Equal([first, second], rows.Select(r => r.Id));
+        InboxMessage row = rows[0];
+        Assert.Equal(sent.ReceivedUtc, row.ReceivedUtc);
+        Assert.Equal("route", row.Source);
+        Assert.Null(row.DeviceId);
+        Assert.Null(row.Topic);
+        Assert.Equal(sent.Properties, row.Properties);
+        Assert.Empty(row.Body);
+    }
+
+    [Fact]
     public async Task Concurrent_Appends_All_Commit_In_Arrival_Order_Per_Sender()
     {
         using var temp = new TempStore(StoreDurability.Normal);
