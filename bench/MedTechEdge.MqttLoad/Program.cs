@@ -48,9 +48,9 @@ try
             await Task.Delay(2000);
             // The warm-up is long enough for the .NET brokers' tiered JIT to reach its final code, as it has in a
             // module that has been running; Mosquitto is native and needs none, but gets the same.
-            await LoadRun.RunAsync(mosquittoPort, clients, qos, Math.Min(messages, 20_000), 32);
-            await LoadRun.RunAsync(server.Port, clients, qos, Math.Min(messages, 20_000), 32);
-            await LoadRun.RunAsync(normalServer.Port, clients, qos, Math.Min(messages, 20_000), 32);
+            await LoadRun.RunAsync(mosquittoPort, clients, qos, Math.Min(messages, 100_000), 32);
+            await LoadRun.RunAsync(server.Port, clients, qos, Math.Min(messages, 100_000), 32);
+            await LoadRun.RunAsync(normalServer.Port, clients, qos, Math.Min(messages, 100_000), 32);
             LoadResult baseline = await LoadRun.RunAsync(mosquittoPort, clients, qos, messages, 32);
             LoadResult full = await LoadRun.RunAsync(server.Port, clients, qos, messages, 32);
             LoadResult normal = await LoadRun.RunAsync(normalServer.Port, clients, qos, messages, 32);
