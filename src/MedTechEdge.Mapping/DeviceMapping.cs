@@ -72,6 +72,7 @@ public sealed class DeviceMapping
                 if (templates[i].SharesHeaderWith(templates[j]))
                 {
                     templates[i].HeaderKey = templates[j].HeaderKey;
+                    templates[i].SharesHeader = templates[j].SharesHeader = true;
                     break;
                 }
             }

@@ -14,6 +14,9 @@ public sealed class FhirMapping
 {
     private readonly Dictionary<string, CodeValueFhirTemplate> _templates;
 
+    // Written by any thread, read by any: a reference is read and written whole, and a stale one only costs a lookup.
+    private LastHit? _lastHit;
+
     private FhirMapping(Dictionary<string, CodeValueFhirTemplate> templates, IReadOnlyList<TemplateError> warnings)
     {
         _templates = templates;
@@ -172,7 +175,27 @@ public sealed class FhirMapping
         return (MappingNames.ServiceSystem, value, DeterministicId.For(ObservationWriter.IdPrefix, value));
     }
 
-    internal bool TryGetTemplate(string typeName, [NotNullWhen(true)] out CodeValueFhirTemplate? template) => _templates.TryGetValue(typeName, out template);
+    internal bool TryGetTemplate(string typeName, [NotNullWhen(true)] out CodeValueFhirTemplate? template)
+    {
+        // Measurements carry their device template's own TypeName instance, so the last hit is usually the
+        // same string object: checked by reference before the case-insensitive lookup.
+        LastHit? last = _lastHit;
+        if (last is not null && ReferenceEquals(last.Name, typeName))
+        {
+            template = last.Template;
+            return true;
+        }
+
+        if (_templates.TryGetValue(typeName, out template))
+        {
+            _lastHit = new LastHit(typeName, template);
+            return true;
+        }
+
+        return false;
+    }
 
     internal static string NoTemplate(string typeName) => $"No FHIR template for type '{typeName}' (type names are matched case-insensitively).";
+
+    private sealed record LastHit(string Name, CodeValueFhirTemplate Template);
 }

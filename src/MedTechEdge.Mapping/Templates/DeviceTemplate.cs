@@ -42,6 +42,9 @@ internal sealed class DeviceTemplate
     /// </summary>
     public object HeaderKey { get; set; } = new();
 
+    /// <summary>True when another template has the same <see cref="HeaderKey"/>; only then can a header be reused.</summary>
+    public bool SharesHeader { get; set; }
+
     /// <summary>True when <paramref name="other"/> extracts its header exactly as this template does.</summary>
     public bool SharesHeaderWith(DeviceTemplate other)
     {
@@ -98,7 +101,10 @@ internal sealed class DeviceTemplate
         JsonElement? matched = RelativeToMatch ? null : matchIsEnvelope ? envelope.ToElement() : match;
 
         // Another template of this message may already have extracted the same header for the same match.
-        bool located = HeaderCache.TryLocate(envelope.MatchSpace, match, out int offset, out int length);
+        // (A template meets each node at most once, so a header nobody else shares is never looked up again.)
+        int offset = 0;
+        int length = 0;
+        bool located = SharesHeader && HeaderCache.TryLocate(envelope.MatchSpace, match, out offset, out length);
         if (!located || !headers.TryGet(HeaderKey, offset, length, out HeaderCache.Header header))
         {
             string? headerError = ExtractHeader(root, matched, out header);
