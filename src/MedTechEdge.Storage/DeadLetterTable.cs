@@ -119,9 +119,9 @@ public static class DeadLetterTable
         }
         else
         {
-            using SqliteCommand insert = InboxTable.CreateInsert(connection);
-            insert.Transaction = transaction;
-            InboxTable.Insert(insert, m);
+            // Runs inside the open transaction, like any statement on this connection.
+            using var insert = new InboxInsert(connection);
+            insert.Insert(m);
         }
 
         using (SqliteCommand delete = connection.CreateCommand())

@@ -5,37 +5,6 @@ namespace MedTechEdge.Storage;
 /// <summary>Statements on the <c>inbox</c> table. Owner: Ingest. Drained by Map.</summary>
 public static class InboxTable
 {
-    internal static SqliteCommand CreateInsert(SqliteConnection connection)
-    {
-        SqliteCommand insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO inbox (received_utc, source, device_id, topic, properties, system_properties, body)
-            VALUES ($received, $source, $device, $topic, $props, $sys, $body) RETURNING id;
-            """;
-        insert.Parameters.Add("$received", SqliteType.Integer);
-        insert.Parameters.Add("$source", SqliteType.Text);
-        insert.Parameters.Add("$device", SqliteType.Text);
-        insert.Parameters.Add("$topic", SqliteType.Text);
-        insert.Parameters.Add("$props", SqliteType.Blob);
-        insert.Parameters.Add("$sys", SqliteType.Blob);
-        insert.Parameters.Add("$body", SqliteType.Blob);
-        insert.Prepare();
-        return insert;
-    }
-
-    internal static long Insert(SqliteCommand insert, InboxMessage message)
-    {
-        SqliteParameterCollection p = insert.Parameters;
-        p[0].Value = message.ReceivedUtc.Ticks;
-        p[1].Value = message.Source;
-        p[2].Value = (object?)message.DeviceId ?? DBNull.Value;
-        p[3].Value = (object?)message.Topic ?? DBNull.Value;
-        p[4].Value = message.Properties;
-        p[5].Value = message.SystemProperties;
-        p[6].Value = message.Body;
-        return (long)insert.ExecuteScalar()!;
-    }
-
     /// <summary>Reads the oldest messages, up to <paramref name="limit"/>, in arrival order.</summary>
     public static void ReadOldest(SqliteConnection connection, int limit, List<InboxMessage> output)
     {

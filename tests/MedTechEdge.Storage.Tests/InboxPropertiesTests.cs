@@ -12,9 +12,9 @@ public sealed class InboxPropertiesTests
         using var temp = new TempStore();
         byte[] properties = Encoding.UTF8.GetBytes("""{"unit":"°C","note":"ü \u0022quoted\u0022"}""");
         using SqliteConnection connection = temp.Store.OpenConnection();
-        using (SqliteCommand insert = InboxTable.CreateInsert(connection))
+        using (var insert = new InboxInsert(connection))
         {
-            InboxTable.Insert(insert, new InboxMessage { Source = "mqtt", Properties = properties, SystemProperties = "{}"u8.ToArray(), Body = [] });
+            insert.Insert(new InboxMessage { Source = "mqtt", Properties = properties, SystemProperties = "{}"u8.ToArray(), Body = [] });
         }
 
         var rows = new List<InboxMessage>();
