@@ -50,9 +50,6 @@ internal struct MemberEnumerator
     /// <summary>True when the current member belongs to the virtual root (not the extra member).</summary>
     public readonly bool IsVirtualMember => _virtual is not null && _state == 0;
 
-    /// <summary>The current member's index in the virtual root, when <see cref="IsVirtualMember"/>.</summary>
-    public readonly int VirtualIndex => _index;
-
     /// <summary>
     /// Like <see cref="MoveNext"/>, but a virtual root's member value is not read until <see cref="LoadValue"/>, so
     /// a scan can pass over a member it has no reason to enter without parsing it.
@@ -114,30 +111,22 @@ internal struct MemberEnumerator
         {
             if (_virtual is not null)
             {
-                while (++_index < _virtual.MemberCount)
-                {
-                    if (_extraName is not null && string.Equals(_virtual.GetMemberName(_index), _extraName, StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-
-                    Value = _virtual.GetMemberValue(_index);
-                    return true;
-                }
+                // MoveNextLazy walks the virtual members and moves on to the extra member when they are done.
+                bool moved = MoveNextLazy();
+                LoadValue();
+                return moved;
             }
-            else
-            {
-                while (_inner.MoveNext())
-                {
-                    JsonProperty p = _inner.Current;
-                    if (_extraName is not null && p.NameEquals(_extraName))
-                    {
-                        continue;
-                    }
 
-                    Value = p.Value;
-                    return true;
+            while (_inner.MoveNext())
+            {
+                JsonProperty p = _inner.Current;
+                if (_extraName is not null && p.NameEquals(_extraName))
+                {
+                    continue;
                 }
+
+                Value = p.Value;
+                return true;
             }
 
             _state = 1;

@@ -45,9 +45,7 @@ public static class DeterministicId
     {
         IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha256.AppendData(utf8);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        sha256.GetHashAndReset(hash);
-        return Convert.ToHexStringLower(hash);
+        return Digest(sha256);
     }
 
     private static string Finish(IncrementalHash sha256, string text)
@@ -64,6 +62,11 @@ public static class DeterministicId
             throw;
         }
 
+        return Digest(sha256);
+    }
+
+    private static string Digest(IncrementalHash sha256)
+    {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         sha256.GetHashAndReset(hash);
         return Convert.ToHexStringLower(hash);

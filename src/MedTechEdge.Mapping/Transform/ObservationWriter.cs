@@ -27,6 +27,9 @@ internal static class ObservationWriter
     [ThreadStatic]
     private static JsonAppender? t_json;
 
+    [ThreadStatic]
+    private static JsonAppender? t_quantity;
+
     /// <summary>
     /// A new Observation for <paramref name="group"/>. Returns null with the error when a value cannot
     /// be represented.
@@ -248,7 +251,17 @@ internal static class ObservationWriter
             return error is null;
         }
 
-        json.Append(",\"valueQuantity\":{\"value\":"u8);
+        json.Append(",\"valueQuantity\":"u8);
+        return TryAppendQuantity(json, template, value, out error);
+    }
+
+    /// <summary>
+    /// The <c>valueQuantity</c> object: the value, then the template's unit, system and code, which are rendered once
+    /// per template (<see cref="QuantityTail"/>) and copied. Both the writer and the merger use it, so they agree.
+    /// </summary>
+    private static bool TryAppendQuantity(JsonAppender json, FhirValueTemplate template, string value, out string? error)
+    {
+        json.Append("{\"value\":"u8);
         if (!json.TryAppendDecimal(value))
         {
             error = $"Error encountered processing value: {value}. Quantity value '{template.ValueName}' is not a decimal.";
@@ -298,14 +311,15 @@ internal static class ObservationWriter
         switch (template.ValueType)
         {
             case FhirValueType.Quantity:
-                // Invariant decimal parse: thousands separators and surrounding spaces allowed, exponents not (§7.2).
-                if (!decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out decimal number))
+                JsonAppender quantity = t_quantity ??= new JsonAppender();
+                quantity.Clear();
+                if (!TryAppendQuantity(quantity, template, value, out error))
                 {
-                    error = $"Error encountered processing value: {value}. Quantity value '{template.ValueName}' is not a decimal.";
                     return false;
                 }
 
-                WriteQuantity(writer, template, number);
+                writer.WritePropertyName("valueQuantity"u8);
+                writer.WriteRawValue(quantity.Written, skipInputValidation: true);
                 return true;
             case FhirValueType.String:
                 writer.WriteString("valueString"u8, value);
@@ -318,28 +332,6 @@ internal static class ObservationWriter
             default:
                 error = $"Value '{template.ValueName}' is SampledData, which needs a grouped Observation.";
                 return false;
-        }
-    }
-
-    /// <summary>
-    /// <c>valueQuantity</c>: the number, then the template's unit, system and code, which are rendered once per
-    /// template (<see cref="QuantityTail"/>) and copied.
-    /// </summary>
-    private static void WriteQuantity(Utf8JsonWriter writer, FhirValueTemplate template, decimal number)
-    {
-        byte[] tail = template.QuantityTail ??= QuantityTail(template);
-        ReadOnlySpan<byte> head = "{\"value\":"u8;
-        int length = head.Length + 32 + tail.Length;
-        byte[]? rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> raw = rented ?? stackalloc byte[512];
-        head.CopyTo(raw);
-        number.TryFormat(raw[head.Length..], out int digits, default, CultureInfo.InvariantCulture);
-        tail.CopyTo(raw[(head.Length + digits)..]);
-        writer.WritePropertyName("valueQuantity"u8);
-        writer.WriteRawValue(raw[..(head.Length + digits + tail.Length)], skipInputValidation: true);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
