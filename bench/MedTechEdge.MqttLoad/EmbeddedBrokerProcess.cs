@@ -88,7 +88,7 @@ internal sealed class EmbeddedBrokerProcess : IDisposable
 
         MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(folder, $"store-{level}.db"), Durability = level, MaxSizeBytes = 0 });
         await using var inbox = new InboxWriter(store, new WorkSignal());
-        await using var server = new MqttServer(new MqttServerOptions { Port = 0, ReceiveMaximum = 1000 }, new DurableIngest(inbox));
+        await using var server = new MqttServer(new MqttServerOptions { Port = 0, ReceiveMaximum = 1000 }, new MedTechEdge.Ingress.MqttIngressHandler(inbox, Microsoft.Extensions.Logging.Abstractions.NullLogger<MedTechEdge.Ingress.MqttIngressHandler>.Instance));
         await server.StartAsync(CancellationToken.None).ConfigureAwait(false);
         Console.WriteLine("PORT " + server.LocalEndPoint!.Port.ToString(CultureInfo.InvariantCulture));
         await Console.In.ReadToEndAsync().ConfigureAwait(false);

@@ -17,6 +17,15 @@ if (args.Length == 3 && args[0] == "serve")
     return await EmbeddedBrokerProcess.ServeAsync(args[1], args[2]);
 }
 
+if (args.Length == 5 && args[0] == "load")
+{
+    // load <port> <clients> <qos> <messages>: one case against a broker already running (for profiling a broker).
+    LoadResult one = await LoadRun.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
+        (MqttQualityOfServiceLevel)int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), 32);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{one.MessagesPerSecond:N0} msgs/s, p50 {one.P50Ms:F2} ms, p99 {one.P99Ms:F2} ms"));
+    return 0;
+}
+
 int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40_000;
 string work = Path.Combine(Path.GetTempPath(), "medtechedge-mqttload-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);

@@ -19,7 +19,7 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
     // 1 while the store refuses messages; logged once per episode, not once per message.
     private int _full;
 
-    public async ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
+    public ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
     {
         var record = new InboxMessage
         {
@@ -32,34 +32,34 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
             // The payload belongs to the broker's buffer only until this call completes; keep a copy.
             Body = message.Payload.ToArray(),
         };
-        try
-        {
-            // Not cancelled with the connection: once queued, the message is committed whatever happens to the
-            // device, and a commit takes milliseconds. Cancelling the wait only made every in-flight message of a
-            // closing connection throw.
-            await inbox.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
-            if (Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1)
-            {
-                LogAcceptingAgain();
-            }
 
-            return MqttIngestResult.Accepted;
-        }
-        catch (StoreFullException ex)
-        {
-            if (Interlocked.Exchange(ref _full, 1) == 0)
-            {
-                LogStoreFull(ex.MaxSizeBytes);
-            }
+        // Not cancelled with the connection: once queued, the message is committed whatever happens to the
+        // device, and a commit takes milliseconds.
+        InboxCommit commit = inbox.Enqueue(record, out _);
+        return new ValueTask<MqttIngestResult>(CommitResultSource.For(commit, this), 0);
+    }
 
-            // MQTT 5.0 §3.4.2.1: 0x97 Quota exceeded. The broker withholds the ack on 3.1.1, so the device resends later.
-            return MqttIngestResult.Failed(MqttPubAckReasonCode.QuotaExceeded);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+    /// <summary>The result of a message whose commit succeeded.</summary>
+    internal MqttIngestResult OnCommitted()
+    {
+        if (Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1)
         {
-            // Not durable, so not acknowledged: MQTT 5.0 §3.4.2.1 0x80 Unspecified error; the device resends.
-            return MqttIngestResult.Failed(MqttPubAckReasonCode.UnspecifiedError);
+            LogAcceptingAgain();
         }
+
+        return MqttIngestResult.Accepted;
+    }
+
+    /// <summary>The result of a message the store refused for its size cap.</summary>
+    internal MqttIngestResult OnStoreFull(StoreFullException ex)
+    {
+        if (Interlocked.Exchange(ref _full, 1) == 0)
+        {
+            LogStoreFull(ex.MaxSizeBytes);
+        }
+
+        // MQTT 5.0 §3.4.2.1: 0x97 Quota exceeded. The broker withholds the ack on 3.1.1, so the device resends later.
+        return MqttIngestResult.Failed(MqttPubAckReasonCode.QuotaExceeded);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest: the store is at its size cap of {MaxSizeBytes} bytes; device messages are refused (MQTT 5: 0x97 Quota exceeded) until delivery frees space.")]
@@ -70,48 +70,84 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
 
     private static byte[] WriteProperties(MqttIngestMessage message)
     {
+        if (message.UserProperties.Count == 0)
+        {
+            // Most devices send none; nothing writes to a stored property object, so one instance serves all.
+            return s_emptyObject;
+        }
+
         // MQTT 5 user properties are the message's application properties; a name given twice keeps
         // its first value, since a JSON object holds one value per name.
-        return WriteObject(message, static (writer, m) =>
+        Utf8JsonWriter writer = StartObject();
+        IReadOnlyList<MqttUserProperty> properties = message.UserProperties;
+        for (int i = 0; i < properties.Count; i++)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (MqttUserProperty property in m.UserProperties)
+            if (!IsNamedEarlier(properties, i))
             {
-                if (seen.Add(property.Name))
-                {
-                    writer.WriteString(property.Name, property.Value);
-                }
+                writer.WriteString(properties[i].Name, properties[i].Value);
             }
-        });
+        }
+
+        return EndObject(writer);
+    }
+
+    private static bool IsNamedEarlier(IReadOnlyList<MqttUserProperty> properties, int index)
+    {
+        // A quadratic scan, but over the handful of properties a device sends; no set per message.
+        for (int j = 0; j < index; j++)
+        {
+            if (string.Equals(properties[j].Name, properties[index].Name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static byte[] WriteSystemProperties(MqttIngestMessage message)
     {
-        return WriteObject(message, static (writer, m) =>
+        Utf8JsonWriter writer = StartObject();
+        // The IoT Hub names, so IotJsonPathContent templates written for the cloud work unchanged (medtech-compat §2).
+        writer.WriteString("iothub-connection-device-id"u8, message.DeviceId);
+        // The round-trip form ("o", seven fractional digits), as IoT Hub writes it; the writer's own DateTime form trims zeros.
+        Span<byte> instant = stackalloc byte[40];
+        message.ReceivedAt.UtcDateTime.TryFormat(instant, out int length, "o", CultureInfo.InvariantCulture);
+        writer.WriteString("iothub-enqueuedtime"u8, instant[..length]);
+        writer.WriteString("mqtt-topic"u8, message.Topic);
+        writer.WriteString("mqtt-client-id"u8, message.ClientId);
+        writer.WriteNumber("mqtt-qos"u8, (int)message.QoS);
+        if (message.ContentType is not null)
         {
-            // The IoT Hub names, so IotJsonPathContent templates written for the cloud work unchanged (medtech-compat §2).
-            writer.WriteString("iothub-connection-device-id", m.DeviceId);
-            writer.WriteString("iothub-enqueuedtime", m.ReceivedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
-            writer.WriteString("mqtt-topic", m.Topic);
-            writer.WriteString("mqtt-client-id", m.ClientId);
-            writer.WriteNumber("mqtt-qos", (int)m.QoS);
-            if (m.ContentType is not null)
-            {
-                writer.WriteString("content-type", m.ContentType);
-            }
-        });
-    }
-
-    private static byte[] WriteObject(MqttIngestMessage message, Action<Utf8JsonWriter, MqttIngestMessage> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer, message);
-            writer.WriteEndObject();
+            writer.WriteString("content-type"u8, message.ContentType);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return EndObject(writer);
     }
+
+    private static Utf8JsonWriter StartObject()
+    {
+        // One buffer and writer per thread, reset per object: the ingest path allocates only the result.
+        ArrayBufferWriter<byte> buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        return writer;
+    }
+
+    private static byte[] EndObject(Utf8JsonWriter writer)
+    {
+        writer.WriteEndObject();
+        writer.Flush();
+        return t_buffer!.WrittenSpan.ToArray();
+    }
+
+    private static readonly byte[] s_emptyObject = "{}"u8.ToArray();
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 }
