@@ -93,7 +93,8 @@ internal sealed class EmbeddedBrokerProcess : IDisposable
         Console.WriteLine("PORT " + server.LocalEndPoint!.Port.ToString(CultureInfo.InvariantCulture));
         await Console.In.ReadToEndAsync().ConfigureAwait(false);
         await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        Console.WriteLine($"{inbox.CommittedCount} committed ({level})");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{inbox.CommittedCount} committed in {inbox.TransactionCount} transactions ({level}; GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1024 * 1024)} MiB)"));
         foreach (KeyValuePair<string, int> exception in exceptions.OrderByDescending(e => e.Value).Take(5))
         {
             Console.WriteLine($"  first-chance {exception.Value}x {exception.Key}");

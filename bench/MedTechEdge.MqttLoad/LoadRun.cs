@@ -85,7 +85,16 @@ internal static class LoadRun
 
     private static async Task Complete((Task<MqttPublishResult> Publish, long Started, int Index) item, long[] latencies)
     {
-        MqttPublishResult result = await item.Publish;
+        MqttPublishResult result;
+        try
+        {
+            result = await item.Publish;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"message {item.Index}: {ex.Message}", ex);
+        }
+
         if (!result.IsSuccess)
         {
             throw new InvalidOperationException("publish refused: " + result.ReasonCode);

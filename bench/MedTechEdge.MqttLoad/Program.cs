@@ -60,9 +60,21 @@ try
             await LoadRun.RunAsync(mosquittoPort, clients, qos, Math.Min(messages, 100_000), 32);
             await LoadRun.RunAsync(server.Port, clients, qos, Math.Min(messages, 100_000), 32);
             await LoadRun.RunAsync(normalServer.Port, clients, qos, Math.Min(messages, 100_000), 32);
-            LoadResult baseline = await LoadRun.RunAsync(mosquittoPort, clients, qos, messages, 32);
-            LoadResult full = await LoadRun.RunAsync(server.Port, clients, qos, messages, 32);
-            LoadResult normal = await LoadRun.RunAsync(normalServer.Port, clients, qos, messages, 32);
+            LoadResult baseline = await Case("Mosquitto", mosquittoPort);
+            LoadResult full = await Case("embedded FULL", server.Port);
+            LoadResult normal = await Case("embedded NORMAL", normalServer.Port);
+
+            async Task<LoadResult> Case(string broker, int port)
+            {
+                try
+                {
+                    return await LoadRun.RunAsync(port, clients, qos, messages, 32);
+                }
+                catch (Exception ex)
+                {
+                    throw new InvalidOperationException($"{broker}, {clients} client(s), QoS {(int)qos}: {ex.Message}", ex);
+                }
+            }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {clients} | {(int)qos} | {baseline.MessagesPerSecond:N0} | {baseline.P50Ms:F2} | {baseline.P99Ms:F2} | {full.MessagesPerSecond:N0} | {full.P50Ms:F2} | {full.P99Ms:F2} | {full.MessagesPerSecond / baseline.MessagesPerSecond:F2} | {normal.MessagesPerSecond:N0} | {normal.P50Ms:F2} | {normal.P99Ms:F2} | {normal.MessagesPerSecond / baseline.MessagesPerSecond:F2} |"));
         }

@@ -20,6 +20,7 @@ public sealed class InboxWriter : IAsyncDisposable
     private bool _closed;
     private long _committedCount;
     private long _rejectedCount;
+    private long _transactionCount;
 
     /// <summary>Starts the commit loop.</summary>
     /// <param name="store">The store to write to.</param>
@@ -36,6 +37,9 @@ public sealed class InboxWriter : IAsyncDisposable
 
     /// <summary>Messages committed since start.</summary>
     public long CommittedCount => Interlocked.Read(ref _committedCount);
+
+    /// <summary>SQLite transactions committed since start: <see cref="CommittedCount"/> divided by this is the mean group size.</summary>
+    public long TransactionCount => Interlocked.Read(ref _transactionCount);
 
     /// <summary>Messages refused since start because the store was at its size cap.</summary>
     public long RejectedCount => Interlocked.Read(ref _rejectedCount);
@@ -210,6 +214,7 @@ public sealed class InboxWriter : IAsyncDisposable
 
                 commit.SetIds(ids);
                 Interlocked.Add(ref _committedCount, messages.Count);
+                Interlocked.Increment(ref _transactionCount);
             }
         }
         catch (SqliteException ex)
