@@ -23,4 +23,16 @@ public sealed class PipelineOptions
 
     /// <summary>Longest wait between retries of a transient sink failure.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How Observations find their Patient, Device and Encounter (medtech-compat §8). Lookup modes need a FHIR server.</summary>
+    public Identity.IdentityResolutionType ResolutionType { get; set; } = Identity.IdentityResolutionType.Create;
+
+    /// <summary>The identifier system of Device searches in Lookup modes (the service's <c>DefaultDeviceIdentifierSystem</c>); blank means none.</summary>
+    public string? DefaultDeviceIdentifierSystem { get; set; }
+
+    /// <summary>
+    /// How long a Lookup result is trusted before the server is asked again. Results are kept in the store, keyed by
+    /// device, patient and encounter, so a restart does not search again for every device.
+    /// </summary>
+    public TimeSpan IdentityCacheExpiry { get; set; } = TimeSpan.FromHours(2);
 }

@@ -8,11 +8,13 @@ namespace MedTechEdge.Storage;
 ///   inbox        owner: Ingest     raw device messages, acknowledged to the device once committed here
 ///   outbox       owner: Map        FHIR resources ready to persist (Normalize, Group, Transform ran)
 ///   dead_letter  owner: any stage  messages that can never succeed, with the reason and the original message
+///   identity     owner: Map        resolved Patient / Device / Encounter ids (Lookup modes), so a restart does not
+///                                  search the FHIR server again for every device
 /// </code>
 /// </summary>
 internal static class StoreSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Steps from one version to the next, applied in order to an older store at open.</summary>
     public static readonly string[] Migrations =
@@ -20,7 +22,22 @@ internal static class StoreSchema
         string.Empty,
         // 1 → 2: dead letters keep the message's receive time, so a requeued message keeps its ingestion time.
         "ALTER TABLE dead_letter ADD COLUMN received_utc INTEGER NOT NULL DEFAULT 0;",
+        // 2 → 3: the identity cache.
+        IdentityTable,
     ];
+
+    private const string IdentityTable = """
+        CREATE TABLE IF NOT EXISTS identity (
+            device_id     TEXT    NOT NULL,
+            patient_key   TEXT    NOT NULL,
+            encounter_key TEXT    NOT NULL,
+            patient_ref   TEXT    NOT NULL,
+            device_ref    TEXT    NOT NULL,
+            encounter_ref TEXT,
+            resolved_utc  INTEGER NOT NULL,
+            PRIMARY KEY (device_id, patient_key, encounter_key)
+        ) WITHOUT ROWID;
+        """;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS inbox (
@@ -55,5 +72,5 @@ internal static class StoreSchema
             body              BLOB    NOT NULL,
             received_utc      INTEGER NOT NULL DEFAULT 0
         );
-        """;
+        """ + IdentityTable;
 }

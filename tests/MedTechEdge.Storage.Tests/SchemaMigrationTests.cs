@@ -37,7 +37,9 @@ public sealed class SchemaMigrationTests
             Assert.Equal(1, InboxTable.Count(connection));
             using SqliteCommand version = connection.CreateCommand();
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(2L, (long)version.ExecuteScalar()!);
+            Assert.Equal(3L, (long)version.ExecuteScalar()!);
+            // 2 → 3 added the identity cache, empty.
+            Assert.Equal(0, IdentityCacheTable.Count(connection));
         }
         finally
         {

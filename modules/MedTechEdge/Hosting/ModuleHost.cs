@@ -51,7 +51,14 @@ internal static class ModuleHost
         services.AddSingleton(sp => new InboxWriter(sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<PipelineSignals>().Inbox));
         services.AddSingleton(deviceMapping);
         services.AddSingleton(fhirMapping);
-        services.AddSingleton(_ => SinkFactory.Create(options, fhirMapping));
+        // One client for the sink and for identity lookups; validated here so a bad setting stops the start.
+        MedTechEdge.Fhir.Client.FhirClient? fhirClient = SinkFactory.CreateClient(options);
+        if (fhirClient is not null)
+        {
+            services.AddSingleton(fhirClient);
+        }
+
+        services.AddSingleton(_ => SinkFactory.Create(options, fhirMapping, fhirClient));
 
         // Start order is registration order and stop order its reverse: devices and the listener stop
         // first, so nothing arrives while the stages finish their current transaction.

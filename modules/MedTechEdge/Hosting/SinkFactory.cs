@@ -7,11 +7,22 @@ namespace MedTechEdge.Hosting;
 /// <summary>Chooses where resources go: the configured FHIR server, or else local NDJSON files.</summary>
 internal static class SinkFactory
 {
-    public static IResourceSink Create(MedTechEdgeOptions options, MedTechEdge.Mapping.FhirMapping mapping)
+    public static IResourceSink Create(MedTechEdgeOptions options, MedTechEdge.Mapping.FhirMapping mapping, FhirClient? client)
+    {
+        return client is null ? new NdjsonFileSink(options.Output.NdjsonFolder) : new FhirServerSink(client, mapping);
+    }
+
+    /// <summary>The client of the configured FHIR server, or null when none is configured (NDJSON output).</summary>
+    public static FhirClient? CreateClient(MedTechEdgeOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Fhir.Url))
         {
-            return new NdjsonFileSink(options.Output.NdjsonFolder);
+            if (options.Pipeline.ResolutionType != MedTechEdge.Pipeline.Identity.IdentityResolutionType.Create)
+            {
+                throw new ModuleStartupException($"MedTechEdge:Pipeline:ResolutionType {options.Pipeline.ResolutionType} looks Devices up on a FHIR server: set MedTechEdge:Fhir:Url, or use Create.");
+            }
+
+            return null;
         }
 
         if (!Uri.TryCreate(options.Fhir.Url, UriKind.Absolute, out Uri? baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
@@ -28,7 +39,7 @@ internal static class SinkFactory
         {
             Timeout = options.Fhir.Timeout,
         };
-        return new FhirServerSink(new FhirClient(http, baseUrl, TokenProvider(options.Fhir, baseUrl)), mapping);
+        return new FhirClient(http, baseUrl, TokenProvider(options.Fhir, baseUrl));
     }
 
     private static IFhirAccessTokenProvider? TokenProvider(FhirServerOptions fhir, Uri baseUrl)

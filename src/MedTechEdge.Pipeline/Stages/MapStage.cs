@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MedTechEdge.Fhir.Client;
 using MedTechEdge.Mapping;
 using MedTechEdge.Mapping.Grouping;
 using MedTechEdge.Mapping.Normalization;
@@ -30,10 +31,22 @@ public sealed partial class MapStage : BackgroundService
     private readonly List<(string Device, string Patient)> _emittedPairs = [];
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), ResourceReferences> _references = [];
     private readonly MeasurementGrouping _grouping;
+    private readonly LookupIdentityResolver? _lookup;
+    private readonly IdentityCache? _identities;
 
     /// <summary>Creates the stage.</summary>
-    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger)
+    /// <param name="identityServer">The FHIR server that Lookup modes search; required for them, unused in Create mode.</param>
+    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null)
     {
+        if (options.ResolutionType != IdentityResolutionType.Create)
+        {
+            _lookup = new LookupIdentityResolver(
+                identityServer ?? throw new ArgumentException($"Resolution type {options.ResolutionType} needs a FHIR server to search.", nameof(identityServer)),
+                options.ResolutionType,
+                options.DefaultDeviceIdentifierSystem);
+            _identities = new IdentityCache(options.IdentityCacheExpiry);
+        }
+
         _store = store;
         _deviceMapping = deviceMapping;
         _fhirMapping = fhirMapping;
@@ -63,6 +76,7 @@ public sealed partial class MapStage : BackgroundService
         var resources = new List<FhirResource>();
         var devices = new List<string>();
         var deadLetters = new List<DeadLetter>();
+        TimeSpan lookupDelay = _options.FirstRetryDelay;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -75,21 +89,31 @@ public sealed partial class MapStage : BackgroundService
                     continue;
                 }
 
-                resources.Clear();
-                devices.Clear();
-                deadLetters.Clear();
                 DateTime now = _clock.GetUtcNow().UtcDateTime;
-                foreach (InboxMessage message in batch)
+                MapBatch(connection, batch, now, measurements, resources, devices, deadLetters);
+                if (_identities is { HasMissing: true })
                 {
-                    MapOne(message, now, measurements, resources, devices, deadLetters);
+                    // Devices this stage has not resolved yet: ask the server, then map the batch again with the answers.
+                    // The first pass's output is discarded; on a warm cache there is only one pass.
+                    string? unavailable = await _identities.ResolveMissingAsync(_lookup!, now, stoppingToken).ConfigureAwait(false);
+                    if (unavailable is not null)
+                    {
+                        // The batch stays in the inbox, safe, and is mapped again after the wait.
+                        LogIdentityUnavailable(lookupDelay.TotalSeconds, unavailable);
+                        await Task.Delay(lookupDelay, _clock, stoppingToken).ConfigureAwait(false);
+                        lookupDelay = TimeSpan.FromTicks(Math.Min(lookupDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                        continue;
+                    }
+
+                    MapBatch(connection, batch, now, measurements, resources, devices, deadLetters);
                 }
 
-                CreateObservations(now, resources, devices);
+                lookupDelay = _options.FirstRetryDelay;
 
                 await _store.WriteLock.WaitAsync(stoppingToken).ConfigureAwait(false);
                 try
                 {
-                    Commit(connection, batch[^1].Id, resources, devices, deadLetters, now);
+                    Commit(connection, batch[^1].Id, resources, devices, deadLetters, now, _identities);
                 }
                 finally
                 {
@@ -112,6 +136,23 @@ public sealed partial class MapStage : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Maps the whole batch into resources and dead letters, starting from empty outputs.</summary>
+    private void MapBatch(SqliteConnection connection, List<InboxMessage> batch, DateTime now, List<Measurement> measurements, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters)
+    {
+        resources.Clear();
+        devices.Clear();
+        deadLetters.Clear();
+        _grouping.Clear();
+        _references.Clear();
+        _identities?.BeginPass(connection, now);
+        foreach (InboxMessage message in batch)
+        {
+            MapOne(message, now, measurements, resources, devices, deadLetters);
+        }
+
+        CreateObservations(now, resources, devices);
     }
 
     private void MapOne(InboxMessage message, DateTime now, List<Measurement> measurements, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters)
@@ -139,15 +180,30 @@ public sealed partial class MapStage : BackgroundService
         _emittedPairs.Clear();
         foreach (Measurement measurement in measurements)
         {
-            ResourceReferences? references = _identity.Resolve(measurement, resources, _emittedPairs, out error);
-            error ??= _fhirMapping.Check(measurement);
+            string kind = "FhirTransformError";
+            ResourceReferences? references;
+            if (_identities is null)
+            {
+                references = _identity.Resolve(measurement, resources, _emittedPairs, out error);
+            }
+            else if (!_identities.TryGet(measurement, out references, out kind, out error))
+            {
+                // Not resolved yet: noted, and this batch is mapped again once it is.
+                return;
+            }
+
+            if (error is null && (error = _fhirMapping.Check(measurement)) is not null)
+            {
+                kind = "FhirTransformError";
+            }
+
             if (error is not null)
             {
                 resources.RemoveRange(start, resources.Count - start);
                 devices.RemoveRange(start, devices.Count - start);
                 // The identity resources just emitted were dropped with the rest; emit them again next time.
                 _identity.Forget(_emittedPairs);
-                deadLetters.Add(Letter(message, "FhirTransformError", error, now));
+                deadLetters.Add(Letter(message, kind, error, now));
                 return;
             }
 
@@ -188,9 +244,10 @@ public sealed partial class MapStage : BackgroundService
     private static DeadLetter Letter(InboxMessage message, string kind, string error, DateTime now) =>
         new() { CreatedUtc = now, Stage = "map", ErrorKind = kind, Error = error, Message = message };
 
-    private static void Commit(SqliteConnection connection, long lastInboxId, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters, DateTime now)
+    private static void Commit(SqliteConnection connection, long lastInboxId, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters, DateTime now, IdentityCache? identities)
     {
         using SqliteTransaction transaction = connection.BeginTransaction();
+        identities?.SaveResolved(connection, transaction);
         using SqliteCommand insert = OutboxTable.CreateInsert(connection);
         insert.Transaction = transaction;
         for (int i = 0; i < resources.Count; i++)
@@ -214,6 +271,9 @@ public sealed partial class MapStage : BackgroundService
         InboxTable.DeleteThrough(connection, transaction, lastInboxId);
         transaction.Commit();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Map: identity lookup on the FHIR server failed; the batch stays in the inbox and is tried again in {Seconds:0.0} s. {Reason}")]
+    private partial void LogIdentityUnavailable(double seconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Map: {Count} device message(s) moved to dead letters; list them with 'deadletters list'.")]
     private partial void LogDeadLettered(int count);

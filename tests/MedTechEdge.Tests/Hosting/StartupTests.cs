@@ -39,8 +39,18 @@ public sealed class StartupTests
     [Fact]
     public void A_Fhir_Url_That_Is_Not_Http_Is_Refused()
     {
-        using IHost host = ModuleHost.Build(["--MedTechEdge:Fhir:Url=ftp://example.org/fhir", "--MedTechEdge:Store:Path=" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "s.db")]);
-        var ex = Assert.Throws<ModuleStartupException>(() => host.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>());
+        // Checked while the host is built, before anything starts.
+        var ex = Assert.Throws<ModuleStartupException>(() => ModuleHost.Build(["--MedTechEdge:Fhir:Url=ftp://example.org/fhir", "--MedTechEdge:Store:Path=" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "s.db")]));
+        Assert.Contains("MedTechEdge:Fhir:Url", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Lookup")]
+    [InlineData("LookupWithEncounter")]
+    public void A_Lookup_Mode_Without_A_Fhir_Server_Is_Refused(string mode)
+    {
+        var ex = Assert.Throws<ModuleStartupException>(() => ModuleHost.Build(["--MedTechEdge:Pipeline:ResolutionType=" + mode]));
+        Assert.Contains("MedTechEdge:Pipeline:ResolutionType", ex.Message, StringComparison.Ordinal);
         Assert.Contains("MedTechEdge:Fhir:Url", ex.Message, StringComparison.Ordinal);
     }
 
@@ -65,12 +75,11 @@ public sealed class FhirAuthenticationStartupTests
     [InlineData("BearerToken", "MedTechEdge:Fhir:BearerToken is empty")]
     public void Incomplete_Authentication_Settings_Stop_Startup_And_Name_The_Settings(string mode, string expected)
     {
-        using IHost host = ModuleHost.Build([
+        var ex = Assert.Throws<ModuleStartupException>(() => ModuleHost.Build([
             "--MedTechEdge:Fhir:Url=https://fhir.example.org/fhir",
             "--MedTechEdge:Fhir:Authentication=" + mode,
             "--MedTechEdge:Store:Path=" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "s.db"),
-        ]);
-        var ex = Assert.Throws<ModuleStartupException>(() => host.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>());
+        ]));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MedTechEdge.Fhir.Client;
+using MedTechEdge.Mapping;
+using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Transform;
+using MedTechEdge.Pipeline;
+using MedTechEdge.Pipeline.Sinks;
+using MedTechEdge.Pipeline.Stages;
+using MedTechEdge.Storage;
+using MedTechEdge.TestPeers;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// Usage: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- [device messages, default 100000] [naive PUTs, default 5000]
+// One FHIR peer (tests/peers/fhir-server), emptied before each case. Every case writes new Observations with the
+// same shape (one heart-rate Quantity each), four requests in flight.
+int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+int naiveCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5_000;
+const int Devices = 50;
+const int InFlight = 4;
+const int BundleSize = 100;
+
+string root = FindRoot();
+FhirMapping fhirMapping = FhirMapping.Load(File.ReadAllText(Path.Combine(root, "modules", "MedTechEdge", "mappings", "fhirmapping.json")));
+DeviceMapping deviceMapping = DeviceMapping.Load(File.ReadAllText(Path.Combine(root, "modules", "MedTechEdge", "mappings", "devicecontent.json")));
+await using var peer = new PeerHost();
+await peer.Fixture.InitializeAsync();
+using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+var client = new FhirClient(http, peer.Fixture.BaseUrl);
+Console.WriteLine($"# Persistence to the FHIR peer: {messages:N0} device messages (1 Observation each, {Devices} devices), {InFlight} requests in flight; load {File.ReadAllText("/proc/loadavg").Trim()}");
+
+// Warm-up: node's JIT and ours, on a small run of each path.
+await DirectLoaderAsync(client, Observations(fhirMapping, 2_000, "warm"), BundleSize, InFlight);
+await NaivePutsAsync(client, Observations(fhirMapping, 500, "warm2"), InFlight);
+await peer.Fixture.ResetAsync();
+
+double direct = await Case("direct loader (pre-built transaction Bundles of 100)", async () =>
+    await DirectLoaderAsync(client, Observations(fhirMapping, messages, "direct"), BundleSize, InFlight));
+double naive = await Case($"naive: one PUT per Observation ({naiveCount:N0})", async () =>
+    await NaivePutsAsync(client, Observations(fhirMapping, naiveCount, "naive"), InFlight));
+double module = await Case($"module: drain of {messages:N0} buffered device messages (Map + Persist, Bundles of {BundleSize}, {InFlight} lanes)", async () =>
+    await ModuleDrainAsync(client, deviceMapping, fhirMapping, messages));
+
+Console.WriteLine();
+Console.WriteLine("| Path | Observations/s | ÷ direct loader | ÷ naive |");
+Console.WriteLine("|---|---:|---:|---:|");
+Row("Direct loader (the peer's ceiling)", direct);
+Row("Naive, one PUT each", naive);
+Row("Module (drain after an outage)", module);
+return 0;
+
+void Row(string name, double rate) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:N0} | {rate / direct:F2} | {rate / naive:F1} |"));
+
+async Task<double> Case(string name, Func<Task<int>> run)
+{
+    await peer.Fixture.ResetAsync();
+    var clock = Stopwatch.StartNew();
+    int count = await run();
+    double rate = count / clock.Elapsed.TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {name}: {count:N0} in {clock.Elapsed.TotalSeconds:F1} s = {rate:N0}/s"));
+    return rate;
+}
+
+static List<FhirResource> Observations(FhirMapping mapping, int count, string run)
+{
+    var output = new List<FhirResource>(count);
+    var references = new ResourceReferences("bench-patient", "bench-device");
+    var start = new DateTime(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc);
+    for (int i = 0; i < count; i++)
+    {
+        var measurement = new Measurement
+        {
+            Type = "heartrate",
+            OccurrenceTimeUtc = start.AddSeconds(i),
+            DeviceId = run + "-" + (i % Devices).ToString(CultureInfo.InvariantCulture),
+            PatientId = "bench-patient",
+            Properties = { new MeasurementProperty("hr", (60 + (i % 40)).ToString(CultureInfo.InvariantCulture)) },
+        };
+        string? error = mapping.Transform(measurement, references, start, output);
+        if (error is not null)
+        {
+            throw new InvalidOperationException(error);
+        }
+    }
+
+    return output;
+}
+
+static async Task<int> DirectLoaderAsync(FhirClient client, List<FhirResource> observations, int bundleSize, int inFlight)
+{
+    // Bundles are built before the clock matters to the peer: the loader only posts.
+    var bundles = new List<ReadOnlyMemory<byte>>();
+    for (int start = 0; start < observations.Count; start += bundleSize)
+    {
+        using var builder = new FhirTransactionBuilder(FhirBundleType.Transaction);
+        for (int i = start; i < Math.Min(start + bundleSize, observations.Count); i++)
+        {
+            builder.AddPut("Observation", observations[i].Id, observations[i].Json);
+        }
+
+        bundles.Add(builder.Build().ToArray());
+    }
+
+    int next = -1;
+    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+    {
+        int index;
+        while ((index = Interlocked.Increment(ref next)) < bundles.Count)
+        {
+            FhirResponse response = await client.TransactionAsync(bundles[index]);
+            if (!response.IsSuccess)
+            {
+                throw new InvalidOperationException("Bundle refused: " + response);
+            }
+        }
+    }));
+    return observations.Count;
+}
+
+static async Task<int> NaivePutsAsync(FhirClient client, List<FhirResource> observations, int inFlight)
+{
+    int next = -1;
+    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+    {
+        int index;
+        while ((index = Interlocked.Increment(ref next)) < observations.Count)
+        {
+            FhirResponse response = await client.PutAsync("Observation", observations[index].Id, observations[index].Json);
+            if (!response.IsSuccess)
+            {
+                throw new InvalidOperationException("PUT refused: " + response);
+            }
+        }
+    }));
+    return observations.Count;
+}
+
+static async Task<int> ModuleDrainAsync(FhirClient client, DeviceMapping deviceMapping, FhirMapping fhirMapping, int count)
+{
+    string folder = Path.Combine(Path.GetTempPath(), "medtechedge-persistload-" + Guid.NewGuid().ToString("N"));
+    MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(folder, "store.db"), Durability = StoreDurability.Normal });
+    try
+    {
+        // The outage: everything is acknowledged and waiting in the inbox before the server is reachable.
+        var signals = new PipelineSignals();
+        await using (var writer = new InboxWriter(store, signals.Inbox))
+        {
+            var start = new DateTime(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc);
+            InboxCommit? last = null;
+            for (int i = 0; i < count; i++)
+            {
+                string device = "module-" + (i % Devices).ToString(CultureInfo.InvariantCulture);
+                string body = $$"""{"deviceId":"{{device}}","patientId":"patient-{{device}}","measurementTime":"{{start.AddSeconds(i):yyyy-MM-ddTHH:mm:ssZ}}","heartRate":{{60 + (i % 40)}}}""";
+                last = writer.Enqueue(new InboxMessage { ReceivedUtc = DateTime.UtcNow, Source = "bench", DeviceId = device, Body = Encoding.UTF8.GetBytes(body) }, out _);
+            }
+
+            await last!.AsValueTask();
+        }
+
+        var options = new PipelineOptions();
+        var map = new MapStage(store, deviceMapping, fhirMapping, signals, options, TimeProvider.System, NullLogger<MapStage>.Instance);
+        var persist = new PersistStage(store, new FhirServerSink(client, fhirMapping), signals, options, TimeProvider.System, NullLogger<PersistStage>.Instance);
+        await map.StartAsync(CancellationToken.None);
+        await persist.StartAsync(CancellationToken.None);
+        // Every message is one Observation; each device adds its Patient and Device once (Create mode).
+        long expected = count + (2L * Math.Min(count, Devices));
+        while (persist.PersistedCount < expected)
+        {
+            await Task.Delay(20);
+            if (map.DeadLetteredCount > 0)
+            {
+                throw new InvalidOperationException("The bench messages were dead-lettered.");
+            }
+        }
+
+        await persist.StopAsync(CancellationToken.None);
+        await map.StopAsync(CancellationToken.None);
+        return count;
+    }
+    finally
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "MedTechEdge.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run from inside the repository.");
+}
+
+/// <summary>The test peer, started and stopped like a test fixture.</summary>
+internal sealed class PeerHost : IAsyncDisposable
+{
+    public FhirPeerFixture Fixture { get; } = new();
+
+    public async ValueTask DisposeAsync() => await Fixture.DisposeAsync();
+}

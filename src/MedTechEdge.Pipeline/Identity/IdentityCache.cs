@@ -1,0 +1,129 @@
+using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Transform;
+using MedTechEdge.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace MedTechEdge.Pipeline.Identity;
+
+/// <summary>
+/// The Map stage's view of Lookup results: in memory, backed by the store's <c>identity</c> table (which survives a
+/// restart), keyed by (device, patient, encounter), and trusted for a configured time. A key neither holds is noted
+/// as missing; the stage then resolves the missing keys against the server and maps its batch again.
+/// Permanent failures (no such Device, …) are remembered for the current batch only, so a Device created on the
+/// server later is found by the next batch.
+/// </summary>
+internal sealed class IdentityCache(TimeSpan expiry)
+{
+    // A gateway serves a bounded set of devices; the cap only guards against a mapping that invents keys.
+    private const int MaxEntries = 100_000;
+
+    private readonly Dictionary<(string Device, string? Patient, string? Encounter), IdentityCacheEntry> _memory = [];
+    private readonly HashSet<(string Device, string? Patient, string? Encounter)> _missing = [];
+    private readonly Dictionary<(string Device, string? Patient, string? Encounter), IdentityOutcome> _failures = [];
+    private readonly List<((string Device, string? Patient, string? Encounter) Key, IdentityCacheEntry Entry)> _toSave = [];
+    private SqliteConnection? _connection;
+    private DateTime _notBefore;
+
+    /// <summary>True when the last pass met keys that are not resolved yet.</summary>
+    public bool HasMissing => _missing.Count > 0;
+
+    /// <summary>Starts a mapping pass over a batch: store reads go through <paramref name="connection"/>.</summary>
+    public void BeginPass(SqliteConnection connection, DateTime now)
+    {
+        _connection = connection;
+        _notBefore = now - expiry;
+        _missing.Clear();
+    }
+
+    /// <summary>
+    /// The references for <paramref name="measurement"/>, or the permanent error of its lookup (with the kind the
+    /// managed service gave it). False when the key is not resolved yet.
+    /// </summary>
+    public bool TryGet(Measurement measurement, out ResourceReferences? references, out string kind, out string? error)
+    {
+        var key = (measurement.DeviceId, measurement.PatientId, measurement.EncounterId);
+        references = null;
+        kind = string.Empty;
+        error = null;
+        if (_failures.TryGetValue(key, out IdentityOutcome failure))
+        {
+            kind = failure.ErrorKind!;
+            error = failure.ErrorKind + ": " + failure.Error;
+            return true;
+        }
+
+        if (!_memory.TryGetValue(key, out IdentityCacheEntry? entry) || entry.ResolvedUtc < _notBefore)
+        {
+            entry = IdentityCacheTable.Find(_connection!, key.DeviceId, key.PatientId, key.EncounterId, _notBefore);
+            if (entry is null)
+            {
+                _missing.Add(key);
+                return false;
+            }
+
+            Remember(key, entry);
+        }
+
+        references = new ResourceReferences(entry.PatientId, entry.DeviceId, entry.EncounterId);
+        return true;
+    }
+
+    /// <summary>
+    /// Looks up every missing key on the server. Returns null when each has an answer (found, or a permanent error),
+    /// or the reason when the server could not answer; nothing is then remembered from this round.
+    /// </summary>
+    public async Task<string?> ResolveMissingAsync(LookupIdentityResolver lookup, DateTime now, CancellationToken cancellationToken)
+    {
+        _failures.Clear();
+        var found = new List<((string, string?, string?) Key, IdentityCacheEntry Entry)>(_missing.Count);
+        foreach ((string Device, string? Patient, string? Encounter) key in _missing)
+        {
+            IdentityOutcome outcome = await lookup.ResolveAsync(key.Device, key.Encounter, cancellationToken).ConfigureAwait(false);
+            if (outcome.IsTransient)
+            {
+                _failures.Clear();
+                return outcome.Error;
+            }
+
+            if (outcome.References is ResourceReferences r)
+            {
+                found.Add((key, new IdentityCacheEntry(r.PatientId, r.DeviceId, r.EncounterId, now)));
+            }
+            else
+            {
+                _failures[key] = outcome;
+            }
+        }
+
+        foreach (((string, string?, string?) key, IdentityCacheEntry entry) in found)
+        {
+            Remember(key, entry);
+            _toSave.Add((key, entry));
+        }
+
+        _missing.Clear();
+        return null;
+    }
+
+    /// <summary>Writes this batch's new results to the store, in the stage's commit transaction.</summary>
+    public void SaveResolved(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        foreach (((string Device, string? Patient, string? Encounter) key, IdentityCacheEntry entry) in _toSave)
+        {
+            IdentityCacheTable.Upsert(connection, transaction, key.Device, key.Patient, key.Encounter, entry);
+        }
+
+        _toSave.Clear();
+        _failures.Clear();
+    }
+
+    private void Remember((string, string?, string?) key, IdentityCacheEntry entry)
+    {
+        if (_memory.Count >= MaxEntries)
+        {
+            _memory.Clear();
+        }
+
+        _memory[key] = entry;
+    }
+}

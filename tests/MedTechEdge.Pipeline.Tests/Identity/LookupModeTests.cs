@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using MedTechEdge.Fhir.Client;
+using MedTechEdge.Mapping;
+using MedTechEdge.Pipeline.Identity;
+using MedTechEdge.Pipeline.Stages;
+using MedTechEdge.Storage;
+using MedTechEdge.TestPeers;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MedTechEdge.Pipeline.Tests.Identity;
+
+/// <summary>
+/// Lookup and LookupWithEncounter against the real FHIR peer (medtech-compat §8): the Device by identifier, the
+/// Patient from its reference, the Encounter by identifier, each failure a dead letter named as the managed service
+/// named it, and results kept in the store so a restart needs no server to map known devices.
+/// </summary>
+[Collection(FhirPeerFixture.CollectionName)]
+public sealed class LookupModeTests(FhirPeerFixture peer)
+{
+    private static readonly DeviceMapping s_devices = DeviceMapping.Load("""
+        {"templateType":"CollectionContent","template":[{"templateType":"CalculatedContent","template":{
+          "typeName":"heartrate","typeMatchExpression":"$..[?(@heartRate)]",
+          "deviceIdExpression":"$.matchedToken.deviceId","timestampExpression":"$.matchedToken.time",
+          "patientIdExpression":"$.matchedToken.patientId","encounterIdExpression":"$.matchedToken.encounterId",
+          "values":[{"valueName":"hr","valueExpression":"$.matchedToken.heartRate","required":true}]}}]}
+        """);
+
+    private readonly string _run = Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task Lookup_Uses_The_Servers_Device_Patient_And_Encounter_And_Dead_Letters_What_It_Cannot_Find()
+    {
+        using var http = new HttpClient();
+        await PutAsync(http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PutAsync(http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PutAsync(http, "Device", "orphan-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"orphan-{{{_run}}}"}]}""");
+        await PutAsync(http, "Encounter", "enc-" + _run, $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"code":"IMP"},"identifier":[{"value":"visit-{{{_run}}}"}]}""");
+        using var harness = new PipelineHarness();
+        harness.Options.ResolutionType = IdentityResolutionType.Lookup;
+
+        await harness.AppendAsync(
+            Message("mon-" + _run, 0, encounter: "visit-" + _run, patient: "ignored-in-lookup"),
+            Message("unknown-" + _run, 1),
+            Message("orphan-" + _run, 2),
+            Message("mon-" + _run, 3, encounter: "no-such-visit-" + _run),
+            Message("mon-" + _run, 4));
+        await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
+
+        List<DeadLetter> letters = harness.DeadLetters();
+        Assert.Equal(["DeviceNotFoundException", "PatientNotFoundException", "EncounterNotFoundException"], letters.ConvertAll(l => l.ErrorKind));
+        Assert.Contains("unknown-" + _run, Encoding.UTF8.GetString(letters[0].Message.Body), StringComparison.Ordinal);
+        List<OutboxRecord> outbox = harness.Outbox();
+        // Lookup writes no Patient or Device: the server's own are referenced.
+        Assert.Equal(["Observation", "Observation"], outbox.ConvertAll(r => r.ResourceType));
+        JsonElement withEncounter = JsonDocument.Parse(outbox[0].Body).RootElement;
+        Assert.Equal("Patient/pat-" + _run, withEncounter.GetProperty("subject").GetProperty("reference").GetString());
+        Assert.Equal("Device/dev-" + _run, withEncounter.GetProperty("device").GetProperty("reference").GetString());
+        Assert.Equal("Encounter/enc-" + _run, withEncounter.GetProperty("encounter").GetProperty("reference").GetString());
+        Assert.False(JsonDocument.Parse(outbox[1].Body).RootElement.TryGetProperty("encounter", out _));
+
+        // Both resolved keys are in the store: a restarted module maps these devices without asking the server.
+        using SqliteConnection connection = harness.Store.OpenConnection();
+        Assert.Equal(2, IdentityCacheTable.Count(connection));
+    }
+
+    [Fact]
+    public async Task LookupWithEncounter_Dead_Letters_A_Message_Without_An_Encounter_Id()
+    {
+        using var http = new HttpClient();
+        await PutAsync(http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PutAsync(http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        using var harness = new PipelineHarness();
+        harness.Options.ResolutionType = IdentityResolutionType.LookupWithEncounter;
+
+        await harness.AppendAsync(Message("mon-" + _run, 0));
+        await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
+
+        Assert.Equal("EncounterIdentityNotDefinedException", Assert.Single(harness.DeadLetters()).ErrorKind);
+    }
+
+    [Fact]
+    public async Task The_Default_Device_Identifier_System_Is_Part_Of_The_Device_Search()
+    {
+        using var http = new HttpClient();
+        await PutAsync(http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PutAsync(http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"system":"urn:other","value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PutAsync(http, "Device", "dev2-" + _run, $$$"""{"resourceType":"Device","identifier":[{"system":"urn:ward","value":"mon2-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        using var harness = new PipelineHarness();
+        harness.Options.ResolutionType = IdentityResolutionType.Lookup;
+        harness.Options.DefaultDeviceIdentifierSystem = "urn:ward";
+
+        await harness.AppendAsync(Message("mon-" + _run, 0), Message("mon2-" + _run, 1));
+        await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
+
+        Assert.Equal("DeviceNotFoundException", Assert.Single(harness.DeadLetters()).ErrorKind);
+        Assert.Equal("Device/dev2-" + _run, JsonDocument.Parse(Assert.Single(harness.Outbox()).Body).RootElement.GetProperty("device").GetProperty("reference").GetString());
+    }
+
+    [Fact]
+    public async Task After_A_Restart_Known_Devices_Map_Without_The_Server_And_Unknown_Ones_Wait_In_The_Inbox()
+    {
+        using var http = new HttpClient();
+        await PutAsync(http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PutAsync(http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        using var harness = new PipelineHarness();
+        harness.Options.ResolutionType = IdentityResolutionType.Lookup;
+        await harness.AppendAsync(Message("mon-" + _run, 0));
+        await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
+
+        // A new stage (a restarted module) whose FHIR server is unreachable.
+        var unreachable = new FhirClient(http, new Uri($"http://127.0.0.1:{ClosedPort()}/fhir/"));
+        await harness.AppendAsync(Message("mon-" + _run, 1), Message("new-" + _run, 2));
+        MapStage map = new(harness.Store, s_devices, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, unreachable);
+        await map.StartAsync(CancellationToken.None);
+        await Task.Delay(1500);
+        await map.StopAsync(CancellationToken.None);
+
+        // The batch with the unknown device cannot be resolved: it waits, whole, rather than failing or splitting.
+        Assert.Equal((2L, 1L, 0L), harness.Counts());
+
+        // The server is back: both are mapped, the known device from the cache.
+        await PutAsync(http, "Device", "dev-new-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"new-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
+        Assert.Equal((0L, 3L, 0L), harness.Counts());
+    }
+
+    private static async Task RunMapAsync(PipelineHarness harness, FhirClient client, Func<bool> done)
+    {
+        MapStage map = new(harness.Store, s_devices, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client);
+        await map.StartAsync(CancellationToken.None);
+        await PipelineHarness.WaitAsync(done, "the map stage");
+        await map.StopAsync(CancellationToken.None);
+    }
+
+    private async Task PutAsync(HttpClient http, string type, string id, string json)
+    {
+        using var content = new StringContent(json.Replace("\"resourceType\":\"" + type + "\"", $"\"resourceType\":\"{type}\",\"id\":\"{id}\"", StringComparison.Ordinal), Encoding.UTF8, "application/fhir+json");
+        using HttpResponseMessage response = await http.PutAsync(new Uri(peer.BaseUrl, $"{type}/{id}"), content);
+        Assert.True(response.IsSuccessStatusCode, $"PUT {type}/{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static string Message(string device, int second, string? encounter = null, string? patient = null)
+    {
+        string extra = (encounter is null ? string.Empty : $",\"encounterId\":\"{encounter}\"") + (patient is null ? string.Empty : $",\"patientId\":\"{patient}\"");
+        return $$"""{"deviceId":"{{device}}","time":"2026-11-21T10:00:0{{second}}Z","heartRate":{{70 + second}}{{extra}}}""";
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
