@@ -5,6 +5,7 @@ using MedTechEdge.Fhir.Client;
 using MedTechEdge.Mapping;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Transform;
+using MedTechEdge.PersistLoad;
 using MedTechEdge.Pipeline;
 using MedTechEdge.Pipeline.Sinks;
 using MedTechEdge.Pipeline.Stages;
@@ -13,14 +14,16 @@ using MedTechEdge.TestPeers;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// Usage: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- [device messages, default 100000] [naive PUTs, default 5000]
-// One FHIR peer (tests/peers/fhir-server), emptied before each case. Every case writes new Observations with the
-// same shape (one heart-rate Quantity each), four requests in flight.
+// Usage: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- [device messages, default 100000] [naive PUTs, default 1000] [Bundle size, default 100]
+// One FHIR peer (tests/peers/fhir-server), emptied before each case. Every case writes new Observations of the same
+// shape (one heart-rate Quantity each), four requests in flight unless it says otherwise. Two links to the peer:
+// loopback, and loopback through a relay adding 10 ms each way (a 20 ms round trip, as from a gateway to a cloud
+// FHIR service).
 int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-int naiveCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5_000;
+int naiveCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
+int bundleSize = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
 const int Devices = 50;
 const int InFlight = 4;
-const int BundleSize = 100;
 
 string root = FindRoot();
 FhirMapping fhirMapping = FhirMapping.Load(File.ReadAllText(Path.Combine(root, "modules", "MedTechEdge", "mappings", "fhirmapping.json")));
@@ -28,40 +31,62 @@ DeviceMapping deviceMapping = DeviceMapping.Load(File.ReadAllText(Path.Combine(r
 await using var peer = new PeerHost();
 await peer.Fixture.InitializeAsync();
 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-var client = new FhirClient(http, peer.Fixture.BaseUrl);
-Console.WriteLine($"# Persistence to the FHIR peer: {messages:N0} device messages (1 Observation each, {Devices} devices), {InFlight} requests in flight; load {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"# Persistence to the FHIR peer: {messages:N0} device messages (1 Observation each, {Devices} devices), Bundles of {bundleSize}, {InFlight} requests in flight; load {File.ReadAllText("/proc/loadavg").Trim()}");
+var rows = new List<string>();
 
-// Warm-up: node's JIT and ours, on a small run of each path.
-await DirectLoaderAsync(client, Observations(fhirMapping, 2_000, "warm"), BundleSize, InFlight);
-await NaivePutsAsync(client, Observations(fhirMapping, 500, "warm2"), InFlight);
-await peer.Fixture.ResetAsync();
+await using (var wan = new LatencyProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, peer.Fixture.BaseUrl.Port), TimeSpan.FromMilliseconds(10)))
+{
+    var loopback = new FhirClient(http, peer.Fixture.BaseUrl);
+    var remote = new FhirClient(http, new UriBuilder(peer.Fixture.BaseUrl) { Port = wan.Port }.Uri);
 
-double direct = await Case("direct loader (pre-built transaction Bundles of 100)", async () =>
-    await DirectLoaderAsync(client, Observations(fhirMapping, messages, "direct"), BundleSize, InFlight));
-double naive = await Case($"naive: one PUT per Observation ({naiveCount:N0})", async () =>
-    await NaivePutsAsync(client, Observations(fhirMapping, naiveCount, "naive"), InFlight));
-double module = await Case($"module: drain of {messages:N0} buffered device messages (Map + Persist, Bundles of {BundleSize}, {InFlight} lanes)", async () =>
-    await ModuleDrainAsync(client, deviceMapping, fhirMapping, messages));
+    // Warm-up: node's JIT and ours, on a small run of each path.
+    await SeedAsync(loopback);
+    await DirectLoaderAsync(loopback, Observations(fhirMapping, 2_000, "warm"), bundleSize, InFlight);
+    await NaivePutsAsync(loopback, Observations(fhirMapping, 500, "warm2"), InFlight);
+    await ModuleDrainAsync(loopback, deviceMapping, fhirMapping, 2_000, bundleSize, "warm3");
+
+    foreach ((string link, FhirClient client) in new[] { ("loopback", loopback), ("20 ms round trip", remote) })
+    {
+        double direct = await Case(client, $"{link}: direct loader", messages, async () =>
+            await DirectLoaderAsync(client, Observations(fhirMapping, messages, "direct"), bundleSize, InFlight));
+        double naive = await Case(client, $"{link}: naive, one PUT per Observation, one at a time", naiveCount, async () =>
+            await NaivePutsAsync(client, Observations(fhirMapping, naiveCount, "naive"), 1));
+        double naiveParallel = await Case(client, $"{link}: one PUT per Observation, {InFlight} in flight", naiveCount, async () =>
+            await NaivePutsAsync(client, Observations(fhirMapping, naiveCount, "naive4"), InFlight));
+        double module = await Case(client, $"{link}: module drains {messages:N0} buffered device messages", messages, async () =>
+            await ModuleDrainAsync(client, deviceMapping, fhirMapping, messages, bundleSize, "module"));
+        Row(link, "Direct loader, pre-built Bundles (the peer's ceiling)", direct, direct, naive);
+        Row(link, "Naive: one PUT each, one at a time", naive, direct, naive);
+        Row(link, $"One PUT each, {InFlight} in flight", naiveParallel, direct, naive);
+        Row(link, "**Module**: Map + Persist drain after an outage", module, direct, naive);
+    }
+}
 
 Console.WriteLine();
-Console.WriteLine("| Path | Observations/s | ÷ direct loader | ÷ naive |");
-Console.WriteLine("|---|---:|---:|---:|");
-Row("Direct loader (the peer's ceiling)", direct);
-Row("Naive, one PUT each", naive);
-Row("Module (drain after an outage)", module);
+Console.WriteLine("| Link | Path | Observations/s | ÷ direct loader | ÷ naive |");
+Console.WriteLine("|---|---|---:|---:|---:|");
+rows.ForEach(Console.WriteLine);
 return 0;
 
-void Row(string name, double rate) =>
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:N0} | {rate / direct:F2} | {rate / naive:F1} |"));
+void Row(string link, string name, double rate, double direct, double naive) =>
+    rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {link} | {name} | {rate:N0} | {rate / direct:F2} | {rate / naive:F1} |"));
 
-async Task<double> Case(string name, Func<Task<int>> run)
+async Task<double> Case(FhirClient client, string name, int count, Func<Task<int>> run)
 {
     await peer.Fixture.ResetAsync();
+    await SeedAsync(client);
     var clock = Stopwatch.StartNew();
-    int count = await run();
-    double rate = count / clock.Elapsed.TotalSeconds;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {name}: {count:N0} in {clock.Elapsed.TotalSeconds:F1} s = {rate:N0}/s"));
+    int written = await run();
+    double rate = written / clock.Elapsed.TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {name}: {written:N0} in {clock.Elapsed.TotalSeconds:F1} s = {rate:N0}/s"));
     return rate;
+}
+
+// The Patient and Device the pre-built Observations refer to: the peer checks references.
+static async Task SeedAsync(FhirClient client)
+{
+    await client.PutAsync("Patient", "bench-patient", """{"resourceType":"Patient","id":"bench-patient"}"""u8.ToArray());
+    await client.PutAsync("Device", "bench-device", """{"resourceType":"Device","id":"bench-device","patient":{"reference":"Patient/bench-patient"}}"""u8.ToArray());
 }
 
 static List<FhirResource> Observations(FhirMapping mapping, int count, string run)
@@ -138,7 +163,7 @@ static async Task<int> NaivePutsAsync(FhirClient client, List<FhirResource> obse
     return observations.Count;
 }
 
-static async Task<int> ModuleDrainAsync(FhirClient client, DeviceMapping deviceMapping, FhirMapping fhirMapping, int count)
+static async Task<int> ModuleDrainAsync(FhirClient client, DeviceMapping deviceMapping, FhirMapping fhirMapping, int count, int bundleSize, string run)
 {
     string folder = Path.Combine(Path.GetTempPath(), "medtechedge-persistload-" + Guid.NewGuid().ToString("N"));
     MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(folder, "store.db"), Durability = StoreDurability.Normal });
@@ -152,7 +177,7 @@ static async Task<int> ModuleDrainAsync(FhirClient client, DeviceMapping deviceM
             InboxCommit? last = null;
             for (int i = 0; i < count; i++)
             {
-                string device = "module-" + (i % Devices).ToString(CultureInfo.InvariantCulture);
+                string device = run + "-" + (i % Devices).ToString(CultureInfo.InvariantCulture);
                 string body = $$"""{"deviceId":"{{device}}","patientId":"patient-{{device}}","measurementTime":"{{start.AddSeconds(i):yyyy-MM-ddTHH:mm:ssZ}}","heartRate":{{60 + (i % 40)}}}""";
                 last = writer.Enqueue(new InboxMessage { ReceivedUtc = DateTime.UtcNow, Source = "bench", DeviceId = device, Body = Encoding.UTF8.GetBytes(body) }, out _);
             }
@@ -160,7 +185,7 @@ static async Task<int> ModuleDrainAsync(FhirClient client, DeviceMapping deviceM
             await last!.AsValueTask();
         }
 
-        var options = new PipelineOptions();
+        var options = new PipelineOptions { PersistBatchSize = bundleSize, PersistConcurrency = InFlight };
         var map = new MapStage(store, deviceMapping, fhirMapping, signals, options, TimeProvider.System, NullLogger<MapStage>.Instance);
         var persist = new PersistStage(store, new FhirServerSink(client, fhirMapping), signals, options, TimeProvider.System, NullLogger<PersistStage>.Instance);
         await map.StartAsync(CancellationToken.None);
