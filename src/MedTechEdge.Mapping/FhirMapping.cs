@@ -146,13 +146,27 @@ public sealed class FhirMapping
     /// holds (<paramref name="existing"/>), as <see cref="MergeObservation"/> does for a group. Returns null,
     /// or the error; <paramref name="merged"/> is null when nothing changed.
     /// </summary>
-    public string? MergeObservationJson(ReadOnlySpan<byte> existing, ReadOnlySpan<byte> incoming, out byte[]? merged)
+    /// <param name="amend">Mark a changed result <c>amended</c>, as for the server's copy; false keeps the existing status (an unpublished window).</param>
+    public string? MergeObservationJson(ReadOnlySpan<byte> existing, ReadOnlySpan<byte> incoming, out byte[]? merged, bool amend = true)
     {
         merged = null;
         ObservationGroup? group = ObservationReader.Read(this, incoming, out CodeValueFhirTemplate? template);
         return group is null
             ? "The incoming resource is not an Observation of a template in this mapping."
-            : ObservationMerger.Merge(template!, group, existing, out merged);
+            : ObservationMerger.Merge(template!, group, existing, out merged, amend);
+    }
+
+    /// <summary>
+    /// When the window of <paramref name="group"/> closes: the end of its hour or day for a SampledData template with
+    /// an Hourly or Daily period; null when it has no fixed end (CorrelationId) or is not a window at all.
+    /// </summary>
+    public DateTime? WindowEnd(ObservationGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return TryGetTemplate(group.Type, out CodeValueFhirTemplate? template) && template.UsesSampledData
+            && template.PeriodInterval is PeriodInterval.Hourly or PeriodInterval.Daily
+            ? group.End
+            : null;
     }
 
     /// <summary>True when Observations of <paramref name="typeName"/> collect values over a period, so a later write must merge, not replace.</summary>

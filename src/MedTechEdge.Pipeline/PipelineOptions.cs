@@ -24,6 +24,13 @@ public sealed class PipelineOptions
     /// <summary>Longest wait between retries of a transient sink failure.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long new SampledData values may wait in their open window before the window is written (a window is also
+    /// written when its hour or day ends). The FHIR server then sees one write per window per interval instead of
+    /// one per device message.
+    /// </summary>
+    public TimeSpan SampledDataFlushInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How Observations find their Patient, Device and Encounter (medtech-compat §8). Lookup modes need a FHIR server.</summary>
     public Identity.IdentityResolutionType ResolutionType { get; set; } = Identity.IdentityResolutionType.Create;
 

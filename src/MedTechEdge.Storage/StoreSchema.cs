@@ -10,6 +10,8 @@ namespace MedTechEdge.Storage;
 ///   dead_letter  owner: any stage  messages that can never succeed, with the reason and the original message
 ///   identity     owner: Map        resolved Patient / Device / Encounter ids (Lookup modes), so a restart does not
 ///                                  search the FHIR server again for every device
+///   open_window  owner: Map        open SampledData windows (hour, day, correlation id): every slot so far, copied
+///                                  to the outbox once per flush interval and when the window closes
 /// </code>
 /// </summary>
 internal static class StoreSchema
@@ -22,9 +24,21 @@ internal static class StoreSchema
         string.Empty,
         // 1 → 2: dead letters keep the message's receive time, so a requeued message keeps its ingestion time.
         "ALTER TABLE dead_letter ADD COLUMN received_utc INTEGER NOT NULL DEFAULT 0;",
-        // 2 → 3: the identity cache.
-        IdentityTable,
+        // 2 → 3: the identity cache and the open SampledData windows.
+        IdentityTable + WindowTable,
     ];
+
+    private const string WindowTable = """
+        CREATE TABLE IF NOT EXISTS open_window (
+            resource_id     TEXT    PRIMARY KEY,
+            device_id       TEXT    NOT NULL,
+            body            BLOB    NOT NULL,
+            closes_utc      INTEGER NOT NULL,
+            updated_utc     INTEGER NOT NULL,
+            dirty_since_utc INTEGER NOT NULL,
+            flushed         INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """;
 
     private const string IdentityTable = """
         CREATE TABLE IF NOT EXISTS identity (
@@ -72,5 +86,5 @@ internal static class StoreSchema
             body              BLOB    NOT NULL,
             received_utc      INTEGER NOT NULL DEFAULT 0
         );
-        """ + IdentityTable;
+        """ + IdentityTable + WindowTable;
 }

@@ -22,7 +22,8 @@ internal static class ObservationMerger
     /// Returns null on success, with <paramref name="merged"/> null when nothing changed; or the error
     /// (a value type that differs from the existing one, an existing Observation that is not one).
     /// </summary>
-    public static string? Merge(CodeValueFhirTemplate template, ObservationGroup group, ReadOnlySpan<byte> existingJson, out byte[]? merged)
+    /// <param name="amend">Set <c>status</c> to <c>amended</c> (§7.3 step 4); false keeps the existing status, for a copy that was never published.</param>
+    public static string? Merge(CodeValueFhirTemplate template, ObservationGroup group, ReadOnlySpan<byte> existingJson, out byte[]? merged, bool amend = true)
     {
         merged = null;
         if (JsonNode.Parse(existingJson) is not JsonObject original || (string?)original["resourceType"] != "Observation")
@@ -82,7 +83,11 @@ internal static class ObservationMerger
             return null;
         }
 
-        copy["status"] = "amended";
+        if (amend)
+        {
+            copy["status"] = "amended";
+        }
+
         merged = JsonSerializer.SerializeToUtf8Bytes(copy);
         return null;
     }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Transform;
 
@@ -9,8 +7,8 @@ namespace MedTechEdge.Pipeline.Identity;
 /// Identity in the managed service's Create mode, reduced to what needs no server round trip: the
 /// Patient and Device get deterministic ids (medtech-compat §8 step 3-4), and the first time a
 /// device/patient pair is seen their resources are emitted ahead of its Observations, written with
-/// PUT like everything else, so repeats are harmless. Lookup mode and the persisted cache belong to
-/// the identity stage of issue 5.
+/// PUT like everything else, so repeats are harmless. This is the mode without a FHIR server to ask (NDJSON
+/// output); with one, <see cref="CreateIdentityResolver"/> checks the server first.
 /// </summary>
 internal sealed class CreateModeIdentity
 {
@@ -44,21 +42,8 @@ internal sealed class CreateModeIdentity
         var references = new ResourceReferences(patientId, deviceId);
         _known.Add((measurement.DeviceId, measurement.PatientId), references);
         emitted.Add((measurement.DeviceId, measurement.PatientId));
-        output.Add(new FhirResource("Patient", patientId, Write(w =>
-        {
-            w.WriteString("resourceType"u8, "Patient"u8);
-            w.WriteString("id"u8, patientId);
-            WriteIdentifier(w, measurement.PatientId);
-        })));
-        output.Add(new FhirResource("Device", deviceId, Write(w =>
-        {
-            w.WriteString("resourceType"u8, "Device"u8);
-            w.WriteString("id"u8, deviceId);
-            WriteIdentifier(w, measurement.DeviceId);
-            w.WriteStartObject("patient"u8);
-            w.WriteString("reference"u8, "Patient/" + patientId);
-            w.WriteEndObject();
-        })));
+        output.Add(IdentityResources.Patient(patientId, measurement.PatientId));
+        output.Add(IdentityResources.Device(deviceId, measurement.DeviceId, null, patientId));
         error = null;
         return references;
     }
@@ -70,27 +55,5 @@ internal sealed class CreateModeIdentity
         {
             _known.Remove(pair);
         }
-    }
-
-    private static void WriteIdentifier(Utf8JsonWriter writer, string value)
-    {
-        writer.WriteStartArray("identifier"u8);
-        writer.WriteStartObject();
-        writer.WriteString("value"u8, value);
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-    }
-
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -21,6 +21,7 @@ internal sealed class IdentityCache(TimeSpan expiry)
     private readonly HashSet<(string Device, string? Patient, string? Encounter)> _missing = [];
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), IdentityOutcome> _failures = [];
     private readonly List<((string Device, string? Patient, string? Encounter) Key, IdentityCacheEntry Entry)> _toSave = [];
+    private readonly List<(FhirResource Resource, string Device)> _toEmit = [];
     private SqliteConnection? _connection;
     private DateTime _notBefore;
 
@@ -72,13 +73,14 @@ internal sealed class IdentityCache(TimeSpan expiry)
     /// Looks up every missing key on the server. Returns null when each has an answer (found, or a permanent error),
     /// or the reason when the server could not answer; nothing is then remembered from this round.
     /// </summary>
-    public async Task<string?> ResolveMissingAsync(LookupIdentityResolver lookup, DateTime now, CancellationToken cancellationToken)
+    public async Task<string?> ResolveMissingAsync(IIdentityResolver resolver, DateTime now, CancellationToken cancellationToken)
     {
         _failures.Clear();
         var found = new List<((string, string?, string?) Key, IdentityCacheEntry Entry)>(_missing.Count);
+        var emit = new List<(FhirResource, string)>();
         foreach ((string Device, string? Patient, string? Encounter) key in _missing)
         {
-            IdentityOutcome outcome = await lookup.ResolveAsync(key.Device, key.Encounter, cancellationToken).ConfigureAwait(false);
+            IdentityOutcome outcome = await resolver.ResolveAsync(key.Device, key.Patient, key.Encounter, cancellationToken).ConfigureAwait(false);
             if (outcome.IsTransient)
             {
                 _failures.Clear();
@@ -88,6 +90,10 @@ internal sealed class IdentityCache(TimeSpan expiry)
             if (outcome.References is ResourceReferences r)
             {
                 found.Add((key, new IdentityCacheEntry(r.PatientId, r.DeviceId, r.EncounterId, now)));
+                foreach (FhirResource resource in outcome.Emit)
+                {
+                    emit.Add((resource, key.Device));
+                }
             }
             else
             {
@@ -101,9 +107,17 @@ internal sealed class IdentityCache(TimeSpan expiry)
             _toSave.Add((key, entry));
         }
 
+        _toEmit.AddRange(emit);
+
         _missing.Clear();
         return null;
     }
+
+    /// <summary>
+    /// The Patients and Devices (Create mode) this batch's new results need written, in order, ahead of the
+    /// Observations; handed out once, with <see cref="SaveResolved"/> in the same transaction.
+    /// </summary>
+    public List<(FhirResource Resource, string Device)> Emitted => _toEmit;
 
     /// <summary>Writes this batch's new results to the store, in the stage's commit transaction.</summary>
     public void SaveResolved(SqliteConnection connection, SqliteTransaction transaction)
@@ -114,6 +128,7 @@ internal sealed class IdentityCache(TimeSpan expiry)
         }
 
         _toSave.Clear();
+        _toEmit.Clear();
         _failures.Clear();
     }
 

@@ -3,12 +3,17 @@ using MedTechEdge.Mapping.Transform;
 namespace MedTechEdge.Pipeline.Identity;
 
 /// <summary>
-/// What a Lookup gave: the references, or a permanent error (the message becomes a dead letter with
-/// <see cref="ErrorKind"/>, named as the managed service named it), or a transient one (the batch waits and retries).
+/// What resolving an identity gave: the references (with any Patient or Device that must be written first, in Create
+/// mode), or a permanent error (the message becomes a dead letter with <see cref="ErrorKind"/>, named as the managed
+/// service named it), or a transient one (the batch waits and retries).
 /// </summary>
 internal readonly record struct IdentityOutcome(ResourceReferences? References, string? ErrorKind, string? Error, bool IsTransient)
 {
-    public static IdentityOutcome Found(ResourceReferences references) => new(references, null, null, false);
+    /// <summary>Resources to write ahead of the Observations that use these references.</summary>
+    public IReadOnlyList<FhirResource> Emit { get; init; } = [];
+
+    public static IdentityOutcome Found(ResourceReferences references, IReadOnlyList<FhirResource>? emit = null) =>
+        new(references, null, null, false) { Emit = emit ?? [] };
 
     public static IdentityOutcome Failed(string kind, string error) => new(null, kind, error, false);
 

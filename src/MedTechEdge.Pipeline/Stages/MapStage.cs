@@ -31,7 +31,10 @@ public sealed partial class MapStage : BackgroundService
     private readonly List<(string Device, string Patient)> _emittedPairs = [];
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), ResourceReferences> _references = [];
     private readonly MeasurementGrouping _grouping;
-    private readonly LookupIdentityResolver? _lookup;
+    private readonly List<(FhirResource Observation, string Device, DateTime Closes)> _windows = [];
+    private readonly List<WindowRecord> _dueWindows = [];
+    private DateTime _nextFlushCheck;
+    private readonly IIdentityResolver? _lookup;
     private readonly IdentityCache? _identities;
 
     /// <summary>Creates the stage.</summary>
@@ -44,6 +47,16 @@ public sealed partial class MapStage : BackgroundService
                 identityServer ?? throw new ArgumentException($"Resolution type {options.ResolutionType} needs a FHIR server to search.", nameof(identityServer)),
                 options.ResolutionType,
                 options.DefaultDeviceIdentifierSystem);
+        }
+        else if (identityServer is not null)
+        {
+            // Create mode with a server to ask: existing Patients and Devices are found, not overwritten, and a
+            // Device linked to another patient is refused. Without one (NDJSON output), ids are derived alone.
+            _lookup = new CreateIdentityResolver(identityServer, options.DefaultDeviceIdentifierSystem);
+        }
+
+        if (_lookup is not null)
+        {
             _identities = new IdentityCache(options.IdentityCacheExpiry);
         }
 
@@ -64,6 +77,10 @@ public sealed partial class MapStage : BackgroundService
     public long DeadLetteredCount => Interlocked.Read(ref _deadLetteredCount);
 
     private long _mappedCount;
+    private long _windowsFlushed;
+
+    /// <summary>SampledData window writes copied to the outbox since start (one per window per flush).</summary>
+    public long WindowsFlushedCount => Interlocked.Read(ref _windowsFlushed);
     private long _deadLetteredCount;
 
     /// <inheritdoc/>
@@ -85,6 +102,7 @@ public sealed partial class MapStage : BackgroundService
                 InboxTable.ReadOldest(connection, _options.MapBatchSize, batch);
                 if (batch.Count == 0)
                 {
+                    await FlushWindowsAsync(connection, _clock.GetUtcNow().UtcDateTime, stoppingToken).ConfigureAwait(false);
                     await _signals.Inbox.WaitAsync(_options.IdlePoll, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
@@ -113,13 +131,14 @@ public sealed partial class MapStage : BackgroundService
                 await _store.WriteLock.WaitAsync(stoppingToken).ConfigureAwait(false);
                 try
                 {
-                    Commit(connection, batch[^1].Id, resources, devices, deadLetters, now, _identities);
+                    Commit(connection, batch[^1].Id, resources, devices, deadLetters, now);
                 }
                 finally
                 {
                     _store.WriteLock.Release();
                 }
 
+                await FlushWindowsAsync(connection, now, stoppingToken).ConfigureAwait(false);
                 Interlocked.Add(ref _mappedCount, batch.Count);
                 Interlocked.Add(ref _deadLetteredCount, deadLetters.Count);
                 if (resources.Count > 0)
@@ -144,6 +163,7 @@ public sealed partial class MapStage : BackgroundService
         resources.Clear();
         devices.Clear();
         deadLetters.Clear();
+        _windows.Clear();
         _grouping.Clear();
         _references.Clear();
         _identities?.BeginPass(connection, now);
@@ -222,32 +242,148 @@ public sealed partial class MapStage : BackgroundService
 
     private void CreateObservations(DateTime now, List<FhirResource> resources, List<string> devices)
     {
-        // One Observation per group of this batch. Merging with what the server already holds for the
-        // same period is the Persist side's job (issue 5); see docs/mappings.md.
+        // One Observation per group of this batch. SampledData ones go to their window (merged there at commit);
+        // merging with what the server already holds is the sink's job.
         foreach (ObservationGroup group in _grouping.Groups)
         {
             ResourceReferences references = _references[(group.DeviceId, group.PatientId, group.EncounterId)];
             string? error = _fhirMapping.CreateObservation(group, references, now, out FhirResource? observation);
             // Check() vouched for every value, so creation cannot fail on data.
             System.Diagnostics.Debug.Assert(error is null, error);
-            if (observation is not null)
+            if (observation is null)
             {
-                resources.Add(observation);
-                devices.Add(group.DeviceId);
+                continue;
             }
+
+            if (_fhirMapping.MergesOnWrite(group.Type))
+            {
+                // SampledData: collected in its open window in the store, and written once per flush.
+                _windows.Add((observation, group.DeviceId, _fhirMapping.WindowEnd(group) ?? DateTime.MaxValue));
+                continue;
+            }
+
+            resources.Add(observation);
+            devices.Add(group.DeviceId);
         }
 
         _grouping.Clear();
         _references.Clear();
     }
 
+    /// <summary>Merges a batch's SampledData Observation into its open window; false when it cannot be merged.</summary>
+    private bool MergeIntoWindow(SqliteConnection connection, SqliteTransaction transaction, FhirResource observation, string device, DateTime closes, DateTime now)
+    {
+        WindowRecord? window = WindowTable.Find(connection, transaction, observation.Id);
+        if (window is null)
+        {
+            WindowTable.Save(connection, transaction, new WindowRecord
+            {
+                ResourceId = observation.Id,
+                DeviceId = device,
+                Body = observation.Json,
+                ClosesUtc = closes,
+                UpdatedUtc = now,
+                DirtySinceUtc = now,
+            });
+            return true;
+        }
+
+        // Until the window is first written, its Observation is still the original, not an amendment (§7.3 step 4).
+        if (_fhirMapping.MergeObservationJson(window.Body, observation.Json, out byte[]? merged, amend: window.Flushed) is not null)
+        {
+            return false;
+        }
+
+        if (merged is not null)
+        {
+            window.Body = merged;
+            window.UpdatedUtc = now;
+            window.DirtySinceUtc ??= now;
+            WindowTable.Save(connection, transaction, window);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Copies due windows to the outbox, in one transaction: those whose oldest unwritten data has waited a flush
+    /// interval, and those that just closed. Looks at most once a second, or a quarter of the interval when that is shorter.
+    /// </summary>
+    private async Task FlushWindowsAsync(SqliteConnection connection, DateTime now, CancellationToken cancellationToken)
+    {
+        if (now < _nextFlushCheck)
+        {
+            return;
+        }
+
+        TimeSpan interval = _options.SampledDataFlushInterval;
+        _nextFlushCheck = now + TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, Math.Max(1, interval.Ticks / 4)));
+        _dueWindows.Clear();
+        int flushed;
+        await _store.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            WindowTable.ReadDue(connection, transaction, now, interval, _dueWindows);
+            if (_dueWindows.Count > 0)
+            {
+                using SqliteCommand insert = OutboxTable.CreateInsert(connection);
+                insert.Transaction = transaction;
+                foreach (WindowRecord window in _dueWindows)
+                {
+                    OutboxTable.Insert(insert, new OutboxRecord { CreatedUtc = now, DeviceId = window.DeviceId, ResourceType = "Observation", ResourceId = window.ResourceId, Body = window.Body });
+                    window.DirtySinceUtc = null;
+                    window.Flushed = true;
+                    WindowTable.Save(connection, transaction, window);
+                }
+            }
+
+            // A closed window stays one interval for late data; one without data for an hour (a correlation id) is finished.
+            WindowTable.DeleteFinished(connection, transaction, now, interval, TimeSpan.FromHours(1));
+            transaction.Commit();
+            flushed = _dueWindows.Count;
+        }
+        finally
+        {
+            _store.WriteLock.Release();
+        }
+
+        if (flushed > 0)
+        {
+            Interlocked.Add(ref _windowsFlushed, flushed);
+            _signals.Outbox.Set();
+        }
+    }
+
     private static DeadLetter Letter(InboxMessage message, string kind, string error, DateTime now) =>
         new() { CreatedUtc = now, Stage = "map", ErrorKind = kind, Error = error, Message = message };
 
-    private static void Commit(SqliteConnection connection, long lastInboxId, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters, DateTime now, IdentityCache? identities)
+    private void Commit(SqliteConnection connection, long lastInboxId, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters, DateTime now)
     {
         using SqliteTransaction transaction = connection.BeginTransaction();
-        identities?.SaveResolved(connection, transaction);
+        if (_identities is not null)
+        {
+            // New Patients and Devices go ahead of every Observation of the batch: same device, same lane, earlier.
+            List<(FhirResource Resource, string Device)> emitted = _identities.Emitted;
+            for (int i = emitted.Count - 1; i >= 0; i--)
+            {
+                resources.Insert(0, emitted[i].Resource);
+                devices.Insert(0, emitted[i].Device);
+            }
+
+            _identities.SaveResolved(connection, transaction);
+        }
+        foreach ((FhirResource observation, string device, DateTime closes) in _windows)
+        {
+            if (!MergeIntoWindow(connection, transaction, observation, device, closes, now))
+            {
+                // It cannot join its window (the template changed its value type): the sink merges it with the
+                // server's copy, or dead-letters it with the reason.
+                resources.Add(observation);
+                devices.Add(device);
+            }
+        }
+
         using SqliteCommand insert = OutboxTable.CreateInsert(connection);
         insert.Transaction = transaction;
         for (int i = 0; i < resources.Count; i++)

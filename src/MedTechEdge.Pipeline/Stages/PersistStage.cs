@@ -50,6 +50,8 @@ public sealed partial class PersistStage : BackgroundService
             byLane[l] = [];
         }
 
+        var laneOfDevice = new Dictionary<string, int>(StringComparer.Ordinal);
+        var perDevice = new Dictionary<string, int>(StringComparer.Ordinal);
         TimeSpan delay = _options.FirstRetryDelay;
         try
         {
@@ -63,17 +65,7 @@ public sealed partial class PersistStage : BackgroundService
                     continue;
                 }
 
-                // Lanes by device: each device's records stay in one lane, in order, so writes are
-                // ordered per device while several Bundles are in flight.
-                for (int l = 0; l < lanes; l++)
-                {
-                    byLane[l].Clear();
-                }
-
-                foreach (OutboxRecord record in read)
-                {
-                    byLane[(int)((uint)record.DeviceId.GetHashCode() % (uint)lanes)].Add(record);
-                }
+                AssignLanes(read, byLane, laneOfDevice, perDevice);
 
                 for (int l = 0; l < lanes; l++)
                 {
@@ -100,6 +92,50 @@ public sealed partial class PersistStage : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Splits a read into lanes by device: each device's records go to one lane, in order, so writes stay ordered per
+    /// device while several Bundles are in flight (rounds run one after another). Devices are placed on the lane with
+    /// the fewest records so far, largest first, so the lanes fill evenly and a round is not held up by one long lane
+    /// while the others idle (a hash of the device id left them uneven).
+    /// </summary>
+    private static void AssignLanes(List<OutboxRecord> read, List<OutboxRecord>[] byLane, Dictionary<string, int> laneOfDevice, Dictionary<string, int> perDevice)
+    {
+        int lanes = byLane.Length;
+        for (int l = 0; l < lanes; l++)
+        {
+            byLane[l].Clear();
+        }
+
+        laneOfDevice.Clear();
+        perDevice.Clear();
+        foreach (OutboxRecord record in read)
+        {
+            perDevice[record.DeviceId] = perDevice.GetValueOrDefault(record.DeviceId) + 1;
+        }
+
+        Span<int> load = stackalloc int[lanes];
+        load.Clear();
+        foreach (KeyValuePair<string, int> device in perDevice.OrderByDescending(d => d.Value))
+        {
+            int lightest = 0;
+            for (int l = 1; l < lanes; l++)
+            {
+                if (load[l] < load[lightest])
+                {
+                    lightest = l;
+                }
+            }
+
+            laneOfDevice[device.Key] = lightest;
+            load[lightest] += device.Value;
+        }
+
+        foreach (OutboxRecord record in read)
+        {
+            byLane[laneOfDevice[record.DeviceId]].Add(record);
         }
     }
 

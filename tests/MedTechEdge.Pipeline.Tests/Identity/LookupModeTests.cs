@@ -35,10 +35,10 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
     public async Task Lookup_Uses_The_Servers_Device_Patient_And_Encounter_And_Dead_Letters_What_It_Cannot_Find()
     {
         using var http = new HttpClient();
-        await PutAsync(http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
-        await PutAsync(http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
-        await PutAsync(http, "Device", "orphan-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"orphan-{{{_run}}}"}]}""");
-        await PutAsync(http, "Encounter", "enc-" + _run, $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"code":"IMP"},"identifier":[{"value":"visit-{{{_run}}}"}]}""");
+        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PeerResources.PutAsync(peer, http, "Device", "orphan-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"orphan-{{{_run}}}"}]}""");
+        await PeerResources.PutAsync(peer, http, "Encounter", "enc-" + _run, $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"code":"IMP"},"identifier":[{"value":"visit-{{{_run}}}"}]}""");
         using var harness = new PipelineHarness();
         harness.Options.ResolutionType = IdentityResolutionType.Lookup;
 
@@ -71,8 +71,8 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
     public async Task LookupWithEncounter_Dead_Letters_A_Message_Without_An_Encounter_Id()
     {
         using var http = new HttpClient();
-        await PutAsync(http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
-        await PutAsync(http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
         using var harness = new PipelineHarness();
         harness.Options.ResolutionType = IdentityResolutionType.LookupWithEncounter;
 
@@ -86,9 +86,9 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
     public async Task The_Default_Device_Identifier_System_Is_Part_Of_The_Device_Search()
     {
         using var http = new HttpClient();
-        await PutAsync(http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
-        await PutAsync(http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"system":"urn:other","value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
-        await PutAsync(http, "Device", "dev2-" + _run, $$$"""{"resourceType":"Device","identifier":[{"system":"urn:ward","value":"mon2-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"system":"urn:other","value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PeerResources.PutAsync(peer, http, "Device", "dev2-" + _run, $$$"""{"resourceType":"Device","identifier":[{"system":"urn:ward","value":"mon2-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
         using var harness = new PipelineHarness();
         harness.Options.ResolutionType = IdentityResolutionType.Lookup;
         harness.Options.DefaultDeviceIdentifierSystem = "urn:ward";
@@ -104,8 +104,8 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
     public async Task After_A_Restart_Known_Devices_Map_Without_The_Server_And_Unknown_Ones_Wait_In_The_Inbox()
     {
         using var http = new HttpClient();
-        await PutAsync(http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
-        await PutAsync(http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
         using var harness = new PipelineHarness();
         harness.Options.ResolutionType = IdentityResolutionType.Lookup;
         await harness.AppendAsync(Message("mon-" + _run, 0));
@@ -123,7 +123,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         Assert.Equal((2L, 1L, 0L), harness.Counts());
 
         // The server is back: both are mapped, the known device from the cache.
-        await PutAsync(http, "Device", "dev-new-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"new-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PeerResources.PutAsync(peer, http, "Device", "dev-new-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"new-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
         await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
         Assert.Equal((0L, 3L, 0L), harness.Counts());
     }
@@ -134,13 +134,6 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         await map.StartAsync(CancellationToken.None);
         await PipelineHarness.WaitAsync(done, "the map stage");
         await map.StopAsync(CancellationToken.None);
-    }
-
-    private async Task PutAsync(HttpClient http, string type, string id, string json)
-    {
-        using var content = new StringContent(json.Replace("\"resourceType\":\"" + type + "\"", $"\"resourceType\":\"{type}\",\"id\":\"{id}\"", StringComparison.Ordinal), Encoding.UTF8, "application/fhir+json");
-        using HttpResponseMessage response = await http.PutAsync(new Uri(peer.BaseUrl, $"{type}/{id}"), content);
-        Assert.True(response.IsSuccessStatusCode, $"PUT {type}/{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     private static string Message(string device, int second, string? encounter = null, string? patient = null)

@@ -8,7 +8,7 @@ namespace MedTechEdge.Tests.EndToEnd;
 
 /// <summary>
 /// The FHIR server goes away in the middle of a stream and comes back: the module keeps accepting,
-/// keeps everything in its store, and delivers all of it once the server is back.
+/// keeps everything in its store, and delivers all of it once the server is back, in order per device.
 /// </summary>
 public sealed class FhirOutageTests
 {
@@ -26,10 +26,12 @@ public sealed class FhirOutageTests
         await Eventually.TrueAsync(() => module.Persist.PersistedCount >= 3, TimeSpan.FromSeconds(30), "the first message delivered");
 
         await before.DisposeAsync();
-        const int during = 25;
+        // More than one Bundle's worth (100), so the order across Bundles is tested too.
+        const int during = 120;
+        var start = new DateTime(2026, 11, 21, 9, 10, 0, DateTimeKind.Utc);
         for (int i = 0; i < during; i++)
         {
-            await module.PublishAsync("down-1", $$"""{"deviceId":"down-1","patientId":"p-down","measurementTime":"2026-11-21T09:10:{{i:00}}Z","heartRate":{{70 + i}}}""");
+            await module.PublishAsync("down-1", $$"""{"deviceId":"down-1","patientId":"p-down","measurementTime":"{{start.AddSeconds(i):yyyy-MM-ddTHH:mm:ssZ}}","heartRate":{{70 + (i % 100)}}}""");
         }
 
         // Accepted and kept: every publish above was acknowledged, and nothing could be delivered.
@@ -42,14 +44,24 @@ public sealed class FhirOutageTests
             await Eventually.TrueAsync(() => module.Persist.PersistedCount >= 3 + 2 + during, TimeSpan.FromSeconds(60), "the backlog delivered after the outage");
             using var http = new HttpClient();
             string identifierPrefix = $"{Sha256("_p-down")}.{Sha256("_down-1")}.heartrate.";
-            string json = await http.GetStringAsync(new Uri(after.BaseUrl, $"Observation?identifier={Uri.EscapeDataString(ServiceSystem + "|")}&_count=100"));
-            int found = 0;
-            for (int index = json.IndexOf(identifierPrefix, StringComparison.Ordinal); index >= 0; index = json.IndexOf(identifierPrefix, index + 1, StringComparison.Ordinal))
+            string json = await http.GetStringAsync(new Uri(after.BaseUrl, $"Observation?identifier={Uri.EscapeDataString(ServiceSystem + "|")}&_count=500"));
+            var written = new List<(DateTime Measured, DateTime Written)>();
+            foreach (System.Text.Json.JsonElement entry in System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("entry").EnumerateArray())
             {
-                found++;
+                System.Text.Json.JsonElement observation = entry.GetProperty("resource");
+                if (observation.GetProperty("identifier")[0].GetProperty("value").GetString()!.StartsWith(identifierPrefix, StringComparison.Ordinal))
+                {
+                    written.Add((observation.GetProperty("effectivePeriod").GetProperty("start").GetDateTime(), observation.GetProperty("meta").GetProperty("lastUpdated").GetDateTime()));
+                }
             }
 
-            Assert.Equal(during, found);
+            Assert.Equal(during, written.Count);
+            // In order per device: the server stored the device's Observations in the order they were measured.
+            written.Sort((a, b) => a.Measured.CompareTo(b.Measured));
+            for (int i = 1; i < written.Count; i++)
+            {
+                Assert.True(written[i].Written >= written[i - 1].Written, $"Observation {i} was written before Observation {i - 1}");
+            }
         }
         finally
         {

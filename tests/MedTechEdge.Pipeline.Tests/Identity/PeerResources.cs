@@ -1,0 +1,16 @@
+using System.Text;
+using MedTechEdge.TestPeers;
+
+namespace MedTechEdge.Pipeline.Tests.Identity;
+
+/// <summary>Puts the Patients, Devices and Encounters an identity test starts from on the FHIR peer.</summary>
+internal static class PeerResources
+{
+    /// <summary><c>PUT {type}/{id}</c> of <paramref name="json"/>, with the id added after its resourceType.</summary>
+    public static async Task PutAsync(FhirPeerFixture peer, HttpClient http, string type, string id, string json)
+    {
+        using var content = new StringContent(json.Replace("\"resourceType\":\"" + type + "\"", $"\"resourceType\":\"{type}\",\"id\":\"{id}\"", StringComparison.Ordinal), Encoding.UTF8, "application/fhir+json");
+        using HttpResponseMessage response = await http.PutAsync(new Uri(peer.BaseUrl, $"{type}/{id}"), content);
+        Assert.True(response.IsSuccessStatusCode, $"PUT {type}/{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using MedTechEdge.Mapping;
+using MedTechEdge.Pipeline.Stages;
+using MedTechEdge.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MedTechEdge.Pipeline.Tests.Stages;
+
+/// <summary>
+/// SampledData windows are kept open in the store and written once per flush interval and when they close, so the
+/// FHIR server sees one write per window per flush, not one per device message (issue 5, grouping).
+/// </summary>
+public sealed class SampledDataWindowTests
+{
+    private static readonly DeviceMapping s_devices = DeviceMapping.Load("""
+        {"templateType":"CollectionContent","template":[{"templateType":"CalculatedContent","template":{
+          "typeName":"ecg","typeMatchExpression":"$..[?(@mv)]",
+          "deviceIdExpression":"$.matchedToken.deviceId","timestampExpression":"$.matchedToken.time",
+          "patientIdExpression":"$.matchedToken.patientId",
+          "values":[{"valueName":"mv","valueExpression":"$.matchedToken.mv","required":true}]}}]}
+        """);
+
+    private static readonly FhirMapping s_fhir = FhirMapping.Load("""
+        {"templateType":"CollectionFhir","template":[{"templateType":"CodeValueFhir","template":{
+          "typeName":"ecg","periodInterval":60,"codes":[{"system":"http://loinc.org","code":"131328"}],
+          "value":{"valueType":"SampledData","valueName":"mv","defaultPeriod":1000,"unit":"mV"}}}]}
+        """);
+
+    // Device time two hours ahead: the window cannot close while the test runs, whatever the hour.
+    private static readonly DateTime s_openHour = TopOfHour(DateTime.UtcNow).AddHours(2);
+
+    [Fact]
+    public async Task Messages_Of_One_Open_Window_In_Separate_Batches_Become_One_Write_Per_Flush()
+    {
+        using var harness = new PipelineHarness();
+        harness.Options.SampledDataFlushInterval = TimeSpan.FromSeconds(5);
+        MapStage map = Map(harness);
+        await map.StartAsync(CancellationToken.None);
+
+        for (int i = 0; i < 5; i++)
+        {
+            // One message per batch: the stage has mapped each before the next arrives.
+            await harness.AppendAsync(Message(s_openHour.AddSeconds(i), i));
+            await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the batch to be mapped");
+        }
+
+        await PipelineHarness.WaitAsync(() => Writes(harness).Count >= 1, "the window's flush");
+        await Task.Delay(5500);
+        await map.StopAsync(CancellationToken.None);
+
+        OutboxRecord write = Assert.Single(Writes(harness));
+        JsonElement observation = JsonDocument.Parse(write.Body).RootElement;
+        Assert.Equal(["0", "0.1", "0.2", "0.3", "0.4"], Slots(observation)[..5]);
+        Assert.Equal("final", observation.GetProperty("status").GetString());
+        Assert.Equal(1, map.WindowsFlushedCount);
+        using SqliteConnection connection = harness.Store.OpenConnection();
+        Assert.Equal(1, WindowTable.Count(connection));
+    }
+
+    [Fact]
+    public async Task A_Later_Flush_Of_The_Same_Window_Carries_Every_Slot_And_Is_An_Amendment()
+    {
+        using var harness = new PipelineHarness();
+        harness.Options.SampledDataFlushInterval = TimeSpan.FromMilliseconds(300);
+        MapStage map = Map(harness);
+        await map.StartAsync(CancellationToken.None);
+
+        await harness.AppendAsync(Message(s_openHour, 0), Message(s_openHour.AddSeconds(1), 1));
+        await PipelineHarness.WaitAsync(() => Writes(harness).Count == 1, "the first flush");
+
+        await harness.AppendAsync(Message(s_openHour.AddSeconds(3), 3));
+        await PipelineHarness.WaitAsync(() => Writes(harness).Count == 2, "the second flush");
+        await map.StopAsync(CancellationToken.None);
+
+        List<OutboxRecord> writes = Writes(harness);
+        Assert.Equal(writes[0].ResourceId, writes[1].ResourceId);
+        JsonElement second = JsonDocument.Parse(writes[1].Body).RootElement;
+        Assert.Equal(["0", "0.1", "E", "0.3"], Slots(second)[..4]);
+        Assert.Equal("amended", second.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_Window_Is_Written_When_Its_Hour_Ends_And_Leaves_The_Store_An_Interval_Later()
+    {
+        using var harness = new PipelineHarness();
+        harness.Options.SampledDataFlushInterval = TimeSpan.FromMinutes(10);
+        var clock = new ManualClock(s_openHour.AddMinutes(30));
+        MapStage map = new(harness.Store, s_devices, s_fhir, harness.Signals, harness.Options, clock, NullLogger<MapStage>.Instance);
+        await map.StartAsync(CancellationToken.None);
+
+        await harness.AppendAsync(Message(s_openHour.AddMinutes(29), 1), Message(s_openHour.AddMinutes(29).AddSeconds(2), 3));
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the messages to be mapped");
+        await Task.Delay(300);
+        Assert.Empty(Writes(harness));
+
+        // The hour ends long before the ten-minute interval would have written it.
+        clock.Now = s_openHour.AddHours(1).AddSeconds(1);
+        await PipelineHarness.WaitAsync(() => Writes(harness).Count == 1, "the write at the end of the hour");
+        using SqliteConnection connection = harness.Store.OpenConnection();
+        Assert.Equal(1, WindowTable.Count(connection));
+
+        // Kept one interval for late data, then gone.
+        clock.Now = s_openHour.AddHours(1).AddMinutes(11);
+        await PipelineHarness.WaitAsync(() => WindowTable.Count(connection) == 0, "the closed window to leave the store");
+        await map.StopAsync(CancellationToken.None);
+
+        string[] slots = Slots(JsonDocument.Parse(Assert.Single(Writes(harness)).Body).RootElement);
+        // One slot a second from the top of the hour: minute 29 is slot 1,740.
+        Assert.Equal(["0.1", "E", "0.3"], slots[1740..1743]);
+    }
+
+    [Fact]
+    public async Task An_Open_Window_Survives_A_Restart_And_Is_Written_Afterwards()
+    {
+        using var harness = new PipelineHarness();
+        harness.Options.SampledDataFlushInterval = TimeSpan.FromHours(1);
+        MapStage first = Map(harness);
+        await first.StartAsync(CancellationToken.None);
+        await harness.AppendAsync(Message(s_openHour, 0));
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the message to be mapped");
+        await first.StopAsync(CancellationToken.None);
+        // Mapped (the inbox is empty), and held in its window, not written.
+        Assert.Equal(0, harness.Counts().Inbox);
+        Assert.Empty(Writes(harness));
+
+        harness.Options.SampledDataFlushInterval = TimeSpan.FromMilliseconds(100);
+        MapStage second = Map(harness);
+        await second.StartAsync(CancellationToken.None);
+        await PipelineHarness.WaitAsync(() => Writes(harness).Count == 1, "the window kept in the store to be written");
+        await second.StopAsync(CancellationToken.None);
+    }
+
+    private static DateTime TopOfHour(DateTime now) => new(now.Ticks - (now.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
+
+    // The Observations written; Create mode also writes the Patient and Device once.
+    private static List<OutboxRecord> Writes(PipelineHarness harness) => harness.Outbox().FindAll(r => r.ResourceType == "Observation");
+
+    private static MapStage Map(PipelineHarness harness) =>
+        new(harness.Store, s_devices, s_fhir, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance);
+
+    private static string Message(DateTime time, int tenths) =>
+        $$"""{"deviceId":"ecg-1","patientId":"p1","time":"{{time.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}","mv":{{(tenths / 10.0).ToString("0.0", CultureInfo.InvariantCulture)}}}""";
+
+    private static string[] Slots(JsonElement observation) =>
+        observation.GetProperty("valueSampledData").GetProperty("data").GetString()!.Split(' ');
+
+    /// <summary>A clock the test sets.</summary>
+    private sealed class ManualClock(DateTime start) : TimeProvider
+    {
+        public DateTime Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => new(Now, TimeSpan.Zero);
+    }
+}
