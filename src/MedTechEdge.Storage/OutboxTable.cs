@@ -37,15 +37,23 @@ public static class OutboxTable
     }
 
     /// <summary>Reads the oldest records, up to <paramref name="limit"/>, in production order.</summary>
-    public static void ReadOldest(SqliteConnection connection, int limit, List<OutboxRecord> output)
+    public static void ReadOldest(SqliteConnection connection, int limit, List<OutboxRecord> output) => ReadAfter(connection, 0, limit, output);
+
+    /// <summary>
+    /// Reads the oldest records with an id above <paramref name="afterId"/>, up to <paramref name="limit"/>, in
+    /// production order. Ids grow while any row stays in the table (a new row gets the largest id plus one), so a
+    /// reader that keeps its in-flight rows in the table sees every later row above its last id.
+    /// </summary>
+    public static void ReadAfter(SqliteConnection connection, long afterId, int limit, List<OutboxRecord> output)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(output);
         using SqliteCommand select = connection.CreateCommand();
         select.CommandText = """
             SELECT id, created_utc, device_id, resource_type, resource_id, body
-            FROM outbox ORDER BY id LIMIT $limit;
+            FROM outbox WHERE id > $after ORDER BY id LIMIT $limit;
             """;
+        select.Parameters.AddWithValue("$after", afterId);
         select.Parameters.AddWithValue("$limit", limit);
         using SqliteDataReader reader = select.ExecuteReader();
         while (reader.Read())

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MedTechEdge.Pipeline.Sinks;
 using MedTechEdge.Storage;
 using Microsoft.Data.Sqlite;
@@ -7,10 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace MedTechEdge.Pipeline.Stages;
 
 /// <summary>
-/// Persist: sends the oldest <c>outbox</c> records to the sink in batches, in production order, and
-/// removes them only after the sink confirmed the write. A transient failure keeps the batch and
-/// retries it with exponential backoff and jitter, for as long as it takes; a rejected batch is split
-/// so that only the records the server refuses go to dead letters.
+/// Persist: sends the oldest <c>outbox</c> records to the sink in batches, in production order per device, on
+/// <see cref="PipelineOptions.PersistConcurrency"/> lanes that run continuously, and removes them only after the
+/// sink confirmed the write. A transient failure keeps the batch and retries it with exponential backoff and jitter,
+/// for as long as it takes; a rejected batch is split so that only the records the server refuses go to dead letters.
 /// </summary>
 public sealed partial class PersistStage : BackgroundService
 {
@@ -20,7 +21,11 @@ public sealed partial class PersistStage : BackgroundService
     private readonly PipelineOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<PersistStage> _logger;
+    private readonly Dictionary<string, (int Lane, int Pending)> _devices = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _capacity = new(0, 1);
     private long _persistedCount;
+    private int _inFlight;
+    private Exception? _laneFailure;
 
     /// <summary>Creates the stage.</summary>
     public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger)
@@ -40,127 +45,214 @@ public sealed partial class PersistStage : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using SqliteConnection connection = _store.OpenConnection();
-        int lanes = Math.Max(1, _options.PersistConcurrency);
-        var read = new List<OutboxRecord>(_options.PersistBatchSize * lanes);
-        var byLane = new List<OutboxRecord>[lanes];
-        var deliveries = new Task<bool>[lanes];
-        for (int l = 0; l < lanes; l++)
+        int laneCount = Math.Max(1, _options.PersistConcurrency);
+        var lanes = new Lane[laneCount];
+        for (int l = 0; l < laneCount; l++)
         {
-            byLane[l] = [];
+            lanes[l] = new Lane();
         }
 
-        var laneOfDevice = new Dictionary<string, int>(StringComparer.Ordinal);
-        var perDevice = new Dictionary<string, int>(StringComparer.Ordinal);
-        TimeSpan delay = _options.FirstRetryDelay;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var workers = new Task[laneCount];
+        for (int l = 0; l < laneCount; l++)
+        {
+            Lane lane = lanes[l];
+            workers[l] = Task.Run(() => RunLaneAsync(lane, stopping), CancellationToken.None);
+        }
+
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                read.Clear();
-                OutboxTable.ReadOldest(connection, _options.PersistBatchSize * lanes, read);
-                if (read.Count == 0)
-                {
-                    await _signals.Outbox.WaitAsync(_options.IdlePoll, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                AssignLanes(read, byLane, laneOfDevice, perDevice);
-
-                for (int l = 0; l < lanes; l++)
-                {
-                    deliveries[l] = byLane[l].Count == 0 ? Task.FromResult(true) : DeliverLaneAsync(connection, byLane[l], delay, stoppingToken);
-                }
-
-                await Task.WhenAll(deliveries).ConfigureAwait(false);
-                bool allDelivered = true;
-                foreach (Task<bool> delivery in deliveries)
-                {
-                    allDelivered &= delivery.Result;
-                }
-
-                if (allDelivered)
-                {
-                    delay = _options.FirstRetryDelay;
-                    continue;
-                }
-
-                // What a failed lane did not deliver is still the oldest in the outbox, and is read first next time.
-                await Task.Delay(Jitter(delay), _clock, stoppingToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
-            }
+            await DispatchAsync(lanes, stopping.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            // What the lanes did not deliver stays in the outbox, for the next start.
+            await stopping.CancelAsync().ConfigureAwait(false);
+            foreach (Lane lane in lanes)
+            {
+                lane.Queue.Writer.TryComplete();
+            }
+
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+
+        if (_laneFailure is not null)
+        {
+            // A store failure in a lane ends the stage, as it would have ended a single loop: the host sees it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_laneFailure);
         }
     }
 
     /// <summary>
-    /// Splits a read into lanes by device: each device's records go to one lane, in order, so writes stay ordered per
-    /// device while several Bundles are in flight (rounds run one after another). Devices are placed on the lane with
-    /// the fewest records so far, largest first, so the lanes fill evenly and a round is not held up by one long lane
-    /// while the others idle (a hash of the device id left them uneven).
+    /// Reads the outbox in production order and hands each record to a lane, keeping up to two Bundles per lane in
+    /// flight, so every lane has its next Bundle ready when the current one is answered (no round waits for its
+    /// slowest lane). A device's records all go to the lane that already has some of them in flight, so they reach
+    /// the sink in order; a device with none in flight goes to the lane with the least work.
     /// </summary>
-    private static void AssignLanes(List<OutboxRecord> read, List<OutboxRecord>[] byLane, Dictionary<string, int> laneOfDevice, Dictionary<string, int> perDevice)
+    private async Task DispatchAsync(Lane[] lanes, CancellationToken cancellationToken)
     {
-        int lanes = byLane.Length;
-        for (int l = 0; l < lanes; l++)
+        using SqliteConnection connection = _store.OpenConnection();
+        int limit = lanes.Length * _options.PersistBatchSize * 2;
+        var read = new List<OutboxRecord>(limit);
+        long lastRead = 0;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            byLane[l].Clear();
-        }
-
-        laneOfDevice.Clear();
-        perDevice.Clear();
-        foreach (OutboxRecord record in read)
-        {
-            perDevice[record.DeviceId] = perDevice.GetValueOrDefault(record.DeviceId) + 1;
-        }
-
-        Span<int> load = stackalloc int[lanes];
-        load.Clear();
-        foreach (KeyValuePair<string, int> device in perDevice.OrderByDescending(d => d.Value))
-        {
-            int lightest = 0;
-            for (int l = 1; l < lanes; l++)
+            int inFlight = Volatile.Read(ref _inFlight);
+            if (inFlight >= limit)
             {
-                if (load[l] < load[lightest])
+                await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (inFlight == 0)
+            {
+                // Nothing dispatched is left in the table, so it may be empty, and then SQLite starts ids again low.
+                lastRead = 0;
+            }
+
+            read.Clear();
+            OutboxTable.ReadAfter(connection, lastRead, limit - inFlight, read);
+            if (read.Count == 0)
+            {
+                await _signals.Outbox.WaitAsync(_options.IdlePoll, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            lock (_devices)
+            {
+                foreach (OutboxRecord record in read)
                 {
-                    lightest = l;
+                    if (!_devices.TryGetValue(record.DeviceId, out (int Lane, int Pending) device))
+                    {
+                        device = (Lightest(lanes), 0);
+                    }
+
+                    _devices[record.DeviceId] = (device.Lane, device.Pending + 1);
+                    Interlocked.Increment(ref lanes[device.Lane].Pending);
+                    Interlocked.Increment(ref _inFlight);
+                    lanes[device.Lane].Queue.Writer.TryWrite(record);
                 }
             }
 
-            laneOfDevice[device.Key] = lightest;
-            load[lightest] += device.Value;
-        }
-
-        foreach (OutboxRecord record in read)
-        {
-            byLane[laneOfDevice[record.DeviceId]].Add(record);
+            lastRead = read[^1].Id;
         }
     }
 
-    /// <summary>Sends one lane in Bundles of <see cref="PipelineOptions.PersistBatchSize"/>; false at the first transient failure.</summary>
-    private async Task<bool> DeliverLaneAsync(SqliteConnection connection, List<OutboxRecord> lane, TimeSpan delay, CancellationToken cancellationToken)
+    private static int Lightest(Lane[] lanes)
     {
-        for (int start = 0; start < lane.Count; start += _options.PersistBatchSize)
+        int lightest = 0;
+        for (int l = 1; l < lanes.Length; l++)
         {
-            List<OutboxRecord> chunk = lane.GetRange(start, Math.Min(_options.PersistBatchSize, lane.Count - start));
+            if (Volatile.Read(ref lanes[l].Pending) < Volatile.Read(ref lanes[lightest].Pending))
+            {
+                lightest = l;
+            }
+        }
+
+        return lightest;
+    }
+
+    /// <summary>
+    /// One lane: sends what it was given in Bundles of <see cref="PipelineOptions.PersistBatchSize"/>, in order. A
+    /// transient failure retries the same Bundle with exponential backoff and jitter, for as long as it takes,
+    /// while the other lanes go on; a rejected Bundle is split so only the refused records become dead letters.
+    /// </summary>
+    private async Task RunLaneAsync(Lane lane, CancellationTokenSource stopping)
+    {
+        CancellationToken cancellationToken = stopping.Token;
+        using SqliteConnection connection = _store.OpenConnection();
+        var chunk = new List<OutboxRecord>(_options.PersistBatchSize);
+        ChannelReader<OutboxRecord> reader = lane.Queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                chunk.Clear();
+                while (chunk.Count < _options.PersistBatchSize && reader.TryRead(out OutboxRecord? record))
+                {
+                    chunk.Add(record);
+                }
+
+                await DeliverAsync(connection, chunk, cancellationToken).ConfigureAwait(false);
+                Done(lane, chunk);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _laneFailure = ex;
+            await stopping.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeliverAsync(SqliteConnection connection, List<OutboxRecord> chunk, CancellationToken cancellationToken)
+    {
+        TimeSpan delay = _options.FirstRetryDelay;
+        while (true)
+        {
             SinkResult result = await _sink.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
                 case SinkOutcome.Succeeded:
                     await RemoveAsync(connection, chunk, 0, chunk.Count, deadLetterError: null).ConfigureAwait(false);
-                    break;
+                    return;
                 case SinkOutcome.Rejected:
                     await IsolateRejectedAsync(connection, chunk, result.Error, cancellationToken).ConfigureAwait(false);
-                    break;
+                    return;
                 default:
-                    LogTransient(_sink.Name, lane.Count - start, delay.TotalSeconds, result.Error);
-                    return false;
+                    LogTransient(_sink.Name, chunk.Count, delay.TotalSeconds, result.Error);
+                    await Task.Delay(Jitter(delay), _clock, cancellationToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Releases a delivered chunk: its devices may move to another lane once none of theirs is in flight.</summary>
+    private void Done(Lane lane, List<OutboxRecord> chunk)
+    {
+        lock (_devices)
+        {
+            foreach (OutboxRecord record in chunk)
+            {
+                (int Lane, int Pending) device = _devices[record.DeviceId];
+                if (device.Pending == 1)
+                {
+                    _devices.Remove(record.DeviceId);
+                }
+                else
+                {
+                    _devices[record.DeviceId] = (device.Lane, device.Pending - 1);
+                }
             }
         }
 
-        return true;
+        Interlocked.Add(ref lane.Pending, -chunk.Count);
+        Interlocked.Add(ref _inFlight, -chunk.Count);
+        if (_capacity.CurrentCount == 0)
+        {
+            try
+            {
+                _capacity.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another lane released it first: the dispatcher is already awake.
+            }
+        }
+    }
+
+    /// <summary>A lane's queue and how many records it holds or is sending.</summary>
+    private sealed class Lane
+    {
+        public readonly Channel<OutboxRecord> Queue = Channel.CreateUnbounded<OutboxRecord>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+        public int Pending;
     }
 
     private async Task IsolateRejectedAsync(SqliteConnection connection, List<OutboxRecord> batch, string? error, CancellationToken cancellationToken)
