@@ -87,8 +87,9 @@ public static class DeadLetterTable
     }
 
     /// <summary>
-    /// Puts a dead letter back where its stage takes it from (a Map dead letter into <c>inbox</c>, a
-    /// Persist dead letter into <c>outbox</c>) and removes it, in one transaction. False when there is no such id.
+    /// Puts a dead letter back where it is taken up again and removes it, in one transaction: a device message into
+    /// <c>inbox</c> (to be mapped again, with a fixed mapping), a resource the server refused without a single source
+    /// message (a SampledData window) into <c>outbox</c>. False when there is no such id.
     /// </summary>
     public static bool Requeue(SqliteConnection connection, long id, DateTime nowUtc)
     {
@@ -101,7 +102,7 @@ public static class DeadLetterTable
 
         using SqliteTransaction transaction = connection.BeginTransaction();
         InboxMessage m = letter.Message;
-        if (letter.Stage == "persist")
+        if (letter.Stage == "persist" && m.Source == "outbox")
         {
             using SqliteCommand insert = OutboxTable.CreateInsert(connection);
             insert.Transaction = transaction;

@@ -20,4 +20,10 @@ public sealed class OutboxRecord
 
     /// <summary>The resource JSON (UTF-8).</summary>
     public required byte[] Body { get; init; }
+
+    /// <summary>
+    /// The device message the resource was made from, kept so a resource the server refuses becomes a dead letter
+    /// holding that message; null when there is no single one (a SampledData window collects many).
+    /// </summary>
+    public InboxMessage? Source { get; init; }
 }

@@ -11,14 +11,15 @@ public static class OutboxTable
         ArgumentNullException.ThrowIfNull(connection);
         SqliteCommand insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO outbox (created_utc, device_id, resource_type, resource_id, body)
-            VALUES ($created, $device, $type, $id, $body);
+            INSERT INTO outbox (created_utc, device_id, resource_type, resource_id, body, source)
+            VALUES ($created, $device, $type, $id, $body, $source);
             """;
         insert.Parameters.Add("$created", SqliteType.Integer);
         insert.Parameters.Add("$device", SqliteType.Text);
         insert.Parameters.Add("$type", SqliteType.Text);
         insert.Parameters.Add("$id", SqliteType.Text);
         insert.Parameters.Add("$body", SqliteType.Blob);
+        insert.Parameters.Add("$source", SqliteType.Blob);
         return insert;
     }
 
@@ -33,6 +34,7 @@ public static class OutboxTable
         p[2].Value = record.ResourceType;
         p[3].Value = record.ResourceId;
         p[4].Value = record.Body;
+        p[5].Value = record.Source is null ? DBNull.Value : SourceMessageCodec.Encode(record.Source);
         insert.ExecuteNonQuery();
     }
 
@@ -50,7 +52,7 @@ public static class OutboxTable
         ArgumentNullException.ThrowIfNull(output);
         using SqliteCommand select = connection.CreateCommand();
         select.CommandText = """
-            SELECT id, created_utc, device_id, resource_type, resource_id, body
+            SELECT id, created_utc, device_id, resource_type, resource_id, body, source
             FROM outbox WHERE id > $after ORDER BY id LIMIT $limit;
             """;
         select.Parameters.AddWithValue("$after", afterId);
@@ -66,6 +68,7 @@ public static class OutboxTable
                 ResourceType = reader.GetString(3),
                 ResourceId = reader.GetString(4),
                 Body = (byte[])reader.GetValue(5),
+                Source = reader.IsDBNull(6) ? null : SourceMessageCodec.Decode((byte[])reader.GetValue(6)),
             });
         }
     }

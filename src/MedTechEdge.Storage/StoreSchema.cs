@@ -24,8 +24,8 @@ internal static class StoreSchema
         string.Empty,
         // 1 → 2: dead letters keep the message's receive time, so a requeued message keeps its ingestion time.
         "ALTER TABLE dead_letter ADD COLUMN received_utc INTEGER NOT NULL DEFAULT 0;",
-        // 2 → 3: the identity cache and the open SampledData windows.
-        IdentityTable + WindowTable,
+        // 2 → 3: the identity cache, the open SampledData windows, and the device message an outbox row came from.
+        IdentityTable + WindowTable + "ALTER TABLE outbox ADD COLUMN source BLOB;",
     ];
 
     private const string WindowTable = """
@@ -70,7 +70,8 @@ internal static class StoreSchema
             device_id     TEXT    NOT NULL,
             resource_type TEXT    NOT NULL,
             resource_id   TEXT    NOT NULL,
-            body          BLOB    NOT NULL
+            body          BLOB    NOT NULL,
+            source        BLOB
         );
         CREATE TABLE IF NOT EXISTS dead_letter (
             id                INTEGER PRIMARY KEY,

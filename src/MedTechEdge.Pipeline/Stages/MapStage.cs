@@ -33,6 +33,11 @@ public sealed partial class MapStage : BackgroundService
     private readonly MeasurementGrouping _grouping;
     private readonly List<(FhirResource Observation, string Device, DateTime Closes)> _windows = [];
     private readonly List<WindowRecord> _dueWindows = [];
+
+    // Beside each resource of the batch (as the devices list is): the device message it came from, so a resource the
+    // server refuses becomes a dead letter holding that message. Null for a SampledData window (many messages).
+    private readonly List<InboxMessage?> _sources = [];
+    private readonly Dictionary<(string Device, string Type, DateTime Time), InboxMessage> _sourceOf = [];
     private DateTime _nextFlushCheck;
     private readonly IIdentityResolver? _lookup;
     private readonly IdentityCache? _identities;
@@ -162,6 +167,8 @@ public sealed partial class MapStage : BackgroundService
     {
         resources.Clear();
         devices.Clear();
+        _sources.Clear();
+        _sourceOf.Clear();
         deadLetters.Clear();
         _windows.Clear();
         _grouping.Clear();
@@ -221,6 +228,7 @@ public sealed partial class MapStage : BackgroundService
             {
                 resources.RemoveRange(start, resources.Count - start);
                 devices.RemoveRange(start, devices.Count - start);
+                _sources.RemoveRange(start, _sources.Count - start);
                 // The identity resources just emitted were dropped with the rest; emit them again next time.
                 _identity.Forget(_emittedPairs);
                 deadLetters.Add(Letter(message, kind, error, now));
@@ -231,12 +239,14 @@ public sealed partial class MapStage : BackgroundService
             while (devices.Count < resources.Count)
             {
                 devices.Add(measurement.DeviceId);
+                _sources.Add(message);
             }
         }
 
         foreach (Measurement measurement in measurements)
         {
             _grouping.Add(measurement);
+            _sourceOf[(measurement.DeviceId, measurement.Type, measurement.OccurrenceTimeUtc)] = message;
         }
     }
 
@@ -264,6 +274,8 @@ public sealed partial class MapStage : BackgroundService
 
             resources.Add(observation);
             devices.Add(group.DeviceId);
+            // A point-in-time group ends at its latest measurement: that measurement's message is the source.
+            _sources.Add(_sourceOf.GetValueOrDefault((group.DeviceId, group.Type, group.End)));
         }
 
         _grouping.Clear();
@@ -369,6 +381,7 @@ public sealed partial class MapStage : BackgroundService
             {
                 resources.Insert(0, emitted[i].Resource);
                 devices.Insert(0, emitted[i].Device);
+                _sources.Insert(0, null);
             }
 
             _identities.SaveResolved(connection, transaction);
@@ -381,6 +394,7 @@ public sealed partial class MapStage : BackgroundService
                 // server's copy, or dead-letters it with the reason.
                 resources.Add(observation);
                 devices.Add(device);
+                _sources.Add(null);
             }
         }
 
@@ -393,6 +407,7 @@ public sealed partial class MapStage : BackgroundService
             {
                 CreatedUtc = now,
                 DeviceId = devices[i],
+                Source = _sources[i],
                 ResourceType = resource.ResourceType,
                 ResourceId = resource.Id,
                 Body = resource.Json,

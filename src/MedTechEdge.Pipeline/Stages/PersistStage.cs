@@ -307,13 +307,15 @@ public sealed partial class PersistStage : BackgroundService
             OutboxRecord record = batch[i];
             if (deadLetterError is not null)
             {
+                // The device message the resource came from, when there is one: fix the mapping, requeue, and it is
+                // mapped again. Otherwise (a SampledData window) the resource itself, requeued as it is.
                 DeadLetterTable.Insert(connection, transaction, new DeadLetter
                 {
                     CreatedUtc = now,
                     Stage = "persist",
                     ErrorKind = "FhirRejected",
-                    Error = deadLetterError,
-                    Message = new InboxMessage { Source = "outbox", DeviceId = record.DeviceId, Topic = record.ResourceType + "/" + record.ResourceId, Body = record.Body },
+                    Error = $"{record.ResourceType}/{record.ResourceId}: {deadLetterError}",
+                    Message = record.Source ?? new InboxMessage { Source = "outbox", DeviceId = record.DeviceId, Topic = record.ResourceType + "/" + record.ResourceId, Body = record.Body },
                 });
             }
 
