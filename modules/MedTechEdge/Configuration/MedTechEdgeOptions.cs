@@ -24,6 +24,11 @@ internal sealed class MedTechEdgeOptions
 
     public OutputOptions Output { get; set; } = new();
 
+    /// <summary>Where resources go: <c>Auto</c> (the FHIR server when <c>Fhir:Url</c> is set, else NDJSON files), <c>Fhir</c>, <c>Ndjson</c> or <c>EventHub</c>.</summary>
+    public SinkKind Sink { get; set; } = SinkKind.Auto;
+
+    public EventHubOptions EventHub { get; set; } = new();
+
     public PipelineOptions Pipeline { get; set; } = new();
 
     public SimulatorOptions Simulator { get; set; } = new();
@@ -145,6 +150,31 @@ internal sealed class OutputOptions
 {
     /// <summary>Folder of the NDJSON files (one per resource type).</summary>
     public string NdjsonFolder { get; set; } = "./data/fhir";
+}
+
+/// <summary>The sink the Persist stage writes to.</summary>
+internal enum SinkKind
+{
+    Auto,
+    Fhir,
+    Ndjson,
+    EventHub,
+}
+
+/// <summary>Azure Event Hubs, the upstream sink (REST send).</summary>
+internal sealed class EventHubOptions
+{
+    /// <summary><c>Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=…</c>. A secret: keep it out of files.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The event hub, when the connection string is a namespace's (no <c>EntityPath</c>).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The tier's publication limit in bytes: 1,048,576 (Standard and above) or 262,144 (Basic).</summary>
+    public int MaxPublicationBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long one publication may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>Built-in simulated bedside devices (<c>--simulate</c>).</summary>

@@ -9,7 +9,32 @@ internal static class SinkFactory
 {
     public static IResourceSink Create(MedTechEdgeOptions options, MedTechEdge.Mapping.FhirMapping mapping, FhirClient? client)
     {
-        return client is null ? new NdjsonFileSink(options.Output.NdjsonFolder) : new FhirServerSink(client, mapping);
+        switch (options.Sink)
+        {
+            case SinkKind.EventHub:
+                return new EventHubSink(CreateEventHubsClient(options.EventHub));
+            case SinkKind.Ndjson:
+                return new NdjsonFileSink(options.Output.NdjsonFolder);
+            case SinkKind.Fhir when client is null:
+                throw new ModuleStartupException("MedTechEdge:Sink is Fhir but MedTechEdge:Fhir:Url is empty.");
+            default:
+                return client is null ? new NdjsonFileSink(options.Output.NdjsonFolder) : new FhirServerSink(client, mapping);
+        }
+    }
+
+    private static MedTechEdge.EventHubs.EventHubsClient CreateEventHubsClient(EventHubOptions options)
+    {
+        if (!MedTechEdge.EventHubs.EventHubsConnection.TryParse(options.ConnectionString, options.Name, out MedTechEdge.EventHubs.EventHubsConnection? connection, out string? error))
+        {
+            // The message names the missing part and never the key.
+            throw new ModuleStartupException("MedTechEdge:EventHub:ConnectionString: " + error);
+        }
+
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) })
+        {
+            Timeout = options.Timeout,
+        };
+        return new MedTechEdge.EventHubs.EventHubsClient(http, connection!, options.MaxPublicationBytes);
     }
 
     /// <summary>The client of the configured FHIR server, or null when none is configured (NDJSON output).</summary>

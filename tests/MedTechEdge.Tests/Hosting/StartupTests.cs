@@ -44,6 +44,20 @@ public sealed class StartupTests
         Assert.Contains("MedTechEdge:Fhir:Url", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_Event_Hub_Sink_Without_A_Valid_Connection_String_Is_Refused_Without_Showing_The_Key()
+    {
+        using IHost host = ModuleHost.Build([
+            "--MedTechEdge:Sink=EventHub",
+            "--MedTechEdge:EventHub:ConnectionString=Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=secret-key",
+            "--MedTechEdge:Store:Path=" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "s.db"),
+        ]);
+        var ex = Assert.Throws<ModuleStartupException>(() => host.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>());
+        Assert.Contains("MedTechEdge:EventHub:ConnectionString", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("no EntityPath", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-key", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Lookup")]
     [InlineData("LookupWithEncounter")]

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using MedTechEdge.TestPeers;
+
+namespace MedTechEdge.Tests.EndToEnd;
+
+/// <summary>
+/// Sink <c>EventHub</c>: device messages received over MQTT go upstream to Event Hubs (REST), partitioned by device,
+/// and a refusal of the credentials keeps everything in the store until they are fixed.
+/// </summary>
+public sealed class EventHubSinkTests
+{
+    [Fact]
+    public async Task Resources_Go_Upstream_Signed_And_Partitioned_By_Device()
+    {
+        using var endpoint = new FakeEventHubsEndpoint();
+        await using ModuleUnderTest module = await ModuleUnderTest.StartAsync(null,
+            "--MedTechEdge:Sink=EventHub", "--MedTechEdge:EventHub:ConnectionString=" + endpoint.ConnectionString);
+
+        await module.PublishAsync("bed-3", """{"deviceId":"bed-3","patientId":"p-3","measurementTime":"2026-11-21T10:00:00Z","heartRate":64}""");
+        await Eventually.TrueAsync(() => module.Persist.PersistedCount >= 3, TimeSpan.FromSeconds(30), "Patient, Device and Observation sent");
+
+        var events = new List<JsonElement>();
+        foreach (FakeEventHubsEndpoint.Publication publication in endpoint.Publications)
+        {
+            Assert.True(publication.IsSignedFor($"http://127.0.0.1:{endpoint.Port}/{FakeEventHubsEndpoint.Hub}"));
+            events.AddRange(publication.Events.EnumerateArray());
+        }
+
+        Assert.Equal(["Patient", "Device", "Observation"], events.ConvertAll(e => e.GetProperty("UserProperties").GetProperty("resourceType").GetString()));
+        Assert.All(events, e => Assert.Equal("bed-3", e.GetProperty("BrokerProperties").GetProperty("PartitionKey").GetString()));
+        JsonElement observation = JsonDocument.Parse(events[2].GetProperty("Body").GetString()!).RootElement;
+        Assert.Equal(64, observation.GetProperty("valueQuantity").GetProperty("value").GetInt32());
+    }
+
+    [Fact]
+    public async Task Refused_Credentials_Keep_The_Data_In_The_Store()
+    {
+        using var endpoint = new FakeEventHubsEndpoint();
+        string wrongKey = endpoint.ConnectionString.Replace(FakeEventHubsEndpoint.Key, "d3Jvbmcta2V5", StringComparison.Ordinal);
+        await using ModuleUnderTest module = await ModuleUnderTest.StartAsync(null,
+            "--MedTechEdge:Sink=EventHub", "--MedTechEdge:EventHub:ConnectionString=" + wrongKey);
+
+        await module.PublishAsync("bed-4", """{"deviceId":"bed-4","patientId":"p-4","measurementTime":"2026-11-21T10:00:00Z","heartRate":65}""");
+        await Eventually.TrueAsync(() => endpoint.Publications.Count >= 2, TimeSpan.FromSeconds(30), "the sink to try and retry");
+
+        // 401 every time: nothing delivered, nothing dropped, nothing dead-lettered.
+        Assert.Equal(0, module.Persist.PersistedCount);
+        await module.StopAsync();
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + module.StorePath);
+        connection.Open();
+        Assert.Equal(3, MedTechEdge.Storage.OutboxTable.Count(connection));
+        Assert.Equal(0, MedTechEdge.Storage.DeadLetterTable.Count(connection));
+    }
+}
