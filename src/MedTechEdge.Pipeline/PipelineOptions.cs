@@ -31,6 +31,9 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan SampledDataFlushInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>What the Map stage produces for the sink; the module sets it from <c>EventHub:Content</c> for the Event Hubs sink.</summary>
+    public MapOutput Output { get; set; } = MapOutput.Resources;
+
     /// <summary>How Observations find their Patient, Device and Encounter (medtech-compat §8). Lookup modes need a FHIR server.</summary>
     public Identity.IdentityResolutionType ResolutionType { get; set; } = Identity.IdentityResolutionType.Create;
 

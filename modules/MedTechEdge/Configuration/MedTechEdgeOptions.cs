@@ -175,6 +175,12 @@ internal sealed class EventHubOptions
 
     /// <summary>How long one publication may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// What goes up: <c>Measurements</c> (the normalized messages, MedTech's schema, so a cloud MedTech-compatible
+    /// service takes over the FHIR part), <c>Resources</c> (the FHIR resources) or <c>DeviceMessages</c> (as received).
+    /// </summary>
+    public MapOutput Content { get; set; } = MapOutput.Measurements;
 }
 
 /// <summary>Built-in simulated bedside devices (<c>--simulate</c>).</summary>

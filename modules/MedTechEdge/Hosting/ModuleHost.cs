@@ -38,6 +38,8 @@ internal static class ModuleHost
 
         var options = new MedTechEdgeOptions();
         builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+        // The FHIR server and NDJSON sinks take FHIR resources; Event Hubs takes what EventHub:Content says.
+        options.Pipeline.Output = options.Sink == SinkKind.EventHub ? options.EventHub.Content : MapOutput.Resources;
 
         DeviceMapping deviceMapping = LoadMapping<DeviceMapping>(options.Mappings.Device, "device", DeviceMapping.TryLoad);
         FhirMapping fhirMapping = LoadMapping<FhirMapping>(options.Mappings.Fhir, "FHIR", FhirMapping.TryLoad);

@@ -5,8 +5,8 @@ namespace MedTechEdge.Pipeline.Sinks;
 
 /// <summary>
 /// Sends resources upstream to Azure Event Hubs (REST), where a cloud service takes over. The partition key is the
-/// device id, so each device's events stay in order; each event carries <c>resourceType</c> and <c>deviceId</c> as
-/// application properties. Delivery is at least once: when a batch spans devices and one device's publication fails,
+/// device id, so each device's events stay in order; each event carries <c>kind</c> (<c>Measurement</c>,
+/// <c>DeviceMessage</c>, or the FHIR resource type) and <c>deviceId</c> as application properties. Delivery is at least once: when a batch spans devices and one device's publication fails,
 /// the whole batch stays in the outbox and the devices already sent are sent again on the retry.
 /// </summary>
 public sealed class EventHubSink(EventHubsClient client) : IResourceSink
@@ -34,7 +34,7 @@ public sealed class EventHubSink(EventHubsClient client) : IResourceSink
                 OutboxRecord record = batch[end];
                 events.Add(new EventData(record.Body, new Dictionary<string, string>(2, StringComparer.Ordinal)
                 {
-                    ["resourceType"] = record.ResourceType,
+                    ["kind"] = record.ResourceType,
                     ["deviceId"] = record.DeviceId,
                 }));
                 end++;

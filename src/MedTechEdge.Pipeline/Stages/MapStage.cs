@@ -176,18 +176,33 @@ public sealed partial class MapStage : BackgroundService
         _identities?.BeginPass(connection, now);
         foreach (InboxMessage message in batch)
         {
-            MapOne(message, now, measurements, resources, devices, deadLetters);
+            switch (_options.Output)
+            {
+                case MapOutput.DeviceMessages:
+                    // No mapping: the message goes up as it came in.
+                    resources.Add(new FhirResource("DeviceMessage", message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), message.Body));
+                    devices.Add(message.DeviceId ?? string.Empty);
+                    _sources.Add(message);
+                    break;
+                case MapOutput.Measurements:
+                    NormalizeOne(message, now, measurements, resources, devices, deadLetters);
+                    break;
+                default:
+                    MapOne(message, now, measurements, resources, devices, deadLetters);
+                    break;
+            }
         }
 
         CreateObservations(now, resources, devices);
     }
 
-    private void MapOne(InboxMessage message, DateTime now, List<Measurement> measurements, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters)
+    /// <summary>Normalizes one message into <paramref name="measurements"/>; false (with a dead letter) when it cannot be.</summary>
+    private bool TryNormalize(InboxMessage message, DateTime now, List<Measurement> measurements, List<DeadLetter> deadLetters)
     {
         if (!DeviceEnvelope.TryCreate(message.Body, message.Properties, message.SystemProperties, out DeviceEnvelope? envelope, out string? error))
         {
             deadLetters.Add(Letter(message, "InvalidDeviceMessage", error!, now));
-            return;
+            return false;
         }
 
         using (envelope)
@@ -199,8 +214,43 @@ public sealed partial class MapStage : BackgroundService
         if (error is not null)
         {
             deadLetters.Add(Letter(message, "NormalizationError", error, now));
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Normalize only: one outbox record per measurement, in the normalized schema (medtech-compat §5).</summary>
+    private void NormalizeOne(InboxMessage message, DateTime now, List<Measurement> measurements, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters)
+    {
+        if (!TryNormalize(message, now, measurements, deadLetters))
+        {
             return;
         }
+
+        for (int i = 0; i < measurements.Count; i++)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                MeasurementJson.Write(writer, measurements[i]);
+            }
+
+            string id = message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            resources.Add(new FhirResource("Measurement", id, buffer.WrittenSpan.ToArray()));
+            devices.Add(measurements[i].DeviceId);
+            _sources.Add(message);
+        }
+    }
+
+    private void MapOne(InboxMessage message, DateTime now, List<Measurement> measurements, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters)
+    {
+        if (!TryNormalize(message, now, measurements, deadLetters))
+        {
+            return;
+        }
+
+        string? error;
 
         // All or nothing per device message: every measurement is checked before any joins a group.
         int start = resources.Count;
