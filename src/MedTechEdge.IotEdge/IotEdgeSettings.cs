@@ -36,6 +36,21 @@ public sealed class IotEdgeSettings
     /// <summary>True when tokens are signed by the workload API rather than with a key.</summary>
     public bool UsesWorkloadApi => WorkloadUri is not null;
 
+    /// <summary>
+    /// A module SAS token signed with the connection string's key, valid until <paramref name="expiresUtc"/>; null when
+    /// the module has no key of its own (the workload API signs instead).
+    /// </summary>
+    public string? CreateTokenWithKey(DateTimeOffset expiresUtc)
+    {
+        if (SharedAccessKey is null)
+        {
+            return null;
+        }
+
+        string resource = IotHubSasToken.ModuleResource(IotHubHostName, DeviceId, ModuleId);
+        return IotHubSasToken.Token(resource, IotHubSasToken.Sign(SharedAccessKey, IotHubSasToken.StringToSign(resource, expiresUtc)), expiresUtc);
+    }
+
     /// <summary>The MQTT client id a module uses with edgeHub and IoT Hub: <c>{deviceId}/{moduleId}</c>.</summary>
     public string ClientId => DeviceId + "/" + ModuleId;
 

@@ -32,6 +32,8 @@ internal sealed class ModuleUnderTest : IAsyncDisposable
 
     public PersistStage Persist => _host.Services.GetRequiredService<PersistStage>();
 
+    public MedTechEdge.Ingress.EdgeHubIngressService EdgeHub => _host.Services.GetRequiredService<MedTechEdge.Ingress.EdgeHubIngressService>();
+
     public IServiceProvider Services => _host.Services;
 
     public static async Task<ModuleUnderTest> StartAsync(Uri? fhirUrl = null, params string[] extraArgs)

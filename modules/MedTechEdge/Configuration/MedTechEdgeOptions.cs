@@ -29,6 +29,8 @@ internal sealed class MedTechEdgeOptions
 
     public EventHubOptions EventHub { get; set; } = new();
 
+    public EdgeHubOptions EdgeHub { get; set; } = new();
+
     public PipelineOptions Pipeline { get; set; } = new();
 
     public SimulatorOptions Simulator { get; set; } = new();
@@ -159,6 +161,31 @@ internal enum SinkKind
     Fhir,
     Ndjson,
     EventHub,
+}
+
+/// <summary>Device messages from IoT Edge routes: the module as a client of edgeHub.</summary>
+internal sealed class EdgeHubOptions
+{
+    /// <summary>
+    /// Null (the default): on when the module runs under IoT Edge (the runtime's <c>IOTEDGE_*</c> environment, or an
+    /// <c>EdgeHubConnectionString</c>) or when <see cref="ConnectionString"/> is set.
+    /// </summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>A connection string of the simulator's form, <c>HostName=…;GatewayHostName=…;DeviceId=…;ModuleId=…;SharedAccessKey=…</c>, instead of the environment. A secret.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The module inputs whose messages are device messages; others are acknowledged and counted, not ingested.</summary>
+    public List<string> Inputs { get; set; } = [];
+
+    /// <summary>edgeHub's MQTT port on the gateway.</summary>
+    public int Port { get; set; } = 8883;
+
+    /// <summary>TLS to edgeHub, trusting the workload API's trust bundle (or <see cref="CaFile"/>). Off only for a local test broker.</summary>
+    public bool UseTls { get; set; } = true;
+
+    /// <summary>A PEM file of the CA that edgeHub's certificate chains to, when there is no workload API (the simulator's <c>EdgeModuleCACertificateFile</c>).</summary>
+    public string? CaFile { get; set; }
 }
 
 /// <summary>Azure Event Hubs, the upstream sink (REST send).</summary>

@@ -67,7 +67,8 @@ internal static class ModuleHost
         AddStage<RetentionService>(services);
         AddStage<MapStage>(services);
         AddStage<PersistStage>(services);
-        if (options.Mqtt.Enabled || options.MqttBroker.Enabled)
+        MedTechEdge.IotEdge.IotEdgeSettings? edgeIdentity = EdgeHubIdentity(options);
+        if (options.Mqtt.Enabled || options.MqttBroker.Enabled || edgeIdentity is not null)
         {
             services.AddSingleton<MqttIngressHandler>();
         }
@@ -82,12 +83,45 @@ internal static class ModuleHost
             AddStage<MqttSubscriberService>(services);
         }
 
+        if (edgeIdentity is not null)
+        {
+            services.AddSingleton(edgeIdentity);
+            AddStage<EdgeHubIngressService>(services);
+        }
+
         if (options.Simulator.Enabled)
         {
             AddStage<SimulatorService>(services);
         }
 
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Who the module is to edgeHub when it takes device messages from IoT Edge routes: from <c>EdgeHub:ConnectionString</c>,
+    /// else from the runtime's environment; null when edgeHub ingress is off or the module does not run under IoT Edge.
+    /// </summary>
+    private static MedTechEdge.IotEdge.IotEdgeSettings? EdgeHubIdentity(MedTechEdgeOptions options)
+    {
+        if (options.EdgeHub.Enabled == false)
+        {
+            return null;
+        }
+
+        System.Collections.IDictionary environment = options.EdgeHub.ConnectionString is { Length: > 0 } text
+            ? new System.Collections.Hashtable { ["EdgeHubConnectionString"] = text }
+            : Environment.GetEnvironmentVariables();
+        if (!MedTechEdge.IotEdge.IotEdgeSettings.TryRead(environment, out MedTechEdge.IotEdge.IotEdgeSettings? settings, out string? error))
+        {
+            throw new ModuleStartupException("IoT Edge: " + error);
+        }
+
+        if (settings is null && options.EdgeHub.Enabled == true)
+        {
+            throw new ModuleStartupException("MedTechEdge:EdgeHub:Enabled is true, but the module does not run under IoT Edge and MedTechEdge:EdgeHub:ConnectionString is empty.");
+        }
+
+        return settings;
     }
 
     private static void AddStage<T>(IServiceCollection services)

@@ -33,8 +33,16 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
             Body = message.Payload.ToArray(),
         };
 
-        // Not cancelled with the connection: once queued, the message is committed whatever happens to the
-        // device, and a commit takes milliseconds.
+        return Accept(record);
+    }
+
+    /// <summary>
+    /// Queues an inbox message for the next group commit; the result completes when it is durable (or refused).
+    /// Not cancelled with the connection: once queued, the message is committed whatever happens to the device, and a
+    /// commit takes milliseconds.
+    /// </summary>
+    internal ValueTask<MqttIngestResult> Accept(InboxMessage record)
+    {
         InboxCommit commit = inbox.Enqueue(record, out _);
         return new ValueTask<MqttIngestResult>(CommitResultSource.For(commit, this), 0);
     }

@@ -123,7 +123,27 @@ public sealed partial class MqttSubscriber : IAsyncDisposable
         while (!stopping.IsCancellationRequested)
         {
             long started = Stopwatch.GetTimestamp();
-            ConnectionOutcome outcome = await RunConnectionAsync(clientOptions, stopping).ConfigureAwait(false);
+            ConnectionOutcome outcome;
+            try
+            {
+                if (_options.PasswordProvider is { } provider)
+                {
+                    clientOptions.Password = await provider(stopping).ConfigureAwait(false);
+                }
+
+                outcome = await RunConnectionAsync(clientOptions, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                // No credentials this time (the signer is unreachable): back off and ask again, as for a refused connection.
+                outcome = new ConnectionOutcome(false, "no credentials: " + ex.Message);
+            }
+
             if (stopping.IsCancellationRequested)
             {
                 break;

@@ -29,6 +29,13 @@ public sealed class MqttSubscriberOptions
     /// <summary>Password, or null; sent as UTF-8.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Asked for the password before each connection, when set, instead of <see cref="Password"/>: for credentials that
+    /// expire, such as an IoT Hub SAS token. The broker ends the connection when its token expires, and the reconnect
+    /// asks for a fresh one.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string>>? PasswordProvider { get; set; }
+
     /// <summary>Keep Alive (MQTT 5.0 §3.1.2.10).</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(60);
 

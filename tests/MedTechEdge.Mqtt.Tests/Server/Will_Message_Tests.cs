@@ -59,13 +59,18 @@ public sealed class Will_Message_Tests
     {
         await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
         await using RunningMosquittoClient watcher = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-t", "wills/#", "-v");
+        // A will delay long enough that the reconnect (a new mosquitto_sub process) lands inside it even on a loaded
+        // machine; the check runs after the delay would have fired.
         await using RunningMosquittoClient dying = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-V", "mqttv5", "-t", "ignored", "-i", "back-soon",
-            "-c", "-x", "60", "--will-topic", "wills/back-soon", "--will-payload", "offline", "-D", "will", "will-delay-interval", "4");
+            "-c", "-x", "60", "--will-topic", "wills/back-soon", "--will-payload", "offline", "-D", "will", "will-delay-interval", "8");
         await WaitForConnectionsAsync(broker, 2);
         await dying.KillAsync();
+        var killed = System.Diagnostics.Stopwatch.StartNew();
 
         await using RunningMosquittoClient back = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-V", "mqttv5", "-t", "ignored", "-i", "back-soon", "-c", "-x", "60");
-        await Task.Delay(5000);
+        await WaitForConnectionsAsync(broker, 2);
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(8), $"the reconnect took {killed.Elapsed.TotalSeconds:F1} s, longer than the will delay");
+        await Task.Delay(TimeSpan.FromSeconds(9) - killed.Elapsed);
 
         Assert.DoesNotContain("wills/back-soon", watcher.StandardOutput, StringComparison.Ordinal);
     }

@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using MedTechEdge.IotEdge;
+using MedTechEdge.Mqtt.Server;
+using MedTechEdge.Storage;
+
+namespace MedTechEdge.Ingress;
+
+/// <summary>
+/// Ingest from IoT Edge routes: a message on one of the module's inputs becomes an inbox message whose envelope is
+/// the one IoT Hub gives (<c>iothub-connection-device-id</c>, <c>iothub-enqueuedtime</c>, <c>iothub-creation-time-utc</c>,
+/// application properties), so IotJsonPathContent templates work unchanged (medtech-compat §2). The input is
+/// acknowledged to edgeHub only after the commit, as MQTT ingest is.
+/// </summary>
+internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCollection<string> inputs, MqttIngressHandler ingress) : IMqttIngestHandler
+{
+    private long _ignored;
+
+    /// <summary>Messages on inputs that are not device inputs: acknowledged, not ingested.</summary>
+    public long IgnoredCount => Interlocked.Read(ref _ignored);
+
+    public ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
+    {
+        if (!ModuleMessageTopic.TryParseInput(message.Topic, identity.DeviceId, identity.ModuleId, out string input, out Dictionary<string, string> system, out Dictionary<string, string> properties)
+            || !inputs.Contains(input))
+        {
+            Interlocked.Increment(ref _ignored);
+            return new ValueTask<MqttIngestResult>(MqttIngestResult.Accepted);
+        }
+
+        string device = system.GetValueOrDefault("iothub-connection-device-id") ?? identity.DeviceId;
+        system["iothub-connection-device-id"] = device;
+        system["iothub-enqueuedtime"] = message.ReceivedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
+        system["iothub-inputname"] = input;
+        return ingress.Accept(new InboxMessage
+        {
+            ReceivedUtc = message.ReceivedAt.UtcDateTime,
+            Source = "edgehub",
+            DeviceId = device,
+            Topic = message.Topic,
+            Properties = WriteObject(properties),
+            SystemProperties = WriteObject(system),
+            Body = message.Payload.ToArray(),
+        });
+    }
+
+    private static byte[] WriteObject(Dictionary<string, string> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (KeyValuePair<string, string> pair in values)
+            {
+                writer.WriteString(pair.Key, pair.Value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

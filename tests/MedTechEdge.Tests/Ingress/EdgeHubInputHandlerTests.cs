@@ -1,0 +1,60 @@
+using System.Text;
+using System.Text.Json;
+using MedTechEdge.Ingress;
+using MedTechEdge.IotEdge;
+using MedTechEdge.Mqtt.Protocol;
+using MedTechEdge.Mqtt.Server;
+using MedTechEdge.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MedTechEdge.Tests.Ingress;
+
+public sealed class EdgeHubInputHandlerTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "medtechedge-edgehub-" + Guid.NewGuid().ToString("N"));
+    private readonly MedTechStore _store;
+
+    public EdgeHubInputHandlerTests() =>
+        _store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(_folder, "store.db"), Durability = StoreDurability.Normal });
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_Routed_Message_Gets_The_Envelope_IoT_Hub_Templates_Read()
+    {
+        await using var inbox = new InboxWriter(_store, new WorkSignal());
+        var identity = new IotEdgeSettings { IotHubHostName = "hub.azure-devices.net", DeviceId = "gw-1", ModuleId = "MedTechEdge" };
+        var handler = new EdgeHubInputHandler(identity, ["devicedata"], new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance));
+        var received = new DateTimeOffset(2026, 11, 21, 10, 0, 5, TimeSpan.Zero);
+
+        MqttIngestResult result = await handler.OnPublishAsync(new MqttIngestMessage
+        {
+            Topic = "devices/gw-1/modules/MedTechEdge/inputs/devicedata/%24.cdid=bed-9&%24.ctime=2026-11-21T10%3A00%3A00.0000000Z&%24.ct=application%2Fjson&ward=4B",
+            Payload = Encoding.UTF8.GetBytes("""{"hr":61}"""),
+            ClientId = "gw-1/MedTechEdge",
+            DeviceId = "gw-1",
+            QoS = MqttQualityOfServiceLevel.AtLeastOnce,
+            ReceivedAt = received,
+        }, CancellationToken.None);
+
+        Assert.True(result.IsAccepted);
+        using SqliteConnection connection = _store.OpenConnection();
+        var rows = new List<InboxMessage>();
+        InboxTable.ReadOldest(connection, 10, rows);
+        InboxMessage row = Assert.Single(rows);
+        Assert.Equal("bed-9", row.DeviceId); // the leaf device, not the gateway
+        Assert.Equal("edgehub", row.Source);
+        Assert.Equal("""{"ward":"4B"}""", row.PropertiesJson);
+        JsonElement system = JsonDocument.Parse(row.SystemPropertiesJson).RootElement;
+        Assert.Equal("bed-9", system.GetProperty("iothub-connection-device-id").GetString());
+        Assert.Equal("2026-11-21T10:00:00.0000000Z", system.GetProperty("iothub-creation-time-utc").GetString());
+        Assert.Equal("2026-11-21T10:00:05.0000000Z", system.GetProperty("iothub-enqueuedtime").GetString());
+        Assert.Equal("application/json", system.GetProperty("content-type").GetString());
+        Assert.Equal("devicedata", system.GetProperty("iothub-inputname").GetString());
+    }
+}
