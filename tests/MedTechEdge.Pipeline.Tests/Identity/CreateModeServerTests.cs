@@ -18,14 +18,6 @@ namespace MedTechEdge.Pipeline.Tests.Identity;
 [Collection(FhirPeerFixture.CollectionName)]
 public sealed class CreateModeServerTests(FhirPeerFixture peer)
 {
-    private static readonly DeviceMapping s_devices = DeviceMapping.Load("""
-        {"templateType":"CollectionContent","template":[{"templateType":"CalculatedContent","template":{
-          "typeName":"heartrate","typeMatchExpression":"$..[?(@heartRate)]",
-          "deviceIdExpression":"$.matchedToken.deviceId","timestampExpression":"$.matchedToken.time",
-          "patientIdExpression":"$.matchedToken.patientId",
-          "values":[{"valueName":"hr","valueExpression":"$.matchedToken.heartRate","required":true}]}}]}
-        """);
-
     private readonly string _run = Guid.NewGuid().ToString("N")[..10];
 
     [Fact]
@@ -84,7 +76,7 @@ public sealed class CreateModeServerTests(FhirPeerFixture peer)
 
     private async Task RunMapAsync(PipelineHarness harness, HttpClient http)
     {
-        MapStage map = new(harness.Store, s_devices, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, new FhirClient(http, peer.BaseUrl));
+        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, new FhirClient(http, peer.BaseUrl));
         await map.StartAsync(CancellationToken.None);
         await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the map stage");
         await map.StopAsync(CancellationToken.None);

@@ -21,14 +21,6 @@ namespace MedTechEdge.Pipeline.Tests.Identity;
 [Collection(FhirPeerFixture.CollectionName)]
 public sealed class LookupModeTests(FhirPeerFixture peer)
 {
-    private static readonly DeviceMapping s_devices = DeviceMapping.Load("""
-        {"templateType":"CollectionContent","template":[{"templateType":"CalculatedContent","template":{
-          "typeName":"heartrate","typeMatchExpression":"$..[?(@heartRate)]",
-          "deviceIdExpression":"$.matchedToken.deviceId","timestampExpression":"$.matchedToken.time",
-          "patientIdExpression":"$.matchedToken.patientId","encounterIdExpression":"$.matchedToken.encounterId",
-          "values":[{"valueName":"hr","valueExpression":"$.matchedToken.heartRate","required":true}]}}]}
-        """);
-
     private readonly string _run = Guid.NewGuid().ToString("N")[..10];
 
     [Fact]
@@ -114,7 +106,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         // A new stage (a restarted module) whose FHIR server is unreachable.
         var unreachable = new FhirClient(http, new Uri($"http://127.0.0.1:{ClosedPort()}/fhir/"));
         await harness.AppendAsync(Message("mon-" + _run, 1), Message("new-" + _run, 2));
-        MapStage map = new(harness.Store, s_devices, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, unreachable);
+        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, unreachable);
         await map.StartAsync(CancellationToken.None);
         await Task.Delay(1500);
         await map.StopAsync(CancellationToken.None);
@@ -130,7 +122,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
 
     private static async Task RunMapAsync(PipelineHarness harness, FhirClient client, Func<bool> done)
     {
-        MapStage map = new(harness.Store, s_devices, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client);
+        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client);
         await map.StartAsync(CancellationToken.None);
         await PipelineHarness.WaitAsync(done, "the map stage");
         await map.StopAsync(CancellationToken.None);

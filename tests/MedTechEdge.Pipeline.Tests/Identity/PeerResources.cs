@@ -1,4 +1,5 @@
 using System.Text;
+using MedTechEdge.Mapping;
 using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Pipeline.Tests.Identity;
@@ -6,6 +7,15 @@ namespace MedTechEdge.Pipeline.Tests.Identity;
 /// <summary>Puts the Patients, Devices and Encounters an identity test starts from on the FHIR peer.</summary>
 internal static class PeerResources
 {
+    /// <summary>A heart-rate device mapping that extracts device, time, and (when present) patient and encounter ids.</summary>
+    public static DeviceMapping HeartRate { get; } = DeviceMapping.Load("""
+        {"templateType":"CollectionContent","template":[{"templateType":"CalculatedContent","template":{
+          "typeName":"heartrate","typeMatchExpression":"$..[?(@heartRate)]",
+          "deviceIdExpression":"$.matchedToken.deviceId","timestampExpression":"$.matchedToken.time",
+          "patientIdExpression":"$.matchedToken.patientId","encounterIdExpression":"$.matchedToken.encounterId",
+          "values":[{"valueName":"hr","valueExpression":"$.matchedToken.heartRate","required":true}]}}]}
+        """);
+
     /// <summary><c>PUT {type}/{id}</c> of <paramref name="json"/>, with the id added after its resourceType.</summary>
     public static async Task PutAsync(FhirPeerFixture peer, HttpClient http, string type, string id, string json)
     {

@@ -19,13 +19,6 @@ namespace MedTechEdge.Pipeline.Tests.Stages;
 [Collection(FhirPeerFixture.CollectionName)]
 public sealed class PersistRejectionTests(FhirPeerFixture peer)
 {
-    private static readonly DeviceMapping s_devices = DeviceMapping.Load("""
-        {"templateType":"CollectionContent","template":[{"templateType":"CalculatedContent","template":{
-          "typeName":"heartrate","typeMatchExpression":"$..[?(@heartRate)]",
-          "deviceIdExpression":"$.matchedToken.deviceId","timestampExpression":"$.matchedToken.time",
-          "values":[{"valueName":"hr","valueExpression":"$.matchedToken.heartRate","required":true}]}}]}
-        """);
-
     [Fact]
     public async Task A_Refused_Observation_Is_A_Dead_Letter_With_Its_Device_Message_And_The_Servers_Reason()
     {
@@ -44,7 +37,7 @@ public sealed class PersistRejectionTests(FhirPeerFixture peer)
         string good = $$"""{"deviceId":"mon-{{run}}","time":"2026-11-21T12:00:00Z","heartRate":71}""";
         await harness.AppendAsync(good);
         var client = new FhirClient(http, peer.BaseUrl);
-        MapStage map = new(harness.Store, s_devices, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client);
+        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client);
         PersistStage persist = harness.Persist(new FhirServerSink(client, harness.FhirMapping));
         await map.StartAsync(CancellationToken.None);
         await persist.StartAsync(CancellationToken.None);
