@@ -192,24 +192,35 @@ public sealed partial class PersistStage : BackgroundService
 
     private async Task DeliverAsync(SqliteConnection connection, List<OutboxRecord> chunk, CancellationToken cancellationToken)
     {
+        SinkResult result = await WriteUntilAnsweredAsync(chunk, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == SinkOutcome.Succeeded)
+        {
+            await RemoveAsync(connection, chunk, 0, chunk.Count, deadLetterError: null).ConfigureAwait(false);
+        }
+        else
+        {
+            await IsolateRejectedAsync(connection, chunk, result.Error, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="records"/> until the sink gives an answer that is not transient (accepted or refused):
+    /// a transient failure waits with exponential backoff and jitter, for as long as it takes, and nothing is lost.
+    /// </summary>
+    private async Task<SinkResult> WriteUntilAnsweredAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
+    {
         TimeSpan delay = _options.FirstRetryDelay;
         while (true)
         {
-            SinkResult result = await _sink.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-            switch (result.Outcome)
+            SinkResult result = await _sink.WriteAsync(records, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome != SinkOutcome.Transient)
             {
-                case SinkOutcome.Succeeded:
-                    await RemoveAsync(connection, chunk, 0, chunk.Count, deadLetterError: null).ConfigureAwait(false);
-                    return;
-                case SinkOutcome.Rejected:
-                    await IsolateRejectedAsync(connection, chunk, result.Error, cancellationToken).ConfigureAwait(false);
-                    return;
-                default:
-                    LogTransient(_sink.Name, chunk.Count, delay.TotalSeconds, result.Error);
-                    await Task.Delay(Jitter(delay), _clock, cancellationToken).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
-                    break;
+                return result;
             }
+
+            LogTransient(_sink.Name, records.Count, delay.TotalSeconds, result.Error);
+            await Task.Delay(Jitter(delay), _clock, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
         }
     }
 
@@ -268,13 +279,7 @@ public sealed partial class PersistStage : BackgroundService
         // send the records one by one (in order) to deliver the good ones and dead-letter only the bad.
         for (int i = 0; i < batch.Count; i++)
         {
-            SinkResult single;
-            TimeSpan delay = _options.FirstRetryDelay;
-            while ((single = await _sink.WriteAsync([batch[i]], cancellationToken).ConfigureAwait(false)).Outcome == SinkOutcome.Transient)
-            {
-                await Task.Delay(Jitter(delay), _clock, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
-            }
+            SinkResult single = await WriteUntilAnsweredAsync([batch[i]], cancellationToken).ConfigureAwait(false);
 
             await RemoveAsync(connection, batch, i, 1, single.Outcome == SinkOutcome.Rejected ? single.Error ?? "Rejected by the sink." : null).ConfigureAwait(false);
             if (single.Outcome == SinkOutcome.Rejected)

@@ -12,22 +12,14 @@ namespace MedTechEdge.Tests.Ingress;
 
 public sealed class EdgeHubInputHandlerTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "medtechedge-edgehub-" + Guid.NewGuid().ToString("N"));
-    private readonly MedTechStore _store;
+    private readonly IngressStore _temp = new();
 
-    public EdgeHubInputHandlerTests() =>
-        _store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(_folder, "store.db"), Durability = StoreDurability.Normal });
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task A_Routed_Message_Gets_The_Envelope_IoT_Hub_Templates_Read()
     {
-        await using var inbox = new InboxWriter(_store, new WorkSignal());
+        await using var inbox = new InboxWriter(_temp.Store, new WorkSignal());
         var identity = new IotEdgeSettings { IotHubHostName = "hub.azure-devices.net", DeviceId = "gw-1", ModuleId = "MedTechEdge" };
         var handler = new EdgeHubInputHandler(identity, ["devicedata"], new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance));
         var received = new DateTimeOffset(2026, 11, 21, 10, 0, 5, TimeSpan.Zero);
@@ -43,10 +35,7 @@ public sealed class EdgeHubInputHandlerTests : IDisposable
         }, CancellationToken.None);
 
         Assert.True(result.IsAccepted);
-        using SqliteConnection connection = _store.OpenConnection();
-        var rows = new List<InboxMessage>();
-        InboxTable.ReadOldest(connection, 10, rows);
-        InboxMessage row = Assert.Single(rows);
+        InboxMessage row = Assert.Single(_temp.Inbox());
         Assert.Equal("bed-9", row.DeviceId); // the leaf device, not the gateway
         Assert.Equal("edgehub", row.Source);
         Assert.Equal("""{"ward":"4B"}""", row.PropertiesJson);

@@ -11,24 +11,16 @@ namespace MedTechEdge.Tests.Ingress;
 
 public sealed class MqttIngressHandlerTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "medtechedge-ingress-" + Guid.NewGuid().ToString("N"));
-    private readonly MedTechStore _store;
+    private readonly IngressStore _temp = new();
 
-    public MqttIngressHandlerTests()
-    {
-        _store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(_folder, "store.db"), Durability = StoreDurability.Normal });
-    }
+    private MedTechStore Store => _temp.Store;
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task An_Accepted_Publish_Is_In_The_Inbox_With_Its_Envelope_Properties()
     {
-        await using var inbox = new InboxWriter(_store, new WorkSignal());
+        await using var inbox = new InboxWriter(Store, new WorkSignal());
         var handler = new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance);
         var receivedAt = new DateTimeOffset(2026, 11, 21, 8, 30, 0, TimeSpan.Zero).AddTicks(1_234_500);
         byte[] payload = Encoding.UTF8.GetBytes("""{"hr":72}""");
@@ -66,7 +58,7 @@ public sealed class MqttIngressHandlerTests : IDisposable
     [Fact]
     public async Task Without_User_Properties_The_Properties_Object_Is_Empty()
     {
-        await using var inbox = new InboxWriter(_store, new WorkSignal());
+        await using var inbox = new InboxWriter(Store, new WorkSignal());
         var handler = new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance);
 
         MqttIngestResult result = await handler.OnPublishAsync(Message("d1", "{}"), CancellationToken.None);
@@ -80,7 +72,7 @@ public sealed class MqttIngressHandlerTests : IDisposable
     [Fact]
     public async Task Many_Concurrent_Publishes_Are_All_Accepted_And_Stored_Once()
     {
-        await using var inbox = new InboxWriter(_store, new WorkSignal());
+        await using var inbox = new InboxWriter(Store, new WorkSignal());
         var handler = new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance);
 
         var results = new Task<MqttIngestResult>[400];
@@ -93,25 +85,25 @@ public sealed class MqttIngressHandlerTests : IDisposable
         MqttIngestResult[] all = await Task.WhenAll(results);
         Assert.All(all, r => Assert.True(r.IsAccepted));
         Assert.Equal(400, inbox.CommittedCount);
-        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteConnection connection = Store.OpenConnection();
         Assert.Equal(400, InboxTable.Count(connection));
     }
 
     [Fact]
     public async Task At_The_Store_Cap_The_Device_Gets_Quota_Exceeded_And_Later_Is_Accepted_Again()
     {
-        await using var inbox = new InboxWriter(_store, new WorkSignal());
+        await using var inbox = new InboxWriter(Store, new WorkSignal());
         var handler = new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance);
-        _store.Options.MaxSizeBytes = 1;
+        Store.Options.MaxSizeBytes = 1;
 
         MqttIngestResult refused = await handler.OnPublishAsync(Message("d1", "{}"), CancellationToken.None);
 
         // MQTT 5.0 §3.4.2.1: 0x97 Quota exceeded; nothing stored.
         Assert.Equal(MqttPubAckReasonCode.QuotaExceeded, refused.ReasonCode);
-        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteConnection connection = Store.OpenConnection();
         Assert.Equal(0, InboxTable.Count(connection));
 
-        _store.Options.MaxSizeBytes = 0;
+        Store.Options.MaxSizeBytes = 0;
         MqttIngestResult accepted = await handler.OnPublishAsync(Message("d1", "{}"), CancellationToken.None);
         Assert.True(accepted.IsAccepted);
         Assert.Equal(1, InboxTable.Count(connection));
@@ -127,11 +119,5 @@ public sealed class MqttIngressHandlerTests : IDisposable
         ReceivedAt = DateTimeOffset.UtcNow,
     };
 
-    private InboxMessage ReadOnly()
-    {
-        using SqliteConnection connection = _store.OpenConnection();
-        var rows = new List<InboxMessage>();
-        InboxTable.ReadOldest(connection, 10, rows);
-        return Assert.Single(rows);
-    }
+    private InboxMessage ReadOnly() => Assert.Single(_temp.Inbox());
 }
