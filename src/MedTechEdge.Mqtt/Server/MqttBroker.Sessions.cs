@@ -71,13 +71,15 @@ internal sealed partial class MqttBroker
     {
         uint expiry;
         int generation;
+        bool resumedByTakeover = false;
         lock (_sessionsLock)
         {
             if (session.Connection != connection)
             {
-                // Taken over: the new connection owns the session now.
+                // Taken over: the new connection owns the session now, unless its Clean Start ended this one.
                 expiry = uint.MaxValue;
                 generation = -1;
+                resumedByTakeover = _sessions.TryGetValue(session.ClientId, out MqttServerSession? current) && current == session;
             }
             else
             {
@@ -99,6 +101,14 @@ internal sealed partial class MqttBroker
         if (will is not null)
         {
             uint delay = Math.Min(will.WillProperties.WillDelayInterval ?? 0, expiry);
+            if (resumedByTakeover && delay > 0)
+            {
+                // The broker noticed the dead connection only after the client came back and took its session over:
+                // a new connection to this session was made within the Will Delay Interval, so the will is not
+                // sent [MQTT-3.1.3-9]. With no delay it is published at once (§3.1.4, [MQTT-3.1.4-3]).
+                return;
+            }
+
             var message = new MqttStoredMessage(will.WillTopic, will.WillPayload, will.WillQoS, will.WillRetain, will.WillProperties, will.ClientId, MqttStoredMessage.NowTicks);
             if (delay == 0 || generation < 0)
             {

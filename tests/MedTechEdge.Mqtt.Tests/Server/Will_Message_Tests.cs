@@ -76,6 +76,43 @@ public sealed class Will_Message_Tests
     }
 
     [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Takeover_Within_The_Will_Delay_Keeps_The_Will_Back_Unless_Clean_Start_Ends_The_Session(bool cleanStart, bool willExpected)
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using RunningMosquittoClient watcher = MosquittoClients.Start(MosquittoClients.SubscriberPath, "-p", broker.PortText, "-t", "w/#", "-v");
+        await WaitForConnectionsAsync(broker, 1);
+        await using RawMqttSocket first = await RawMqttSocket.ConnectAsync(broker.Port);
+        // CONNECT 5.0, clean start + will, Session Expiry 60, client id "raw", Will Delay 2, will topic "w/x", payload "bye".
+        await first.SendAsync([0x10, 0x25, 0x00, 0x04, .. "MQTT"u8, 0x05, 0x06, 0x00, 0x3C, 0x05, 0x11, 0x00, 0x00, 0x00, 0x3C,
+            0x00, 0x03, .. "raw"u8, 0x05, 0x18, 0x00, 0x00, 0x00, 0x02, 0x00, 0x03, .. "w/x"u8, 0x00, 0x03, .. "bye"u8]);
+        byte[] head = await first.ReadAsync(2, Peers.Timeout);
+        await first.ReadAsync(head[1], Peers.Timeout);
+
+        // The same client id while the first connection is still open: the first is taken over [MQTT-3.1.4-3].
+        await using RawMqttSocket second = await RawMqttSocket.ConnectAsync(broker.Port);
+        await second.SendAsync([0x10, 0x15, 0x00, 0x04, .. "MQTT"u8, 0x05, cleanStart ? (byte)0x02 : (byte)0x00, 0x00, 0x3C, 0x05, 0x11, 0x00, 0x00, 0x00, 0x3C,
+            0x00, 0x03, .. "raw"u8]);
+        head = await second.ReadAsync(2, Peers.Timeout);
+        byte[] connack = await second.ReadAsync(head[1], Peers.Timeout);
+        Assert.Equal(0x20, head[0]);
+        Assert.Equal(cleanStart ? 0x00 : 0x01, connack[0]);
+
+        if (willExpected)
+        {
+            // Clean Start ended the old session, and a will is sent when its session ends, whichever is first (§3.1.3.2.2).
+            await MqttClient_Against_Mosquitto_Tests.WaitForOutputAsync(watcher, "w/x bye");
+        }
+        else
+        {
+            // The session was resumed within the delay: the will is never sent [MQTT-3.1.3-9].
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.DoesNotContain("w/x", watcher.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData(0x04)]
     [InlineData(0x80)]
     public async Task V5_Disconnect_Other_Than_Normal_Keeps_The_Will(byte reason)
