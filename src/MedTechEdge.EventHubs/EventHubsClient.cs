@@ -18,30 +18,33 @@ public sealed class EventHubsClient
     // The REST interface's documented version; the service answers 201 Created with an empty body.
     private const string Query = "?timeout=60&api-version=2014-01";
 
-    private static readonly TimeSpan s_tokenLifetime = TimeSpan.FromHours(1);
-    private static readonly TimeSpan s_tokenRenewBefore = TimeSpan.FromMinutes(5);
-
     private readonly HttpClient _http;
-    private readonly EventHubsConnection _connection;
-    private readonly TimeProvider _clock;
+    private readonly EventHubsAuthorization _authorization;
     private readonly Uri _messages;
-    private readonly object _tokenLock = new();
-    private string? _token;
-    private DateTimeOffset _tokenExpires;
 
-    /// <summary>Creates the client.</summary>
+    /// <summary>Creates a client that signs with the connection string's key (shared access signatures).</summary>
     /// <param name="http">The HTTP client (its timeout applies to each publication).</param>
     /// <param name="connection">Where to send, and the key to sign with.</param>
     /// <param name="maxPublicationBytes">The tier's publication limit: 1,048,576 (Standard and above) or 262,144 (Basic).</param>
     /// <param name="clock">The clock for token expiry.</param>
     public EventHubsClient(HttpClient http, EventHubsConnection connection, int maxPublicationBytes = 1024 * 1024, TimeProvider? clock = null)
+        : this(http, connection, EventHubsAuthorization.SharedAccessSignature(connection, clock), maxPublicationBytes)
+    {
+    }
+
+    /// <summary>Creates a client with the given authorization (a shared access signature or Entra ID tokens).</summary>
+    /// <param name="http">The HTTP client (its timeout applies to each publication).</param>
+    /// <param name="connection">Where to send.</param>
+    /// <param name="authorization">What each publication's <c>Authorization</c> header carries.</param>
+    /// <param name="maxPublicationBytes">The tier's publication limit: 1,048,576 (Standard and above) or 262,144 (Basic).</param>
+    public EventHubsClient(HttpClient http, EventHubsConnection connection, EventHubsAuthorization authorization, int maxPublicationBytes = 1024 * 1024)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(authorization);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPublicationBytes, 1024);
         _http = http;
-        _connection = connection;
-        _clock = clock ?? TimeProvider.System;
+        _authorization = authorization;
         MaxPublicationBytes = maxPublicationBytes;
         _messages = new Uri(connection.ResourceUri.AbsoluteUri + "/messages" + Query);
     }
@@ -146,9 +149,20 @@ public sealed class EventHubsClient
 
     private async Task<EventHubsSendResult> PostAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        string authorization;
+        try
+        {
+            authorization = await _authorization.HeaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (EventHubsAuthorizationException ex)
+        {
+            // Like a 401: the identity or its settings are wrong, the data is fine and waits.
+            return new EventHubsSendResult(EventHubsSendOutcome.ConfigurationError, 0, Shorten(ex.Message));
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, _messages) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(BatchContentType);
-        request.Headers.TryAddWithoutValidation("Authorization", Token());
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
         HttpResponseMessage response;
         try
         {
@@ -169,6 +183,11 @@ public sealed class EventHubsClient
             if (response.IsSuccessStatusCode)
             {
                 return EventHubsSendResult.Success;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                _authorization.Forget();
             }
 
             string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -192,21 +211,6 @@ public sealed class EventHubsClient
         408 => EventHubsSendOutcome.Transient,
         _ => EventHubsSendOutcome.Rejected,
     };
-
-    private string Token()
-    {
-        lock (_tokenLock)
-        {
-            DateTimeOffset now = _clock.GetUtcNow();
-            if (_token is null || _tokenExpires - now < s_tokenRenewBefore)
-            {
-                _tokenExpires = now + s_tokenLifetime;
-                _token = EventHubsSasToken.Create(_connection.ResourceUri, _connection.KeyName, _connection.Key, _tokenExpires);
-            }
-
-            return _token;
-        }
-    }
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

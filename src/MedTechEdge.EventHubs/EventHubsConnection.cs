@@ -1,13 +1,14 @@
 namespace MedTechEdge.EventHubs;
 
 /// <summary>
-/// An Event Hubs connection string, <c>Endpoint=sb://{namespace}.servicebus.windows.net/;SharedAccessKeyName=…;
-/// SharedAccessKey=…;EntityPath={eventHub}</c>, parsed. The key is kept only to sign tokens; <see cref="ToString"/>
-/// never shows it.
+/// Where events go: the namespace and the event hub, from a connection string (<c>Endpoint=sb://{namespace}.servicebus.windows.net/;
+/// SharedAccessKeyName=…;SharedAccessKey=…;EntityPath={eventHub}</c>, with the key to sign SAS tokens) or from the
+/// namespace's host name and the hub's name alone (for Entra ID tokens, which carry no key). The key is kept only to
+/// sign tokens; <see cref="ToString"/> never shows it.
 /// </summary>
 public sealed class EventHubsConnection
 {
-    private EventHubsConnection(Uri endpoint, string eventHub, string keyName, string key)
+    private EventHubsConnection(Uri endpoint, string eventHub, string? keyName, string? key)
     {
         Endpoint = endpoint;
         EventHub = eventHub;
@@ -21,10 +22,10 @@ public sealed class EventHubsConnection
     /// <summary>The event hub (the connection string's <c>EntityPath</c>).</summary>
     public string EventHub { get; }
 
-    /// <summary>The shared access policy's name (<c>SharedAccessKeyName</c>).</summary>
-    public string KeyName { get; }
+    /// <summary>The shared access policy's name (<c>SharedAccessKeyName</c>); null without a connection string.</summary>
+    public string? KeyName { get; }
 
-    internal string Key { get; }
+    internal string? Key { get; }
 
     /// <summary>The URI tokens are signed for: the event hub under the namespace.</summary>
     public Uri ResourceUri => new(Endpoint, Uri.EscapeDataString(EventHub));
@@ -79,10 +80,62 @@ public sealed class EventHubsConnection
             return false;
         }
 
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("sb" or "https" or "http"))
+        Uri? rest = RestEndpoint(endpoint!);
+        if (rest is null)
         {
             error = "The Event Hubs Endpoint is not an sb:// (or https://) address.";
             return false;
+        }
+
+        connection = new EventHubsConnection(rest, hub!, keyName!, key!);
+        return true;
+    }
+
+    /// <summary>
+    /// A connection without a key, for Entra ID tokens: the namespace's host name (<c>contoso.servicebus.windows.net</c>,
+    /// as the portal shows it; an sb:// or https:// address is taken too) and the event hub.
+    /// </summary>
+    /// <param name="fullyQualifiedNamespace">The namespace's host name.</param>
+    /// <param name="eventHub">The event hub.</param>
+    /// <param name="connection">The connection.</param>
+    /// <param name="error">What is wrong.</param>
+    public static bool TryCreate(string? fullyQualifiedNamespace, string? eventHub, out EventHubsConnection? connection, out string? error)
+    {
+        connection = null;
+        string host = (fullyQualifiedNamespace ?? string.Empty).Trim();
+        if (host.Length == 0)
+        {
+            error = "No Event Hubs namespace was given.";
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(eventHub))
+        {
+            error = "No event hub name was given.";
+            return false;
+        }
+
+        // A bare host name is the portal's "Host name"; an address is accepted as in a connection string's Endpoint.
+        Uri? rest = host.Contains("://", StringComparison.Ordinal) ? RestEndpoint(host)
+            : Uri.CheckHostName(host) == UriHostNameType.Dns ? new Uri("https://" + host + "/")
+            : null;
+        if (rest is null)
+        {
+            error = $"The Event Hubs namespace '{host}' is not a host name such as contoso.servicebus.windows.net.";
+            return false;
+        }
+
+        connection = new EventHubsConnection(rest, eventHub.Trim(), null, null);
+        error = null;
+        return true;
+    }
+
+    /// <summary>The REST interface's base for a namespace address, or null when it is not one.</summary>
+    private static Uri? RestEndpoint(string address)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("sb" or "https" or "http"))
+        {
+            return null;
         }
 
         // sb:// names the namespace; the REST interface is HTTPS on the same host. http:// is kept for a local test endpoint.
@@ -92,10 +145,9 @@ public sealed class EventHubsConnection
             builder.Port = -1;
         }
 
-        connection = new EventHubsConnection(builder.Uri, hub!, keyName!, key!);
-        return true;
+        return builder.Uri;
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Endpoint}{EventHub} (policy {KeyName})";
+    public override string ToString() => KeyName is null ? $"{Endpoint}{EventHub}" : $"{Endpoint}{EventHub} (policy {KeyName})";
 }

@@ -39,4 +39,28 @@ public sealed class EventHubsConnectionTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain("SharedAccessKey=v", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("contoso.servicebus.windows.net")]
+    [InlineData(" sb://contoso.servicebus.windows.net/ ")]
+    [InlineData("https://contoso.servicebus.windows.net")]
+    public void A_Namespace_Host_Name_And_A_Hub_Make_A_Connection_Without_A_Key(string fullyQualifiedNamespace)
+    {
+        Assert.True(EventHubsConnection.TryCreate(fullyQualifiedNamespace, "vitals", out EventHubsConnection? connection, out string? error), error);
+
+        Assert.Equal(new Uri("https://contoso.servicebus.windows.net/vitals"), connection!.ResourceUri);
+        Assert.Null(connection.KeyName);
+        Assert.Equal("https://contoso.servicebus.windows.net/vitals", connection.ToString());
+    }
+
+    [Theory]
+    [InlineData("", "vitals", "No Event Hubs namespace")]
+    [InlineData("contoso.servicebus.windows.net", " ", "No event hub name")]
+    [InlineData("contoso servicebus", "vitals", "not a host name")]
+    [InlineData("ftp://contoso.servicebus.windows.net", "vitals", "not a host name")]
+    public void A_Bad_Namespace_Or_A_Missing_Hub_Is_Refused(string fullyQualifiedNamespace, string hub, string expected)
+    {
+        Assert.False(EventHubsConnection.TryCreate(fullyQualifiedNamespace, hub, out _, out string? error));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
 }

@@ -9,8 +9,9 @@ namespace MedTechEdge.TestPeers;
 
 /// <summary>
 /// A local HTTP endpoint that answers as the Event Hubs REST send interface does (no Event Hubs service or emulator
-/// speaks REST here): it checks the path, the batch content type and the SAS token against its own key, records each
-/// publication, and answers with the statuses a test queues (201 Created otherwise).
+/// speaks REST here): it checks the path, the batch content type and the SAS token against its own key (or a bearer
+/// token against <see cref="AcceptsBearer"/>), records each publication, and answers with the statuses a test queues
+/// (201 Created otherwise, 401 for a token it does not accept).
 /// </summary>
 public sealed class FakeEventHubsEndpoint : IDisposable
 {
@@ -37,6 +38,12 @@ public sealed class FakeEventHubsEndpoint : IDisposable
     public ConcurrentQueue<(int Status, string Body)> Answers { get; } = new();
 
     public ConcurrentQueue<Publication> Publications { get; } = new();
+
+    /// <summary>
+    /// Which Entra ID tokens (<c>Authorization: Bearer …</c>) the endpoint takes; none when null. The real service
+    /// checks the token's signature, audience and the identity's role, which a test stands in for with this.
+    /// </summary>
+    public Func<string, bool>? AcceptsBearer { get; set; }
 
     public void Dispose()
     {
@@ -69,7 +76,9 @@ public sealed class FakeEventHubsEndpoint : IDisposable
                 reader.ToArray());
             Publications.Enqueue(publication);
             (int status, string body) = Answers.TryDequeue(out var answer) ? answer
-                : publication.IsSignedFor($"http://127.0.0.1:{Port}/{Hub}") ? (201, string.Empty) : (401, "InvalidSignature");
+                : publication.IsSignedFor($"http://127.0.0.1:{Port}/{Hub}") ? (201, string.Empty)
+                : publication.BearerToken is string bearer ? (AcceptsBearer?.Invoke(bearer) == true ? (201, string.Empty) : (401, "InvalidToken"))
+                : (401, "InvalidSignature");
             context.Response.StatusCode = status;
             byte[] bytes = Encoding.UTF8.GetBytes(body);
             await context.Response.OutputStream.WriteAsync(bytes);
@@ -87,6 +96,9 @@ public sealed class FakeEventHubsEndpoint : IDisposable
     public sealed record Publication(string Method, string Path, string Query, string? ContentType, string? Authorization, byte[] Body)
     {
         public JsonElement Events => JsonDocument.Parse(Body).RootElement;
+
+        /// <summary>The token of an <c>Authorization: Bearer …</c> header; null for any other.</summary>
+        public string? BearerToken => Authorization is not null && Authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? Authorization["Bearer ".Length..] : null;
 
         /// <summary>The token's signature checked the way the service checks it: HMAC-SHA256 over "sr\nse" with the key's UTF-8 bytes.</summary>
         public bool IsSignedFor(string resource)

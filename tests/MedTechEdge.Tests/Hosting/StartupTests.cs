@@ -59,6 +59,43 @@ public sealed class StartupTests
     }
 
     [Theory]
+    [InlineData("EventHub:Authentication=ManagedIdentity", "MedTechEdge:EventHub:FullyQualifiedNamespace")]
+    [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:FullyQualifiedNamespace=ns.servicebus.windows.net", "MedTechEdge:EventHub:Name")]
+    [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:FullyQualifiedNamespace=ns servicebus|EventHub:Name=vitals", "MedTechEdge:EventHub:FullyQualifiedNamespace: ")]
+    [InlineData("EventHub:Authentication=ClientSecret|EventHub:FullyQualifiedNamespace=ns.servicebus.windows.net|EventHub:Name=vitals|EventHub:ClientSecret=very-secret-value", "set MedTechEdge:EventHub:TenantId, MedTechEdge:EventHub:ClientId.")]
+    [InlineData("EventHub:Authentication=ClientSecret|EventHub:FullyQualifiedNamespace=ns.servicebus.windows.net|EventHub:Name=vitals|EventHub:TenantId=not a tenant!|EventHub:ClientId=app|EventHub:ClientSecret=very-secret-value", "MedTechEdge:EventHub:TenantId is not a tenant id")]
+    [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:ConnectionString=Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=very-secret-value", "MedTechEdge:EventHub:ConnectionString is set too")]
+    [InlineData("EventHub:Name=vitals", "set MedTechEdge:EventHub:ConnectionString, or MedTechEdge:EventHub:Authentication")]
+    public void An_Event_Hub_Sink_With_Entra_Id_Names_The_Missing_Setting_Without_Showing_A_Secret(string settings, string expected)
+    {
+        using IHost host = ModuleHost.Build(EventHubSinkArgs(settings));
+
+        var ex = Assert.Throws<ModuleStartupException>(() => host.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>());
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("very-secret-value", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("EventHub:Authentication=ManagedIdentity")]
+    [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:ClientId=5a2b9f10-0000-4000-8000-000000000001")]
+    [InlineData("EventHub:Authentication=ClientSecret|EventHub:TenantId=contoso.onmicrosoft.com|EventHub:ClientId=5a2b9f10-0000-4000-8000-000000000002|EventHub:ClientSecret=s")]
+    public void An_Event_Hub_Sink_With_Entra_Id_Starts_With_The_Namespace_And_The_Hub(string settings)
+    {
+        // Nothing is asked of Entra ID until the first publication, so this needs no network.
+        using IHost host = ModuleHost.Build(EventHubSinkArgs(settings + "|EventHub:FullyQualifiedNamespace=ns.servicebus.windows.net|EventHub:Name=vitals"));
+
+        Assert.IsType<MedTechEdge.Pipeline.Sinks.EventHubSink>(host.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>());
+    }
+
+    /// <summary>The command line of an Event Hubs sink with a fresh store and the given <c>|</c>-separated MedTechEdge settings.</summary>
+    private static string[] EventHubSinkArgs(string settings) =>
+    [
+        "--MedTechEdge:Sink=EventHub",
+        "--MedTechEdge:Store:Path=" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "s.db"),
+        .. settings.Split('|').Select(setting => "--MedTechEdge:" + setting),
+    ];
+
+    [Theory]
     [InlineData("Lookup")]
     [InlineData("LookupWithEncounter")]
     public void A_Lookup_Mode_Without_A_Fhir_Server_Is_Refused(string mode)
