@@ -92,7 +92,8 @@ public static class ModuleMessageTopic
             }
         }
 
-        return $"devices/{deviceId}/modules/{moduleId}/messages/events/{bag}";
+        // The device SDKs end the bag with a slash (protocols.md C.2); edgeHub accepts it with or without (C.3).
+        return $"devices/{deviceId}/modules/{moduleId}/messages/events/{bag}/";
     }
 
     private static void Append(System.Text.StringBuilder bag, string key, string value)

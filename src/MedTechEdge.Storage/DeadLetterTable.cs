@@ -39,6 +39,19 @@ public static class DeadLetterTable
     public static void List(SqliteConnection connection, int limit, List<DeadLetter> output) =>
         Read(connection, string.Empty, 0, limit, output);
 
+    /// <summary>Lists dead letters whose id is above <paramref name="afterId"/>, oldest first (for forwarding new ones).</summary>
+    public static void ListAfter(SqliteConnection connection, long afterId, int limit, List<DeadLetter> output) =>
+        Read(connection, "WHERE id > $id", afterId, limit, output);
+
+    /// <summary>The highest dead-letter id, 0 when there are none.</summary>
+    public static long MaxId(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT COALESCE(MAX(id), 0) FROM dead_letter;";
+        return (long)select.ExecuteScalar()!;
+    }
+
     private static void Read(SqliteConnection connection, string where, long id, int limit, List<DeadLetter> output)
     {
         ArgumentNullException.ThrowIfNull(connection);

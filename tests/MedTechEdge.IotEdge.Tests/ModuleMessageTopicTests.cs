@@ -36,7 +36,7 @@ public sealed class ModuleMessageTopicTests
     {
         string topic = ModuleMessageTopic.Output("gw-1", "MedTechEdge", "observations", new Dictionary<string, string> { ["kind"] = "Observation" });
 
-        Assert.Equal("devices/gw-1/modules/MedTechEdge/messages/events/%24.on=observations&%24.ct=application%2Fjson&%24.ce=utf-8&kind=Observation", topic);
+        Assert.Equal("devices/gw-1/modules/MedTechEdge/messages/events/%24.on=observations&%24.ct=application%2Fjson&%24.ce=utf-8&kind=Observation/", topic);
         Assert.Equal("devices/gw-1/modules/MedTechEdge/inputs/#", ModuleMessageTopic.InputsFilter("gw-1", "MedTechEdge"));
     }
 }

@@ -2,14 +2,14 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace MedTechEdge.Mqtt.Tests.TestSupport;
+namespace MedTechEdge.TestPeers;
 
 /// <summary>
 /// A throw-away PKI written as PEM files to a temp directory: a self-signed CA, a server certificate for 127.0.0.1 and
 /// localhost, one client certificate per requested Common Name, and an unrelated second CA (the "wrong CA").
 /// ECDSA P-256 with SHA-256, valid from yesterday to tomorrow.
 /// </summary>
-internal sealed class TestCertificates : IDisposable
+public sealed class TestCertificates : IDisposable
 {
     private const string ServerAuthenticationOid = "1.3.6.1.5.5.7.3.1";
     private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";

@@ -24,6 +24,9 @@ internal sealed class ModuleUnderTest : IAsyncDisposable
 
     public string Folder { get; }
 
+    /// <summary>Leaves the folder on dispose, for a module started on it again.</summary>
+    public bool KeepFolder { get; set; }
+
     public string NdjsonFolder => Path.Combine(Folder, "fhir");
 
     public IPEndPoint MqttEndPoint => _host.Services.GetRequiredService<MqttListenerService>().LocalEndPoint!;
@@ -32,14 +35,20 @@ internal sealed class ModuleUnderTest : IAsyncDisposable
 
     public PersistStage Persist => _host.Services.GetRequiredService<PersistStage>();
 
-    public MedTechEdge.Ingress.EdgeHubIngressService EdgeHub => _host.Services.GetRequiredService<MedTechEdge.Ingress.EdgeHubIngressService>();
+    public MedTechEdge.IotEdge.EdgeHubService EdgeHub => _host.Services.GetRequiredService<MedTechEdge.IotEdge.EdgeHubService>();
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<ModuleUnderTest> StartAsync(Uri? fhirUrl = null, params string[] extraArgs)
+    public static Task<ModuleUnderTest> StartAsync(Uri? fhirUrl = null, params string[] extraArgs)
     {
         string folder = Path.Combine(Path.GetTempPath(), "medtechedge-module-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        return StartInAsync(folder, fhirUrl, extraArgs);
+    }
+
+    /// <summary>A module on an existing folder (its store and twin layer), as after a restart.</summary>
+    public static async Task<ModuleUnderTest> StartInAsync(string folder, Uri? fhirUrl = null, params string[] extraArgs)
+    {
         var args = new List<string>
         {
             "--MedTechEdge:Mqtt:Port=0",
@@ -81,6 +90,11 @@ internal sealed class ModuleUnderTest : IAsyncDisposable
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Folder, recursive: true);

@@ -161,6 +161,9 @@ internal enum SinkKind
     Fhir,
     Ndjson,
     EventHub,
+
+    /// <summary>A module output of edgeHub (<c>normalized</c> or <c>observations</c>), carried upstream by an IoT Edge route.</summary>
+    EdgeHub,
 }
 
 /// <summary>Device messages from IoT Edge routes: the module as a client of edgeHub.</summary>
@@ -186,6 +189,18 @@ internal sealed class EdgeHubOptions
 
     /// <summary>A PEM file of the CA that edgeHub's certificate chains to, when there is no workload API (the simulator's <c>EdgeModuleCACertificateFile</c>).</summary>
     public string? CaFile { get; set; }
+
+    /// <summary>What the <c>EdgeHub</c> sink sends: normalized measurements on output <c>normalized</c> (the default) or FHIR resources on <c>observations</c>.</summary>
+    public MapOutput Content { get; set; } = MapOutput.Measurements;
+
+    /// <summary>Lifetime of each SAS token; the connection is renewed with a fresh one at 80 % of it.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the module's status is written to the twin's reported properties (also at every change of configuration).</summary>
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Sends every new dead letter, with its reason, on output <c>deadletters</c>.</summary>
+    public bool ForwardDeadLetters { get; set; } = true;
 }
 
 /// <summary>Azure Event Hubs, the upstream sink (REST send).</summary>

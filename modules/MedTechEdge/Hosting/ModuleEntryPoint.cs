@@ -1,4 +1,8 @@
+using MedTechEdge.IotEdge;
 using MedTechEdge.Tools;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MedTechEdge.Hosting;
 
@@ -15,16 +19,53 @@ internal static class ModuleEntryPoint
             return await ToolCommands.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
         }
 
-        try
+        while (true)
         {
-            using Microsoft.Extensions.Hosting.IHost host = ModuleHost.Build(args);
-            await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(host).ConfigureAwait(false);
-            return 0;
+            IHost host;
+            try
+            {
+                host = ModuleHost.Build(args);
+            }
+            catch (ModuleStartupException ex) when (SetTwinLayerAside(args))
+            {
+                // The twin's layer was checked before it was applied, but the environment may have changed since
+                // (a file on a volume, an environment variable): start on the module's own configuration rather
+                // than fail over and over; the twin service reports the refusal.
+                await Console.Error.WriteLineAsync("MedTechEdge cannot start with the configuration from the twin, set aside: " + ex.Message).ConfigureAwait(false);
+                continue;
+            }
+            catch (ModuleStartupException ex)
+            {
+                await Console.Error.WriteLineAsync("MedTechEdge cannot start: " + ex.Message).ConfigureAwait(false);
+                return 2;
+            }
+
+            using (host)
+            {
+                await host.RunAsync().ConfigureAwait(false);
+                if (!host.Services.GetRequiredService<ModuleRestart>().Requested)
+                {
+                    return 0;
+                }
+            }
         }
-        catch (ModuleStartupException ex)
+    }
+
+    /// <summary>True when a twin layer was there and is now set aside.</summary>
+    private static bool SetTwinLayerAside(string[] args)
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(Array.FindAll(args, a => a != ModuleHost.SimulateSwitch))
+            .Build();
+        string folder = TwinLayer.FolderFor(configuration["MedTechEdge:Store:Path"] ?? new MedTechEdge.Storage.StoreOptions().Path);
+        if (TwinLayer.Load(folder) is null)
         {
-            await Console.Error.WriteLineAsync("MedTechEdge cannot start: " + ex.Message).ConfigureAwait(false);
-            return 2;
+            return false;
         }
+
+        TwinLayer.SetAside(folder);
+        return true;
     }
 }

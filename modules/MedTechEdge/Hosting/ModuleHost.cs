@@ -1,5 +1,6 @@
 using MedTechEdge.Configuration;
 using MedTechEdge.Ingress;
+using MedTechEdge.IotEdge;
 using MedTechEdge.Mapping;
 using MedTechEdge.Mapping.Templates;
 using MedTechEdge.Pipeline;
@@ -9,6 +10,7 @@ using MedTechEdge.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MedTechEdge.Hosting;
 
@@ -20,7 +22,10 @@ internal static class ModuleHost
 {
     public const string SimulateSwitch = "--simulate";
 
-    public static IHost Build(string[] args)
+    /// <summary>Builds the module's host; nothing starts.</summary>
+    /// <param name="args">Command-line configuration.</param>
+    /// <param name="twinFolder">Where the twin's configuration layer is read from; null: next to the store.</param>
+    public static IHost Build(string[] args, string? twinFolder = null)
     {
         // "--simulate" is a bare switch; the command-line configuration provider wants key=value pairs.
         bool simulate = Array.IndexOf(args, SimulateSwitch) >= 0;
@@ -36,16 +41,35 @@ internal static class ModuleHost
             builder.Configuration.AddInMemoryCollection([new("MedTechEdge:Simulator:Enabled", "true")]);
         }
 
+        // The twin's layer comes last, so it wins; it cannot move the store, so the store path read here stands.
+        twinFolder ??= TwinLayer.FolderFor(builder.Configuration["MedTechEdge:Store:Path"] ?? new StoreOptions().Path);
+        TwinLayer? twin = TwinLayer.Load(twinFolder);
+        if (twin is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(twin.Settings);
+        }
+
         var options = new MedTechEdgeOptions();
         builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
-        // The FHIR server and NDJSON sinks take FHIR resources; Event Hubs takes what EventHub:Content says.
-        options.Pipeline.Output = options.Sink == SinkKind.EventHub ? options.EventHub.Content : MapOutput.Resources;
+        // The FHIR server and NDJSON sinks take FHIR resources; Event Hubs and edgeHub take what their Content says.
+        options.Pipeline.Output = options.Sink switch
+        {
+            SinkKind.EventHub => options.EventHub.Content,
+            SinkKind.EdgeHub => options.EdgeHub.Content,
+            _ => MapOutput.Resources,
+        };
 
         DeviceMapping deviceMapping = LoadMapping<DeviceMapping>(options.Mappings.Device, "device", DeviceMapping.TryLoad);
         FhirMapping fhirMapping = LoadMapping<FhirMapping>(options.Mappings.Fhir, "FHIR", FhirMapping.TryLoad);
 
+        var lastErrors = new LastErrorLog();
+        builder.Logging.AddProvider(lastErrors);
         IServiceCollection services = builder.Services;
+        services.AddSingleton(lastErrors);
         services.AddSingleton(options);
+        services.AddSingleton(new ModuleArguments(args, twinFolder, twin));
+        services.AddSingleton<ModuleRestart>();
+        services.AddSingleton<ModuleStatus>();
         services.AddSingleton(options.Pipeline);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => MedTechStore.Open(options.Store));
@@ -60,14 +84,22 @@ internal static class ModuleHost
             services.AddSingleton(fhirClient);
         }
 
-        services.AddSingleton(_ => SinkFactory.Create(options, fhirMapping, fhirClient));
+        MedTechEdge.IotEdge.IotEdgeSettings? edgeIdentity = EdgeHubIdentity(options);
+        if (options.Sink == SinkKind.EdgeHub)
+        {
+            string output = EdgeHubOutput(options, edgeIdentity);
+            services.AddSingleton<IResourceSink>(sp => new EdgeHubSink(sp.GetRequiredService<EdgeHubService>().Client, output));
+        }
+        else
+        {
+            services.AddSingleton(_ => SinkFactory.Create(options, fhirMapping, fhirClient));
+        }
 
         // Start order is registration order and stop order its reverse: devices and the listener stop
         // first, so nothing arrives while the stages finish their current transaction.
         AddStage<RetentionService>(services);
         AddStage<MapStage>(services);
         AddStage<PersistStage>(services);
-        MedTechEdge.IotEdge.IotEdgeSettings? edgeIdentity = EdgeHubIdentity(options);
         if (options.Mqtt.Enabled || options.MqttBroker.Enabled || edgeIdentity is not null)
         {
             services.AddSingleton<MqttIngressHandler>();
@@ -86,7 +118,13 @@ internal static class ModuleHost
         if (edgeIdentity is not null)
         {
             services.AddSingleton(edgeIdentity);
-            AddStage<EdgeHubIngressService>(services);
+            services.AddSingleton<ModuleTwinSync>();
+            services.AddSingleton<ModuleMethods>();
+            AddStage<EdgeHubService>(services);
+            if (options.EdgeHub.ForwardDeadLetters)
+            {
+                AddStage<DeadLetterForwarder>(services);
+            }
         }
 
         if (options.Simulator.Enabled)
@@ -122,6 +160,21 @@ internal static class ModuleHost
         }
 
         return settings;
+    }
+
+    private static string EdgeHubOutput(MedTechEdgeOptions options, MedTechEdge.IotEdge.IotEdgeSettings? identity)
+    {
+        if (identity is null)
+        {
+            throw new ModuleStartupException("MedTechEdge:Sink is EdgeHub, but the module does not run under IoT Edge and MedTechEdge:EdgeHub:ConnectionString is empty.");
+        }
+
+        return options.EdgeHub.Content switch
+        {
+            MapOutput.Measurements => ModuleEndpoints.NormalizedOutput,
+            MapOutput.Resources => ModuleEndpoints.ObservationsOutput,
+            _ => throw new ModuleStartupException($"MedTechEdge:EdgeHub:Content {options.EdgeHub.Content}: the EdgeHub sink sends Measurements (output '{ModuleEndpoints.NormalizedOutput}') or Resources (output '{ModuleEndpoints.ObservationsOutput}'); device messages are already in IoT Hub's route."),
+        };
     }
 
     private static void AddStage<T>(IServiceCollection services)

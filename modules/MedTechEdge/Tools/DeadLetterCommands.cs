@@ -43,7 +43,7 @@ internal static class DeadLetterCommands
             foreach (DeadLetter letter in letters)
             {
                 writer.WriteStartObject();
-                WriteSummary(writer, letter);
+                DeadLetterJson.WriteSummary(writer, letter);
                 writer.WriteEndObject();
             }
 
@@ -60,17 +60,7 @@ internal static class DeadLetterCommands
             return ToolCommands.Fail(stderr, $"no dead letter {id}.");
         }
 
-        ToolJson.Print(stdout, writer =>
-        {
-            writer.WriteStartObject();
-            WriteSummary(writer, letter);
-            writer.WritePropertyName("properties");
-            writer.WriteRawValue(letter.Message.PropertiesJson);
-            writer.WritePropertyName("systemProperties");
-            writer.WriteRawValue(letter.Message.SystemPropertiesJson);
-            writer.WriteString("body", Encoding.UTF8.GetString(letter.Message.Body));
-            writer.WriteEndObject();
-        });
+        ToolJson.Print(stdout, writer => DeadLetterJson.WriteFull(writer, letter));
         return 0;
     }
 
@@ -97,18 +87,6 @@ internal static class DeadLetterCommands
             writer.WriteEndObject();
         });
         return requeued == ids.Count ? 0 : 1;
-    }
-
-    private static void WriteSummary(System.Text.Json.Utf8JsonWriter writer, DeadLetter letter)
-    {
-        writer.WriteNumber("id", letter.Id);
-        writer.WriteString("createdUtc", letter.CreatedUtc.ToString("o", CultureInfo.InvariantCulture));
-        writer.WriteString("stage", letter.Stage);
-        writer.WriteString("errorKind", letter.ErrorKind);
-        writer.WriteString("error", letter.Error);
-        writer.WriteString("source", letter.Message.Source);
-        writer.WriteString("deviceId", letter.Message.DeviceId);
-        writer.WriteString("topic", letter.Message.Topic);
     }
 
     private static long Id(ToolArguments args) =>

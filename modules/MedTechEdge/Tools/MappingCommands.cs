@@ -55,92 +55,14 @@ internal static class MappingCommands
         string systemProperties = JsonObjectOption(args, "--system-properties");
         List<string> bodies = ReadMessages(ToolArguments.ReadFile(args.Required("--message")));
 
-        var measurements = new List<Measurement>();
-        var errors = new List<(int Message, string Error)>();
-        var references = new Dictionary<(string, string?), ResourceReferences>();
-        MeasurementGrouping grouping = fhir!.CreateGrouping();
-        for (int i = 0; i < bodies.Count; i++)
-        {
-            int before = measurements.Count;
-            string? error = Normalize(device!, bodies[i], properties, systemProperties, measurements);
-            for (int m = before; error is null && m < measurements.Count; m++)
-            {
-                Measurement measurement = measurements[m];
-                // Identities as Create mode derives them, so ids match what the module would write.
-                error = string.IsNullOrWhiteSpace(measurement.PatientId)
-                    ? "PatientIdentityNotDefined: the device mapping extracted no patient id."
-                    : fhir.Check(measurement);
-                if (error is null)
-                {
-                    references[(measurement.DeviceId, measurement.PatientId)] = new ResourceReferences(
-                        DeterministicId.ForPatient(measurement.PatientId!), DeterministicId.ForDevice(measurement.DeviceId));
-                    grouping.Add(measurement);
-                }
-            }
-
-            if (error is not null)
-            {
-                errors.Add((i, error));
-            }
-        }
-
-        var observations = new List<FhirResource>();
-        foreach (ObservationGroup group in grouping.Groups)
-        {
-            if (fhir.CreateObservation(group, references[(group.DeviceId, group.PatientId)], DateTime.UtcNow, out FhirResource? observation) is null)
-            {
-                observations.Add(observation!);
-            }
-        }
-
-        ToolJson.Print(stdout, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("measurements");
-            foreach (Measurement measurement in measurements)
-            {
-                MeasurementJson.Write(writer, measurement);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("observations");
-            foreach (FhirResource observation in observations)
-            {
-                writer.WriteRawValue(observation.Json);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("errors");
-            foreach ((int message, string error) in errors)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("message", message);
-                writer.WriteString("error", error);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
+        List<(int Message, string Error)> errors = [];
+        ToolJson.Print(stdout, writer => errors = MappingDebugger.Run(device!, fhir!, bodies, properties, systemProperties, writer));
         foreach ((int message, string error) in errors)
         {
             stderr.WriteLine($"message {message}: {error}");
         }
 
         return errors.Count == 0 ? 0 : 1;
-    }
-
-    private static string? Normalize(DeviceMapping device, string body, string properties, string systemProperties, List<Measurement> output)
-    {
-        if (!DeviceEnvelope.TryCreate(Encoding.UTF8.GetBytes(body), properties, systemProperties, out DeviceEnvelope? envelope, out string? error))
-        {
-            return error;
-        }
-
-        using (envelope)
-        {
-            return device.Normalize(envelope!, null, output);
-        }
     }
 
     /// <summary>One device message, or a JSON array of them (wrap an array body in another array: <c>[[...]]</c>).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.Mqtt.Server;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,7 @@ public sealed partial class MqttSubscriber : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private Task? _run;
+    private MqttClient? _current;
     private int _connected;
     private int _disposed;
 
@@ -205,7 +207,14 @@ public sealed partial class MqttSubscriber : IAsyncDisposable
                 await SubscribeAsync(client, stopping).ConfigureAwait(false);
             }
 
+            Volatile.Write(ref _current, client);
             Volatile.Write(ref _connected, 1);
+            if (_options.Connected is { } connectedCallback)
+            {
+                // Not awaited: the callback may wait for answers that only the receive loop below can deliver.
+                _ = Task.Run(() => InvokeConnectedAsync(connectedCallback, result.SessionPresent, stopping), CancellationToken.None);
+            }
+
             await RunSessionAsync(client, stopping).ConfigureAwait(false);
             return new ConnectionOutcome(true, null);
         }
@@ -232,7 +241,57 @@ public sealed partial class MqttSubscriber : IAsyncDisposable
         finally
         {
             Volatile.Write(ref _connected, 0);
+            Volatile.Write(ref _current, null);
             await client.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Publishes on the current connection, for request/response flows that share it (an IoT Hub module's twin and
+    /// method answers, its outputs). Not queued: with no connection it fails at once, and the caller decides whether
+    /// to retry, since a queued twin request would be answered on a connection that no longer waits for it.
+    /// </summary>
+    /// <exception cref="MqttNotConnectedException">No connection at the moment.</exception>
+    public async Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken)
+    {
+        MqttClient client = Volatile.Read(ref _current) ?? throw new MqttNotConnectedException();
+        try
+        {
+            return await client.PublishAsync(topic, payload, qos, false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection went away under the publish; the reconnect loop is already on it.
+            throw new MqttNotConnectedException(ex);
+        }
+    }
+
+    /// <summary>
+    /// Ends the current connection with DISCONNECT 0x00 so the loop makes a new one at once, asking the password
+    /// provider again: how a SAS token is renewed before it expires. Messages not yet acknowledged come again.
+    /// </summary>
+    public void Reconnect()
+    {
+        if (Volatile.Read(ref _current) is { } client)
+        {
+            _backoff.Reset();
+            _ = client.DisconnectAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task InvokeConnectedAsync(Func<bool, CancellationToken, Task> callback, bool sessionPresent, CancellationToken stopping)
+    {
+        try
+        {
+            await callback(sessionPresent, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            MqttSubscriberLog.UnexpectedError(_logger, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 

@@ -36,6 +36,12 @@ public sealed class MqttSubscriberOptions
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? PasswordProvider { get; set; }
 
+    /// <summary>
+    /// Called after each successful connection, once the subscriptions are in place, with CONNACK's Session Present.
+    /// Runs beside the receive loop, so it may publish a request and wait for its answer. Exceptions are logged.
+    /// </summary>
+    public Func<bool, CancellationToken, Task>? Connected { get; set; }
+
     /// <summary>Keep Alive (MQTT 5.0 §3.1.2.10).</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -103,6 +103,12 @@ public sealed partial class MapStage : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                if (_signals.TakeWindowFlushRequest() is { } flushRequest)
+                {
+                    _nextFlushCheck = DateTime.MinValue;
+                    flushRequest.TrySetResult(await FlushWindowsAsync(connection, _clock.GetUtcNow().UtcDateTime, stoppingToken, force: true).ConfigureAwait(false));
+                }
+
                 batch.Clear();
                 InboxTable.ReadOldest(connection, _options.MapBatchSize, batch);
                 if (batch.Count == 0)
@@ -371,11 +377,12 @@ public sealed partial class MapStage : BackgroundService
     /// Copies due windows to the outbox, in one transaction: those whose oldest unwritten data has waited a flush
     /// interval, and those that just closed. Looks at most once a second, or a quarter of the interval when that is shorter.
     /// </summary>
-    private async Task FlushWindowsAsync(SqliteConnection connection, DateTime now, CancellationToken cancellationToken)
+    /// <param name="force">Every window with unwritten data is due, whatever its age (an operator's flush).</param>
+    private async Task<int> FlushWindowsAsync(SqliteConnection connection, DateTime now, CancellationToken cancellationToken, bool force = false)
     {
         if (now < _nextFlushCheck)
         {
-            return;
+            return 0;
         }
 
         TimeSpan interval = _options.SampledDataFlushInterval;
@@ -386,7 +393,7 @@ public sealed partial class MapStage : BackgroundService
         try
         {
             using SqliteTransaction transaction = connection.BeginTransaction();
-            WindowTable.ReadDue(connection, transaction, now, interval, _dueWindows);
+            WindowTable.ReadDue(connection, transaction, now, force ? TimeSpan.Zero : interval, _dueWindows);
             if (_dueWindows.Count > 0)
             {
                 using SqliteCommand insert = OutboxTable.CreateInsert(connection);
@@ -415,6 +422,8 @@ public sealed partial class MapStage : BackgroundService
             Interlocked.Add(ref _windowsFlushed, flushed);
             _signals.Outbox.Set();
         }
+
+        return flushed;
     }
 
     private static DeadLetter Letter(InboxMessage message, string kind, string error, DateTime now) =>

@@ -1,3 +1,4 @@
+using MedTechEdge.TestPeers;
 using System.Security.Authentication;
 using MedTechEdge.Mqtt.Client;
 using MedTechEdge.Mqtt.Protocol;

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MedTechEdge.Storage;
+
+namespace MedTechEdge.Tools;
+
+/// <summary>One dead letter as JSON: what <c>deadletters list/show</c> print and what goes out on output <c>deadletters</c>.</summary>
+internal static class DeadLetterJson
+{
+    /// <summary>The id, time, stage, reason and where the message came from.</summary>
+    public static void WriteSummary(Utf8JsonWriter writer, DeadLetter letter)
+    {
+        writer.WriteNumber("id", letter.Id);
+        writer.WriteString("createdUtc", letter.CreatedUtc.ToString("o", CultureInfo.InvariantCulture));
+        writer.WriteString("stage", letter.Stage);
+        writer.WriteString("errorKind", letter.ErrorKind);
+        writer.WriteString("error", letter.Error);
+        writer.WriteString("source", letter.Message.Source);
+        writer.WriteString("deviceId", letter.Message.DeviceId);
+        writer.WriteString("topic", letter.Message.Topic);
+    }
+
+    /// <summary>The summary, the envelope and the body as text (a dead letter is often not JSON at all), as one object.</summary>
+    public static void WriteFull(Utf8JsonWriter writer, DeadLetter letter)
+    {
+        writer.WriteStartObject();
+        WriteSummary(writer, letter);
+        writer.WritePropertyName("properties");
+        writer.WriteRawValue(string.IsNullOrEmpty(letter.Message.PropertiesJson) ? "{}" : letter.Message.PropertiesJson);
+        writer.WritePropertyName("systemProperties");
+        writer.WriteRawValue(string.IsNullOrEmpty(letter.Message.SystemPropertiesJson) ? "{}" : letter.Message.SystemPropertiesJson);
+        writer.WriteString("body", Encoding.UTF8.GetString(letter.Message.Body));
+        writer.WriteEndObject();
+    }
+}
