@@ -1,34 +1,31 @@
 using System.Buffers;
 using System.Globalization;
-using MedTechEdge.Mqtt.Client;
-using MedTechEdge.Mqtt.Protocol;
 
 namespace MedTechEdge.Simulation;
 
 /// <summary>
-/// Simulated bedside devices publishing JSON readings over MQTT, one connection per device (client id = device id).
-/// Each device connects, retrying every <see cref="DeviceSimulationOptions.ReconnectDelay"/> while the broker is not
-/// up, publishes a reading every <see cref="DeviceSimulationOptions.Interval"/>, and reconnects when the connection drops.
-/// Example payload: {"deviceId":"sim-01","patientId":"patient-01","measurementTime":"2026-11-21T17:00:00.123Z","heartRate":72}.
+/// Simulated bedside and home devices sending MedTech-style JSON through an <see cref="IDeviceMessageTransport"/>.
+/// Each device connects (retrying every <see cref="DeviceSimulationOptions.ReconnectDelay"/>), sends a message every
+/// <see cref="DeviceSimulationOptions.Interval"/>, or <see cref="DeviceSimulationOptions.BurstSize"/> back to back
+/// when a burst is due, and reconnects when its connection drops. With a seed, the devices, their clock skews, their
+/// values and which messages are malformed are the same on every run (times come from the clock).
 /// </summary>
 public sealed class DeviceSimulation
 {
     private readonly DeviceSimulationOptions _options;
+    private readonly IDeviceMessageTransport _transport;
     private readonly SimulatedDevice[] _devices;
 
-    /// <summary>Creates the devices; nothing connects before <see cref="RunAsync"/>.</summary>
-    public DeviceSimulation(DeviceSimulationOptions options)
+    /// <summary>Creates the devices; nothing connects before <see cref="RunAsync"/>. The caller owns <paramref name="transport"/>.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range (see <see cref="DeviceSimulationOptions.Check"/>).</exception>
+    public DeviceSimulation(DeviceSimulationOptions options, IDeviceMessageTransport transport)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.DeviceCount, 1);
+        ArgumentNullException.ThrowIfNull(transport);
+        options.Validate();
         _options = options;
-        var seeds = options.Seed is int seed ? new Random(seed) : new Random();
-        _devices = new SimulatedDevice[options.DeviceCount];
-        for (int i = 0; i < _devices.Length; i++)
-        {
-            string number = (i + 1).ToString("00", CultureInfo.InvariantCulture);
-            _devices[i] = new SimulatedDevice(options.DeviceIdPrefix + number, options.PatientIdPrefix + number, (DeviceKind)(i % 4), new Random(seeds.Next()));
-        }
+        _transport = transport;
+        _devices = CreateDevices(options);
     }
 
     /// <summary>Live counters.</summary>
@@ -37,7 +34,10 @@ public sealed class DeviceSimulation
     /// <summary>Device ids in order.</summary>
     public IReadOnlyList<string> DeviceIds => Array.ConvertAll(_devices, d => d.DeviceId);
 
-    /// <summary>Runs every device until <paramref name="cancellationToken"/> is cancelled, then disconnects cleanly.</summary>
+    /// <summary>The devices, for tests that drive them without a transport.</summary>
+    internal IReadOnlyList<SimulatedDevice> Devices => _devices;
+
+    /// <summary>Runs every device until <paramref name="cancellationToken"/> is cancelled, then disconnects each cleanly.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var loops = new Task[_devices.Length];
@@ -50,100 +50,122 @@ public sealed class DeviceSimulation
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
+    internal static SimulatedDevice[] CreateDevices(DeviceSimulationOptions options)
+    {
+        // Every random choice comes from this one stream, in a fixed order per device, so a seed fixes them all.
+        var seeds = options.Seed is int seed ? new Random(seed) : new Random();
+        var devices = new SimulatedDevice[options.DeviceCount];
+        long maxSkewMs = (long)options.MaxClockSkew.TotalMilliseconds;
+        for (int i = 0; i < devices.Length; i++)
+        {
+            string number = (i + 1).ToString("00", CultureInfo.InvariantCulture);
+            DeviceKind kind = options.Kinds[i % options.Kinds.Count];
+            var values = new Random(seeds.Next());
+            var faults = new Random(seeds.Next());
+            TimeSpan skew = TimeSpan.FromMilliseconds(seeds.NextInt64(-maxSkewMs, maxSkewMs + 1));
+            devices[i] = SimulatedDevice.Create(kind, options.DeviceIdPrefix + number, options.PatientIdPrefix + number, skew, options, values, faults);
+        }
+
+        return devices;
+    }
+
     private async Task RunDeviceAsync(SimulatedDevice device, CancellationToken cancellationToken)
     {
-        string topic = _options.TopicPattern.Replace("{deviceId}", device.DeviceId, StringComparison.Ordinal);
         var buffer = new ArrayBufferWriter<byte>(256);
-        while (!cancellationToken.IsCancellationRequested)
+        var schedule = new BurstSchedule(_options.BurstEvery, _options.TimeProvider.GetUtcNow());
+        try
         {
-            MqttClient? client = await ConnectAsync(device, cancellationToken).ConfigureAwait(false);
-            if (client is null)
+            while (await ConnectAsync(device, cancellationToken).ConfigureAwait(false))
             {
-                return;
-            }
-
-            try
-            {
-                await PublishLoopAsync(client, device, topic, buffer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                // Connection lost: fall through to reconnect.
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
-            }
-            finally
-            {
-                if (client.IsConnected)
+                try
                 {
-                    await client.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+                    await SendLoopAsync(device, buffer, schedule, cancellationToken).ConfigureAwait(false);
                 }
-
-                await client.DisposeAsync().ConfigureAwait(false);
+                finally
+                {
+                    await _transport.DisconnectAsync(device.DeviceId, CancellationToken.None).ConfigureAwait(false);
+                }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
     }
 
-    private async Task PublishLoopAsync(MqttClient client, SimulatedDevice device, string topic, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>Sends until the connection is lost (returns) or the token is cancelled (throws).</summary>
+    private async Task SendLoopAsync(SimulatedDevice device, ArrayBufferWriter<byte> buffer, BurstSchedule schedule, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.Interval);
+        using var timer = new PeriodicTimer(_options.Interval, _options.TimeProvider);
         do
         {
-            buffer.ResetWrittenCount();
-            device.WriteReading(buffer, _options.TimeProvider.GetUtcNow());
-            Interlocked.Increment(ref Statistics._published);
-            MqttPublishResult result = await client.PublishAsync(topic, buffer.WrittenMemory, _options.QoS, retain: false, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref result.IsSuccess ? ref Statistics._acknowledged : ref Statistics._failed);
+            DateTimeOffset now = _options.TimeProvider.GetUtcNow();
+            int count = 1;
+            if (schedule.IsDue(now))
+            {
+                count = _options.BurstSize;
+                Interlocked.Increment(ref Statistics._bursts);
+            }
+            else if (device.HasNothingToSend(now))
+            {
+                count = 0;
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                buffer.ResetWrittenCount();
+                if (device.WriteMessage(buffer, _options.TimeProvider.GetUtcNow()) != MessageForm.WellFormed)
+                {
+                    Interlocked.Increment(ref Statistics._malformed);
+                }
+
+                Interlocked.Increment(ref Statistics._published);
+                bool accepted = await _transport.SendAsync(device.DeviceId, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref accepted ? ref Statistics._acknowledged : ref Statistics._failed);
+                if (!accepted && !_transport.IsConnected(device.DeviceId))
+                {
+                    return;
+                }
+            }
         }
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<MqttClient?> ConnectAsync(SimulatedDevice device, CancellationToken cancellationToken)
+    /// <summary>Connects, retrying while the transport cannot; false when cancelled first.</summary>
+    private async Task<bool> ConnectAsync(SimulatedDevice device, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var client = new MqttClient();
-            try
+            if (await _transport.ConnectAsync(device.DeviceId, cancellationToken).ConfigureAwait(false))
             {
-                var options = new MqttClientOptions
-                {
-                    Host = _options.Host,
-                    Port = _options.Port,
-                    ClientId = device.DeviceId,
-                    ProtocolVersion = _options.ProtocolVersion,
-                    KeepAlive = TimeSpan.FromSeconds(30),
-                    Timeout = TimeSpan.FromSeconds(5),
-                };
-                MqttConnectResult result = await client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
-                if (result.IsSuccess)
-                {
-                    Interlocked.Increment(ref Statistics._connects);
-                    return client;
-                }
-            }
-            catch (Exception ex) when (ex is IOException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                // Broker not up yet.
-            }
-            catch (OperationCanceledException)
-            {
-                await client.DisposeAsync().ConfigureAwait(false);
-                return null;
+                Interlocked.Increment(ref Statistics._connects);
+                return true;
             }
 
-            await client.DisposeAsync().ConfigureAwait(false);
-            try
-            {
-                await Task.Delay(_options.ReconnectDelay, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
+            await Task.Delay(_options.ReconnectDelay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
-        return null;
+        return false;
+    }
+
+    /// <summary>When the next burst is due: every <c>BurstEvery</c> from the start, a missed one not made up.</summary>
+    private sealed class BurstSchedule(TimeSpan every, DateTimeOffset start)
+    {
+        private DateTimeOffset _next = start + every;
+
+        public bool IsDue(DateTimeOffset now)
+        {
+            if (every <= TimeSpan.Zero || now < _next)
+            {
+                return false;
+            }
+
+            while (_next <= now)
+            {
+                _next += every;
+            }
+
+            return true;
+        }
     }
 }

@@ -13,7 +13,7 @@ public sealed class DeviceMappingTests
     {
         DeviceMapping mapping = Bundled;
         Assert.Empty(mapping.Warnings);
-        Assert.Equal(["heartrate", "spo2", "bloodpressure", "bodytemperature"], mapping.TypeNames);
+        Assert.Equal(["heartrate", "spo2", "bloodpressure", "bodytemperature", "respiratoryrate", "pulserate", "ecg"], mapping.TypeNames);
     }
 
     [Fact]
