@@ -15,9 +15,14 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ModuleProcess(string folder, IEnumerable<string> args)
+    private ModuleProcess(string folder, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[variable.Key] = variable.Value;
+        }
+
         start.ArgumentList.Add(ModuleBuild.DllPath);
         foreach (string arg in args)
         {
@@ -44,10 +49,15 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts the module on a free MQTT port and waits until the listener accepts connections.</summary>
-    public static async Task<ModuleProcess> StartAsync(string folder, params string[] args)
+    public static Task<ModuleProcess> StartAsync(string folder, params string[] args) => StartAsync(folder, null, args);
+
+    /// <summary>With environment variables of its own, as the IoT Edge runtime gives a module.</summary>
+    public static async Task<ModuleProcess> StartAsync(string folder, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var process = new ModuleProcess(folder, ["--MedTechEdge:Mqtt:Port=0", .. args]);
+        var process = new ModuleProcess(folder, ["--MedTechEdge:Mqtt:Port=0", .. args], environment);
         Task finished = await Task.WhenAny(process._port.Task, Task.Delay(TimeSpan.FromSeconds(30)), process._process.WaitForExitAsync());
         Assert.True(finished == process._port.Task, "the module did not start listening:\n" + process.Output);
         return process;

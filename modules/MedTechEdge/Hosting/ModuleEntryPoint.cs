@@ -40,13 +40,12 @@ internal static class ModuleEntryPoint
                 return 2;
             }
 
-            using (host)
+            // RunAsync disposes the host (and its services) when it returns: take the restart flag first.
+            ModuleRestart restart = host.Services.GetRequiredService<ModuleRestart>();
+            await host.RunAsync().ConfigureAwait(false);
+            if (!restart.Requested)
             {
-                await host.RunAsync().ConfigureAwait(false);
-                if (!host.Services.GetRequiredService<ModuleRestart>().Requested)
-                {
-                    return 0;
-                }
+                return 0;
             }
         }
     }
