@@ -48,7 +48,7 @@ public sealed class EventHubSink(EventHubsClient client) : IResourceSink
                 case EventHubsSendOutcome.ConfigurationError:
                     // The data is fine: it waits in the store while an operator fixes the settings.
                     ConfigurationError = result.Error;
-                    return new SinkResult(SinkOutcome.Transient, "Event Hubs configuration error (check the connection string and its Send claim): " + result.Error);
+                    return new SinkResult(SinkOutcome.Transient, "Event Hubs configuration error (check the connection string and its Send claim, or the identity's Azure Event Hubs Data Sender role): " + result.Error);
                 case EventHubsSendOutcome.Rejected:
                     return new SinkResult(SinkOutcome.Rejected, result.Error);
                 default:

@@ -337,6 +337,22 @@ public sealed partial class Deployment_Manifest_Tests
 
     [Theory]
     [MemberData(nameof(Manifests))]
+    public void Desired_Properties_Pass_The_Module_Twin_Validator(string manifestName)
+    {
+        JsonObject desired = Desired(LoadManifest(manifestName), ModuleName);
+        using JsonDocument document = JsonDocument.Parse(desired.ToJsonString());
+
+        // What the module runs on receipt of the twin: secrets, unknown keys, mapping errors and the cross-check.
+        bool valid = MedTechEdge.IotEdge.DesiredConfiguration.TryRead(document.RootElement, out MedTechEdge.IotEdge.DesiredConfiguration? configuration, out List<MedTechEdge.IotEdge.DesiredConfigurationError> errors);
+
+        Assert.True(valid, string.Join(Environment.NewLine, errors));
+        Assert.NotNull(configuration!.DeviceMapping);
+        Assert.NotNull(configuration.FhirMapping);
+        Assert.Equal("Fhir", configuration.Settings["MedTechEdge:Sink"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
     public void Environment_Settings_Name_Module_Options(string manifestName)
     {
         Dictionary<string, string?> environment = ModuleEnvironment(LoadManifest(manifestName));
