@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedTechEdge.IotEdge;
 using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.Simulation;
 
@@ -7,6 +8,9 @@ using MedTechEdge.Simulation;
 // with exit code 2 and a message naming the setting. Ctrl+C or SIGTERM stops cleanly. See docs/simulator.md.
 DeviceSimulationOptions options;
 MqttDeviceTransportOptions mqtt;
+string transportKind;
+string output;
+EdgeModuleClientOptions edgeHub;
 try
 {
     var settings = new Settings(args);
@@ -16,6 +20,14 @@ try
         return 0;
     }
 
+    transportKind = settings.Choice("--transport", "SIMULATOR_TRANSPORT", "mqtt", ["mqtt", "edgehub"]);
+    output = settings.Text("--output", "SIMULATOR_OUTPUT") ?? "telemetry";
+    edgeHub = new EdgeModuleClientOptions
+    {
+        Port = settings.Int("--edgehub-port", "SIMULATOR_EDGEHUB_PORT", 8883, 1, 65535),
+        // iotedgehubdev gives modules the CA of its edgeHub in this variable; the real runtime uses the workload API.
+        CaFile = settings.Text("--edgehub-ca-file", "EdgeModuleCACertificateFile"),
+    };
     mqtt = new MqttDeviceTransportOptions
     {
         Host = settings.Text("--host", "SIMULATOR_HOST") ?? "127.0.0.1",
@@ -59,7 +71,24 @@ Console.CancelKeyPress += (_, e) =>
 };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 
-await using var transport = new MqttDeviceTransport(mqtt);
+IDeviceMessageTransport transport;
+if (transportKind == "edgehub")
+{
+    // As a module: the runtime's IOTEDGE_* environment, or the simulator's EdgeHubConnectionString.
+    if (!IotEdgeSettings.TryRead(Environment.GetEnvironmentVariables(), out IotEdgeSettings? identity, out string? identityError) || identity is null)
+    {
+        Console.Error.WriteLine("DeviceSimulator: --transport edgehub (SIMULATOR_TRANSPORT): " + (identityError ?? "not running under IoT Edge (no IOTEDGE_* environment, no EdgeHubConnectionString)."));
+        return 2;
+    }
+
+    transport = new ModuleOutputTransport(identity, edgeHub, output);
+}
+else
+{
+    transport = new MqttDeviceTransport(mqtt);
+}
+
+await using IDeviceMessageTransport disposeTransport = transport;
 var simulation = new DeviceSimulation(options, transport);
 Console.WriteLine($"Simulating {options.DeviceCount} device(s) ({string.Join(", ", options.Kinds)} in turn) to {transport.Destination}, one message each every {options.Interval.TotalMilliseconds} ms"
     + (options.BurstEvery > TimeSpan.Zero ? $", a burst of {options.BurstSize} every {options.BurstEvery.TotalMilliseconds} ms" : string.Empty)
@@ -84,8 +113,12 @@ internal sealed class SettingException(string message) : Exception(message);
 internal sealed class Settings
 {
     public const string Usage = """
-        DeviceSimulator: simulated bedside and home devices publishing MedTech-style JSON over MQTT.
+        DeviceSimulator: simulated bedside and home devices publishing MedTech-style JSON over MQTT, or as an IoT Edge module output.
         Flag (environment variable)                 Default
+          --transport (SIMULATOR_TRANSPORT)         mqtt (mqtt: one connection per device; edgehub: a module output)
+          --output (SIMULATOR_OUTPUT)               telemetry (the module output, with --transport edgehub)
+          --edgehub-port (SIMULATOR_EDGEHUB_PORT)   8883
+          --edgehub-ca-file (EdgeModuleCACertificateFile) the workload API's trust bundle
           --host (SIMULATOR_HOST)                   127.0.0.1
           --port (SIMULATOR_PORT)                   1883
           --topic (SIMULATOR_TOPIC)                 devices/{deviceId}/messages/events/
