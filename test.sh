@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds MedTechEdge and runs the whole test suite against real peers.
 # Installs what the tests need when it is missing: Debian's mosquitto and mosquitto-clients (apt-get),
-# and the FHIR test peer's npm packages (npm ci, from the committed package-lock.json).
+# and the npm packages of the FHIR test peer and the IoT SDK oracle (npm ci, from the committed package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,11 +23,14 @@ if ! command -v node >/dev/null 2>&1; then
   echo "test.sh: node (20.19 or later) is required for the FHIR test peer" >&2
   exit 1
 fi
-peer=tests/peers/fhir-server
-if [ ! -d "$peer/node_modules/@medplum/fhir-router" ] || [ "$peer/package-lock.json" -nt "$peer/node_modules/.package-lock.json" ]; then
-  echo "test.sh: installing the FHIR test peer (npm ci)"
-  (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The FHIR test peer (Medplum's fhir-router) and the IoT SDK oracle (Microsoft's Node module client), each from its
+# committed package-lock.json.
+for peer in tests/peers/fhir-server tests/peers/iot-sdk; do
+  if [ ! -f "$peer/node_modules/.package-lock.json" ] || [ "$peer/package-lock.json" -nt "$peer/node_modules/.package-lock.json" ]; then
+    echo "test.sh: installing the test peer in $peer (npm ci)"
+    (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 
 dotnet build MedTechEdge.sln -c Release -nologo -v q
 
