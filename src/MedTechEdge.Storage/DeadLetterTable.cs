@@ -16,8 +16,8 @@ public static class DeadLetterTable
         using SqliteCommand insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO dead_letter (created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc)
-            VALUES ($created, $stage, $kind, $error, $source, $device, $topic, $props, $sys, $body, $received);
+            INSERT INTO dead_letter (created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc, correlation_id)
+            VALUES ($created, $stage, $kind, $error, $source, $device, $topic, $props, $sys, $body, $received, $correlation);
             """;
         InboxMessage m = letter.Message;
         insert.Parameters.AddWithValue("$created", letter.CreatedUtc.Ticks);
@@ -32,6 +32,8 @@ public static class DeadLetterTable
         insert.Parameters.AddWithValue("$body", m.Body);
         // The original receive time survives a requeue: it is the measurement's ingestion time.
         insert.Parameters.AddWithValue("$received", m.ReceivedUtc.Ticks);
+        // Kept, so the dead letter can be found from its log entries, and a requeue continues the same trail.
+        insert.Parameters.AddWithValue("$correlation", m.CorrelationId);
         insert.ExecuteNonQuery();
     }
 
@@ -59,7 +61,7 @@ public static class DeadLetterTable
         using SqliteCommand select = connection.CreateCommand();
         // `where` is one of this class's own constants, never input.
         select.CommandText = $"""
-            SELECT id, created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc
+            SELECT id, created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc, correlation_id
             FROM dead_letter {where} ORDER BY id LIMIT $limit;
             """;
         select.Parameters.AddWithValue("$limit", limit);
@@ -83,6 +85,7 @@ public static class DeadLetterTable
                     SystemPropertiesJson = reader.GetString(9),
                     Body = (byte[])reader.GetValue(10),
                     ReceivedUtc = new DateTime(reader.GetInt64(11), DateTimeKind.Utc),
+                    CorrelationId = reader.IsDBNull(12) ? InboxMessage.NewCorrelationId() : reader.GetString(12),
                 },
             });
         }

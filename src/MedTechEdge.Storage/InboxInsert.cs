@@ -12,8 +12,8 @@ namespace MedTechEdge.Storage;
 internal sealed class InboxInsert : IDisposable
 {
     private const string Sql = """
-        INSERT INTO inbox (received_utc, source, device_id, topic, properties, system_properties, body)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
+        INSERT INTO inbox (received_utc, source, device_id, topic, properties, system_properties, body, correlation_id)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
         """;
 
     private readonly SqliteConnection _connection;
@@ -37,6 +37,7 @@ internal sealed class InboxInsert : IDisposable
             BindBytes(5, message.Properties);
             BindBytes(6, message.SystemProperties);
             BindBytes(7, message.Body);
+            Check(raw.sqlite3_bind_text(_statement, 8, message.CorrelationId));
             int step = raw.sqlite3_step(_statement);
             if (step != raw.SQLITE_DONE)
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace MedTechEdge.Storage;
@@ -17,6 +18,13 @@ public sealed class InboxMessage
 
     /// <summary>The ingress that took it in: <c>mqtt</c>, <c>route</c>, <c>replay</c>.</summary>
     public required string Source { get; init; }
+
+    /// <summary>
+    /// Links the log entries of this message from ingest to persist or dead letter (and through a requeue, which keeps
+    /// it). Made here, not by the store, so the ingress can name it before the commit. Not the measurement
+    /// correlation id of MedTech's mappings (SampledData grouping): this one is the module's own and never leaves it.
+    /// </summary>
+    public string CorrelationId { get; init; } = NewCorrelationId();
 
     /// <summary>The device id the ingress derived (topic segment or client id), if any.</summary>
     public string? DeviceId { get; init; }
@@ -43,6 +51,9 @@ public sealed class InboxMessage
         get => Encoding.UTF8.GetString(SystemProperties);
         init => SystemProperties = Encoding.UTF8.GetBytes(value);
     }
+
+    /// <summary>A fresh correlation id: 16 hex digits, random (unique enough to follow one message through a log).</summary>
+    public static string NewCorrelationId() => ((ulong)Random.Shared.NextInt64()).ToString("x16", CultureInfo.InvariantCulture);
 
     private static byte[] EmptyObject => [(byte)'{', (byte)'}'];
 

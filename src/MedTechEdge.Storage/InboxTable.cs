@@ -12,7 +12,7 @@ public static class InboxTable
         ArgumentNullException.ThrowIfNull(output);
         using SqliteCommand select = connection.CreateCommand();
         select.CommandText = """
-            SELECT id, received_utc, source, device_id, topic, properties, system_properties, body
+            SELECT id, received_utc, source, device_id, topic, properties, system_properties, body, correlation_id
             FROM inbox ORDER BY id LIMIT $limit;
             """;
         select.Parameters.AddWithValue("$limit", limit);
@@ -30,6 +30,7 @@ public static class InboxTable
                 Properties = reader.GetFieldValue<byte[]>(5),
                 SystemProperties = reader.GetFieldValue<byte[]>(6),
                 Body = (byte[])reader.GetValue(7),
+                CorrelationId = reader.IsDBNull(8) ? InboxMessage.NewCorrelationId() : reader.GetString(8),
             });
         }
     }

@@ -4,7 +4,8 @@ namespace MedTechEdge.Storage;
 
 /// <summary>
 /// A device message packed into one BLOB for the outbox's <c>source</c> column: the receive time, then each field as
-/// a length (-1 for null) and its bytes. Written and read only by this store.
+/// a length (-1 for null) and its bytes, the correlation id last. Written and read only by this store. Rows written before
+/// the correlation id was kept end after the body, and decode with a fresh one.
 /// </summary>
 internal static class SourceMessageCodec
 {
@@ -20,6 +21,7 @@ internal static class SourceMessageCodec
             Write(writer, message.Properties);
             Write(writer, message.SystemProperties);
             Write(writer, message.Body);
+            Write(writer, Encoding.UTF8.GetBytes(message.CorrelationId));
         }
 
         return buffer.ToArray();
@@ -27,20 +29,25 @@ internal static class SourceMessageCodec
 
     public static InboxMessage Decode(byte[] packed)
     {
-        using var reader = new BinaryReader(new MemoryStream(packed), Encoding.UTF8);
+        var stream = new MemoryStream(packed);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
         var received = new DateTime(reader.ReadInt64(), DateTimeKind.Utc);
         string source = Encoding.UTF8.GetString(Read(reader)!);
         byte[]? device = Read(reader);
         byte[]? topic = Read(reader);
+        byte[] properties = Read(reader)!;
+        byte[] systemProperties = Read(reader)!;
+        byte[] body = Read(reader)!;
         return new InboxMessage
         {
             ReceivedUtc = received,
             Source = source,
             DeviceId = device is null ? null : Encoding.UTF8.GetString(device),
             Topic = topic is null ? null : Encoding.UTF8.GetString(topic),
-            Properties = Read(reader)!,
-            SystemProperties = Read(reader)!,
-            Body = Read(reader)!,
+            Properties = properties,
+            SystemProperties = systemProperties,
+            Body = body,
+            CorrelationId = stream.Position < stream.Length ? Encoding.UTF8.GetString(Read(reader)!) : InboxMessage.NewCorrelationId(),
         };
     }
 

@@ -16,7 +16,7 @@ namespace MedTechEdge.Storage;
 /// </summary>
 internal static class StoreSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Steps from one version to the next, applied in order to an older store at open.</summary>
     public static readonly string[] Migrations =
@@ -26,6 +26,9 @@ internal static class StoreSchema
         "ALTER TABLE dead_letter ADD COLUMN received_utc INTEGER NOT NULL DEFAULT 0;",
         // 2 → 3: the identity cache, the open SampledData windows, and the device message an outbox row came from.
         IdentityTable + WindowTable + "ALTER TABLE outbox ADD COLUMN source BLOB;",
+        // 3 → 4: the correlation id that links a message's log entries; rows from before have none (NULL) and get
+        // a fresh one when read.
+        "ALTER TABLE inbox ADD COLUMN correlation_id TEXT; ALTER TABLE dead_letter ADD COLUMN correlation_id TEXT;",
     ];
 
     private const string WindowTable = """
@@ -62,7 +65,8 @@ internal static class StoreSchema
             topic             TEXT,
             properties        TEXT    NOT NULL,
             system_properties TEXT    NOT NULL,
-            body              BLOB    NOT NULL
+            body              BLOB    NOT NULL,
+            correlation_id    TEXT
         );
         CREATE TABLE IF NOT EXISTS outbox (
             id            INTEGER PRIMARY KEY,
@@ -85,7 +89,8 @@ internal static class StoreSchema
             properties        TEXT    NOT NULL,
             system_properties TEXT    NOT NULL,
             body              BLOB    NOT NULL,
-            received_utc      INTEGER NOT NULL DEFAULT 0
+            received_utc      INTEGER NOT NULL DEFAULT 0,
+            correlation_id    TEXT
         );
         """ + IdentityTable + WindowTable;
 }

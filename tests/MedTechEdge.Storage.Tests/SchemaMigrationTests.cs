@@ -37,9 +37,13 @@ public sealed class SchemaMigrationTests
             Assert.Equal(1, InboxTable.Count(connection));
             using SqliteCommand version = connection.CreateCommand();
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(3L, (long)version.ExecuteScalar()!);
+            Assert.Equal(4L, (long)version.ExecuteScalar()!);
             // 2 → 3 added the identity cache, empty.
             Assert.Equal(0, IdentityCacheTable.Count(connection));
+            // 3 → 4: a row from before the correlation id reads with a fresh one.
+            var inbox = new List<InboxMessage>();
+            InboxTable.ReadOldest(connection, 10, inbox);
+            Assert.Matches("^[0-9a-f]{16}$", Assert.Single(inbox).CorrelationId);
         }
         finally
         {

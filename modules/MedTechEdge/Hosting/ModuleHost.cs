@@ -25,7 +25,8 @@ internal static class ModuleHost
     /// <summary>Builds the module's host; nothing starts.</summary>
     /// <param name="args">Command-line configuration.</param>
     /// <param name="twinFolder">Where the twin's configuration layer is read from; null: next to the store.</param>
-    public static IHost Build(string[] args, string? twinFolder = null)
+    /// <param name="configure">Last changes to the services (the replay tool counts what its sink writes); null: none.</param>
+    public static IHost Build(string[] args, string? twinFolder = null, Action<IServiceCollection>? configure = null)
     {
         // "--simulate" is a bare switch; the command-line configuration provider wants key=value pairs.
         bool simulate = Array.IndexOf(args, SimulateSwitch) >= 0;
@@ -64,6 +65,7 @@ internal static class ModuleHost
 
         var lastErrors = new LastErrorLog();
         builder.Logging.AddProvider(lastErrors);
+        ModuleLogging.Configure(builder, Environment.GetEnvironmentVariables());
         IServiceCollection services = builder.Services;
         services.AddSingleton(lastErrors);
         services.AddSingleton(options);
@@ -132,6 +134,7 @@ internal static class ModuleHost
             AddStage<SimulatorService>(services);
         }
 
+        configure?.Invoke(services);
         return builder.Build();
     }
 

@@ -43,6 +43,8 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
     /// </summary>
     internal ValueTask<MqttIngestResult> Accept(InboxMessage record)
     {
+        // Debug only: the device id is operational, but not for Information (docs/operations.md, Logs).
+        LogReceived(record.CorrelationId, record.Source, record.DeviceId, record.Body.Length);
         InboxCommit commit = inbox.Enqueue(record, out _);
         return new ValueTask<MqttIngestResult>(CommitResultSource.For(commit, this), 0);
     }
@@ -75,6 +77,9 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingest: the store has room again; device messages are accepted.")]
     private partial void LogAcceptingAgain();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ingest: message {CorrelationId} from {Source} device {DeviceId}, {Bytes} bytes, joins the next inbox commit.")]
+    private partial void LogReceived(string correlationId, string source, string? deviceId, int bytes);
 
     private static byte[] WriteProperties(MqttIngestMessage message)
     {

@@ -19,6 +19,8 @@ internal static class DeadLetterJson
         writer.WriteString("source", letter.Message.Source);
         writer.WriteString("deviceId", letter.Message.DeviceId);
         writer.WriteString("topic", letter.Message.Topic);
+        // The id in the message's log entries (docs/operations.md, Logs): from a log line to its dead letter and back.
+        writer.WriteString("correlationId", letter.Message.CorrelationId);
     }
 
     /// <summary>The summary, the envelope and the body as text (a dead letter is often not JSON at all), as one object.</summary>

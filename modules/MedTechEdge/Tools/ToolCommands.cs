@@ -16,9 +16,10 @@ internal static class ToolCommands
           MedTechEdge deadletters show <id> [--store <path>]
           MedTechEdge deadletters requeue (--all | <id>) [--store <path>]
           MedTechEdge mqtt hash-password <username> < password
+          MedTechEdge replay --input <file|dir> [--format ndjson|json|csv] [--store <path>] [--progress <seconds>] [--<Setting>=<value> ...]
         """;
 
-    public static bool IsToolCommand(string name) => name is "mappings" or "jsonpath" or "jmespath" or "deadletters" or "mqtt";
+    public static bool IsToolCommand(string name) => name is "mappings" or "jsonpath" or "jmespath" or "deadletters" or "mqtt" or "replay";
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -32,6 +33,7 @@ internal static class ToolCommands
                 ["deadletters", ..] => DeadLetterCommands.Run(new ToolArguments(args), stdout, stderr),
                 ["mqtt", ..] => await MqttCommands.RunAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
                 ["jmespath", ..] => await ExpressionCommands.JmesPathAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
+                ["replay", ..] => await ReplayCommand.RunAsync(args, stdout, stderr).ConfigureAwait(false),
                 _ => Fail(stderr, "unknown command.\n" + Usage),
             };
         }

@@ -81,6 +81,15 @@ public sealed partial class MapStage : BackgroundService
     /// <summary>Device messages dead-lettered since start.</summary>
     public long DeadLetteredCount => Interlocked.Read(ref _deadLetteredCount);
 
+    /// <summary>Measurements normalized from the device messages that were mapped (not dead-lettered) since start.</summary>
+    public long MeasurementCount => Interlocked.Read(ref _measurementCount);
+
+    private long _measurementCount;
+
+    // Beside each message of the batch: how many measurements it gave, -1 when it became a dead letter. Counted and
+    // logged after the commit, since a batch may be mapped twice (identity lookups) and only the last pass counts.
+    private readonly List<int> _measured = [];
+
     private long _mappedCount;
     private long _windowsFlushed;
 
@@ -157,10 +166,7 @@ public sealed partial class MapStage : BackgroundService
                     _signals.Outbox.Set();
                 }
 
-                if (deadLetters.Count > 0)
-                {
-                    LogDeadLettered(deadLetters.Count);
-                }
+                LogOutcomes(batch, deadLetters);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -180,8 +186,10 @@ public sealed partial class MapStage : BackgroundService
         _grouping.Clear();
         _references.Clear();
         _identities?.BeginPass(connection, now);
+        _measured.Clear();
         foreach (InboxMessage message in batch)
         {
+            int letters = deadLetters.Count;
             switch (_options.Output)
             {
                 case MapOutput.DeviceMessages:
@@ -197,6 +205,8 @@ public sealed partial class MapStage : BackgroundService
                     MapOne(message, now, measurements, resources, devices, deadLetters);
                     break;
             }
+
+            _measured.Add(deadLetters.Count > letters ? -1 : _options.Output == MapOutput.DeviceMessages ? 0 : measurements.Count);
         }
 
         CreateObservations(now, resources, devices);
@@ -485,6 +495,36 @@ public sealed partial class MapStage : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Map: identity lookup on the FHIR server failed; the batch stays in the inbox and is tried again in {Seconds:0.0} s. {Reason}")]
     private partial void LogIdentityUnavailable(double seconds, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Map: {Count} device message(s) moved to dead letters; list them with 'deadletters list'.")]
-    private partial void LogDeadLettered(int count);
+    /// <summary>
+    /// One entry per message of a committed batch, each with its correlation id: Debug for a mapped one, Warning for a
+    /// dead letter (its kind only: the error text can quote the message, so it goes to Debug, with the device).
+    /// </summary>
+    private void LogOutcomes(List<InboxMessage> batch, List<DeadLetter> deadLetters)
+    {
+        long measured = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (_measured[i] >= 0)
+            {
+                measured += _measured[i];
+                LogMapped(batch[i].CorrelationId, batch[i].DeviceId, _measured[i]);
+            }
+        }
+
+        Interlocked.Add(ref _measurementCount, measured);
+        foreach (DeadLetter letter in deadLetters)
+        {
+            LogDeadLettered(letter.Message.CorrelationId, letter.ErrorKind);
+            LogDeadLetterError(letter.Message.CorrelationId, letter.Message.DeviceId, letter.Error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Map: message {CorrelationId} from device {DeviceId} normalized into {Measurements} measurement(s) and transformed.")]
+    private partial void LogMapped(string correlationId, string? deviceId, int measurements);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Map: message {CorrelationId} moved to dead letters ({ErrorKind}); list them with 'deadletters list'.")]
+    private partial void LogDeadLettered(string correlationId, string errorKind);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Map: message {CorrelationId} from device {DeviceId} is a dead letter: {Error}")]
+    private partial void LogDeadLetterError(string correlationId, string? deviceId, string error);
 }

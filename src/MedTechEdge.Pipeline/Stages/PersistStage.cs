@@ -271,7 +271,7 @@ public sealed partial class PersistStage : BackgroundService
         if (batch.Count == 1)
         {
             await RemoveAsync(connection, batch, 0, 1, error ?? "Rejected by the sink.").ConfigureAwait(false);
-            LogRejected(_sink.Name);
+            LogRejected(_sink.Name, batch[0].ResourceType, batch[0].Source?.CorrelationId);
             return;
         }
 
@@ -284,7 +284,7 @@ public sealed partial class PersistStage : BackgroundService
             await RemoveAsync(connection, batch, i, 1, single.Outcome == SinkOutcome.Rejected ? single.Error ?? "Rejected by the sink." : null).ConfigureAwait(false);
             if (single.Outcome == SinkOutcome.Rejected)
             {
-                LogRejected(_sink.Name);
+                LogRejected(_sink.Name, batch[i].ResourceType, batch[i].Source?.CorrelationId);
             }
         }
     }
@@ -328,6 +328,7 @@ public sealed partial class PersistStage : BackgroundService
         }
 
         transaction.Commit();
+        LogRemoved(batch, start, count, deadLetterError);
         if (deadLetterError is null)
         {
             Interlocked.Add(ref _persistedCount, count);
@@ -341,6 +342,36 @@ public sealed partial class PersistStage : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Persist: sink {Sink} is unavailable; {Count} resource(s) kept, retrying in {Seconds:0.0} s. {Reason}")]
     private partial void LogTransient(string sink, int count, double seconds, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Persist: sink {Sink} rejected a resource; it was moved to dead letters.")]
-    private partial void LogRejected(string sink);
+    /// <summary>Debug, per record: written, or why it was refused; with the correlation id of the message it came from.</summary>
+    private void LogRemoved(List<OutboxRecord> batch, int start, int count, string? deadLetterError)
+    {
+        if (!_logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        for (int i = start; i < start + count; i++)
+        {
+            OutboxRecord record = batch[i];
+            if (deadLetterError is null)
+            {
+                LogWritten(record.Source?.CorrelationId, record.ResourceType, record.ResourceId, _sink.Name);
+            }
+            else
+            {
+                LogRejectedReason(record.Source?.CorrelationId, record.ResourceType, record.ResourceId, deadLetterError);
+            }
+        }
+    }
+
+    // Without the sink's reason: a server's diagnostics can quote the resource; the reason goes to Debug and the dead letter.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persist: sink {Sink} rejected a {ResourceType} of message {CorrelationId}; it was moved to dead letters.")]
+    private partial void LogRejected(string sink, string resourceType, string? correlationId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Persist: {ResourceType}/{ResourceId} of message {CorrelationId} was refused: {Reason}")]
+    private partial void LogRejectedReason(string? correlationId, string resourceType, string resourceId, string reason);
+
+    // A SampledData window, or a Patient or Device written ahead, has no single message: its correlation id is null.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Persist: {ResourceType}/{ResourceId} of message {CorrelationId} written to {Sink}.")]
+    private partial void LogWritten(string? correlationId, string resourceType, string resourceId, string sink);
 }

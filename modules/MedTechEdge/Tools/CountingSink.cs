@@ -1,0 +1,42 @@
+using MedTechEdge.Pipeline.Sinks;
+using MedTechEdge.Storage;
+
+namespace MedTechEdge.Tools;
+
+/// <summary>
+/// The module's sink with a count of what it accepted, by resource type: the replay summary says how many
+/// Observations were written, which the Persist stage's one total cannot.
+/// </summary>
+internal sealed class CountingSink(IResourceSink inner) : IResourceSink
+{
+    private readonly Dictionary<string, long> _written = new(StringComparer.Ordinal);
+
+    public string Name => inner.Name;
+
+    public async Task<SinkResult> WriteAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
+    {
+        SinkResult result = await inner.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == SinkOutcome.Succeeded)
+        {
+            // Persist lanes write in parallel.
+            lock (_written)
+            {
+                foreach (OutboxRecord record in batch)
+                {
+                    _written[record.ResourceType] = _written.GetValueOrDefault(record.ResourceType) + 1;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Resources written so far, by type, in name order.</summary>
+    public SortedDictionary<string, long> Written()
+    {
+        lock (_written)
+        {
+            return new SortedDictionary<string, long>(_written, StringComparer.Ordinal);
+        }
+    }
+}
