@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds MedTechEdge and runs the whole test suite against real peers.
-# Installs what the tests need when it is missing: Debian's mosquitto and mosquitto-clients (apt-get),
+# Installs what the tests need when it is missing: Debian's mosquitto, mosquitto-clients and chromium (apt-get),
 # and the npm packages of the FHIR test peer and the IoT SDK oracle (npm ci, from the committed package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +13,12 @@ if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ] || ! c
   echo "test.sh: installing mosquitto and mosquitto-clients"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto mosquitto-clients >/dev/null
+fi
+# The dashboard test drives Debian's headless Chromium through Playwright's bundled driver; no browser is downloaded.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: installing chromium"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 # The Debian package may start a system broker on 1883; the tests start their own on free ports,
 # and the module's default listener wants 1883, so stop the system one.

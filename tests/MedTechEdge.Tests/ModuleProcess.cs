@@ -57,7 +57,7 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     /// <summary>With environment variables of its own, as the IoT Edge runtime gives a module.</summary>
     public static async Task<ModuleProcess> StartAsync(string folder, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var process = new ModuleProcess(folder, ["--MedTechEdge:Mqtt:Port=0", .. args], environment);
+        var process = new ModuleProcess(folder, ["--MedTechEdge:Mqtt:Port=0", "--MedTechEdge:Metrics:Port=0", .. args], environment);
         Task finished = await Task.WhenAny(process._port.Task, Task.Delay(TimeSpan.FromSeconds(30)), process._process.WaitForExitAsync());
         Assert.True(finished == process._port.Task, "the module did not start listening:\n" + process.Output);
         return process;

@@ -31,6 +31,11 @@ internal sealed class ModuleUnderTest : IAsyncDisposable
 
     public IPEndPoint MqttEndPoint => _host.Services.GetRequiredService<MqttListenerService>().LocalEndPoint!;
 
+    public IPEndPoint DashboardEndPoint => _host.Services.GetRequiredService<MedTechEdge.Dashboard.DashboardService>().LocalEndPoint!;
+
+    /// <summary>The metrics and health endpoints (a free port, <c>Metrics:Port=0</c>).</summary>
+    public IPEndPoint MetricsEndPoint => _host.Services.GetRequiredService<MedTechEdge.Observability.ObservabilityServer>().LocalEndPoint!;
+
     public MapStage Map => _host.Services.GetRequiredService<MapStage>();
 
     public PersistStage Persist => _host.Services.GetRequiredService<PersistStage>();
@@ -52,6 +57,9 @@ internal sealed class ModuleUnderTest : IAsyncDisposable
         var args = new List<string>
         {
             "--MedTechEdge:Mqtt:Port=0",
+            "--MedTechEdge:Metrics:Port=0",
+            // Tests run modules side by side: each dashboard on a port of its own.
+            "--MedTechEdge:Dashboard:Port=0",
             "--MedTechEdge:Store:Path=" + Path.Combine(folder, "store.db"),
             "--MedTechEdge:Output:NdjsonFolder=" + Path.Combine(folder, "fhir"),
             "--MedTechEdge:Pipeline:FirstRetryDelay=00:00:00.2",

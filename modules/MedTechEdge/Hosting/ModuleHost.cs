@@ -98,7 +98,9 @@ internal static class ModuleHost
         }
 
         // Start order is registration order and stop order its reverse: devices and the listener stop
-        // first, so nothing arrives while the stages finish their current transaction.
+        // first, so nothing arrives while the stages finish their current transaction. The metrics and health
+        // endpoints start before all of them and stop after.
+        MedTechEdge.Observability.ObservabilityServices.Add(services, options);
         AddStage<RetentionService>(services);
         AddStage<MapStage>(services);
         AddStage<PersistStage>(services);
@@ -132,6 +134,16 @@ internal static class ModuleHost
         if (options.Simulator.Enabled)
         {
             AddStage<SimulatorService>(services);
+        }
+
+        if (options.Dashboard.Enabled)
+        {
+            // The Map stage records into the tap only when the dashboard reads it. The sink's state comes from the
+            // Persist stage's counters, the metrics endpoint's too (registered there when it is on).
+            services.AddSingleton<MeasurementTap>();
+            Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<PipelineMetrics>(services);
+            services.AddSingleton<Dashboard.DashboardSampler>();
+            AddStage<Dashboard.DashboardService>(services);
         }
 
         configure?.Invoke(services);
@@ -180,7 +192,7 @@ internal static class ModuleHost
         };
     }
 
-    private static void AddStage<T>(IServiceCollection services)
+    internal static void AddStage<T>(IServiceCollection services)
         where T : class, IHostedService
     {
         // One instance, reachable both as a hosted service and by its type (tests read its counters).
@@ -188,19 +200,19 @@ internal static class ModuleHost
         services.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 
+    /// <summary>The file a mapping setting names: a relative path is looked up in the working folder first (a user's own file), then next to the executable (the bundled samples).</summary>
+    internal static string ResolveMappingPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        return !Path.IsPathRooted(path) && !File.Exists(full) ? Path.Combine(AppContext.BaseDirectory, path) : full;
+    }
+
     private delegate bool TryLoad<T>(string json, out T? mapping, out IReadOnlyList<TemplateError> errors);
 
     private static T LoadMapping<T>(string path, string kind, TryLoad<T> load)
         where T : class
     {
-        // A relative path is looked up in the working folder first (a user's own file), then next to
-        // the executable (the bundled samples).
-        string full = Path.GetFullPath(path);
-        if (!Path.IsPathRooted(path) && !File.Exists(full))
-        {
-            full = Path.Combine(AppContext.BaseDirectory, path);
-        }
-
+        string full = ResolveMappingPath(path);
         if (!File.Exists(full))
         {
             throw new ModuleStartupException($"The {kind} mapping file '{full}' does not exist (setting MedTechEdge:Mappings).");

@@ -30,6 +30,14 @@ internal sealed class ModuleStatus(IServiceProvider services, MedTechStore store
         writer.WriteString("startedUtc", _startedUtc.ToString("o", CultureInfo.InvariantCulture));
         writer.WriteNumber("uptimeSeconds", (long)(now - _startedUtc).TotalSeconds);
         writer.WriteString("sink", options.Sink.ToString());
+        if (services.GetService<Observability.ModuleReadiness>() is { } readiness)
+        {
+            // The same answer as /readyz, for an operator who sees only the twin; one string, as twins take arrays poorly.
+            IReadOnlyList<string> reasons = readiness.Check();
+            writer.WriteBoolean("ready", reasons.Count == 0);
+            writer.WriteString("notReady", reasons.Count == 0 ? null : string.Join("; ", reasons));
+        }
+
         WriteBacklog(writer);
         writer.WriteStartObject("counters");
         if (services.GetService<MapStage>() is { } map)

@@ -72,9 +72,10 @@ public sealed class FhirServerSink : IResourceSink
             }
         }
 
+        int unchanged = entries.Count - bundle.Count;
         if (bundle.Count == 0)
         {
-            return SinkResult.Success;
+            return new SinkResult(SinkOutcome.Succeeded) { Saved = new SinkSaveCounts(0, 0, unchanged) };
         }
 
         FhirResponse response;
@@ -89,7 +90,33 @@ public sealed class FhirServerSink : IResourceSink
             return new SinkResult(SinkOutcome.Transient, "Could not obtain an access token: " + ex.Message);
         }
 
-        return Outcome(response);
+        SinkResult result = Outcome(response);
+        return result.Outcome == SinkOutcome.Succeeded ? Counted(response, batch.Count, unchanged) : result;
+    }
+
+    /// <summary>
+    /// Success with what the server did: 201 entries were created, the rest of the batch updated (a second record of
+    /// the same Observation was merged into its entry). A response without readable entries says nothing: null counts.
+    /// </summary>
+    private static SinkResult Counted(FhirResponse response, int records, int unchanged)
+    {
+        int created = 0;
+        try
+        {
+            foreach (FhirBundleEntryResponse entry in response.GetEntryResponses())
+            {
+                if (entry.StatusCode == 201)
+                {
+                    created++;
+                }
+            }
+        }
+        catch (FormatException)
+        {
+            return SinkResult.Success;
+        }
+
+        return new SinkResult(SinkOutcome.Succeeded) { Saved = new SinkSaveCounts(created, records - created - unchanged, unchanged) };
     }
 
     private async Task<SinkResult?> AddMergedAsync(OutboxRecord record, List<Entry> entries, Dictionary<string, int> merging, CancellationToken cancellationToken)

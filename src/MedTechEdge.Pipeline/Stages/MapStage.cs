@@ -41,11 +41,21 @@ public sealed partial class MapStage : BackgroundService
     private DateTime _nextFlushCheck;
     private readonly IIdentityResolver? _lookup;
     private readonly IdentityCache? _identities;
+    private readonly MeasurementTap? _tap;
+    private readonly PipelineMetrics _metrics;
+
+    // This pass's counts for the metrics, reset by MapBatch (a batch may be mapped twice) and added after the commit.
+    private int _normalizedInBatch;
+    private int _measurementsInBatch;
+    private int _groupsInBatch;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="identityServer">The FHIR server that Lookup modes search; required for them, unused in Create mode.</param>
-    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null)
+    /// <param name="tap">Where the measurements that became output are recorded for the dashboard; null: nowhere.</param>
+    /// <param name="metrics">Where the stage counts what it does (the metrics endpoint); null: counters read by nobody.</param>
+    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null, MeasurementTap? tap = null, PipelineMetrics? metrics = null)
     {
+        _metrics = metrics ?? new PipelineMetrics();
         if (options.ResolutionType != IdentityResolutionType.Create)
         {
             _lookup = new LookupIdentityResolver(
@@ -72,6 +82,7 @@ public sealed partial class MapStage : BackgroundService
         _options = options;
         _clock = clock;
         _logger = logger;
+        _tap = tap;
         _grouping = fhirMapping.CreateGrouping();
     }
 
@@ -138,6 +149,7 @@ public sealed partial class MapStage : BackgroundService
                     {
                         // The batch stays in the inbox, safe, and is mapped again after the wait.
                         LogIdentityUnavailable(lookupDelay.TotalSeconds, unavailable);
+                        _metrics.IdentityRetry();
                         await Task.Delay(lookupDelay, _clock, stoppingToken).ConfigureAwait(false);
                         lookupDelay = TimeSpan.FromTicks(Math.Min(lookupDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
                         continue;
@@ -158,6 +170,7 @@ public sealed partial class MapStage : BackgroundService
                     _store.WriteLock.Release();
                 }
 
+                _metrics.MapCommitted(batch, _normalizedInBatch, _measurementsInBatch, _groupsInBatch, deadLetters);
                 await FlushWindowsAsync(connection, now, stoppingToken).ConfigureAwait(false);
                 Interlocked.Add(ref _mappedCount, batch.Count);
                 Interlocked.Add(ref _deadLetteredCount, deadLetters.Count);
@@ -185,6 +198,7 @@ public sealed partial class MapStage : BackgroundService
         _windows.Clear();
         _grouping.Clear();
         _references.Clear();
+        _normalizedInBatch = _measurementsInBatch = _groupsInBatch = 0;
         _identities?.BeginPass(connection, now);
         _measured.Clear();
         foreach (InboxMessage message in batch)
@@ -233,6 +247,8 @@ public sealed partial class MapStage : BackgroundService
             return false;
         }
 
+        _normalizedInBatch++;
+        _measurementsInBatch += measurements.Count;
         return true;
     }
 
@@ -256,6 +272,7 @@ public sealed partial class MapStage : BackgroundService
             resources.Add(new FhirResource("Measurement", id, buffer.WrittenSpan.ToArray()));
             devices.Add(measurements[i].DeviceId);
             _sources.Add(message);
+            _tap?.Record(measurements[i], now);
         }
     }
 
@@ -313,6 +330,7 @@ public sealed partial class MapStage : BackgroundService
         {
             _grouping.Add(measurement);
             _sourceOf[(measurement.DeviceId, measurement.Type, measurement.OccurrenceTimeUtc)] = message;
+            _tap?.Record(measurement, now);
         }
     }
 
@@ -322,6 +340,7 @@ public sealed partial class MapStage : BackgroundService
         // merging with what the server already holds is the sink's job.
         foreach (ObservationGroup group in _grouping.Groups)
         {
+            _groupsInBatch++;
             ResourceReferences references = _references[(group.DeviceId, group.PatientId, group.EncounterId)];
             string? error = _fhirMapping.CreateObservation(group, references, now, out FhirResource? observation);
             // Check() vouched for every value, so creation cannot fail on data.

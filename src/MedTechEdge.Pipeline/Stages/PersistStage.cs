@@ -24,12 +24,16 @@ public sealed partial class PersistStage : BackgroundService
     private readonly Dictionary<string, (int Lane, int Pending)> _devices = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _capacity = new(0, 1);
     private long _persistedCount;
+    private string? _lastRetryReason;
     private int _inFlight;
     private Exception? _laneFailure;
+    private readonly PipelineMetrics _metrics;
 
     /// <summary>Creates the stage.</summary>
-    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger)
+    /// <param name="metrics">Where the stage counts writes, retries and latency (the metrics endpoint); null: counters read by nobody.</param>
+    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger, PipelineMetrics? metrics = null)
     {
+        _metrics = metrics ?? new PipelineMetrics();
         _store = store;
         _sink = sink;
         _signals = signals;
@@ -41,6 +45,8 @@ public sealed partial class PersistStage : BackgroundService
     /// <summary>Resources written to the sink since start.</summary>
     public long PersistedCount => Interlocked.Read(ref _persistedCount);
 
+    /// <summary>Why the latest transient failure happened (the sink's words), for the dashboard; null before the first.</summary>
+    public string? LastRetryReason => Volatile.Read(ref _lastRetryReason);
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -215,9 +221,12 @@ public sealed partial class PersistStage : BackgroundService
             SinkResult result = await _sink.WriteAsync(records, cancellationToken).ConfigureAwait(false);
             if (result.Outcome != SinkOutcome.Transient)
             {
+                _metrics.SinkAnswered(records, result, _clock.GetUtcNow().UtcDateTime);
                 return result;
             }
 
+            _metrics.SinkTransient(_clock.GetUtcNow().UtcDateTime);
+            Volatile.Write(ref _lastRetryReason, result.Error);
             LogTransient(_sink.Name, records.Count, delay.TotalSeconds, result.Error);
             await Task.Delay(Jitter(delay), _clock, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
@@ -332,6 +341,10 @@ public sealed partial class PersistStage : BackgroundService
         if (deadLetterError is null)
         {
             Interlocked.Add(ref _persistedCount, count);
+        }
+        else
+        {
+            _metrics.DeadLettered("persist", "FhirRejected", count);
         }
     }
 

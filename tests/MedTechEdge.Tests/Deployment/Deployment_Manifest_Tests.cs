@@ -75,11 +75,18 @@ public sealed partial class Deployment_Manifest_Tests
                 Assert.True(output.Success, $"route {name}: unknown source {source}");
                 string module = output.Groups["module"].Value;
                 Assert.True(modules.ContainsKey(module), $"route {name}: no module {module} in the manifest");
-                Assert.True(module == ModuleName, $"route {name}: the outputs of {module} are not known to this test");
                 string outputName = output.Groups["output"].Value;
+                IReadOnlyList<string> outputs = module switch
+                {
+                    ModuleName => ModuleEndpoints.Outputs,
+                    // The simulator run as a module (SIMULATOR_TRANSPORT=edgehub) sends on the output its manifest env names, "telemetry" by default.
+                    "DeviceSimulator" => [SimulatorOutput(modules)],
+                    _ => [],
+                };
+                Assert.True(outputs.Count > 0, $"route {name}: the outputs of {module} are not known to this test");
                 Assert.True(
-                    outputName == "*" || ModuleEndpoints.Outputs.Contains(outputName),
-                    $"route {name}: {ModuleName} has no output '{outputName}' (ModuleEndpoints.Outputs: {string.Join(", ", ModuleEndpoints.Outputs)})");
+                    outputName == "*" || outputs.Contains(outputName),
+                    $"route {name}: {module} has no output '{outputName}' (it has: {string.Join(", ", outputs)})");
             }
 
             string sink = match.Groups["sink"].Value;
@@ -233,14 +240,20 @@ public sealed partial class Deployment_Manifest_Tests
 
         int tlsPort = options.Mqtt.Tls?.Port ?? new MqttServerTlsOptions().Port;
         string[] listening = [$"{options.Mqtt.Port}/tcp", $"{tlsPort}/tcp"];
+        // The metrics endpoint is exposed on the module network only (the collector scrapes http://MedTechEdge:9600): no host port.
+        Assert.True(options.Metrics.Enabled);
+        Assert.Contains(options.Metrics.BindAddress, new[] { "0.0.0.0", "::" });
+        string[] exposed = [.. listening, $"{options.Metrics.Port}/tcp"];
         JsonObject createOptions = CreateOptions(AgentModules(manifest)[ModuleName]!);
         Assert.Equal(listening.Order(), createOptions["HostConfig"]!["PortBindings"]!.AsObject().Select(p => p.Key).Order());
-        Assert.Equal(listening.Order(), createOptions["ExposedPorts"]!.AsObject().Select(p => p.Key).Order());
+        Assert.Equal(exposed.Order(), createOptions["ExposedPorts"]!.AsObject().Select(p => p.Key).Order());
         foreach ((_, string dockerfile, _) in Dockerfiles().Where(d => d.Module == ModuleName))
         {
             Dockerfile file = Dockerfile.Parse(Path.Combine(Root, "modules", ModuleName, dockerfile));
             Instruction expose = Assert.Single(file.FinalStage, i => i.Keyword == "EXPOSE");
-            Assert.Equal(listening.Order(), expose.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Contains('/', StringComparison.Ordinal) ? p : p + "/tcp").Order());
+            Assert.Equal(exposed.Order(), expose.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Contains('/', StringComparison.Ordinal) ? p : p + "/tcp").Order());
+            // Kestrel needs the ASP.NET Core shared framework, which the plain runtime image lacks.
+            Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", Assert.Single(file.FinalStage, i => i.Keyword == "FROM").Arguments, StringComparison.Ordinal);
         }
 
         // One host port, one container: edgeHub holds 8883 on the host, so the module's TLS listener is published elsewhere.
@@ -431,6 +444,9 @@ public sealed partial class Deployment_Manifest_Tests
 
         throw new DirectoryNotFoundException("No folder holding MedTechEdge.sln above " + AppContext.BaseDirectory);
     }
+
+    private static string SimulatorOutput(JsonObject modules) =>
+        (string?)modules["DeviceSimulator"]?["env"]?["SIMULATOR_OUTPUT"]?["value"] ?? "telemetry";
 
     private static JsonObject LoadManifest(string name)
     {

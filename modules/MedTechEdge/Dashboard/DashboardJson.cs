@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MedTechEdge.Pipeline;
+using MedTechEdge.Pipeline.Stages;
+
+namespace MedTechEdge.Dashboard;
+
+/// <summary>
+/// The dashboard's JSON answers, written from a <see cref="DashboardSnapshot"/> and the measurement tap. Times are
+/// ISO 8601 UTC; chart points are <c>[unix ms, value, value?]</c> arrays to keep the once-a-second answer small.
+/// Patient identifiers are left out, and masked in error texts, unless <c>Dashboard:ShowPatientIds</c> allows them.
+/// </summary>
+internal static partial class DashboardJson
+{
+    public static void WriteStatus(Utf8JsonWriter writer, DashboardSnapshot snapshot, PatientIdMask mask)
+    {
+        writer.WriteStartObject();
+        WriteTime(writer, "timeUtc", snapshot.TimeUtc);
+        writer.WriteStartObject("totals");
+        WriteCounters(writer, snapshot.Totals);
+        writer.WriteEndObject();
+        if (snapshot.Backlog is { } backlog)
+        {
+            writer.WriteStartObject("backlog");
+            writer.WriteNumber("inbox", backlog.Inbox);
+            writer.WriteNumber("outbox", backlog.Outbox);
+            writer.WriteNumber("openWindows", backlog.OpenWindows);
+            writer.WriteNumber("deadLetters", backlog.DeadLetters);
+            if (backlog.OldestUndeliveredSeconds is double age)
+            {
+                writer.WriteNumber("oldestUndeliveredSeconds", Math.Round(age, 1));
+            }
+            else
+            {
+                writer.WriteNull("oldestUndeliveredSeconds");
+            }
+
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("backlog");
+        }
+
+        writer.WriteString("storeError", snapshot.StoreError);
+        SinkSample sink = snapshot.Sink;
+        writer.WriteStartObject("sink");
+        writer.WriteString("name", sink.Name);
+        writer.WriteString("state", sink.State.ToString().ToLowerInvariant());
+        writer.WriteNumber("retries", sink.RetryCount);
+        writer.WriteString("lastRetryReason", mask.Apply(sink.LastRetryReason));
+        writer.WriteString("configurationError", mask.Apply(sink.ConfigurationError));
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public static void WriteThroughput(Utf8JsonWriter writer, DashboardSnapshot snapshot)
+    {
+        writer.WriteStartObject();
+        WriteTime(writer, "timeUtc", snapshot.TimeUtc);
+        writer.WriteNumber("bucketSeconds", DashboardSampler.BucketSeconds);
+        writer.WriteStartArray("buckets");
+        foreach (ThroughputBucket bucket in snapshot.Buckets)
+        {
+            WriteBucket(writer, bucket);
+        }
+
+        writer.WriteEndArray();
+        // The bucket still filling, so the chart moves before the first ten seconds are over.
+        writer.WritePropertyName("current");
+        WriteBucket(writer, snapshot.Current);
+        writer.WriteEndObject();
+    }
+
+    public static void WriteDeadLetters(Utf8JsonWriter writer, DashboardSnapshot snapshot, PatientIdMask mask)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("items");
+        foreach (DeadLetterSummary letter in snapshot.DeadLetters)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("id", letter.Id);
+            WriteTime(writer, "timeUtc", letter.CreatedUtc);
+            writer.WriteString("stage", letter.Stage);
+            writer.WriteString("kind", letter.Kind);
+            writer.WriteString("deviceId", letter.DeviceId);
+            writer.WriteString("error", mask.Apply(letter.Error));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    public static void WriteDevices(Utf8JsonWriter writer, List<MeasurementTapDevice> devices, DateTime nowUtc, bool showPatientIds)
+    {
+        writer.WriteStartObject();
+        WriteTime(writer, "timeUtc", nowUtc);
+        writer.WriteStartArray("devices");
+        foreach (MeasurementTapDevice device in devices)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("deviceId", device.DeviceId);
+            if (showPatientIds)
+            {
+                writer.WriteString("patientId", device.PatientId);
+            }
+
+            WriteTime(writer, "lastSeenUtc", device.LastSeenUtc);
+            writer.WriteStartArray("series");
+            foreach (MeasurementTapSeries series in device.Series)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type", series.Type);
+                writer.WriteStartArray("values");
+                foreach (string name in series.ValueNames)
+                {
+                    writer.WriteStringValue(name);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("points");
+                foreach (MeasurementSample sample in series.Samples)
+                {
+                    writer.WriteStartArray();
+                    writer.WriteNumberValue(new DateTimeOffset(sample.TimeUtc, TimeSpan.Zero).ToUnixTimeMilliseconds());
+                    writer.WriteNumberValue(sample.First);
+                    if (series.ValueNames.Count > 1)
+                    {
+                        writer.WriteNumberValue(sample.Second);
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteBucket(Utf8JsonWriter writer, ThroughputBucket bucket)
+    {
+        writer.WriteStartObject();
+        WriteTime(writer, "endUtc", bucket.EndUtc);
+        writer.WriteNumber("seconds", Math.Round(bucket.Seconds, 1));
+        WriteCounters(writer, bucket.Counts);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCounters(Utf8JsonWriter writer, StageCounters counters)
+    {
+        writer.WriteNumber("ingested", counters.Ingested);
+        writer.WriteNumber("mapped", counters.Mapped);
+        writer.WriteNumber("persisted", counters.Persisted);
+        writer.WriteNumber("deadLettered", counters.DeadLettered);
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTime utc) =>
+        writer.WriteString(name, utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"Patient/[A-Za-z0-9\-.]{1,64}", RegexOptions.CultureInvariant)]
+    internal static partial Regex PatientReference();
+}
+
+/// <summary>
+/// Hides patient identifiers in free text (dead-letter errors, the sink's reasons): the ids the tap has seen and any
+/// FHIR <c>Patient/{id}</c> reference. Mapping errors name expressions, not values, so these are what a server's
+/// diagnostics may echo. With <c>ShowPatientIds</c> it leaves text as it is.
+/// </summary>
+internal sealed class PatientIdMask
+{
+    public const string Mask = "[patient]";
+
+    private readonly List<string>? _ids;
+
+    private PatientIdMask(List<string>? ids) => _ids = ids;
+
+    public static PatientIdMask None { get; } = new(null);
+
+    public static PatientIdMask For(List<MeasurementTapDevice> devices)
+    {
+        var ids = new List<string>(devices.Count);
+        foreach (MeasurementTapDevice device in devices)
+        {
+            if (!string.IsNullOrEmpty(device.PatientId) && !ids.Contains(device.PatientId))
+            {
+                ids.Add(device.PatientId);
+            }
+        }
+
+        // Longest first, so an id that contains another is masked whole.
+        ids.Sort(static (a, b) => b.Length.CompareTo(a.Length));
+        return new PatientIdMask(ids);
+    }
+
+    public string? Apply(string? text)
+    {
+        if (_ids is null || string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        foreach (string id in _ids)
+        {
+            text = text.Replace(id, Mask, StringComparison.Ordinal);
+        }
+
+        return DashboardJson.PatientReference().Replace(text, "Patient/" + Mask);
+    }
+}
