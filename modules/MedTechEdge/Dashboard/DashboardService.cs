@@ -6,12 +6,7 @@ using System.Text.Json;
 using MedTechEdge.Configuration;
 using MedTechEdge.Hosting;
 using MedTechEdge.Pipeline.Stages;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -44,13 +39,14 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
     private readonly DashboardSampler _sampler;
     private readonly MeasurementTap _tap;
     private readonly TimeProvider _clock;
+    private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<DashboardService> _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private WebApplication? _app;
+    private LocalHttpServer? _server;
     private Task? _sampling;
 
-    public DashboardService(MedTechEdgeOptions options, DashboardSampler sampler, MeasurementTap tap, TimeProvider clock, ILoggerFactory loggers)
+    public DashboardService(MedTechEdgeOptions options, DashboardSampler sampler, MeasurementTap tap, TimeProvider clock, IServiceProvider services, ILoggerFactory loggers)
     {
         _options = options.Dashboard;
         if (!IPAddress.TryParse(_options.BindAddress, out IPAddress? address))
@@ -69,6 +65,7 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
         _sampler = sampler;
         _tap = tap;
         _clock = clock;
+        _services = services;
         _loggers = loggers;
         _logger = loggers.CreateLogger<DashboardService>();
     }
@@ -78,34 +75,16 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "MedTechEdge.Dashboard" });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 0;
-            kestrel.Listen(_configuredEndPoint);
-        });
-        builder.Services.AddLogging();
-        // The module's loggers (its levels and providers), and no console lifetime: the module's own host owns the
-        // process's signals; this inner one starts and stops with it.
-        builder.Services.AddSingleton(_loggers);
-        builder.Services.AddSingleton<IHostLifetime, InnerLifetime>();
-        WebApplication app = builder.Build();
-        app.Run(HandleAsync);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException ex)
+        (LocalHttpServer? server, string? failure) = await LocalHttpServer.TryStartAsync(_configuredEndPoint, 64, HandleAsync, _services, _loggers, cancellationToken).ConfigureAwait(false);
+        if (server is null)
         {
             // The port is taken: the dashboard is a view, so the module goes on ingesting without it.
-            LogCannotListen(_configuredEndPoint.ToString(), ex.Message);
-            await app.DisposeAsync().ConfigureAwait(false);
+            LogCannotListen(_configuredEndPoint.ToString(), failure ?? "unknown");
             return;
         }
 
-        _app = app;
-        LocalEndPoint = BoundEndPoint(app);
+        _server = server;
+        LocalEndPoint = server.LocalEndPoint;
         _sampling = Task.Run(() => _sampler.RunAsync(_stopping.Token), CancellationToken.None);
         LogListening(LocalEndPoint.ToString(), _keyHash is not null ? "an access key is required" : "no access key is set");
         if (_keyHash is null && !IPAddress.IsLoopback(_configuredEndPoint.Address))
@@ -117,9 +96,9 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+            await _server.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (_sampling is not null)
@@ -128,14 +107,11 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
-
+        _server?.Dispose();
         _stopping.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -247,25 +223,8 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
     private static Task WriteTextAsync(HttpContext context, int status, string text) =>
         WriteAsync(context, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text));
 
-    private static async Task WriteAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body)
-    {
-        HttpResponse response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = contentType;
-        response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-        }
-    }
-
-    private static IPEndPoint BoundEndPoint(WebApplication app)
-    {
-        // Kestrel reports the address it bound, with the port the system chose when the setting was 0.
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address);
-        return new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
-    }
+    private static Task WriteAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body) =>
+        LocalHttpServer.WriteAsync(context, status, contentType, body);
 
     /// <summary>One embedded file of the page (<c>Dashboard/wwwroot</c>), read once.</summary>
     private sealed class Asset(string contentType, byte[] content, bool needsKey)
@@ -284,14 +243,6 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
             stream.CopyTo(copy);
             return new Asset(contentType, copy.ToArray(), needsKey);
         }
-    }
-
-    /// <summary>A host lifetime that waits for nothing and listens to no signal.</summary>
-    private sealed class InnerLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard: http://{EndPoint}/ ({Access}).")]

@@ -3,15 +3,9 @@ using System.Text;
 using System.Text.Json;
 using MedTechEdge.Configuration;
 using MedTechEdge.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MedTechEdge.Observability;
 
@@ -29,7 +23,7 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<ObservabilityServer> _logger;
     private readonly IPAddress _address;
-    private KestrelServer? _server;
+    private LocalHttpServer? _server;
 
     public ObservabilityServer(MedTechEdgeOptions options, ModuleMetrics metrics, ModuleReadiness readiness, IServiceProvider services, ILoggerFactory loggers)
     {
@@ -57,31 +51,19 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
             return;
         }
 
-        var kestrel = new KestrelServerOptions { ApplicationServices = _services, AddServerHeader = false };
-        // A scraper and a probe or two: a few connections and no request bodies.
-        kestrel.Limits.MaxConcurrentConnections = 32;
-        kestrel.Limits.MaxRequestBodySize = 0;
-        kestrel.Listen(_address, _options.Port);
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), _loggers);
-        _server = new KestrelServer(Options.Create(kestrel), transport, _loggers);
-        try
+        // A scraper and a probe or two: a few connections.
+        (LocalHttpServer? server, string? failure) = await LocalHttpServer.TryStartAsync(new IPEndPoint(_address, _options.Port), 32, HandleAsync, _services, _loggers, cancellationToken).ConfigureAwait(false);
+        if (server is null)
         {
-            await _server.StartAsync(new Application(this), cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            // Kestrel wraps the bind failure (address in use) in an IOException. The endpoints watch the data; they
-            // must not stop it: the module runs on without them, and the warning reaches the twin's lastError.
-            LogCannotListen($"{_address}:{_options.Port}", ex.Message);
-            _server.Dispose();
-            _server = null;
+            // The endpoints watch the data; they must not stop it: the module runs on without them, and the warning
+            // reaches the twin's lastError.
+            LogCannotListen($"{_address}:{_options.Port}", failure ?? "unknown");
             return;
         }
 
-        string bound = _server.Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(bound);
-        LocalEndPoint = new IPEndPoint(_address, uri.Port);
-        LogListening(bound);
+        _server = server;
+        LocalEndPoint = server.LocalEndPoint;
+        LogListening("http://" + server.LocalEndPoint);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -150,16 +132,10 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
         return buffer.ToArray();
     }
 
-    private static async Task WriteAsync(HttpResponse response, int status, string contentType, byte[] body)
+    private static Task WriteAsync(HttpResponse response, int status, string contentType, byte[] body)
     {
-        response.StatusCode = status;
-        response.ContentType = contentType;
         response.Headers.CacheControl = "no-store";
-        response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(response.HttpContext.Request.Method))
-        {
-            await response.Body.WriteAsync(body).ConfigureAwait(false);
-        }
+        return LocalHttpServer.WriteAsync(response.HttpContext, status, contentType, body);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The metrics and health endpoints cannot listen on {EndPoint}: {Reason} The module runs without them; set MedTechEdge:Metrics:Port.")]
@@ -167,16 +143,4 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on {Address}/metrics; health on /healthz and /readyz.")]
     private partial void LogListening(string address);
-
-    /// <summary>Kestrel's application contract, without the hosting layer: a context over the connection's features, one handler.</summary>
-    private sealed class Application(ObservabilityServer server) : IHttpApplication<HttpContext>
-    {
-        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
-
-        public Task ProcessRequestAsync(HttpContext context) => server.HandleAsync(context);
-
-        public void DisposeContext(HttpContext context, Exception? exception)
-        {
-        }
-    }
 }
