@@ -48,6 +48,7 @@ public sealed partial class Deployment_Manifest_Tests
         ["MQTT_TLS_CERTIFICATE_FILE"] = "/config/tls/server.pem",
         ["MQTT_TLS_PRIVATE_KEY_FILE"] = "/config/tls/server.key",
         ["EVENTHUB_CONNECTION_STRING"] = "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=a2V5;EntityPath=medtech",
+        ["DASHBOARD_ACCESS_KEY"] = "a-long-random-key",
     };
 
     [Theory]
@@ -239,7 +240,11 @@ public sealed partial class Deployment_Manifest_Tests
         Assert.Contains(options.Mqtt.BindAddress, new[] { "0.0.0.0", "::" });
 
         int tlsPort = options.Mqtt.Tls?.Port ?? new MqttServerTlsOptions().Port;
-        string[] listening = [$"{options.Mqtt.Port}/tcp", $"{tlsPort}/tcp"];
+        // The dashboard is published for the bedside; open to the network only behind its access key.
+        Assert.True(options.Dashboard.Enabled);
+        Assert.Contains(options.Dashboard.BindAddress, new[] { "0.0.0.0", "::" });
+        Assert.False(string.IsNullOrEmpty(options.Dashboard.AccessKey), "the dashboard listens on the network: it needs an access key");
+        string[] listening = [$"{options.Mqtt.Port}/tcp", $"{tlsPort}/tcp", $"{options.Dashboard.Port}/tcp"];
         // The metrics endpoint is exposed on the module network only (the collector scrapes http://MedTechEdge:9600): no host port.
         Assert.True(options.Metrics.Enabled);
         Assert.Contains(options.Metrics.BindAddress, new[] { "0.0.0.0", "::" });
