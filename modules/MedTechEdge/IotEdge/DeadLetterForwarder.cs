@@ -7,9 +7,11 @@ using Microsoft.Extensions.Hosting;
 namespace MedTechEdge.IotEdge;
 
 /// <summary>
-/// Sends each dead letter made since the module started on output <c>deadletters</c>, with its reason and the
-/// original message, so a route can take them to IoT Hub for an operator. The store keeps them either way (the
-/// <c>deadletters</c> tool and <c>RequeueDeadLetters</c> work on the store); this is a copy, sent at least once.
+/// Sends each new dead letter on output <c>deadletters</c>, with its reason and the original message, so a route can
+/// take them to IoT Hub for an operator. The store keeps them either way (the <c>deadletters</c> tool and
+/// <c>RequeueDeadLetters</c> work on the store); this is a copy, sent at least once. The last id sent is kept in a
+/// file beside the store, so dead letters made while edgeHub was away, or before a restart, still go out; on the
+/// very first start only dead letters made from then on are sent.
 /// </summary>
 internal sealed class DeadLetterForwarder(EdgeHubService edgeHub, MedTechStore store) : BackgroundService
 {
@@ -23,7 +25,10 @@ internal sealed class DeadLetterForwarder(EdgeHubService edgeHub, MedTechStore s
     {
         await Task.Yield();
         using SqliteConnection connection = store.OpenConnection();
-        long cursor = DeadLetterTable.MaxId(connection);
+        string cursorFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Options.Path)) ?? ".", "deadletters-output.cursor");
+        long newest = DeadLetterTable.MaxId(connection);
+        // A cursor beyond the newest id belongs to another store (or one emptied since): start from now.
+        long cursor = ReadCursor(cursorFile) is long saved && saved <= newest ? saved : newest;
         var letters = new List<DeadLetter>();
         try
         {
@@ -54,10 +59,27 @@ internal sealed class DeadLetterForwarder(EdgeHubService edgeHub, MedTechStore s
                     cursor = letter.Id;
                     Interlocked.Increment(ref _forwarded);
                 }
+
+                if (letters.Count > 0)
+                {
+                    await File.WriteAllTextAsync(cursorFile, cursor.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private static long? ReadCursor(string path)
+    {
+        try
+        {
+            return File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id) ? id : null;
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

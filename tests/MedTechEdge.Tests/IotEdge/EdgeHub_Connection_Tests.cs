@@ -41,7 +41,8 @@ public sealed class EdgeHub_Connection_Tests
 
             // Devices on the module's own MQTT listener are still taken in and kept in the store.
             await module.PublishAsync("bed-1", """{"deviceId":"bed-1","patientId":"p-1","measurementTime":"2026-11-21T10:00:00Z","heartRate":70}""");
-            await Eventually.TrueAsync(() => module.Map.MappedCount == 1, s_timeout, "the message mapped while edgeHub is away");
+            await module.PublishAsync("bed-2", "{broken");
+            await Eventually.TrueAsync(() => module.Map.MappedCount == 2 && module.Map.DeadLetteredCount == 1, s_timeout, "the messages mapped while edgeHub is away");
             Assert.False(module.EdgeHub.Client.IsConnected);
             Assert.Equal(0, module.Persist.PersistedCount);
 
@@ -50,6 +51,9 @@ public sealed class EdgeHub_Connection_Tests
             // Patient, Device, Observation go out on 'observations' once edgeHub is there.
             await Eventually.TrueAsync(() => module.Persist.PersistedCount == 3, TimeSpan.FromSeconds(90), "the stored resources sent once edgeHub came");
             Assert.Contains(hub.Outputs, o => o.Topic.Contains("%24.on=observations", StringComparison.Ordinal) && o.Body.Contains("\"Observation\"", StringComparison.Ordinal));
+            // The dead letter made while edgeHub was away goes out too.
+            (string _, string letter) = await EdgeHubRig.WaitForOutputAsync(hub, "deadletters");
+            Assert.Contains("{broken", letter, StringComparison.Ordinal);
         }
         finally
         {
