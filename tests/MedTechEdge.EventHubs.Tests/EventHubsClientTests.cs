@@ -10,7 +10,10 @@ namespace MedTechEdge.EventHubs.Tests;
 public sealed class EventHubsClientTests : IDisposable
 {
     private readonly FakeEventHubsEndpoint _endpoint = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http;
+
+    // Over HTTPS, with a client that trusts exactly the endpoint's throw-away CA.
+    public EventHubsClientTests() => _http = _endpoint.CreateClient();
 
     public void Dispose()
     {
@@ -32,11 +35,14 @@ public sealed class EventHubsClientTests : IDisposable
 
         Assert.Equal(EventHubsSendOutcome.Succeeded, result.Outcome);
         FakeEventHubsEndpoint.Publication publication = Assert.Single(_endpoint.Publications);
+        Assert.Equal("https", publication.Scheme);
+        Assert.Null(publication.RequestError);
         Assert.Equal("POST", publication.Method);
         Assert.Equal("/" + FakeEventHubsEndpoint.Hub + "/messages", publication.Path);
         Assert.Contains("api-version=2014-01", publication.Query, StringComparison.Ordinal);
         Assert.Equal("application/vnd.microsoft.servicebus.json", publication.ContentType);
-        Assert.True(publication.IsSignedFor($"http://127.0.0.1:{_endpoint.Port}/{FakeEventHubsEndpoint.Hub}"), publication.Authorization);
+        Assert.True(publication.IsSignedFor(_endpoint.ResourceUri), publication.Authorization);
+        Assert.StartsWith("SharedAccessSignature sr=" + Uri.EscapeDataString(_endpoint.ResourceUri) + "&", publication.Authorization, StringComparison.Ordinal);
         JsonElement sent = publication.Events;
         Assert.Equal(2, sent.GetArrayLength());
         Assert.Equal("""{"hr":72,"note":"a \"quoted\" word"}""", sent[0].GetProperty("Body").GetString());
@@ -108,12 +114,76 @@ public sealed class EventHubsClientTests : IDisposable
     [Fact]
     public async Task An_Unreachable_Service_Is_Transient()
     {
-        Assert.True(EventHubsConnection.TryParse($"Endpoint=http://127.0.0.1:{ClosedPort()}/;SharedAccessKeyName=k;SharedAccessKey=v;EntityPath=h", null, out EventHubsConnection? connection, out _));
+        Assert.True(EventHubsConnection.TryParse($"Endpoint=https://127.0.0.1:{ClosedPort()}/;SharedAccessKeyName=k;SharedAccessKey=v;EntityPath=h", null, out EventHubsConnection? connection, out _));
 
         EventHubsSendResult result = await new EventHubsClient(_http, connection!).SendAsync("d", [new EventData(Utf8("{}"))]);
 
         Assert.Equal(EventHubsSendOutcome.Transient, result.Outcome);
         Assert.Contains("unreachable", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Client_That_Does_Not_Trust_The_Test_CA_Sends_Nothing()
+    {
+        // TLS is really on: the system store and an unrelated CA both refuse the endpoint's certificate.
+        using var systemTrust = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using HttpClient wrongCa = FakeEventHubsEndpoint.ClientTrusting(_endpoint.OtherCaFile);
+        Assert.True(EventHubsConnection.TryParse(_endpoint.ConnectionString, null, out EventHubsConnection? connection, out _));
+
+        foreach (HttpClient http in new[] { systemTrust, wrongCa })
+        {
+            EventHubsSendResult result = await new EventHubsClient(http, connection!).SendAsync("d", [new EventData(Utf8("{}"))]);
+
+            Assert.Equal(EventHubsSendOutcome.Transient, result.Outcome);
+            Assert.Contains("SSL", result.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(_endpoint.Publications);
+        Assert.Equal(EventHubsSendOutcome.Succeeded, (await Client().SendAsync("d", [new EventData(Utf8("{}"))])).Outcome);
+    }
+
+    [Theory]
+    [InlineData("application/json", """[{"Body":"{}"}]""")]
+    [InlineData("application/atom+xml;type=entry;charset=utf-8", """[{"Body":"{}"}]""")]
+    [InlineData(FakeEventHubsEndpoint.BatchContentType, """{"Body":"{}"}""")]
+    [InlineData(FakeEventHubsEndpoint.BatchContentType, "[]")]
+    [InlineData(FakeEventHubsEndpoint.BatchContentType, """[{"Body":{"hr":72}}]""")]
+    [InlineData(FakeEventHubsEndpoint.BatchContentType, """[{"Body":"{}","Properties":{"a":"b"}}]""")]
+    [InlineData(FakeEventHubsEndpoint.BatchContentType, """[{"Body":"{}","UserProperties":{"a":{"b":1}}}]""")]
+    [InlineData(FakeEventHubsEndpoint.BatchContentType, """[{"Body":"{}","BrokerProperties":{"PartitionKey":7}}]""")]
+    [InlineData(FakeEventHubsEndpoint.BatchContentType, "not json")]
+    public async Task The_Endpoint_Refuses_A_Request_Outside_The_Documented_Batch_Format(string contentType, string body)
+    {
+        _endpoint.Answers.Enqueue((201, string.Empty)); // a queued answer does not excuse a malformed batch
+        using var content = new StringContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        using HttpResponseMessage response = await _http.PostAsync(new Uri(_endpoint.ResourceUri + "/messages?timeout=60&api-version=2014-01"), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(Assert.Single(_endpoint.Publications).RequestError);
+    }
+
+    [Theory]
+    [InlineData(0, false)] // signed for the https resource: accepted
+    [InlineData(1, true)] // signed for the http resource
+    [InlineData(2, true)] // another key
+    [InlineData(3, true)] // expired
+    public async Task The_Endpoint_Checks_The_Signature_Against_The_Https_Resource(int variant, bool refused)
+    {
+        DateTimeOffset expiry = DateTimeOffset.UtcNow.AddMinutes(variant == 3 ? -1 : 10);
+        string resource = variant == 1 ? _endpoint.ResourceUri.Replace("https:", "http:", StringComparison.Ordinal) : _endpoint.ResourceUri;
+        string key = variant == 2 ? "d3Jvbmcta2V5" : FakeEventHubsEndpoint.Key;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint.ResourceUri + "/messages?api-version=2014-01"))
+        {
+            Content = new StringContent("""[{"Body":"{}","BrokerProperties":{"PartitionKey":"d"}}]"""),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(FakeEventHubsEndpoint.BatchContentType);
+        request.Headers.TryAddWithoutValidation("Authorization", EventHubsSasToken.Create(new Uri(resource), FakeEventHubsEndpoint.KeyName, key, expiry));
+
+        using HttpResponseMessage response = await _http.SendAsync(request);
+
+        Assert.Equal(refused ? HttpStatusCode.Unauthorized : HttpStatusCode.Created, response.StatusCode);
     }
 
     [Fact]

@@ -6,12 +6,15 @@ using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.EventHubs.Tests;
 
-/// <summary>Entra ID tokens instead of a shared access key, against the fake REST endpoint.</summary>
+/// <summary>Entra ID tokens instead of a shared access key, against the fake REST endpoint over HTTPS.</summary>
 public sealed class EventHubsEntraIdTests : IDisposable
 {
     private readonly FakeEventHubsEndpoint _endpoint = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http;
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+
+    // Over HTTPS, with a client that trusts exactly the endpoint's throw-away CA.
+    public EventHubsEntraIdTests() => _http = _endpoint.CreateClient();
 
     public void Dispose()
     {
@@ -149,7 +152,7 @@ public sealed class EventHubsEntraIdTests : IDisposable
     private EventHubsClient Client(CountingCredential credential)
     {
         _endpoint.AcceptsBearer ??= credential.Issued.Contains;
-        Assert.True(EventHubsConnection.TryCreate($"http://127.0.0.1:{_endpoint.Port}/", FakeEventHubsEndpoint.Hub, out EventHubsConnection? connection, out string? error), error);
+        Assert.True(EventHubsConnection.TryCreate($"https://127.0.0.1:{_endpoint.Port}/", FakeEventHubsEndpoint.Hub, out EventHubsConnection? connection, out string? error), error);
         return new EventHubsClient(_http, connection!, EventHubsAuthorization.Credential(credential, clock: _clock));
     }
 

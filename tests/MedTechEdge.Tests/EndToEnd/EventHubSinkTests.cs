@@ -5,7 +5,9 @@ namespace MedTechEdge.Tests.EndToEnd;
 
 /// <summary>
 /// Sink <c>EventHub</c>: device messages received over MQTT go upstream to Event Hubs (REST), partitioned by device,
-/// and a refusal of the credentials keeps everything in the store until they are fixed.
+/// and a refusal of the credentials keeps everything in the store until they are fixed. The module builds its own
+/// HttpClient, which trusts only the system store, so these tests use the endpoint's plain HTTP listener; the client's
+/// HTTPS path is tested in MedTechEdge.EventHubs.Tests.
 /// </summary>
 public sealed class EventHubSinkTests
 {
@@ -14,7 +16,7 @@ public sealed class EventHubSinkTests
     {
         using var endpoint = new FakeEventHubsEndpoint();
         await using ModuleUnderTest module = await ModuleUnderTest.StartAsync(null,
-            "--MedTechEdge:Sink=EventHub", "--MedTechEdge:EventHub:ConnectionString=" + endpoint.ConnectionString);
+            "--MedTechEdge:Sink=EventHub", "--MedTechEdge:EventHub:ConnectionString=" + endpoint.PlainHttpConnectionString);
 
         await module.PublishAsync("bed-2", """{"deviceId":"bed-2","patientId":"p-2","measurementTime":"2026-11-21T10:00:00Z","heartRate":63}""");
         await Eventually.TrueAsync(() => module.Persist.PersistedCount >= 1, TimeSpan.FromSeconds(30), "the measurement sent");
@@ -35,7 +37,7 @@ public sealed class EventHubSinkTests
     {
         using var endpoint = new FakeEventHubsEndpoint();
         await using ModuleUnderTest module = await ModuleUnderTest.StartAsync(null,
-            "--MedTechEdge:Sink=EventHub", "--MedTechEdge:EventHub:Content=Resources", "--MedTechEdge:EventHub:ConnectionString=" + endpoint.ConnectionString);
+            "--MedTechEdge:Sink=EventHub", "--MedTechEdge:EventHub:Content=Resources", "--MedTechEdge:EventHub:ConnectionString=" + endpoint.PlainHttpConnectionString);
 
         await module.PublishAsync("bed-3", """{"deviceId":"bed-3","patientId":"p-3","measurementTime":"2026-11-21T10:00:00Z","heartRate":64}""");
         await Eventually.TrueAsync(() => module.Persist.PersistedCount >= 3, TimeSpan.FromSeconds(30), "Patient, Device and Observation sent");
@@ -43,7 +45,7 @@ public sealed class EventHubSinkTests
         var events = new List<JsonElement>();
         foreach (FakeEventHubsEndpoint.Publication publication in endpoint.Publications)
         {
-            Assert.True(publication.IsSignedFor($"http://127.0.0.1:{endpoint.Port}/{FakeEventHubsEndpoint.Hub}"));
+            Assert.True(publication.IsSignedFor(endpoint.PlainHttpResourceUri));
             events.AddRange(publication.Events.EnumerateArray());
         }
 
@@ -57,7 +59,7 @@ public sealed class EventHubSinkTests
     public async Task Refused_Credentials_Keep_The_Data_In_The_Store()
     {
         using var endpoint = new FakeEventHubsEndpoint();
-        string wrongKey = endpoint.ConnectionString.Replace(FakeEventHubsEndpoint.Key, "d3Jvbmcta2V5", StringComparison.Ordinal);
+        string wrongKey = endpoint.PlainHttpConnectionString.Replace(FakeEventHubsEndpoint.Key, "d3Jvbmcta2V5", StringComparison.Ordinal);
         await using ModuleUnderTest module = await ModuleUnderTest.StartAsync(null,
             "--MedTechEdge:Sink=EventHub", "--MedTechEdge:EventHub:Content=DeviceMessages", "--MedTechEdge:EventHub:ConnectionString=" + wrongKey);
 
