@@ -45,4 +45,11 @@ public sealed class PipelineOptions
     /// device, patient and encounter, so a restart does not search again for every device.
     /// </summary>
     public TimeSpan IdentityCacheExpiry { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// How long a permanent lookup failure (no such Device, a Device without a patient, …) is remembered, so messages
+    /// from an unknown device are dead-lettered without a search per batch. A Device created on the server is found
+    /// once this has passed; messages dead-lettered meanwhile can be requeued. Zero searches again for every batch.
+    /// </summary>
+    public TimeSpan IdentityFailureCacheExpiry { get; set; } = TimeSpan.FromMinutes(1);
 }

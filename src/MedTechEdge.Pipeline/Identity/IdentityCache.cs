@@ -9,10 +9,11 @@ namespace MedTechEdge.Pipeline.Identity;
 /// The Map stage's view of Lookup results: in memory, backed by the store's <c>identity</c> table (which survives a
 /// restart), keyed by (device, patient, encounter), and trusted for a configured time. A key neither holds is noted
 /// as missing; the stage then resolves the missing keys against the server and maps its batch again.
-/// Permanent failures (no such Device, …) are remembered for the current batch only, so a Device created on the
-/// server later is found by the next batch.
+/// Permanent failures (no such Device, …) are remembered in memory for <c>failureExpiry</c>, so a device the server
+/// does not know costs one search per interval rather than one per batch, and a Device created on the server later is
+/// found once the interval has passed.
 /// </summary>
-internal sealed class IdentityCache(TimeSpan expiry)
+internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
 {
     // A gateway serves a bounded set of devices; the cap only guards against a mapping that invents keys.
     private const int MaxEntries = 100_000;
@@ -20,10 +21,12 @@ internal sealed class IdentityCache(TimeSpan expiry)
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), IdentityCacheEntry> _memory = [];
     private readonly HashSet<(string Device, string? Patient, string? Encounter)> _missing = [];
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), IdentityOutcome> _failures = [];
+    private readonly Dictionary<(string Device, string? Patient, string? Encounter), (IdentityOutcome Outcome, DateTime UntilUtc)> _knownFailures = [];
     private readonly List<((string Device, string? Patient, string? Encounter) Key, IdentityCacheEntry Entry)> _toSave = [];
     private readonly List<(FhirResource Resource, string Device)> _toEmit = [];
     private SqliteConnection? _connection;
     private DateTime _notBefore;
+    private DateTime _now;
 
     /// <summary>True when the last pass met keys that are not resolved yet.</summary>
     public bool HasMissing => _missing.Count > 0;
@@ -33,6 +36,7 @@ internal sealed class IdentityCache(TimeSpan expiry)
     {
         _connection = connection;
         _notBefore = now - expiry;
+        _now = now;
         _missing.Clear();
     }
 
@@ -46,7 +50,14 @@ internal sealed class IdentityCache(TimeSpan expiry)
         references = null;
         kind = string.Empty;
         error = null;
-        if (_failures.TryGetValue(key, out IdentityOutcome failure))
+        if (!_failures.TryGetValue(key, out IdentityOutcome failure)
+            && _knownFailures.TryGetValue(key, out (IdentityOutcome Outcome, DateTime UntilUtc) known)
+            && known.UntilUtc > _now)
+        {
+            failure = known.Outcome;
+        }
+
+        if (failure.ErrorKind is not null)
         {
             kind = failure.ErrorKind!;
             error = failure.ErrorKind + ": " + failure.Error;
@@ -98,6 +109,15 @@ internal sealed class IdentityCache(TimeSpan expiry)
             else
             {
                 _failures[key] = outcome;
+                if (failureExpiry > TimeSpan.Zero)
+                {
+                    if (_knownFailures.Count >= MaxEntries)
+                    {
+                        _knownFailures.Clear();
+                    }
+
+                    _knownFailures[key] = (outcome, now + failureExpiry);
+                }
             }
         }
 

@@ -72,7 +72,7 @@ public sealed partial class MapStage : BackgroundService
 
         if (_lookup is not null)
         {
-            _identities = new IdentityCache(options.IdentityCacheExpiry);
+            _identities = new IdentityCache(options.IdentityCacheExpiry, options.IdentityFailureCacheExpiry);
         }
 
         _store = store;

@@ -120,6 +120,48 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         Assert.Equal((0L, 3L, 0L), harness.Counts());
     }
 
+    [Theory]
+    [InlineData(60, 1)]
+    [InlineData(0, 2)]
+    public async Task A_Device_The_Server_Does_Not_Know_Is_Searched_Once_Per_Failure_Interval(int failureCacheSeconds, int expectedSearches)
+    {
+        using var counting = new CountingHandler();
+        using var http = new HttpClient(counting);
+        using var harness = new PipelineHarness();
+        harness.Options.ResolutionType = IdentityResolutionType.Lookup;
+        harness.Options.IdentityFailureCacheExpiry = TimeSpan.FromSeconds(failureCacheSeconds);
+        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, new FhirClient(http, peer.BaseUrl));
+        await map.StartAsync(CancellationToken.None);
+
+        // Two batches from a device the server does not know, one after the other.
+        await harness.AppendAsync(Message("unknown-" + _run, 0));
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the first batch");
+        await harness.AppendAsync(Message("unknown-" + _run, 1));
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the second batch");
+        await map.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["DeviceNotFoundException", "DeviceNotFoundException"], harness.DeadLetters().ConvertAll(l => l.ErrorKind));
+        Assert.Equal(expectedSearches, counting.DeviceSearches);
+    }
+
+    /// <summary>Passes every request to the real peer, counting the Device searches.</summary>
+    private sealed class CountingHandler() : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _deviceSearches;
+
+        public int DeviceSearches => Volatile.Read(ref _deviceSearches);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.EndsWith("/Device", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _deviceSearches);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     private static async Task RunMapAsync(PipelineHarness harness, FhirClient client, Func<bool> done)
     {
         MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client);
