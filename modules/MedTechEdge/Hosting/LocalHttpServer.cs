@@ -29,8 +29,9 @@ internal sealed class LocalHttpServer : IDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     /// <summary>
-    /// Starts listening on <paramref name="endPoint"/>. A port that is taken is not an exception: the result holds
-    /// the reason, so the caller can run on without this server (it serves a view of the data, never the data).
+    /// Starts listening on <paramref name="endPoint"/>. An address it cannot bind (taken, not on this host, not allowed)
+    /// is not an exception: the result holds the reason, so the caller can run on without this server (it serves a
+    /// view of the data, never the data).
     /// </summary>
     public static async Task<(LocalHttpServer? Server, string? Failure)> TryStartAsync(IPEndPoint endPoint, int maxConnections, Func<HttpContext, Task> handler, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -44,9 +45,10 @@ internal sealed class LocalHttpServer : IDisposable
         {
             await server.StartAsync(new Application(handler), cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
-            // Kestrel wraps the bind failure (address in use) in an IOException.
+            // Kestrel wraps "address in use" in an IOException; an address not on this host (EADDRNOTAVAIL) or a port
+            // below 1024 for the unprivileged user (EACCES) come as a SocketException.
             server.Dispose();
             return (null, ex.Message);
         }

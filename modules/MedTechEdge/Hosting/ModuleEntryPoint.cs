@@ -40,13 +40,44 @@ internal static class ModuleEntryPoint
                 return 2;
             }
 
-            // RunAsync disposes the host (and its services) when it returns: take the restart flag first.
-            ModuleRestart restart = host.Services.GetRequiredService<ModuleRestart>();
-            await host.RunAsync().ConfigureAwait(false);
-            if (!restart.Requested)
+            using (host)
             {
-                return 0;
+                ModuleRestart restart = host.Services.GetRequiredService<ModuleRestart>();
+                bool onTwinLayer = host.Services.GetRequiredService<ModuleArguments>().Twin is not null;
+                try
+                {
+                    await host.StartAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (onTwinLayer && ex is not OperationCanceledException && SetTwinLayerAside(args))
+                {
+                    // Built, but it cannot start (an address that is not on this host, a port it may not bind): the
+                    // twin's layer goes aside so the module starts on its own configuration instead of dying over
+                    // and over under edgeAgent's restarts. What was started stops; the store keeps everything.
+                    await Console.Error.WriteLineAsync("MedTechEdge cannot start with the configuration from the twin, set aside: " + ex.Message).ConfigureAwait(false);
+                    await StopQuietlyAsync(host).ConfigureAwait(false);
+                    continue;
+                }
+
+                await host.WaitForShutdownAsync().ConfigureAwait(false);
+                if (!restart.Requested)
+                {
+                    return 0;
+                }
             }
+        }
+    }
+
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await host.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Half started: whatever did start is stopped as far as it can be; the next host starts regardless.
+            await Console.Error.WriteLineAsync("MedTechEdge: stopping the host that could not start: " + ex.Message).ConfigureAwait(false);
         }
     }
 
