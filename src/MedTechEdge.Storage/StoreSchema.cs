@@ -16,7 +16,7 @@ namespace MedTechEdge.Storage;
 /// </summary>
 internal static class StoreSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Steps from one version to the next, applied in order to an older store at open.</summary>
     public static readonly string[] Migrations =
@@ -29,7 +29,33 @@ internal static class StoreSchema
         // 3 → 4: the correlation id that links a message's log entries; rows from before have none (NULL) and get
         // a fresh one when read.
         "ALTER TABLE inbox ADD COLUMN correlation_id TEXT; ALTER TABLE dead_letter ADD COLUMN correlation_id TEXT;",
+        // 4 → 5: dead-letter ids are never reused (AUTOINCREMENT), so "every dead letter after id N" stays true after a
+        // requeue empties the table; SQLite can add AUTOINCREMENT only by rebuilding the table.
+        DeadLetterTableV5.Replace("CREATE TABLE IF NOT EXISTS dead_letter (", "CREATE TABLE dead_letter_v5 (", StringComparison.Ordinal) + """
+            INSERT INTO dead_letter_v5 (id, created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc, correlation_id)
+                SELECT id, created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc, correlation_id FROM dead_letter;
+            DROP TABLE dead_letter;
+            ALTER TABLE dead_letter_v5 RENAME TO dead_letter;
+            """,
     ];
+
+    private const string DeadLetterTableV5 = """
+        CREATE TABLE IF NOT EXISTS dead_letter (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_utc       INTEGER NOT NULL,
+            stage             TEXT    NOT NULL,
+            error_kind        TEXT    NOT NULL,
+            error             TEXT    NOT NULL,
+            source            TEXT    NOT NULL,
+            device_id         TEXT,
+            topic             TEXT,
+            properties        TEXT    NOT NULL,
+            system_properties TEXT    NOT NULL,
+            body              BLOB    NOT NULL,
+            received_utc      INTEGER NOT NULL DEFAULT 0,
+            correlation_id    TEXT
+        );
+        """;
 
     private const string WindowTable = """
         CREATE TABLE IF NOT EXISTS open_window (
@@ -77,20 +103,5 @@ internal static class StoreSchema
             body          BLOB    NOT NULL,
             source        BLOB
         );
-        CREATE TABLE IF NOT EXISTS dead_letter (
-            id                INTEGER PRIMARY KEY,
-            created_utc       INTEGER NOT NULL,
-            stage             TEXT    NOT NULL,
-            error_kind        TEXT    NOT NULL,
-            error             TEXT    NOT NULL,
-            source            TEXT    NOT NULL,
-            device_id         TEXT,
-            topic             TEXT,
-            properties        TEXT    NOT NULL,
-            system_properties TEXT    NOT NULL,
-            body              BLOB    NOT NULL,
-            received_utc      INTEGER NOT NULL DEFAULT 0,
-            correlation_id    TEXT
-        );
-        """ + IdentityTable + WindowTable;
+        """ + DeadLetterTableV5 + IdentityTable + WindowTable;
 }

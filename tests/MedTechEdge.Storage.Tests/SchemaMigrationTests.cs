@@ -37,18 +37,60 @@ public sealed class SchemaMigrationTests
             Assert.Equal(1, InboxTable.Count(connection));
             using SqliteCommand version = connection.CreateCommand();
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(4L, (long)version.ExecuteScalar()!);
+            Assert.Equal(5L, (long)version.ExecuteScalar()!);
             // 2 → 3 added the identity cache, empty.
             Assert.Equal(0, IdentityCacheTable.Count(connection));
             // 3 → 4: a row from before the correlation id reads with a fresh one.
             var inbox = new List<InboxMessage>();
             InboxTable.ReadOldest(connection, 10, inbox);
             Assert.Matches("^[0-9a-f]{16}$", Assert.Single(inbox).CorrelationId);
+
+            // 4 → 5: the migrated letter's id is not given out again once the table is empty (a requeue took it).
+            Assert.Equal(2, NewDeadLetterId(connection));
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Dead_Letter_Ids_Are_Not_Reused_After_The_Newest_Are_Requeued()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "medtechedge-ids-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(folder, "store.db") });
+            using SqliteConnection connection = store.OpenConnection();
+            long first = NewDeadLetterId(connection);
+            long second = NewDeadLetterId(connection);
+            Assert.True(DeadLetterTable.Requeue(connection, second, DateTime.UtcNow));
+            Assert.True(DeadLetterTable.Requeue(connection, first, DateTime.UtcNow));
+
+            // Without AUTOINCREMENT SQLite would hand out the freed ids again, and "every dead letter after id N"
+            // (the dead-letter output's cursor) would miss the new ones.
+            Assert.Equal(second + 1, NewDeadLetterId(connection));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static long NewDeadLetterId(SqliteConnection connection)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        DeadLetterTable.Insert(connection, transaction, new DeadLetter
+        {
+            CreatedUtc = DateTime.UtcNow,
+            Stage = "map",
+            ErrorKind = "K",
+            Error = "E",
+            Message = new InboxMessage { Source = "mqtt", DeviceId = "d", Topic = "t", Body = "{}"u8.ToArray(), ReceivedUtc = DateTime.UtcNow },
+        });
+        transaction.Commit();
+        return DeadLetterTable.MaxId(connection);
     }
 }

@@ -62,7 +62,9 @@ internal sealed class DeadLetterForwarder(EdgeHubService edgeHub, MedTechStore s
 
                 if (letters.Count > 0)
                 {
-                    await File.WriteAllTextAsync(cursorFile, cursor.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false);
+                    // Written aside and renamed: a crash mid-write leaves the previous cursor, never an empty file.
+                    await File.WriteAllTextAsync(cursorFile + ".tmp", cursor.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false);
+                    File.Move(cursorFile + ".tmp", cursorFile, overwrite: true);
                 }
             }
         }
