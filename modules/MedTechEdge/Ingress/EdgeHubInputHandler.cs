@@ -15,7 +15,13 @@ namespace MedTechEdge.Ingress;
 /// </summary>
 internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCollection<string> inputs, MqttIngressHandler ingress) : IMqttIngestHandler
 {
+    private static readonly TimeSpan s_firstPause = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_maxPause = TimeSpan.FromSeconds(10);
     private long _ignored;
+    private long _held;
+
+    /// <summary>Commits the store refused and that were tried again, the input's PUBACK held meanwhile.</summary>
+    public long HeldCount => Interlocked.Read(ref _held);
 
     /// <summary>Messages on inputs that are not device inputs: acknowledged, not ingested.</summary>
     public long IgnoredCount => Interlocked.Read(ref _ignored);
@@ -33,7 +39,7 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
         system["iothub-connection-device-id"] = device;
         system["iothub-enqueuedtime"] = message.ReceivedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
         system["iothub-inputname"] = input;
-        return ingress.Accept(new InboxMessage
+        return AcceptAsync(new InboxMessage
         {
             ReceivedUtc = message.ReceivedAt.UtcDateTime,
             Source = "edgehub",
@@ -42,7 +48,32 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
             Properties = WriteObject(properties),
             SystemProperties = WriteObject(system),
             Body = message.Payload.ToArray(),
-        });
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits the message, and when the store refuses it (at its size cap, or a SQLite error) tries again after a
+    /// growing pause instead of refusing it to edgeHub. A refusal would make the subscriber drop the connection so
+    /// edgeHub resends, and this connection also carries the twin, the methods and the outputs, among them the
+    /// EdgeHub sink that frees the store's space: a full store would cycle it. Holding the PUBACK is the
+    /// backpressure edgeHub understands: it stops sending at its limit of unacknowledged messages.
+    /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<MqttIngestResult> AcceptAsync(InboxMessage record, CancellationToken cancellationToken)
+    {
+        TimeSpan pause = s_firstPause;
+        while (true)
+        {
+            MqttIngestResult result = await ingress.Accept(record).ConfigureAwait(false);
+            if (result.IsAccepted)
+            {
+                return result;
+            }
+
+            Interlocked.Increment(ref _held);
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, s_maxPause.Ticks));
+        }
     }
 
     private static byte[] WriteObject(Dictionary<string, string> values)

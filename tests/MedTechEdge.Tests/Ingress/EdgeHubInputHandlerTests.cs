@@ -46,4 +46,39 @@ public sealed class EdgeHubInputHandlerTests : IDisposable
         Assert.Equal("application/json", system.GetProperty("content-type").GetString());
         Assert.Equal("devicedata", system.GetProperty("iothub-inputname").GetString());
     }
+
+    [Fact]
+    public async Task At_The_Store_Cap_The_Input_Is_Held_Not_Refused_And_Stored_Once_There_Is_Room()
+    {
+        await using var inbox = new InboxWriter(_temp.Store, new WorkSignal());
+        var identity = new IotEdgeSettings { IotHubHostName = "hub.azure-devices.net", DeviceId = "gw-1", ModuleId = "MedTechEdge" };
+        var handler = new EdgeHubInputHandler(identity, ["devicedata"], new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance));
+        _temp.Store.Options.MaxSizeBytes = 1;
+
+        // A refusal would make the subscriber drop edgeHub's one connection (twin, methods, outputs with it).
+        ValueTask<MqttIngestResult> pending = handler.OnPublishAsync(new MqttIngestMessage
+        {
+            Topic = "devices/gw-1/modules/MedTechEdge/inputs/devicedata/%24.cdid=bed-9",
+            Payload = Encoding.UTF8.GetBytes("""{"hr":61}"""),
+            ClientId = "gw-1/MedTechEdge",
+            DeviceId = "gw-1",
+            QoS = MqttQualityOfServiceLevel.AtLeastOnce,
+            ReceivedAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        while (handler.HeldCount == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the refused commit was not retried");
+            await Task.Delay(20);
+        }
+
+        Assert.False(pending.IsCompleted);
+        Assert.Empty(_temp.Inbox());
+
+        _temp.Store.Options.MaxSizeBytes = 0;
+        MqttIngestResult result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(result.IsAccepted);
+        Assert.Equal("bed-9", Assert.Single(_temp.Inbox()).DeviceId);
+    }
 }
