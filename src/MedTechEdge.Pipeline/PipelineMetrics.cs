@@ -127,16 +127,15 @@ public sealed class PipelineMetrics
         int mqtt = 0, edgeHub = 0, replay = 0, other = 0;
         foreach (InboxMessage message in batch)
         {
-            // The ingress names (InboxMessage.Source); "route" is an IoT Edge route, through edgeHub.
             switch (message.Source)
             {
-                case "mqtt":
+                case MessageSources.Mqtt:
                     mqtt++;
                     break;
-                case "route":
+                case MessageSources.EdgeHub:
                     edgeHub++;
                     break;
-                case "replay":
+                case MessageSources.Replay:
                     replay++;
                     break;
                 default:

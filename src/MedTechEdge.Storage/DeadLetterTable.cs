@@ -118,7 +118,7 @@ public static class DeadLetterTable
 
         using SqliteTransaction transaction = connection.BeginTransaction();
         InboxMessage m = letter.Message;
-        if (letter.Stage == "persist" && m.Source == "outbox")
+        if (letter.Stage == "persist" && m.Source == MessageSources.Outbox)
         {
             using SqliteCommand insert = OutboxTable.CreateInsert(connection);
             insert.Transaction = transaction;

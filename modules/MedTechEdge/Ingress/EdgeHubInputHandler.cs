@@ -42,7 +42,7 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
         return AcceptAsync(new InboxMessage
         {
             ReceivedUtc = message.ReceivedAt.UtcDateTime,
-            Source = "edgehub",
+            Source = MessageSources.EdgeHub,
             DeviceId = device,
             Topic = message.Topic,
             Properties = WriteObject(properties),

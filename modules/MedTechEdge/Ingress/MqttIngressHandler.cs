@@ -24,7 +24,7 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
         var record = new InboxMessage
         {
             ReceivedUtc = message.ReceivedAt.UtcDateTime,
-            Source = "mqtt",
+            Source = MessageSources.Mqtt,
             DeviceId = message.DeviceId,
             Topic = message.Topic,
             Properties = WriteProperties(message),

@@ -49,9 +49,9 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
     private void WritePipeline(PrometheusTextWriter w)
     {
         Counter(w, "incoming_messages_total", "Device messages taken from the inbox into the pipeline (normalized or dead-lettered), by the ingress that received them.");
-        w.Sample(Prefix + "incoming_messages_total", [("source", "mqtt")], pipeline.IncomingMqtt);
-        w.Sample(Prefix + "incoming_messages_total", [("source", "edgehub")], pipeline.IncomingEdgeHub);
-        w.Sample(Prefix + "incoming_messages_total", [("source", "replay")], pipeline.IncomingReplay);
+        w.Sample(Prefix + "incoming_messages_total", [("source", MedTechEdge.Storage.MessageSources.Mqtt)], pipeline.IncomingMqtt);
+        w.Sample(Prefix + "incoming_messages_total", [("source", MedTechEdge.Storage.MessageSources.EdgeHub)], pipeline.IncomingEdgeHub);
+        w.Sample(Prefix + "incoming_messages_total", [("source", MedTechEdge.Storage.MessageSources.Replay)], pipeline.IncomingReplay);
         if (pipeline.IncomingOther > 0)
         {
             w.Sample(Prefix + "incoming_messages_total", [("source", "other")], pipeline.IncomingOther);

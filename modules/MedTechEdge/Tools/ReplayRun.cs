@@ -65,7 +65,7 @@ internal sealed partial class ReplayRun
         var message = new InboxMessage
         {
             ReceivedUtc = DateTime.UtcNow,
-            Source = "replay",
+            Source = MessageSources.Replay,
             Body = item.Body,
             SystemProperties = SystemProperties(item),
         };

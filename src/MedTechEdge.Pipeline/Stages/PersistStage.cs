@@ -329,7 +329,7 @@ public sealed partial class PersistStage : BackgroundService
                     Stage = "persist",
                     ErrorKind = "FhirRejected",
                     Error = $"{record.ResourceType}/{record.ResourceId}: {deadLetterError}",
-                    Message = record.Source ?? new InboxMessage { Source = "outbox", DeviceId = record.DeviceId, Topic = record.ResourceType + "/" + record.ResourceId, Body = record.Body },
+                    Message = record.Source ?? new InboxMessage { Source = MessageSources.Outbox, DeviceId = record.DeviceId, Topic = record.ResourceType + "/" + record.ResourceId, Body = record.Body },
                 });
             }
 

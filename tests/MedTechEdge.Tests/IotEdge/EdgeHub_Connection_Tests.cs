@@ -62,6 +62,22 @@ public sealed class EdgeHub_Connection_Tests
     }
 
     [Fact]
+    public async Task A_Routed_Message_Counts_As_Incoming_From_edgeHub_In_The_Metrics()
+    {
+        await using FakeEdgeHub hub = await EdgeHubRig.StartHubAsync();
+        await using ModuleUnderTest module = await EdgeHubRig.StartModuleAsync(hub);
+        await EdgeHubRig.WaitUntilReportedAsync(hub);
+
+        await hub.SendToInputAsync("devicedata", EdgeHubRig.HeartRate, EdgeHubRig.Bag);
+        await Eventually.TrueAsync(() => module.Map.MappedCount == 1, s_timeout, "the routed message mapped");
+
+        using var http = new HttpClient();
+        string metrics = await http.GetStringAsync($"http://{module.MetricsEndPoint}/metrics");
+        Assert.Matches(@"medtechedge_incoming_messages_total\{[^}]*source=""edgehub""\} 1\n", metrics);
+        Assert.Matches(@"medtechedge_edgehub_connected\{[^}]*\} 1\n", metrics);
+    }
+
+    [Fact]
     public async Task After_An_edgeHub_Restart_The_Module_Subscribes_Again_And_Reads_Its_Twin_Again()
     {
         await using FakeEdgeHub hub = await EdgeHubRig.StartHubAsync();

@@ -1,0 +1,17 @@
+namespace MedTechEdge.Storage;
+
+/// <summary>The names of the ways a device message comes in (<see cref="InboxMessage.Source"/>), shared by the ingresses and the metrics.</summary>
+public static class MessageSources
+{
+    /// <summary>The module's MQTT listener, or the connect-mode subscriber.</summary>
+    public const string Mqtt = "mqtt";
+
+    /// <summary>An IoT Edge route to the module's input, through edgeHub.</summary>
+    public const string EdgeHub = "edgehub";
+
+    /// <summary>The <c>replay</c> backfill command.</summary>
+    public const string Replay = "replay";
+
+    /// <summary>A resource refused by the sink, when the device message it was made from is not known.</summary>
+    public const string Outbox = "outbox";
+}
