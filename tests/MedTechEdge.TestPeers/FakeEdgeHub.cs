@@ -119,6 +119,14 @@ public sealed class FakeEdgeHub : IAsyncDisposable
         await Emulator.PublishAsync($"$iothub/twin/PATCH/properties/desired/?$version={version}", Encoding.UTF8.GetBytes(notification.ToJsonString()), MqttQualityOfServiceLevel.AtMostOnce);
     }
 
+    /// <summary>Sends a desired-properties notification as it is given, without changing the twin: a late or repeated one.</summary>
+    public Task SendDesiredNotificationAsync(JsonObject patch, long version)
+    {
+        var notification = (JsonObject)patch.DeepClone();
+        notification["$version"] = version;
+        return Emulator.PublishAsync($"$iothub/twin/PATCH/properties/desired/?$version={version}", Encoding.UTF8.GetBytes(notification.ToJsonString()), MqttQualityOfServiceLevel.AtMostOnce);
+    }
+
     /// <summary>Replaces desired properties without telling the module (as if changed while it was away).</summary>
     public void SetDesiredSilently(JsonObject desired)
     {

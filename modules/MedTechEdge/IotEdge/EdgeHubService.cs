@@ -48,8 +48,9 @@ internal sealed class EdgeHubService : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Client.StartAsync(cancellationToken).ConfigureAwait(false);
+        // The twin handler first: the first connection may call it as soon as the client starts.
         _twin.Start(Client);
+        await Client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -26,6 +26,8 @@ internal sealed partial class ModuleTwinSync(ModuleArguments arguments, ModuleRe
     private readonly CancellationTokenSource _stopping = new();
     private EdgeModuleClient? _client;
     private JsonObject? _desired;
+    private long _desiredVersion = -1;
+    private int _rereadWanted;
     private Task _reportLoop = Task.CompletedTask;
     private ConfigurationOutcome _outcome = new(arguments.Twin?.Version, arguments.Twin is null ? "module" : "applied", []);
 
@@ -65,6 +67,7 @@ internal sealed partial class ModuleTwinSync(ModuleArguments arguments, ModuleRe
         try
         {
             _desired = desired ?? [];
+            _desiredVersion = VersionOf(_desired);
         }
         finally
         {
@@ -72,6 +75,11 @@ internal sealed partial class ModuleTwinSync(ModuleArguments arguments, ModuleRe
         }
 
         await EvaluateAsync(cancellationToken).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _rereadWanted, 0) == 1)
+        {
+            // A patch came while this read was on its way; it may be newer than what was read.
+            await OnConnectedAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A desired patch: merged into the desired properties read at connection (JSON merge: null removes).</summary>
@@ -80,13 +88,23 @@ internal sealed partial class ModuleTwinSync(ModuleArguments arguments, ModuleRe
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            long version = patch.TryGetProperty("$version", out JsonElement v) && v.TryGetInt64(out long n) ? n : -1;
             if (_desired is null)
             {
-                // The full read after connecting has not succeeded yet; it will see this change too.
+                // The full read after connecting has not answered yet, and may have been made before this change:
+                // read again once it has.
+                Interlocked.Exchange(ref _rereadWanted, 1);
+                return;
+            }
+
+            if (version >= 0 && version <= _desiredVersion)
+            {
+                // Already in what was read (a patch queued behind a fresher full read): merging it would go back.
                 return;
             }
 
             Merge(_desired, patch);
+            _desiredVersion = version >= 0 ? version : _desiredVersion;
         }
         finally
         {
@@ -168,13 +186,23 @@ internal sealed partial class ModuleTwinSync(ModuleArguments arguments, ModuleRe
         {
             TwinLayer.Save(trial, configuration);
             using IHost host = ModuleHost.Build(arguments.Args, trial);
-            // The sink is made on first use; make it now, it checks its own settings.
-            host.Services.GetRequiredService<IResourceSink>();
+            // The sink is made on first use; make it now, it checks its own settings. Not the EdgeHub sink: it is
+            // the edgeHub connection itself (checked by Build), and making it would open the live store a second time.
+            if (host.Services.GetRequiredService<MedTechEdgeOptions>().Sink != SinkKind.EdgeHub)
+            {
+                host.Services.GetRequiredService<IResourceSink>();
+            }
+
             return null;
         }
         catch (ModuleStartupException ex)
         {
             return ex.Message;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Anything else a trial start-up throws is a refusal too, reported, never a crash of the twin handler.
+            return ex.GetType().Name + ": " + ex.Message;
         }
         finally
         {
@@ -233,6 +261,9 @@ internal sealed partial class ModuleTwinSync(ModuleArguments arguments, ModuleRe
             LogReportFailed(ex.Message);
         }
     }
+
+    private static long VersionOf(JsonObject desired) =>
+        desired["$version"] is JsonValue value && value.TryGetValue(out long version) ? version : -1;
 
     private static void Merge(JsonObject target, JsonElement patch)
     {

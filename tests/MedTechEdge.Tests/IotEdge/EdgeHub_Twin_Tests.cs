@@ -68,6 +68,23 @@ public sealed class EdgeHub_Twin_Tests
     }
 
     [Fact]
+    public async Task A_Desired_Patch_No_Newer_Than_The_Twin_Read_Is_Not_Merged()
+    {
+        await using FakeEdgeHub hub = await EdgeHubRig.StartHubAsync();
+        await using ModuleUnderTest module = await EdgeHubRig.StartModuleAsync(hub);
+        await EdgeHubRig.WaitUntilReportedAsync(hub);
+
+        // The twin read at connection was version 1; a notification of version 1 arriving late must not roll it back.
+        await hub.SendDesiredNotificationAsync(new JsonObject { ["configuration"] = new JsonObject { ["Pipeline"] = new JsonObject { ["SampledDataFlushInterval"] = "00:00:05" } } }, 1);
+        await hub.PatchDesiredAsync(new JsonObject { ["configuration"] = new JsonObject { ["Pipeline"] = new JsonObject { ["MapBatchSize"] = 64 } } });
+
+        await hub.WaitForReportedAsync(r => (string?)r["configuration"]?["state"] == "restarting", TimeSpan.FromSeconds(30), "restarting");
+        string applied = File.ReadAllText(Path.Combine(module.Folder, "twin", "applied.json"));
+        Assert.Contains("MapBatchSize", applied, StringComparison.Ordinal);
+        Assert.DoesNotContain("SampledDataFlushInterval", applied, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Broken_Mapping_In_The_Twin_Is_Refused_With_Line_And_Position_And_The_Module_Keeps_Running()
     {
         await using FakeEdgeHub hub = await EdgeHubRig.StartHubAsync();
