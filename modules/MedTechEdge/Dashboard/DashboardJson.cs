@@ -85,7 +85,16 @@ internal static partial class DashboardJson
             writer.WriteString("stage", letter.Stage);
             writer.WriteString("kind", letter.Kind);
             writer.WriteString("deviceId", letter.DeviceId);
-            writer.WriteString("error", mask.Apply(letter.Error));
+            // A dead letter's reason can quote the message it failed on, and its patient need never have reached the
+            // tap that the mask knows: the reason is shown only where patient data may be (ShowPatientIds).
+            if (ReferenceEquals(mask, PatientIdMask.None))
+            {
+                writer.WriteString("error", letter.Error);
+            }
+            else
+            {
+                writer.WriteNull("error");
+            }
             writer.WriteEndObject();
         }
 

@@ -173,7 +173,8 @@
       row.appendChild(element('td', null, letter.deviceId || '\u2013'));
       row.appendChild(element('td', null, letter.stage));
       row.appendChild(element('td', null, letter.kind));
-      row.appendChild(element('td', 'reason', letter.error));
+      // The reason is left out unless patient data may be shown (it can quote the message); the store has it.
+      row.appendChild(element('td', 'reason', letter.error !== null && letter.error !== undefined ? letter.error : 'deadletters show ' + letter.id));
     });
     $('deadletters-empty').hidden = d.items.length > 0;
   }
