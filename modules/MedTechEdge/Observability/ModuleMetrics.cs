@@ -19,10 +19,9 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
 {
     private const string Prefix = "medtechedge_";
 
-    // One per process, as IoT Edge's modules do: a counter reset is told apart from a slow scrape by a new instance.
-    private static readonly string s_instance = Guid.NewGuid().ToString();
-
-    private readonly (string Name, string Value)[] _labels = EdgeLabels(services.GetService<IotEdgeSettings>(), Environment.GetEnvironmentVariables());
+    // One per host, as IoT Edge's modules have one per start: the counters start from zero with every host (an
+    // in-process restart for a twin change too), and a new instance tells that reset from a slow scrape.
+    private readonly (string Name, string Value)[] _labels = EdgeLabels(services.GetService<IotEdgeSettings>(), Environment.GetEnvironmentVariables(), Guid.NewGuid().ToString());
 
     /// <summary>Renders the metrics now.</summary>
     public string Scrape()
@@ -39,11 +38,11 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
     }
 
     /// <summary>The IoT Edge labels: the hub and edge device from the runtime's environment or the edgeHub connection string; empty outside IoT Edge.</summary>
-    internal static (string Name, string Value)[] EdgeLabels(IotEdgeSettings? identity, IDictionary environment) =>
+    internal static (string Name, string Value)[] EdgeLabels(IotEdgeSettings? identity, IDictionary environment, string instance) =>
     [
         ("iothub", identity?.IotHubHostName ?? environment["IOTEDGE_IOTHUBHOSTNAME"] as string ?? string.Empty),
         ("edge_device", identity?.DeviceId ?? environment["IOTEDGE_DEVICEID"] as string ?? string.Empty),
-        ("instance_number", s_instance),
+        ("instance_number", instance),
     ];
 
     private void WritePipeline(PrometheusTextWriter w)
