@@ -36,7 +36,7 @@ internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, De
                 "VALIDATEMAPPINGS" => ValidateMappings(body),
                 "DEBUGMAPPING" => DebugMapping(body),
                 "FLUSH" => await FlushAsync(cancellationToken).ConfigureAwait(false),
-                "REQUEUEDEADLETTERS" => RequeueDeadLetters(body),
+                "REQUEUEDEADLETTERS" => await RequeueDeadLettersAsync(body, cancellationToken).ConfigureAwait(false),
                 _ => Answer(501, w => w.WriteString("error", $"Unknown method '{method}'. Methods: GetStatus, ValidateMappings, DebugMapping, Flush, RequeueDeadLetters.")),
             };
         }
@@ -136,7 +136,7 @@ internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, De
         return Answer(200, w => w.WriteNumber("windowsFlushed", flushed));
     }
 
-    private ModuleMethodResponse RequeueDeadLetters(JsonElement body)
+    private async Task<ModuleMethodResponse> RequeueDeadLettersAsync(JsonElement body, CancellationToken cancellationToken)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -169,10 +169,11 @@ internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, De
 
         int requeued = 0;
         var missing = new List<long>();
-        store.WriteLock.Wait();
-        try
+        foreach (long id in ids)
         {
-            foreach (long id in ids)
+            // The write lock one letter at a time: ingest's commits (and so the devices' PUBACKs) go on in between.
+            await store.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
                 if (DeadLetterTable.Requeue(connection, id, clock.GetUtcNow().UtcDateTime))
                 {
@@ -183,10 +184,10 @@ internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, De
                     missing.Add(id);
                 }
             }
-        }
-        finally
-        {
-            store.WriteLock.Release();
+            finally
+            {
+                store.WriteLock.Release();
+            }
         }
 
         // A requeued letter goes back to the inbox or the outbox, by the stage that refused it.
