@@ -10,13 +10,15 @@ namespace MedTechEdge.Storage;
 /// </summary>
 public sealed class InboxMessage
 {
+    private string? _correlationId;
+
     /// <summary>Store row id; 0 until committed.</summary>
     public long Id { get; init; }
 
     /// <summary>When the module received it (UTC); becomes the measurement's ingestion time.</summary>
     public DateTime ReceivedUtc { get; init; }
 
-    /// <summary>The ingress that took it in: <c>mqtt</c>, <c>route</c>, <c>replay</c>.</summary>
+    /// <summary>The ingress that took it in: one of <see cref="MessageSources"/> (<c>mqtt</c>, <c>edgehub</c>, <c>replay</c>).</summary>
     public required string Source { get; init; }
 
     /// <summary>
@@ -24,7 +26,13 @@ public sealed class InboxMessage
     /// it). Made here, not by the store, so the ingress can name it before the commit. Not the measurement
     /// correlation id of MedTech's mappings (SampledData grouping): this one is the module's own and never leaves it.
     /// </summary>
-    public string CorrelationId { get; init; } = NewCorrelationId();
+    public string CorrelationId
+    {
+        // Drawn on first use, not in an initializer: a row read back sets its stored id, and an initializer would
+        // draw (and throw away) one for every message Map or Persist reads.
+        get => _correlationId ??= NewCorrelationId();
+        init => _correlationId = value;
+    }
 
     /// <summary>The device id the ingress derived (topic segment or client id), if any.</summary>
     public string? DeviceId { get; init; }
