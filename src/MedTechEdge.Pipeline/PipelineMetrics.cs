@@ -202,7 +202,8 @@ public sealed class PipelineMetrics
         for (int i = 0; i < records.Count; i++)
         {
             OutboxRecord record = records[i];
-            if (TryReadDeviceTime(record.Body, out DateTime deviceTime))
+            // Patients, Devices and raw device messages carry no device time: no need to search their bytes.
+            if (record.ResourceType is "Observation" or "Measurement" && TryReadDeviceTime(record.Body, out DateTime deviceTime))
             {
                 DeviceToSinkLatency.Observe(nowUtc - deviceTime);
             }
