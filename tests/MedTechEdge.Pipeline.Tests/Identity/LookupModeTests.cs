@@ -130,8 +130,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         using var harness = new PipelineHarness();
         harness.Options.ResolutionType = IdentityResolutionType.Lookup;
         harness.Options.IdentityFailureCacheExpiry = TimeSpan.FromSeconds(failureCacheSeconds);
-        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, new FhirClient(http, peer.BaseUrl));
-        await map.StartAsync(CancellationToken.None);
+        MapStage map = await StartMapAsync(harness, new FhirClient(http, peer.BaseUrl));
 
         // Two batches from a device the server does not know, one after the other.
         await harness.AppendAsync(Message("unknown-" + _run, 0));
@@ -164,10 +163,16 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
 
     private static async Task RunMapAsync(PipelineHarness harness, FhirClient client, Func<bool> done)
     {
-        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client);
-        await map.StartAsync(CancellationToken.None);
+        MapStage map = await StartMapAsync(harness, client);
         await PipelineHarness.WaitAsync(done, "the map stage");
         await map.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task<MapStage> StartMapAsync(PipelineHarness harness, FhirClient client)
+    {
+        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client);
+        await map.StartAsync(CancellationToken.None);
+        return map;
     }
 
     private static string Message(string device, int second, string? encounter = null, string? patient = null)
