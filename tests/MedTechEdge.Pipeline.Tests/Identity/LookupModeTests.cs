@@ -27,8 +27,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
     public async Task Lookup_Uses_The_Servers_Device_Patient_And_Encounter_And_Dead_Letters_What_It_Cannot_Find()
     {
         using var http = new HttpClient();
-        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
-        await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PutMonitorOfPatientAsync(http);
         await PeerResources.PutAsync(peer, http, "Device", "orphan-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"orphan-{{{_run}}}"}]}""");
         await PeerResources.PutAsync(peer, http, "Encounter", "enc-" + _run, $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"code":"IMP"},"identifier":[{"value":"visit-{{{_run}}}"}]}""");
         using var harness = new PipelineHarness();
@@ -63,8 +62,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
     public async Task LookupWithEncounter_Dead_Letters_A_Message_Without_An_Encounter_Id()
     {
         using var http = new HttpClient();
-        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
-        await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PutMonitorOfPatientAsync(http);
         using var harness = new PipelineHarness();
         harness.Options.ResolutionType = IdentityResolutionType.LookupWithEncounter;
 
@@ -96,8 +94,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
     public async Task After_A_Restart_Known_Devices_Map_Without_The_Server_And_Unknown_Ones_Wait_In_The_Inbox()
     {
         using var http = new HttpClient();
-        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
-        await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
+        await PutMonitorOfPatientAsync(http);
         using var harness = new PipelineHarness();
         harness.Options.ResolutionType = IdentityResolutionType.Lookup;
         await harness.AppendAsync(Message("mon-" + _run, 0));
@@ -159,6 +156,13 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
 
             return base.SendAsync(request, cancellationToken);
         }
+    }
+
+    /// <summary>Patient pat-{run} and Device dev-{run} (identifier mon-{run}) linked to it, on the peer.</summary>
+    private async Task PutMonitorOfPatientAsync(HttpClient http)
+    {
+        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
     }
 
     private static async Task RunMapAsync(PipelineHarness harness, FhirClient client, Func<bool> done)
