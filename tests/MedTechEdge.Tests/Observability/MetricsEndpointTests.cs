@@ -28,10 +28,14 @@ public sealed class MetricsEndpointTests
             () =>
             {
                 after = ScrapeAsync(module).GetAwaiter().GetResult();
-                return Value(after, "medtechedge_device_to_sink_latency_seconds_count") >= 2 && Value(after, "medtechedge_backlog_rows", ("table", "outbox")) == 0;
+                // All three taken from the inbox (the malformed one may come in a later commit and batch), and the
+                // two Observations confirmed by the sink.
+                return Value(after, "medtechedge_incoming_messages_total", ("source", "mqtt")) == 3
+                    && Value(after, "medtechedge_device_to_sink_latency_seconds_count") >= 2
+                    && Value(after, "medtechedge_backlog_rows", ("table", "outbox")) == 0;
             },
             TimeSpan.FromSeconds(30),
-            "two Observations confirmed by the sink");
+            "three messages mapped and two Observations confirmed by the sink");
 
         Assert.Equal(3, Value(after, "medtechedge_incoming_messages_total", ("source", "mqtt")));
         Assert.Equal(3, Value(after, "medtechedge_ingest_committed_total"));
