@@ -37,6 +37,12 @@ public sealed class InboxMessage
     /// <summary>The device id the ingress derived (topic segment or client id), if any.</summary>
     public string? DeviceId { get; init; }
 
+    /// <summary>
+    /// The ids the authenticated sender may speak for, stamped by the ingress; null when the message is unbound (an
+    /// anonymous connection, or binding off). Map dead-letters a message whose normalized device id it does not allow.
+    /// </summary>
+    public DeviceBinding? Binding { get; init; }
+
     /// <summary>The MQTT topic or IoT Edge input name, if any.</summary>
     public string? Topic { get; init; }
 
