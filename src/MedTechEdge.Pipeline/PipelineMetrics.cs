@@ -153,14 +153,14 @@ public sealed class PipelineMetrics
         Add(ref _groups, groups);
         foreach (DeadLetter letter in deadLetters)
         {
-            DeadLettered(letter.Stage, letter.ErrorKind, 1);
+            DeadLettered(letter.Stage, letter.Kind, 1);
         }
     }
 
     /// <summary>Records written to dead letters outside a Map batch (the Persist stage's refusals).</summary>
-    public void DeadLettered(string stage, string kind, int count)
+    public void DeadLettered(PipelineStage stage, DeadLetterKind kind, int count)
     {
-        StrongBox<long> counter = _errors.GetOrAdd((stage, kind), static _ => new StrongBox<long>());
+        StrongBox<long> counter = _errors.GetOrAdd((PipelineStages.Name(stage), DeadLetterKinds.Name(kind)), static _ => new StrongBox<long>());
         Interlocked.Add(ref counter.Value, count);
     }
 

@@ -9,11 +9,17 @@ public sealed class DeadLetter
     /// <summary>When it was dead-lettered (UTC).</summary>
     public DateTime CreatedUtc { get; init; }
 
-    /// <summary>The stage that gave up: <c>map</c> or <c>persist</c>.</summary>
-    public required string Stage { get; init; }
+    /// <summary>The stage that gave up.</summary>
+    public required PipelineStage Stage { get; init; }
 
-    /// <summary>A stable error name, e.g. <c>InvalidDeviceMessage</c>, <c>NormalizationError</c>, <c>FhirRejected</c>.</summary>
-    public required string ErrorKind { get; init; }
+    /// <summary>Why.</summary>
+    public required DeadLetterKind Kind { get; init; }
+
+    /// <summary>The stored name of <see cref="Kind"/>, e.g. <c>InvalidDeviceMessage</c>, <c>PatientDeviceMismatchException</c>.</summary>
+    public string KindName => DeadLetterKinds.Name(Kind);
+
+    /// <summary>The stored name of <see cref="Stage"/>: <c>map</c>, <c>persist</c>, ...</summary>
+    public string StageName => PipelineStages.Name(Stage);
 
     /// <summary>The readable error, naming the place (message field, template, server diagnostics).</summary>
     public required string Error { get; init; }

@@ -21,8 +21,8 @@ public static class DeadLetterTable
             """;
         InboxMessage m = letter.Message;
         insert.Parameters.AddWithValue("$created", letter.CreatedUtc.Ticks);
-        insert.Parameters.AddWithValue("$stage", letter.Stage);
-        insert.Parameters.AddWithValue("$kind", letter.ErrorKind);
+        insert.Parameters.AddWithValue("$stage", letter.StageName);
+        insert.Parameters.AddWithValue("$kind", letter.KindName);
         insert.Parameters.AddWithValue("$error", letter.Error);
         insert.Parameters.AddWithValue("$source", m.Source);
         insert.Parameters.AddWithValue("$device", (object?)m.DeviceId ?? DBNull.Value);
@@ -73,8 +73,8 @@ public static class DeadLetterTable
             {
                 Id = reader.GetInt64(0),
                 CreatedUtc = new DateTime(reader.GetInt64(1), DateTimeKind.Utc),
-                Stage = reader.GetString(2),
-                ErrorKind = reader.GetString(3),
+                Stage = PipelineStages.Parse(reader.GetString(2)),
+                Kind = DeadLetterKinds.Parse(reader.GetString(3)),
                 Error = reader.GetString(4),
                 Message = new InboxMessage
                 {
@@ -118,7 +118,7 @@ public static class DeadLetterTable
 
         using SqliteTransaction transaction = connection.BeginTransaction();
         InboxMessage m = letter.Message;
-        if (letter.Stage == "persist" && m.Source == MessageSources.Outbox)
+        if (letter.Stage == PipelineStage.Persist && m.Source == MessageSources.Outbox)
         {
             using SqliteCommand insert = OutboxTable.CreateInsert(connection);
             insert.Transaction = transaction;

@@ -56,8 +56,8 @@ public sealed class OutboxAndDeadLetterTests
             DeadLetterTable.Insert(connection, transaction, new DeadLetter
             {
                 CreatedUtc = DateTime.UtcNow,
-                Stage = "map",
-                ErrorKind = "InvalidDeviceMessage",
+                Stage = PipelineStage.Map,
+                Kind = DeadLetterKind.InvalidDeviceMessage,
                 Error = "Invalid event message.",
                 Message = original,
             });
@@ -67,8 +67,8 @@ public sealed class OutboxAndDeadLetterTests
         var letters = new List<DeadLetter>();
         DeadLetterTable.List(connection, 10, letters);
         DeadLetter letter = Assert.Single(letters);
-        Assert.Equal("map", letter.Stage);
-        Assert.Equal("InvalidDeviceMessage", letter.ErrorKind);
+        Assert.Equal(PipelineStage.Map, letter.Stage);
+        Assert.Equal("InvalidDeviceMessage", letter.KindName);
         Assert.Equal("not json", System.Text.Encoding.UTF8.GetString(letter.Message.Body));
         Assert.Equal(original.Topic, letter.Message.Topic);
         Assert.Equal(original.PropertiesJson, letter.Message.PropertiesJson);

@@ -20,7 +20,7 @@ public sealed class SchemaMigrationTests
                 CREATE TABLE inbox (id INTEGER PRIMARY KEY, received_utc INTEGER NOT NULL, source TEXT NOT NULL, device_id TEXT, topic TEXT, properties TEXT NOT NULL, system_properties TEXT NOT NULL, body BLOB NOT NULL);
                 CREATE TABLE outbox (id INTEGER PRIMARY KEY, created_utc INTEGER NOT NULL, device_id TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, body BLOB NOT NULL);
                 CREATE TABLE dead_letter (id INTEGER PRIMARY KEY, created_utc INTEGER NOT NULL, stage TEXT NOT NULL, error_kind TEXT NOT NULL, error TEXT NOT NULL, source TEXT NOT NULL, device_id TEXT, topic TEXT, properties TEXT NOT NULL, system_properties TEXT NOT NULL, body BLOB NOT NULL);
-                INSERT INTO dead_letter VALUES (1, 0, 'map', 'K', 'E', 'mqtt', 'd', 't', '{}', '{}', x'7b7d');
+                INSERT INTO dead_letter VALUES (1, 0, 'map', 'NormalizationError', 'E', 'mqtt', 'd', 't', '{}', '{}', x'7b7d');
                 PRAGMA user_version=1;
                 """;
             create.ExecuteNonQuery();
@@ -32,7 +32,7 @@ public sealed class SchemaMigrationTests
             using SqliteConnection connection = store.OpenConnection();
             var letters = new List<DeadLetter>();
             DeadLetterTable.List(connection, 10, letters);
-            Assert.Equal("K", Assert.Single(letters).ErrorKind);
+            Assert.Equal(DeadLetterKind.NormalizationError, Assert.Single(letters).Kind);
             Assert.True(DeadLetterTable.Requeue(connection, 1, DateTime.UtcNow));
             Assert.Equal(1, InboxTable.Count(connection));
             using SqliteCommand version = connection.CreateCommand();
@@ -85,8 +85,8 @@ public sealed class SchemaMigrationTests
         DeadLetterTable.Insert(connection, transaction, new DeadLetter
         {
             CreatedUtc = DateTime.UtcNow,
-            Stage = "map",
-            ErrorKind = "K",
+            Stage = PipelineStage.Map,
+            Kind = DeadLetterKind.NormalizationError,
             Error = "E",
             Message = new InboxMessage { Source = "mqtt", DeviceId = "d", Topic = "t", Body = "{}"u8.ToArray(), ReceivedUtc = DateTime.UtcNow },
         });

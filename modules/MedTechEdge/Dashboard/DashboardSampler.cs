@@ -171,7 +171,7 @@ internal sealed partial class DashboardSampler
             // Newest first; the body stays in the store: the page shows why, not what.
             DeadLetter letter = letters[letters.Count - 1 - i];
             string error = letter.Error.Length <= MaxErrorLength ? letter.Error : string.Concat(letter.Error.AsSpan(0, MaxErrorLength), "…");
-            summaries[i] = new DeadLetterSummary(letter.Id, letter.CreatedUtc, letter.Stage, letter.ErrorKind, error, letter.Message.DeviceId);
+            summaries[i] = new DeadLetterSummary(letter.Id, letter.CreatedUtc, letter.StageName, letter.KindName, error, letter.Message.DeviceId);
         }
 
         _deadLetters = summaries;

@@ -87,8 +87,8 @@ internal sealed class DeadLetterForwarder(EdgeHubService edgeHub, MedTechStore s
 
     private static Dictionary<string, string> Properties(DeadLetter letter) => new(StringComparer.Ordinal)
     {
-        ["stage"] = letter.Stage,
-        ["errorKind"] = letter.ErrorKind,
+        ["stage"] = letter.StageName,
+        ["errorKind"] = letter.KindName,
         ["deviceId"] = letter.Message.DeviceId ?? string.Empty,
     };
 

@@ -13,8 +13,8 @@ internal static class DeadLetterJson
     {
         writer.WriteNumber("id", letter.Id);
         writer.WriteString("createdUtc", letter.CreatedUtc.ToString("o", CultureInfo.InvariantCulture));
-        writer.WriteString("stage", letter.Stage);
-        writer.WriteString("errorKind", letter.ErrorKind);
+        writer.WriteString("stage", letter.StageName);
+        writer.WriteString("errorKind", letter.KindName);
         writer.WriteString("error", letter.Error);
         writer.WriteString("source", letter.Message.Source);
         writer.WriteString("deviceId", letter.Message.DeviceId);

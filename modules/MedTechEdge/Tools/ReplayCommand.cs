@@ -182,7 +182,7 @@ internal static partial class ReplayCommand
 
         for (int i = 0; i < letters.Count && i < DeadLettersShown; i++)
         {
-            stderr.WriteLine($"{Where(letters[i])}: dead letter {letters[i].Id}, {letters[i].ErrorKind}: {letters[i].Error}");
+            stderr.WriteLine($"{Where(letters[i])}: dead letter {letters[i].Id}, {letters[i].KindName}: {letters[i].Error}");
         }
 
         if (letters.Count > DeadLettersShown)

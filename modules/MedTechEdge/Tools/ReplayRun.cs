@@ -162,7 +162,7 @@ internal sealed partial class ReplayRun
         {
             using SqliteConnection connection = Store.OpenConnection();
             using SqliteTransaction transaction = connection.BeginTransaction();
-            DeadLetterTable.Insert(connection, transaction, new DeadLetter { CreatedUtc = DateTime.UtcNow, Stage = "replay", ErrorKind = "InvalidReplayInput", Error = error, Message = message });
+            DeadLetterTable.Insert(connection, transaction, new DeadLetter { CreatedUtc = DateTime.UtcNow, Stage = PipelineStage.Replay, Kind = DeadLetterKind.InvalidReplayInput, Error = error, Message = message });
             transaction.Commit();
         }
         finally

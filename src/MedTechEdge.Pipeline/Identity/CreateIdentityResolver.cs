@@ -1,3 +1,4 @@
+using MedTechEdge.Storage;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MedTechEdge.Fhir.Client;
@@ -19,7 +20,7 @@ internal sealed class CreateIdentityResolver(FhirClient client, string? defaultD
     {
         if (string.IsNullOrWhiteSpace(patientId))
         {
-            return IdentityOutcome.Failed("PatientIdentityNotDefinedException", "Create mode: the device mapping extracted no patient id.");
+            return IdentityOutcome.Failed(DeadLetterKind.PatientIdentityNotDefined, "Create mode: the device mapping extracted no patient id.");
         }
 
         var emit = new List<FhirResource>(2);
@@ -58,7 +59,7 @@ internal sealed class CreateIdentityResolver(FhirClient client, string? defaultD
             }
             else if (!string.Equals(linked, patientLogicalId, StringComparison.Ordinal))
             {
-                return IdentityOutcome.Failed("PatientDeviceMismatchException", "The Device is linked to another patient than the one in the message.");
+                return IdentityOutcome.Failed(DeadLetterKind.PatientDeviceMismatch, "The Device is linked to another patient than the one in the message.");
             }
         }
         else

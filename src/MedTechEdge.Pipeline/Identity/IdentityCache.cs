@@ -44,11 +44,11 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     /// The references for <paramref name="measurement"/>, or the permanent error of its lookup (with the kind the
     /// managed service gave it). False when the key is not resolved yet.
     /// </summary>
-    public bool TryGet(Measurement measurement, out ResourceReferences? references, out string kind, out string? error)
+    public bool TryGet(Measurement measurement, out ResourceReferences? references, out DeadLetterKind kind, out string? error)
     {
         var key = (measurement.DeviceId, measurement.PatientId, measurement.EncounterId);
         references = null;
-        kind = string.Empty;
+        kind = DeadLetterKind.Unknown;
         error = null;
         if (!_failures.TryGetValue(key, out IdentityOutcome failure)
             && _knownFailures.TryGetValue(key, out (IdentityOutcome Outcome, DateTime UntilUtc) known)
@@ -59,8 +59,8 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
 
         if (failure.ErrorKind is not null)
         {
-            kind = failure.ErrorKind!;
-            error = failure.ErrorKind + ": " + failure.Error;
+            kind = failure.ErrorKind.Value;
+            error = DeadLetterKinds.Name(kind) + ": " + failure.Error;
             return true;
         }
 

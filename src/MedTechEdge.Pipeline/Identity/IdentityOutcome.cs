@@ -1,4 +1,5 @@
 using MedTechEdge.Mapping.Transform;
+using MedTechEdge.Storage;
 
 namespace MedTechEdge.Pipeline.Identity;
 
@@ -7,7 +8,7 @@ namespace MedTechEdge.Pipeline.Identity;
 /// mode), or a permanent error (the message becomes a dead letter with <see cref="ErrorKind"/>, named as the managed
 /// service named it), or a transient one (the batch waits and retries).
 /// </summary>
-internal readonly record struct IdentityOutcome(ResourceReferences? References, string? ErrorKind, string? Error, bool IsTransient)
+internal readonly record struct IdentityOutcome(ResourceReferences? References, DeadLetterKind? ErrorKind, string? Error, bool IsTransient)
 {
     /// <summary>Resources to write ahead of the Observations that use these references.</summary>
     public IReadOnlyList<FhirResource> Emit { get; init; } = [];
@@ -15,7 +16,7 @@ internal readonly record struct IdentityOutcome(ResourceReferences? References, 
     public static IdentityOutcome Found(ResourceReferences references, IReadOnlyList<FhirResource>? emit = null) =>
         new(references, null, null, false) { Emit = emit ?? [] };
 
-    public static IdentityOutcome Failed(string kind, string error) => new(null, kind, error, false);
+    public static IdentityOutcome Failed(DeadLetterKind kind, string error) => new(null, kind, error, false);
 
     public static IdentityOutcome Unavailable(string error) => new(null, null, error, true);
 }

@@ -1,3 +1,4 @@
+using MedTechEdge.Storage;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -24,7 +25,7 @@ internal static partial class IdentitySearch
             if (!page.IsSuccess)
             {
                 return (null, page.FailureKind == FhirFailureKind.Invalid
-                    ? IdentityOutcome.Failed("FhirSearchRejected", $"The server refused the {type} search: HTTP {page.StatusCode} {page.Outcome}")
+                    ? IdentityOutcome.Failed(DeadLetterKind.FhirSearchRejected, $"The server refused the {type} search: HTTP {page.StatusCode} {page.Outcome}")
                     : IdentityOutcome.Unavailable($"{type} search failed: {(page.TransportError is { } t ? t.Message : "HTTP " + page.StatusCode)}"));
             }
 
@@ -44,7 +45,7 @@ internal static partial class IdentitySearch
                 first ??= resource.Clone();
                 if (++count > 1)
                 {
-                    return (null, IdentityOutcome.Failed($"Multiple{type}FoundException", $"Multiple resources of type {type} found for identifier {token}, expected one."));
+                    return (null, IdentityOutcome.Failed(type switch { "Patient" => DeadLetterKind.MultiplePatientFound, "Encounter" => DeadLetterKind.MultipleEncounterFound, _ => DeadLetterKind.MultipleDeviceFound }, $"Multiple resources of type {type} found for identifier {token}, expected one."));
                 }
             }
         }

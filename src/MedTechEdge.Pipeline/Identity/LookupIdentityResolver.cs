@@ -1,3 +1,4 @@
+using MedTechEdge.Storage;
 using System.Text.Json;
 using MedTechEdge.Fhir.Client;
 using MedTechEdge.Mapping.Transform;
@@ -18,7 +19,7 @@ internal sealed class LookupIdentityResolver(FhirClient client, IdentityResoluti
         bool hasEncounter = !string.IsNullOrWhiteSpace(encounterId);
         if (mode == IdentityResolutionType.LookupWithEncounter && !hasEncounter)
         {
-            return IdentityOutcome.Failed("EncounterIdentityNotDefinedException", "LookupWithEncounter: the device mapping extracted no encounter id.");
+            return IdentityOutcome.Failed(DeadLetterKind.EncounterIdentityNotDefined, "LookupWithEncounter: the device mapping extracted no encounter id.");
         }
 
         (JsonElement? device, IdentityOutcome? deviceFailure) = await IdentitySearch.FindOneAsync(client, "Device", _system, deviceId, cancellationToken).ConfigureAwait(false);
@@ -29,12 +30,12 @@ internal sealed class LookupIdentityResolver(FhirClient client, IdentityResoluti
 
         if (device is not JsonElement found || IdentitySearch.Id(found) is not string deviceLogicalId)
         {
-            return IdentityOutcome.Failed("DeviceNotFoundException", $"No Device with identifier {(_system is null ? string.Empty : _system + "|")}{deviceId}.");
+            return IdentityOutcome.Failed(DeadLetterKind.DeviceNotFound, $"No Device with identifier {(_system is null ? string.Empty : _system + "|")}{deviceId}.");
         }
 
         if (IdentitySearch.PatientOf(found, out string? reference) is not string patientLogicalId)
         {
-            return IdentityOutcome.Failed("PatientNotFoundException",
+            return IdentityOutcome.Failed(DeadLetterKind.PatientNotFound,
                 reference is null ? "The Device has no patient reference." : "The Device's patient reference is not a relative Patient/{id} reference.");
         }
 
@@ -63,6 +64,6 @@ internal sealed class LookupIdentityResolver(FhirClient client, IdentityResoluti
 
         return encounter is JsonElement e && IdentitySearch.Id(e) is string id
             ? (id, null)
-            : (null, IdentityOutcome.Failed("EncounterNotFoundException", $"No Encounter with identifier {encounterId}."));
+            : (null, IdentityOutcome.Failed(DeadLetterKind.EncounterNotFound, $"No Encounter with identifier {encounterId}."));
     }
 }

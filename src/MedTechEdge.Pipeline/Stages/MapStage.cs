@@ -231,7 +231,7 @@ public sealed partial class MapStage : BackgroundService
     {
         if (!DeviceEnvelope.TryCreate(message.Body, message.Properties, message.SystemProperties, out DeviceEnvelope? envelope, out string? error))
         {
-            deadLetters.Add(Letter(message, "InvalidDeviceMessage", error!, now));
+            deadLetters.Add(Letter(message, DeadLetterKind.InvalidDeviceMessage, error!, now));
             return false;
         }
 
@@ -243,7 +243,7 @@ public sealed partial class MapStage : BackgroundService
 
         if (error is not null)
         {
-            deadLetters.Add(Letter(message, "NormalizationError", error, now));
+            deadLetters.Add(Letter(message, DeadLetterKind.NormalizationError, error, now));
             return false;
         }
 
@@ -290,7 +290,7 @@ public sealed partial class MapStage : BackgroundService
         _emittedPairs.Clear();
         foreach (Measurement measurement in measurements)
         {
-            string kind = "FhirTransformError";
+            DeadLetterKind kind = DeadLetterKind.FhirTransformError;
             ResourceReferences? references;
             if (_identities is null)
             {
@@ -304,7 +304,7 @@ public sealed partial class MapStage : BackgroundService
 
             if (error is null && (error = _fhirMapping.Check(measurement)) is not null)
             {
-                kind = "FhirTransformError";
+                kind = DeadLetterKind.FhirTransformError;
             }
 
             if (error is not null)
@@ -455,8 +455,8 @@ public sealed partial class MapStage : BackgroundService
         return flushed;
     }
 
-    private static DeadLetter Letter(InboxMessage message, string kind, string error, DateTime now) =>
-        new() { CreatedUtc = now, Stage = "map", ErrorKind = kind, Error = error, Message = message };
+    private static DeadLetter Letter(InboxMessage message, DeadLetterKind kind, string error, DateTime now) =>
+        new() { CreatedUtc = now, Stage = PipelineStage.Map, Kind = kind, Error = error, Message = message };
 
     private void Commit(SqliteConnection connection, long lastInboxId, List<FhirResource> resources, List<string> devices, List<DeadLetter> deadLetters, DateTime now)
     {
@@ -533,7 +533,7 @@ public sealed partial class MapStage : BackgroundService
         Interlocked.Add(ref _measurementCount, measured);
         foreach (DeadLetter letter in deadLetters)
         {
-            LogDeadLettered(letter.Message.CorrelationId, letter.ErrorKind);
+            LogDeadLettered(letter.Message.CorrelationId, letter.KindName);
             LogDeadLetterError(letter.Message.CorrelationId, letter.Message.DeviceId, letter.Error);
         }
     }

@@ -326,8 +326,8 @@ public sealed partial class PersistStage : BackgroundService
                 DeadLetterTable.Insert(connection, transaction, new DeadLetter
                 {
                     CreatedUtc = now,
-                    Stage = "persist",
-                    ErrorKind = "FhirRejected",
+                    Stage = PipelineStage.Persist,
+                    Kind = DeadLetterKind.FhirRejected,
                     Error = $"{record.ResourceType}/{record.ResourceId}: {deadLetterError}",
                     Message = record.Source ?? new InboxMessage { Source = MessageSources.Outbox, DeviceId = record.DeviceId, Topic = record.ResourceType + "/" + record.ResourceId, Body = record.Body },
                 });
@@ -344,7 +344,7 @@ public sealed partial class PersistStage : BackgroundService
         }
         else
         {
-            _metrics.DeadLettered("persist", "FhirRejected", count);
+            _metrics.DeadLettered(PipelineStage.Persist, DeadLetterKind.FhirRejected, count);
         }
     }
 

@@ -69,7 +69,7 @@ public sealed class CreateModeServerTests(FhirPeerFixture peer)
         await RunMapAsync(harness, http);
 
         DeadLetter letter = Assert.Single(harness.DeadLetters());
-        Assert.Equal("PatientDeviceMismatchException", letter.ErrorKind);
+        Assert.Equal("PatientDeviceMismatchException", letter.KindName);
         Assert.Contains("taken-" + _run, Encoding.UTF8.GetString(letter.Message.Body), StringComparison.Ordinal);
         Assert.Equal(["Patient", "Device", "Observation"], harness.Outbox().ConvertAll(r => r.ResourceType));
     }

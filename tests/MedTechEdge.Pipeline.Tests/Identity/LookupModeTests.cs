@@ -42,7 +42,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
 
         List<DeadLetter> letters = harness.DeadLetters();
-        Assert.Equal(["DeviceNotFoundException", "PatientNotFoundException", "EncounterNotFoundException"], letters.ConvertAll(l => l.ErrorKind));
+        Assert.Equal(["DeviceNotFoundException", "PatientNotFoundException", "EncounterNotFoundException"], letters.ConvertAll(l => l.KindName));
         Assert.Contains("unknown-" + _run, Encoding.UTF8.GetString(letters[0].Message.Body), StringComparison.Ordinal);
         List<OutboxRecord> outbox = harness.Outbox();
         // Lookup writes no Patient or Device: the server's own are referenced.
@@ -69,7 +69,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         await harness.AppendAsync(Message("mon-" + _run, 0));
         await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
 
-        Assert.Equal("EncounterIdentityNotDefinedException", Assert.Single(harness.DeadLetters()).ErrorKind);
+        Assert.Equal("EncounterIdentityNotDefinedException", Assert.Single(harness.DeadLetters()).KindName);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         await harness.AppendAsync(Message("mon-" + _run, 0), Message("mon2-" + _run, 1));
         await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
 
-        Assert.Equal("DeviceNotFoundException", Assert.Single(harness.DeadLetters()).ErrorKind);
+        Assert.Equal("DeviceNotFoundException", Assert.Single(harness.DeadLetters()).KindName);
         Assert.Equal("Device/dev2-" + _run, JsonDocument.Parse(Assert.Single(harness.Outbox()).Body).RootElement.GetProperty("device").GetProperty("reference").GetString());
     }
 
@@ -136,7 +136,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the second batch");
         await map.StopAsync(CancellationToken.None);
 
-        Assert.Equal(["DeviceNotFoundException", "DeviceNotFoundException"], harness.DeadLetters().ConvertAll(l => l.ErrorKind));
+        Assert.Equal(["DeviceNotFoundException", "DeviceNotFoundException"], harness.DeadLetters().ConvertAll(l => l.KindName));
         Assert.Equal(expectedSearches, counting.DeviceSearches);
     }
 

@@ -27,7 +27,7 @@ public sealed class MapStageTests
 
         Assert.Equal(
             ["InvalidDeviceMessage", "FhirTransformError", "FhirTransformError", "NormalizationError"],
-            harness.DeadLetters().ConvertAll(l => l.ErrorKind));
+            harness.DeadLetters().ConvertAll(l => l.KindName));
         Assert.Contains("Error encountered processing value: fast", harness.DeadLetters()[1].Error, StringComparison.Ordinal);
         Assert.Contains("PatientIdentityNotDefined", harness.DeadLetters()[2].Error, StringComparison.Ordinal);
         Assert.Contains("[TimestampExpression]", harness.DeadLetters()[3].Error, StringComparison.Ordinal);

@@ -46,8 +46,8 @@ public sealed class PersistRejectionTests(FhirPeerFixture peer)
         await map.StopAsync(CancellationToken.None);
 
         DeadLetter letter = Assert.Single(harness.DeadLetters());
-        Assert.Equal("persist", letter.Stage);
-        Assert.Equal("FhirRejected", letter.ErrorKind);
+        Assert.Equal(PipelineStage.Persist, letter.Stage);
+        Assert.Equal("FhirRejected", letter.KindName);
         Assert.StartsWith("Observation/", letter.Error, StringComparison.Ordinal);
         Assert.Contains("Patient/gone-" + run, letter.Error, StringComparison.Ordinal);
         Assert.Equal(good, Encoding.UTF8.GetString(letter.Message.Body));

@@ -37,8 +37,8 @@ public sealed class PersistStageTests
 
         Assert.Equal(["good-1", "good-2"], sink.Written);
         var letter = Assert.Single(harness.DeadLetters());
-        Assert.Equal("persist", letter.Stage);
-        Assert.Equal("FhirRejected", letter.ErrorKind);
+        Assert.Equal(MedTechEdge.Storage.PipelineStage.Persist, letter.Stage);
+        Assert.Equal("FhirRejected", letter.KindName);
         Assert.Contains("bad", letter.Error, StringComparison.Ordinal);
         Assert.Equal("Observation/bad", letter.Message.Topic);
     }

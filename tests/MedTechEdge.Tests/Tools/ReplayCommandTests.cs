@@ -91,7 +91,7 @@ public sealed class ReplayCommandTests : IDisposable
         using var connection = store.OpenConnection();
         var letters = new List<DeadLetter>();
         DeadLetterTable.List(connection, 10, letters);
-        DeadLetter invalid = Assert.Single(letters, l => l.Stage == "replay" && l.Message.Body.Length < 40);
+        DeadLetter invalid = Assert.Single(letters, l => l.Stage == PipelineStage.Replay && l.Message.Body.Length < 40);
         Assert.Equal("""{"deviceId":"r-nd","heartRate":""", System.Text.Encoding.UTF8.GetString(invalid.Message.Body));
         Assert.Equal(0, InboxTable.Count(connection));
         Assert.Equal(0, OutboxTable.Count(connection));
