@@ -132,12 +132,13 @@ public sealed class FhirMapping
     /// Merges <paramref name="group"/> into the <paramref name="existing"/> Observation (medtech-compat §7.3).
     /// Returns null, or the error; <paramref name="merged"/> is null when nothing changed (no write is needed).
     /// </summary>
-    public string? MergeObservation(ObservationGroup group, ReadOnlySpan<byte> existing, out byte[]? merged)
+    /// <param name="amend">Mark a changed result <c>amended</c>, as for the server's copy; false keeps the existing status (an unpublished window).</param>
+    public string? MergeObservation(ObservationGroup group, ReadOnlySpan<byte> existing, out byte[]? merged, bool amend = true)
     {
         ArgumentNullException.ThrowIfNull(group);
         merged = null;
         return TryGetTemplate(group.Type, out CodeValueFhirTemplate? template)
-            ? ObservationMerger.Merge(template, group, existing, out merged)
+            ? ObservationMerger.Merge(template, group, existing, out merged, amend)
             : NoTemplate(group.Type);
     }
 

@@ -90,6 +90,14 @@ public sealed class PipelineMetrics
     /// <summary>Identity lookups on the FHIR server that failed and are retried (the batch waits in the inbox).</summary>
     public long IdentityRetries => Interlocked.Read(ref _identityRetries);
 
+    /// <summary>Device messages that matched no template of the device mapping (no error in MedTech, but never silent).</summary>
+    public long UnmatchedMessages => Interlocked.Read(ref _unmatched);
+
+    private long _unmatched;
+
+    /// <summary>Device messages of a committed batch that matched no template.</summary>
+    public void Unmatched(int count) => Add(ref _unmatched, count);
+
     /// <summary>Dead letters since start, by stage and error kind.</summary>
     public IEnumerable<KeyValuePair<(string Stage, string Kind), long>> Errors
     {

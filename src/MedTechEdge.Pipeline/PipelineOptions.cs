@@ -52,4 +52,22 @@ public sealed class PipelineOptions
     /// once this has passed; messages dead-lettered meanwhile can be requeued. Zero searches again for every batch.
     /// </summary>
     public TimeSpan IdentityFailureCacheExpiry { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A message that matches no template of the device mapping is no error in MedTech: it is counted
+    /// (<c>medtechedge_unmatched_messages_total</c>) and dropped. True keeps each one as an <c>UnmatchedMessage</c> dead letter instead.
+    /// </summary>
+    public bool DeadLetterUnmatched { get; set; }
+
+    /// <summary>
+    /// How far ahead of the gateway's clock a measurement's time may be. A later one is a <c>TimestampOutOfRange</c>
+    /// dead letter: a device clock that was never set, or set wrongly, must not write the future into a record.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The earliest measurement time accepted (UTC). An earlier one (1970 or year 1 from a device that lost its clock)
+    /// is a <c>TimestampOutOfRange</c> dead letter. Lower it to replay older data.
+    /// </summary>
+    public DateTime EarliestTimestamp { get; set; } = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 }

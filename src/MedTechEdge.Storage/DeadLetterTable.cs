@@ -16,8 +16,8 @@ public static class DeadLetterTable
         using SqliteCommand insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO dead_letter (created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc, correlation_id)
-            VALUES ($created, $stage, $kind, $error, $source, $device, $topic, $props, $sys, $body, $received, $correlation);
+            INSERT INTO dead_letter (created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc, correlation_id, device_binding)
+            VALUES ($created, $stage, $kind, $error, $source, $device, $topic, $props, $sys, $body, $received, $correlation, $binding);
             """;
         InboxMessage m = letter.Message;
         insert.Parameters.AddWithValue("$created", letter.CreatedUtc.Ticks);
@@ -34,6 +34,8 @@ public static class DeadLetterTable
         insert.Parameters.AddWithValue("$received", m.ReceivedUtc.Ticks);
         // Kept, so the dead letter can be found from its log entries, and a requeue continues the same trail.
         insert.Parameters.AddWithValue("$correlation", m.CorrelationId);
+        // Kept, so a requeued message is checked against the rights its sender had when it was acknowledged.
+        insert.Parameters.AddWithValue("$binding", (object?)m.Binding?.Encode() ?? DBNull.Value);
         insert.ExecuteNonQuery();
     }
 
@@ -61,7 +63,7 @@ public static class DeadLetterTable
         using SqliteCommand select = connection.CreateCommand();
         // `where` is one of this class's own constants, never input.
         select.CommandText = $"""
-            SELECT id, created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc, correlation_id
+            SELECT id, created_utc, stage, error_kind, error, source, device_id, topic, properties, system_properties, body, received_utc, correlation_id, device_binding
             FROM dead_letter {where} ORDER BY id LIMIT $limit;
             """;
         select.Parameters.AddWithValue("$limit", limit);
@@ -86,6 +88,7 @@ public static class DeadLetterTable
                     Body = (byte[])reader.GetValue(10),
                     ReceivedUtc = new DateTime(reader.GetInt64(11), DateTimeKind.Utc),
                     CorrelationId = reader.IsDBNull(12) ? InboxMessage.NewCorrelationId() : reader.GetString(12),
+                    Binding = reader.IsDBNull(13) ? null : DeviceBinding.Decode(reader.GetString(13)),
                 },
             });
         }

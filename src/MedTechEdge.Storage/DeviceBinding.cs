@@ -48,8 +48,12 @@ public sealed class DeviceBinding
         return false;
     }
 
-    /// <summary>The stored form: a JSON array, the identity first.</summary>
-    public string Encode()
+    /// <summary>The stored form: a JSON array, the identity first. Made once per binding (an ingress reuses one per connection).</summary>
+    public string Encode() => _encoded ??= EncodeOnce();
+
+    private string? _encoded;
+
+    private string EncodeOnce()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -31,6 +31,20 @@ public static class IdentityCacheTable
         return new IdentityCacheEntry(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), new DateTime(reader.GetInt64(3), DateTimeKind.Utc));
     }
 
+    /// <summary>
+    /// The patient a device is linked to by an entry of this table, if any: its patient key (the business id the
+    /// message named) and the Patient's logical id. A device with entries for several patients gives the latest.
+    /// </summary>
+    public static (string PatientKey, string PatientRef)? FindLinkedPatient(SqliteConnection connection, string deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using SqliteCommand find = connection.CreateCommand();
+        find.CommandText = "SELECT patient_key, patient_ref FROM identity WHERE device_id = $d ORDER BY resolved_utc DESC LIMIT 1;";
+        find.Parameters.AddWithValue("$d", deviceId);
+        using SqliteDataReader reader = find.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
     /// <summary>Records (or refreshes) the ids a key resolved to, inside the caller's transaction.</summary>
     public static void Upsert(SqliteConnection connection, SqliteTransaction transaction, string deviceId, string? patientId, string? encounterId, IdentityCacheEntry entry)
     {

@@ -12,8 +12,8 @@ namespace MedTechEdge.Storage;
 internal sealed class InboxInsert : IDisposable
 {
     private const string Sql = """
-        INSERT INTO inbox (received_utc, source, device_id, topic, properties, system_properties, body, correlation_id)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+        INSERT INTO inbox (received_utc, source, device_id, topic, properties, system_properties, body, correlation_id, device_binding)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);
         """;
 
     private readonly SqliteConnection _connection;
@@ -38,6 +38,7 @@ internal sealed class InboxInsert : IDisposable
             BindBytes(6, message.SystemProperties);
             BindBytes(7, message.Body);
             Check(raw.sqlite3_bind_text(_statement, 8, message.CorrelationId));
+            Check(message.Binding is null ? raw.sqlite3_bind_null(_statement, 9) : raw.sqlite3_bind_text(_statement, 9, message.Binding.Encode()));
             int step = raw.sqlite3_step(_statement);
             if (step != raw.SQLITE_DONE)
             {

@@ -12,7 +12,7 @@ public static class InboxTable
         ArgumentNullException.ThrowIfNull(output);
         using SqliteCommand select = connection.CreateCommand();
         select.CommandText = """
-            SELECT id, received_utc, source, device_id, topic, properties, system_properties, body, correlation_id
+            SELECT id, received_utc, source, device_id, topic, properties, system_properties, body, correlation_id, device_binding
             FROM inbox ORDER BY id LIMIT $limit;
             """;
         select.Parameters.AddWithValue("$limit", limit);
@@ -31,6 +31,7 @@ public static class InboxTable
                 SystemProperties = reader.GetFieldValue<byte[]>(6),
                 Body = (byte[])reader.GetValue(7),
                 CorrelationId = reader.IsDBNull(8) ? InboxMessage.NewCorrelationId() : reader.GetString(8),
+                Binding = reader.IsDBNull(9) ? null : DeviceBinding.Decode(reader.GetString(9)),
             });
         }
     }

@@ -217,9 +217,11 @@ public sealed class InboxWriter : IAsyncDisposable
                 Interlocked.Increment(ref _transactionCount);
             }
         }
-        catch (SqliteException ex)
+        catch (Exception ex)
         {
-            // Nothing of this batch is durable: every sender is told, so none of them is acknowledged.
+            // Whatever failed (SQLite, or a row that cannot be bound), nothing of this batch is durable: the transaction
+            // rolled back when it was disposed. Every sender is told, so none of them is acknowledged and each device
+            // sends again; the loop goes on with the next commit instead of leaving this one pending forever.
             error = ex;
         }
         finally

@@ -16,7 +16,7 @@ namespace MedTechEdge.Storage;
 /// </summary>
 internal static class StoreSchema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>Steps from one version to the next, applied in order to an older store at open.</summary>
     public static readonly string[] Migrations =
@@ -37,6 +37,10 @@ internal static class StoreSchema
             DROP TABLE dead_letter;
             ALTER TABLE dead_letter_v5 RENAME TO dead_letter;
             """,
+        // 5 → 6: the device ids a message's authenticated sender may speak for (NULL: unbound), checked by Map and kept
+        // through a dead letter and its requeue.
+        // Open windows keep the patient and encounter their messages named, for the outbox rows they are copied to.
+        "ALTER TABLE inbox ADD COLUMN device_binding TEXT;" + Version6Columns,
     ];
 
     private const string DeadLetterTableV5 = """
@@ -55,6 +59,13 @@ internal static class StoreSchema
             received_utc      INTEGER NOT NULL DEFAULT 0,
             correlation_id    TEXT
         );
+        """;
+
+    // Columns version 6 added to tables that the migrations above create in their older shape.
+    private const string Version6Columns = """
+        ALTER TABLE dead_letter ADD COLUMN device_binding TEXT;
+        ALTER TABLE open_window ADD COLUMN patient_id TEXT;
+        ALTER TABLE open_window ADD COLUMN encounter_id TEXT;
         """;
 
     private const string WindowTable = """
@@ -92,7 +103,8 @@ internal static class StoreSchema
             properties        TEXT    NOT NULL,
             system_properties TEXT    NOT NULL,
             body              BLOB    NOT NULL,
-            correlation_id    TEXT
+            correlation_id    TEXT,
+            device_binding    TEXT
         );
         CREATE TABLE IF NOT EXISTS outbox (
             id            INTEGER PRIMARY KEY,
@@ -103,5 +115,5 @@ internal static class StoreSchema
             body          BLOB    NOT NULL,
             source        BLOB
         );
-        """ + DeadLetterTableV5 + IdentityTable + WindowTable;
+        """ + DeadLetterTableV5 + IdentityTable + WindowTable + Version6Columns;
 }

@@ -16,7 +16,7 @@ public static class WindowTable
         ArgumentNullException.ThrowIfNull(connection);
         using SqliteCommand find = connection.CreateCommand();
         find.Transaction = transaction;
-        find.CommandText = "SELECT device_id, body, closes_utc, updated_utc, dirty_since_utc, flushed FROM open_window WHERE resource_id = $id;";
+        find.CommandText = "SELECT device_id, body, closes_utc, updated_utc, dirty_since_utc, flushed, patient_id, encounter_id FROM open_window WHERE resource_id = $id;";
         find.Parameters.AddWithValue("$id", resourceId);
         using SqliteDataReader reader = find.ExecuteReader();
         return reader.Read() ? Read(resourceId, reader, 0) : null;
@@ -30,8 +30,8 @@ public static class WindowTable
         using SqliteCommand save = connection.CreateCommand();
         save.Transaction = transaction;
         save.CommandText = """
-            INSERT OR REPLACE INTO open_window (resource_id, device_id, body, closes_utc, updated_utc, dirty_since_utc, flushed)
-            VALUES ($id, $d, $b, $c, $u, $s, $f);
+            INSERT OR REPLACE INTO open_window (resource_id, device_id, body, closes_utc, updated_utc, dirty_since_utc, flushed, patient_id, encounter_id)
+            VALUES ($id, $d, $b, $c, $u, $s, $f, $p, $e);
             """;
         save.Parameters.AddWithValue("$id", window.ResourceId);
         save.Parameters.AddWithValue("$d", window.DeviceId);
@@ -40,6 +40,8 @@ public static class WindowTable
         save.Parameters.AddWithValue("$u", window.UpdatedUtc.Ticks);
         save.Parameters.AddWithValue("$s", window.DirtySinceUtc?.Ticks ?? 0L);
         save.Parameters.AddWithValue("$f", window.Flushed ? 1 : 0);
+        save.Parameters.AddWithValue("$p", (object?)window.PatientId ?? DBNull.Value);
+        save.Parameters.AddWithValue("$e", (object?)window.EncounterId ?? DBNull.Value);
         save.ExecuteNonQuery();
     }
 
@@ -55,7 +57,7 @@ public static class WindowTable
         using SqliteCommand due = connection.CreateCommand();
         due.Transaction = transaction;
         due.CommandText = """
-            SELECT resource_id, device_id, body, closes_utc, updated_utc, dirty_since_utc, flushed FROM open_window
+            SELECT resource_id, device_id, body, closes_utc, updated_utc, dirty_since_utc, flushed, patient_id, encounter_id FROM open_window
             WHERE dirty_since_utc > 0 AND (dirty_since_utc <= $since OR (closes_utc <= $now AND dirty_since_utc <= closes_utc))
             ORDER BY dirty_since_utc;
             """;
@@ -100,6 +102,8 @@ public static class WindowTable
             UpdatedUtc = new DateTime(reader.GetInt64(first + 3), DateTimeKind.Utc),
             DirtySinceUtc = dirty == 0 ? null : new DateTime(dirty, DateTimeKind.Utc),
             Flushed = reader.GetInt64(first + 5) != 0,
+            PatientId = reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6),
+            EncounterId = reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7),
         };
     }
 }
@@ -124,6 +128,12 @@ public sealed class WindowRecord
 
     /// <summary>When the oldest data not yet copied to the outbox arrived; null when everything is flushed.</summary>
     public DateTime? DirtySinceUtc { get; set; }
+
+    /// <summary>The patient id its messages named (business id), for the outbox row it is copied to.</summary>
+    public string? PatientId { get; init; }
+
+    /// <summary>The encounter id its messages named.</summary>
+    public string? EncounterId { get; init; }
 
     /// <summary>True once it has been copied to the outbox at least once (later changes are amendments).</summary>
     public bool Flushed { get; set; }

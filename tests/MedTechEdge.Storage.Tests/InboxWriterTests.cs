@@ -27,6 +27,26 @@ public sealed class InboxWriterTests
     }
 
     [Fact]
+    public async Task A_Commit_That_Fails_Outside_SQLite_Completes_With_The_Error_And_Later_Appends_Still_Commit()
+    {
+        using var temp = new TempStore();
+        await using var writer = new InboxWriter(temp.Store, new WorkSignal());
+        // A row that cannot be bound (a required field left null by a faulty ingress): the failure is not a SqliteException.
+        var unbindable = new InboxMessage { ReceivedUtc = DateTime.UtcNow, Source = "test", Body = null! };
+
+        Task<long> failed = writer.AppendAsync(unbindable);
+        Task finished = await Task.WhenAny(failed, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(failed, finished);
+        await Assert.ThrowsAnyAsync<Exception>(() => failed);
+        long id = await writer.AppendAsync(TempStore.Message("""{"hr":72}""")).WaitAsync(TimeSpan.FromSeconds(10));
+        using SqliteConnection reader = temp.Store.OpenConnection();
+        var rows = new List<InboxMessage>();
+        InboxTable.ReadOldest(reader, 10, rows);
+        Assert.Equal(id, Assert.Single(rows).Id);
+    }
+
+    [Fact]
     public async Task Empty_Bodies_Missing_Ids_And_Every_Field_Survive_The_Commit()
     {
         using var temp = new TempStore();

@@ -170,6 +170,7 @@ internal static partial class DashboardJson
         writer.WriteNumber("mapped", counters.Mapped);
         writer.WriteNumber("persisted", counters.Persisted);
         writer.WriteNumber("deadLettered", counters.DeadLettered);
+        writer.WriteNumber("unmatched", counters.Unmatched);
     }
 
     private static void WriteTime(Utf8JsonWriter writer, string name, DateTime utc) =>

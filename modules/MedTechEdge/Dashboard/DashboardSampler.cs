@@ -124,7 +124,7 @@ internal sealed partial class DashboardSampler
 
     private StageCounters Counters() =>
         // Ingested counts every ingress (MQTT listener, connect mode, edgeHub routes): the inbox's committed rows.
-        new(_inbox.CommittedCount, _map.MappedCount, _persist.PersistedCount, _map.DeadLetteredCount);
+        new(_inbox.CommittedCount, _map.MappedCount, _persist.PersistedCount, _map.DeadLetteredCount, _map.UnmatchedCount);
 
     private ThroughputBucket[] Buckets()
     {
@@ -193,10 +193,10 @@ internal sealed partial class DashboardSampler
 }
 
 /// <summary>Cumulative counters of the stages since start.</summary>
-internal readonly record struct StageCounters(long Ingested, long Mapped, long Persisted, long DeadLettered)
+internal readonly record struct StageCounters(long Ingested, long Mapped, long Persisted, long DeadLettered, long Unmatched)
 {
     public static StageCounters operator -(StageCounters a, StageCounters b) =>
-        new(a.Ingested - b.Ingested, a.Mapped - b.Mapped, a.Persisted - b.Persisted, a.DeadLettered - b.DeadLettered);
+        new(a.Ingested - b.Ingested, a.Mapped - b.Mapped, a.Persisted - b.Persisted, a.DeadLettered - b.DeadLettered, a.Unmatched - b.Unmatched);
 }
 
 /// <summary>What the stages did in one bucket ending at <paramref name="EndUtc"/>, <paramref name="Seconds"/> long.</summary>

@@ -57,6 +57,7 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
         }
 
         Counter(w, "normalized_messages_total", "Device messages the device mapping normalized.", pipeline.Normalized);
+        Counter(w, "unmatched_messages_total", "Device messages that matched no template of the device mapping: no error in MedTech, so counted (Pipeline:DeadLetterUnmatched keeps them as dead letters instead).", pipeline.UnmatchedMessages);
         Counter(w, "measurements_total", "Measurements the device mapping produced.", pipeline.Measurements);
         Counter(w, "message_groups_total", "Groups of measurements (device, type, patient, encounter, correlation id, period), each becoming one Observation.", pipeline.Groups);
         Counter(w, "handled_errors_total", "Device messages and resources moved to dead letters, by stage and error kind.");

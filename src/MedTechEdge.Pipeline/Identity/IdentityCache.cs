@@ -13,7 +13,9 @@ namespace MedTechEdge.Pipeline.Identity;
 /// does not know costs one search per interval rather than one per batch, and a Device created on the server later is
 /// found once the interval has passed.
 /// </summary>
-internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
+/// <param name="createsDevices">Create mode: a Device the server does not have yet is created by this stage, so a second
+/// patient for it before the first write lands is caught here (the server cannot see it yet).</param>
+internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, bool createsDevices = false)
 {
     // A gateway serves a bounded set of devices; the cap only guards against a mapping that invents keys.
     private const int MaxEntries = 100_000;
@@ -23,7 +25,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), IdentityOutcome> _failures = [];
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), (IdentityOutcome Outcome, DateTime UntilUtc)> _knownFailures = [];
     private readonly List<((string Device, string? Patient, string? Encounter) Key, IdentityCacheEntry Entry)> _toSave = [];
-    private readonly List<(FhirResource Resource, string Device)> _toEmit = [];
+    private readonly List<(FhirResource Resource, string Device, string? Patient)> _toEmit = [];
     private SqliteConnection? _connection;
     private DateTime _notBefore;
     private DateTime _now;
@@ -88,7 +90,8 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     {
         _failures.Clear();
         var found = new List<((string, string?, string?) Key, IdentityCacheEntry Entry)>(_missing.Count);
-        var emit = new List<(FhirResource, string)>();
+        var emit = new List<(FhirResource, string, string?)>();
+        var linked = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string Device, string? Patient, string? Encounter) key in _missing)
         {
             IdentityOutcome outcome = await resolver.ResolveAsync(key.Device, key.Patient, key.Encounter, cancellationToken).ConfigureAwait(false);
@@ -98,12 +101,21 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
                 return outcome.Error;
             }
 
+            if (createsDevices && outcome.References is ResourceReferences created && EmitsDevice(outcome)
+                && LinkedElsewhere(key.Device, created.PatientId, linked))
+            {
+                // The Device is being created linked to another patient by an earlier message whose write may not have
+                // reached the server yet: relinking it would move that patient's data (medtech-compat §8 step 5).
+                outcome = IdentityOutcome.Failed(DeadLetterKind.PatientDeviceMismatch, "The Device is linked to another patient than the one in the message.");
+            }
+
             if (outcome.References is ResourceReferences r)
             {
+                linked.TryAdd(key.Device, r.PatientId);
                 found.Add((key, new IdentityCacheEntry(r.PatientId, r.DeviceId, r.EncounterId, now)));
                 foreach (FhirResource resource in outcome.Emit)
                 {
-                    emit.Add((resource, key.Device));
+                    emit.Add((resource, key.Device, key.Patient));
                 }
             }
             else
@@ -137,7 +149,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     /// The Patients and Devices (Create mode) this batch's new results need written, in order, ahead of the
     /// Observations; handed out once, with <see cref="SaveResolved"/> in the same transaction.
     /// </summary>
-    public List<(FhirResource Resource, string Device)> Emitted => _toEmit;
+    public List<(FhirResource Resource, string Device, string? Patient)> Emitted => _toEmit;
 
     /// <summary>Writes this batch's new results to the store, in the stage's commit transaction.</summary>
     public void SaveResolved(SqliteConnection connection, SqliteTransaction transaction)
@@ -150,6 +162,39 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
         _toSave.Clear();
         _toEmit.Clear();
         _failures.Clear();
+    }
+
+    private static bool EmitsDevice(IdentityOutcome outcome)
+    {
+        foreach (FhirResource resource in outcome.Emit)
+        {
+            if (resource.ResourceType == "Device")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when this stage already linked <paramref name="device"/> to a Patient other than <paramref name="patientRef"/> (this round, or before).</summary>
+    private bool LinkedElsewhere(string device, string patientRef, Dictionary<string, string> linkedThisRound)
+    {
+        if (linkedThisRound.TryGetValue(device, out string? earlier))
+        {
+            return !string.Equals(earlier, patientRef, StringComparison.Ordinal);
+        }
+
+        foreach (KeyValuePair<(string Device, string? Patient, string? Encounter), IdentityCacheEntry> known in _memory)
+        {
+            if (string.Equals(known.Key.Device, device, StringComparison.Ordinal))
+            {
+                return !string.Equals(known.Value.PatientId, patientRef, StringComparison.Ordinal);
+            }
+        }
+
+        return _connection is not null && IdentityCacheTable.FindLinkedPatient(_connection, device) is { } stored
+            && !string.Equals(stored.PatientRef, patientRef, StringComparison.Ordinal);
     }
 
     private void Remember((string, string?, string?) key, IdentityCacheEntry entry)

@@ -60,7 +60,7 @@ public sealed class CreateModeConcurrencyTests(FhirPeerFixture peer)
             Properties = { new MeasurementProperty("hr", (60 + second).ToString(System.Globalization.CultureInfo.InvariantCulture)) },
         };
         var resources = new List<FhirResource>();
-        ResourceReferences? references = identity.Resolve(measurement, resources, [], out string? error);
+        ResourceReferences? references = identity.Resolve(measurement, resources, [], out _, out string? error);
         Assert.Null(error);
         Assert.Null(s_mapping.Transform(measurement, references!, DateTime.UtcNow, resources));
 

@@ -26,7 +26,8 @@ public sealed class MapStageTests
         await map.StopAsync(CancellationToken.None);
 
         Assert.Equal(
-            ["InvalidDeviceMessage", "FhirTransformError", "FhirTransformError", "NormalizationError"],
+            // A missing patient id in Create mode is the service's PatientIdentityNotDefinedException, not a transform error.
+            ["InvalidDeviceMessage", "FhirTransformError", "PatientIdentityNotDefinedException", "NormalizationError"],
             harness.DeadLetters().ConvertAll(l => l.KindName));
         Assert.Contains("Error encountered processing value: fast", harness.DeadLetters()[1].Error, StringComparison.Ordinal);
         Assert.Contains("PatientIdentityNotDefined", harness.DeadLetters()[2].Error, StringComparison.Ordinal);

@@ -92,7 +92,7 @@
     $('sink-reason').textContent = sink.lastRetryReason || '\u2013';
     $('sink-config').textContent = sink.configurationError || 'accepted';
     var t = s.totals;
-    $('totals').textContent = 'since start: ' + t.ingested + ' ingested, ' + t.mapped + ' mapped, ' + t.persisted + ' persisted, ' + t.deadLettered + ' dead-lettered';
+    $('totals').textContent = 'since start: ' + t.ingested + ' ingested, ' + t.mapped + ' mapped, ' + t.persisted + ' persisted, ' + t.deadLettered + ' dead-lettered, ' + t.unmatched + ' matched no template';
     setConnection(true, 'updated ' + clock(s.timeUtc));
   }
 

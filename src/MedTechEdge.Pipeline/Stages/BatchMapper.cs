@@ -1,0 +1,288 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using MedTechEdge.Mapping;
+using MedTechEdge.Mapping.Grouping;
+using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Transform;
+using MedTechEdge.Pipeline.Identity;
+using MedTechEdge.Storage;
+
+namespace MedTechEdge.Pipeline.Stages;
+
+/// <summary>
+/// Maps a batch of device messages into one <see cref="MappedBatch"/>: Normalize, the guards, identity, Group and
+/// Transform. Writes nothing and keeps no clock: the stage passes the time in and commits what comes out. One device
+/// message maps all or nothing: every measurement is checked before any joins a group.
+/// </summary>
+internal sealed class BatchMapper
+{
+    private readonly DeviceMapping _deviceMapping;
+    private readonly FhirMapping _fhirMapping;
+    private readonly PipelineOptions _options;
+    private readonly MeasurementTap? _tap;
+    private readonly MeasurementGrouping _grouping;
+    private readonly CreateModeIdentity? _created;
+    private readonly IdentityCache? _cache;
+
+    private readonly List<Measurement> _measurements = [];
+    private readonly List<FhirResource> _emitted = [];
+    private readonly List<(string Device, string Patient)> _emittedPairs = [];
+    private readonly Dictionary<(string Device, string? Patient, string? Encounter), ResourceReferences> _references = [];
+    private readonly Dictionary<(string Device, string Type, DateTime Time), InboxMessage> _sourceOf = [];
+    private readonly ArrayBufferWriter<byte> _json = new(256);
+
+    /// <param name="cache">Identities resolved against a server (Lookup modes, Create mode with a server); null: Create mode derives them alone.</param>
+    public BatchMapper(DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineOptions options, IdentityCache? cache, MeasurementTap? tap)
+    {
+        _deviceMapping = deviceMapping;
+        _fhirMapping = fhirMapping;
+        _options = options;
+        _cache = cache;
+        _created = cache is null ? new CreateModeIdentity() : null;
+        _tap = tap;
+        _grouping = fhirMapping.CreateGrouping();
+    }
+
+    /// <summary>Create mode without a server: the device/patient links this stage made, which the commit keeps in the store.</summary>
+    public CreateModeIdentity? CreatedIdentities => _created;
+
+    /// <summary>Maps <paramref name="batch"/> into <paramref name="output"/>, which is emptied first.</summary>
+    public void Map(List<InboxMessage> batch, DateTime now, MappedBatch output)
+    {
+        output.Clear();
+        _grouping.Clear();
+        _references.Clear();
+        _sourceOf.Clear();
+        foreach (InboxMessage message in batch)
+        {
+            output.Measured.Add(MapMessage(message, now, output));
+        }
+
+        CreateObservations(now, output);
+        if (_cache is not null && !output.IdentityPending)
+        {
+            // New Patients and Devices go ahead of every Observation of the batch: same device, same lane, earlier.
+            List<(FhirResource Resource, string Device, string? Patient)> emitted = _cache.Emitted;
+            for (int i = emitted.Count - 1; i >= 0; i--)
+            {
+                output.Records.Insert(0, new MappedRecord { Kind = MappedRecordKind.Identity, Resource = emitted[i].Resource, DeviceId = emitted[i].Device, PatientId = emitted[i].Patient });
+            }
+        }
+    }
+
+    /// <summary>One message; returns its measurement count, or <see cref="MappedBatch.DeadLettered"/>, or <see cref="MappedBatch.Unmatched"/>.</summary>
+    private int MapMessage(InboxMessage message, DateTime now, MappedBatch output)
+    {
+        if (_options.Output == MapOutput.DeviceMessages)
+        {
+            // No mapping: the message goes up as it came in.
+            output.Records.Add(new MappedRecord
+            {
+                Kind = MappedRecordKind.DeviceMessage,
+                Resource = new FhirResource("DeviceMessage", message.Id.ToString(CultureInfo.InvariantCulture), message.Body),
+                DeviceId = message.DeviceId ?? string.Empty,
+                Source = message,
+            });
+            return 0;
+        }
+
+        if (Normalize(message, output) is { } failure)
+        {
+            output.DeadLetters.Add(Letter(message, failure.Kind, failure.Error, now));
+            return MappedBatch.DeadLettered;
+        }
+
+        if (_measurements.Count == 0)
+        {
+            // No template matched: no error in MedTech (medtech-compat §3), but never silent: counted, or kept on request.
+            output.UnmatchedCount++;
+            if (_options.DeadLetterUnmatched)
+            {
+                output.DeadLetters.Add(Letter(message, DeadLetterKind.UnmatchedMessage, "No template of the device mapping matched the message.", now));
+                return MappedBatch.DeadLettered;
+            }
+
+            return MappedBatch.Unmatched;
+        }
+
+        if (MessageGuards.Check(message, _measurements, now, _options) is { } refused)
+        {
+            output.DeadLetters.Add(Letter(message, refused.Kind, refused.Error, now));
+            return MappedBatch.DeadLettered;
+        }
+
+        bool mapped = _options.Output == MapOutput.Measurements
+            ? AddMeasurements(message, now, output)
+            : AddToGroups(message, now, output);
+        if (!mapped)
+        {
+            return MappedBatch.DeadLettered;
+        }
+
+        output.Measurements += _measurements.Count;
+        return _measurements.Count;
+    }
+
+    /// <summary>Fills the measurement scratch list from the message; the failure when it cannot be read or normalized.</summary>
+    private (DeadLetterKind Kind, string Error)? Normalize(InboxMessage message, MappedBatch output)
+    {
+        _measurements.Clear();
+        if (message.Body.Length == 0)
+        {
+            return (DeadLetterKind.InvalidDeviceMessage, "Invalid event message: the body is empty (0 bytes).");
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(message.Body))
+        {
+            return (DeadLetterKind.InvalidDeviceMessage, "Invalid event message: the body is not valid UTF-8 (RFC 8259 §8.1).");
+        }
+
+        if (!DeviceEnvelope.TryCreate(message.Body, message.Properties, message.SystemProperties, out DeviceEnvelope? envelope, out string? error))
+        {
+            return (DeadLetterKind.InvalidDeviceMessage, error!);
+        }
+
+        using (envelope)
+        {
+            error = _deviceMapping.Normalize(envelope!, message.ReceivedUtc, _measurements);
+        }
+
+        if (error is not null)
+        {
+            return (DeadLetterKind.NormalizationError, error);
+        }
+
+        output.Normalized++;
+        return null;
+    }
+
+    /// <summary>Normalize only: one record per measurement, in the normalized schema (medtech-compat §5).</summary>
+    private bool AddMeasurements(InboxMessage message, DateTime now, MappedBatch output)
+    {
+        string prefix = message.Id.ToString(CultureInfo.InvariantCulture) + "-";
+        for (int i = 0; i < _measurements.Count; i++)
+        {
+            Measurement measurement = _measurements[i];
+            _json.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(_json))
+            {
+                MeasurementJson.Write(writer, measurement);
+            }
+
+            output.Records.Add(new MappedRecord
+            {
+                Kind = MappedRecordKind.Measurement,
+                Resource = new FhirResource("Measurement", prefix + i.ToString(CultureInfo.InvariantCulture), _json.WrittenSpan.ToArray()),
+                DeviceId = measurement.DeviceId,
+                PatientId = measurement.PatientId,
+                EncounterId = measurement.EncounterId,
+                Source = message,
+            });
+            _tap?.Record(measurement, now);
+        }
+
+        return true;
+    }
+
+    /// <summary>Resolves and checks every measurement, then lets all of them join their groups; false (a dead letter) on the first failure.</summary>
+    private bool AddToGroups(InboxMessage message, DateTime now, MappedBatch output)
+    {
+        int start = output.Records.Count;
+        _emittedPairs.Clear();
+        foreach (Measurement measurement in _measurements)
+        {
+            DeadLetterKind kind = DeadLetterKind.FhirTransformError;
+            string? error;
+            ResourceReferences? references;
+            if (_created is not null)
+            {
+                _emitted.Clear();
+                references = _created.Resolve(measurement, _emitted, _emittedPairs, out kind, out error);
+                foreach (FhirResource resource in _emitted)
+                {
+                    output.Records.Add(new MappedRecord { Kind = MappedRecordKind.Identity, Resource = resource, DeviceId = measurement.DeviceId, PatientId = measurement.PatientId });
+                }
+            }
+            else if (!_cache!.TryGet(measurement, out references, out kind, out error))
+            {
+                // Not resolved yet: noted, and this batch is mapped again once it is.
+                output.IdentityPending = true;
+                return true;
+            }
+
+            if (error is null && (error = _fhirMapping.Check(measurement)) is not null)
+            {
+                kind = DeadLetterKind.FhirTransformError;
+            }
+
+            if (error is not null)
+            {
+                // The identity resources just emitted go with the rest; they are emitted again next time.
+                output.Records.RemoveRange(start, output.Records.Count - start);
+                _created?.Forget(_emittedPairs);
+                output.DeadLetters.Add(Letter(message, kind, error, now));
+                return false;
+            }
+
+            _references[(measurement.DeviceId, measurement.PatientId, measurement.EncounterId)] = references!;
+        }
+
+        foreach (Measurement measurement in _measurements)
+        {
+            _grouping.Add(measurement);
+            _sourceOf[(measurement.DeviceId, measurement.Type, measurement.OccurrenceTimeUtc)] = message;
+            _tap?.Record(measurement, now);
+        }
+
+        return true;
+    }
+
+    /// <summary>One Observation per group of the batch; a SampledData group goes to its window instead (merged at commit).</summary>
+    private void CreateObservations(DateTime now, MappedBatch output)
+    {
+        foreach (ObservationGroup group in _grouping.Groups)
+        {
+            output.Groups++;
+            ResourceReferences references = _references[(group.DeviceId, group.PatientId, group.EncounterId)];
+            if (_fhirMapping.MergesOnWrite(group.Type))
+            {
+                output.Records.Add(new MappedRecord
+                {
+                    Kind = MappedRecordKind.Window,
+                    DeviceId = group.DeviceId,
+                    PatientId = group.PatientId,
+                    EncounterId = group.EncounterId,
+                    Group = group,
+                    References = references,
+                    WindowCloses = _fhirMapping.WindowEnd(group) ?? DateTime.MaxValue,
+                });
+                continue;
+            }
+
+            string? error = _fhirMapping.CreateObservation(group, references, now, out FhirResource? observation);
+            // Check() vouched for every value, so creation cannot fail on data.
+            System.Diagnostics.Debug.Assert(error is null, error);
+            if (observation is null)
+            {
+                continue;
+            }
+
+            output.Records.Add(new MappedRecord
+            {
+                Kind = MappedRecordKind.Observation,
+                Resource = observation,
+                DeviceId = group.DeviceId,
+                PatientId = group.PatientId,
+                EncounterId = group.EncounterId,
+                // A point-in-time group ends at its latest measurement: that measurement's message is the source.
+                Source = _sourceOf.GetValueOrDefault((group.DeviceId, group.Type, group.End)),
+            });
+        }
+
+        _grouping.Clear();
+    }
+
+    private static DeadLetter Letter(InboxMessage message, DeadLetterKind kind, string error, DateTime now) =>
+        new() { CreatedUtc = now, Stage = PipelineStage.Map, Kind = kind, Error = error, Message = message };
+}
