@@ -50,6 +50,15 @@ internal sealed class PipelineHarness : IDisposable
         }
     }
 
+    public async Task AppendAsync(params InboxMessage[] messages)
+    {
+        await using var writer = new InboxWriter(Store, Signals.Inbox);
+        foreach (InboxMessage message in messages)
+        {
+            await writer.AppendAsync(message);
+        }
+    }
+
     public void AddOutbox(params (string Type, string Id)[] resources) =>
         AddOutbox(Array.ConvertAll(resources, r => (r.Type, r.Id, "d")));
 

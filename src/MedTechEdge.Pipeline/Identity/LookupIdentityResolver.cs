@@ -8,7 +8,10 @@ namespace MedTechEdge.Pipeline.Identity;
 /// <summary>
 /// Lookup and LookupWithEncounter exactly as medtech-compat §8 describes: the Device by identifier (with the
 /// optional default system), the Patient from the Device's <c>patient</c> reference (not fetched), the Encounter by
-/// identifier (never with a system). The message's patient id is not used in these modes.
+/// identifier (never with a system). The service ignores the message's patient id in these modes; this module checks
+/// it when the mapping extracts one: the Device's Patient must be that patient (its id, or one of its identifiers),
+/// otherwise the message is a <c>PatientDeviceMismatchException</c>, so a device cannot write into another patient's
+/// record by naming it. A mapping without <c>patientIdExpression</c> (the usual Lookup mapping) is not affected.
 /// </summary>
 internal sealed class LookupIdentityResolver(FhirClient client, IdentityResolutionType mode, string? defaultDeviceSystem) : IIdentityResolver
 {
@@ -39,6 +42,11 @@ internal sealed class LookupIdentityResolver(FhirClient client, IdentityResoluti
                 reference is null ? "The Device has no patient reference." : "The Device's patient reference is not a relative Patient/{id} reference.");
         }
 
+        if (!string.IsNullOrWhiteSpace(patientId) && await CheckPatientAsync(patientLogicalId, patientId, cancellationToken).ConfigureAwait(false) is { } wrongPatient)
+        {
+            return wrongPatient;
+        }
+
         string? encounterLogicalId = null;
         if (hasEncounter)
         {
@@ -51,6 +59,40 @@ internal sealed class LookupIdentityResolver(FhirClient client, IdentityResoluti
         }
 
         return IdentityOutcome.Found(new ResourceReferences(patientLogicalId, deviceLogicalId, encounterLogicalId));
+    }
+
+    /// <summary>Null when the Device's Patient is the one the message names (by id or identifier value); otherwise the outcome.</summary>
+    private async Task<IdentityOutcome?> CheckPatientAsync(string linkedId, string patientId, CancellationToken cancellationToken)
+    {
+        if (string.Equals(linkedId, patientId, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        FhirResponse patient = await client.ReadAsync("Patient", linkedId, cancellationToken).ConfigureAwait(false);
+        if (patient.FailureKind == FhirFailureKind.NotFound)
+        {
+            return IdentityOutcome.Failed(DeadLetterKind.PatientNotFound, "The Device's Patient does not exist on the server.");
+        }
+
+        if (!patient.IsSuccess || patient.Json is not JsonElement resource)
+        {
+            return IdentityOutcome.Unavailable($"Patient read failed: {(patient.TransportError is { } t ? t.Message : "HTTP " + patient.StatusCode)}");
+        }
+
+        if (resource.TryGetProperty("identifier", out JsonElement identifiers) && identifiers.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement identifier in identifiers.EnumerateArray())
+            {
+                if (identifier.ValueKind == JsonValueKind.Object && identifier.TryGetProperty("value", out JsonElement value)
+                    && value.ValueKind == JsonValueKind.String && value.ValueEquals(patientId))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return IdentityOutcome.Failed(DeadLetterKind.PatientDeviceMismatch, "The Device is linked to another patient than the one in the message.");
     }
 
     /// <summary>The Encounter by identifier, never with a system (medtech-compat §8 Lookup step 3).</summary>

@@ -74,6 +74,27 @@ public sealed class CreateModeServerTests(FhirPeerFixture peer)
         Assert.Equal(["Patient", "Device", "Observation"], harness.Outbox().ConvertAll(r => r.ResourceType));
     }
 
+    [Fact]
+    public async Task A_Device_This_Module_Is_Creating_For_One_Patient_Is_Not_Relinked_To_Another_Before_The_Server_Has_It()
+    {
+        using var http = new HttpClient();
+        using var harness = new PipelineHarness();
+
+        // The first batch creates mon linked to pat-A; nothing has reached the server yet (no Persist stage runs).
+        await harness.AppendAsync(Message("mon-" + _run, "pat-A-" + _run, 0), Message("mon-" + _run, "pat-B-" + _run, 1));
+        await RunMapAsync(harness, http);
+        await harness.AppendAsync(Message("mon-" + _run, "pat-B-" + _run, 2), Message("mon-" + _run, "pat-A-" + _run, 3));
+        await RunMapAsync(harness, http);
+
+        Assert.Equal(["PatientDeviceMismatchException", "PatientDeviceMismatchException"], harness.DeadLetters().ConvertAll(l => l.KindName));
+        List<OutboxRecord> outbox = harness.Outbox();
+        Assert.Equal(["Patient", "Device", "Observation", "Observation"], outbox.ConvertAll(r => r.ResourceType));
+        string patientA = "Patient/" + DeterministicId.ForPatient("pat-A-" + _run);
+        Assert.Equal(patientA, Reference(outbox[1], "patient"));
+        Assert.Equal(patientA, Reference(outbox[2], "subject"));
+        Assert.Equal(patientA, Reference(outbox[3], "subject"));
+    }
+
     private async Task RunMapAsync(PipelineHarness harness, HttpClient http)
     {
         MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, new FhirClient(http, peer.BaseUrl));

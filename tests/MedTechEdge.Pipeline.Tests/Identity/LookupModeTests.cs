@@ -34,7 +34,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         harness.Options.ResolutionType = IdentityResolutionType.Lookup;
 
         await harness.AppendAsync(
-            Message("mon-" + _run, 0, encounter: "visit-" + _run, patient: "ignored-in-lookup"),
+            Message("mon-" + _run, 0, encounter: "visit-" + _run, patient: "mrn-" + _run),
             Message("unknown-" + _run, 1),
             Message("orphan-" + _run, 2),
             Message("mon-" + _run, 3, encounter: "no-such-visit-" + _run),
@@ -56,6 +56,31 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         // Both resolved keys are in the store: a restarted module maps these devices without asking the server.
         using SqliteConnection connection = harness.Store.OpenConnection();
         Assert.Equal(2, IdentityCacheTable.Count(connection));
+    }
+
+    [Fact]
+    public async Task A_Message_That_Names_Another_Patient_Than_The_Devices_Is_A_PatientDeviceMismatch()
+    {
+        using var http = new HttpClient();
+        await PutMonitorOfPatientAsync(http);
+        await PeerResources.PutAsync(peer, http, "Patient", "other-" + _run, $$$"""{"resourceType":"Patient","identifier":[{"value":"other-mrn-{{{_run}}}"}]}""");
+        using var harness = new PipelineHarness();
+        harness.Options.ResolutionType = IdentityResolutionType.Lookup;
+
+        await harness.AppendAsync(
+            Message("mon-" + _run, 0, patient: "other-mrn-" + _run),
+            Message("mon-" + _run, 1, patient: "mrn-" + _run),
+            Message("mon-" + _run, 2, patient: "pat-" + _run),
+            Message("mon-" + _run, 3));
+        await RunMapAsync(harness, new FhirClient(http, peer.BaseUrl), () => harness.Counts().Inbox == 0);
+
+        // The device is linked to pat-{run}: naming its identifier, its id, or nobody is fine; naming another patient is not.
+        DeadLetter letter = Assert.Single(harness.DeadLetters());
+        Assert.Equal("PatientDeviceMismatchException", letter.KindName);
+        Assert.Contains("other-mrn-" + _run, Encoding.UTF8.GetString(letter.Message.Body), StringComparison.Ordinal);
+        List<OutboxRecord> outbox = harness.Outbox();
+        Assert.Equal(3, outbox.Count);
+        Assert.All(outbox, r => Assert.Equal("Patient/pat-" + _run, JsonDocument.Parse(r.Body).RootElement.GetProperty("subject").GetProperty("reference").GetString()));
     }
 
     [Fact]
@@ -161,7 +186,7 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
     /// <summary>Patient pat-{run} and Device dev-{run} (identifier mon-{run}) linked to it, on the peer.</summary>
     private async Task PutMonitorOfPatientAsync(HttpClient http)
     {
-        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, """{"resourceType":"Patient"}""");
+        await PeerResources.PutAsync(peer, http, "Patient", "pat-" + _run, $$$"""{"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"mrn-{{{_run}}}"}]}""");
         await PeerResources.PutAsync(peer, http, "Device", "dev-" + _run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{_run}}}"}],"patient":{"reference":"Patient/pat-{{{_run}}}"}}""");
     }
 
