@@ -114,7 +114,7 @@ static List<FhirResource> Observations(FhirMapping mapping, int count, string ru
             PatientId = "bench-patient",
             Properties = { new MeasurementProperty("hr", (60 + (i % 40)).ToString(CultureInfo.InvariantCulture)) },
         };
-        string? error = mapping.Transform(measurement, references, start, output);
+        string? error = mapping.Transform(measurement, references, start, output)?.Message;
         if (error is not null)
         {
             throw new InvalidOperationException(error);

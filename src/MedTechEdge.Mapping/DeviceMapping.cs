@@ -89,7 +89,7 @@ public sealed class DeviceMapping
     /// <param name="envelope">The envelope from <see cref="DeviceEnvelope.TryCreate"/>.</param>
     /// <param name="ingestionTimeUtc">When the module received the message.</param>
     /// <param name="output">Receives the measurements.</param>
-    public string? Normalize(DeviceEnvelope envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
+    public MappingError? Normalize(DeviceEnvelope envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         return Normalize(TemplateRoot.Of(envelope), ingestionTimeUtc, output);
@@ -99,10 +99,10 @@ public sealed class DeviceMapping
     /// The same over an envelope already composed into one element (see <see cref="DeviceEnvelope.TryBuild"/>).
     /// The pipeline uses the <see cref="DeviceEnvelope"/> overload, which never composes it.
     /// </summary>
-    public string? Normalize(JsonElement envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
+    public MappingError? Normalize(JsonElement envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
         => Normalize(TemplateRoot.Of(envelope), ingestionTimeUtc, output);
 
-    private string? Normalize(in TemplateRoot envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
+    private MappingError? Normalize(in TemplateRoot envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         List<JsonElement> matches = t_matches ??= new List<JsonElement>(8);
@@ -114,7 +114,7 @@ public sealed class DeviceMapping
             if (error is not null)
             {
                 output.RemoveRange(start, output.Count - start);
-                return $"Template '{_templates[i].TypeName}': {error}";
+                return new MappingError(MappingErrorKind.Normalization, _templates[i].TypeName, error);
             }
         }
 

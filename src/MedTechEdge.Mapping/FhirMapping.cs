@@ -72,7 +72,7 @@ public sealed class FhirMapping
     /// Checks that <paramref name="measurement"/> has a template and that every value it carries can be
     /// represented. Returns null, or the error. A measurement that passes cannot fail in grouping or creation.
     /// </summary>
-    public string? Check(Measurement measurement)
+    public MappingError? Check(Measurement measurement)
     {
         ArgumentNullException.ThrowIfNull(measurement);
         return TryGetTemplate(measurement.Type, out CodeValueFhirTemplate? template)
@@ -87,7 +87,7 @@ public sealed class FhirMapping
     /// Transforms one measurement into its Observation, appended to <paramref name="output"/>: a group of
     /// one. Returns null, or the error (no template for the type, a value that cannot be represented).
     /// </summary>
-    public string? Transform(Measurement measurement, ResourceReferences references, DateTime issuedUtc, List<FhirResource> output)
+    public MappingError? Transform(Measurement measurement, ResourceReferences references, DateTime issuedUtc, List<FhirResource> output)
     {
         ArgumentNullException.ThrowIfNull(measurement);
         ArgumentNullException.ThrowIfNull(output);
@@ -96,17 +96,17 @@ public sealed class FhirMapping
             return NoTemplate(measurement.Type);
         }
 
-        // One measurement is one group: no grouping table needed.
+        // One measurement is one group: no grouping table needed. Its only data error is a missing correlation id.
         string? error = ObservationGrouper.Single(template, measurement, out ObservationGroup? group);
         if (error is not null)
         {
-            return error;
+            return new MappingError(MappingErrorKind.CorrelationIdNotDefined, measurement.Type, error);
         }
 
         FhirResource? observation = ObservationWriter.Write(template, group!, references, issuedUtc, out error);
         if (error is not null)
         {
-            return error;
+            return new MappingError(MappingErrorKind.InvalidValue, measurement.Type, error);
         }
 
         output.Add(observation!);
@@ -114,7 +114,7 @@ public sealed class FhirMapping
     }
 
     /// <summary>The new Observation for <paramref name="group"/> (medtech-compat §7.2). Returns null, or the error.</summary>
-    public string? CreateObservation(ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out FhirResource? observation)
+    public MappingError? CreateObservation(ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out FhirResource? observation)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(references);
@@ -125,7 +125,7 @@ public sealed class FhirMapping
         }
 
         observation = ObservationWriter.Write(template, group, references, issuedUtc, out string? error);
-        return error;
+        return error is null ? null : new MappingError(MappingErrorKind.InvalidValue, group.Type, error);
     }
 
     /// <summary>
@@ -133,12 +133,12 @@ public sealed class FhirMapping
     /// Returns null, or the error; <paramref name="merged"/> is null when nothing changed (no write is needed).
     /// </summary>
     /// <param name="amend">Mark a changed result <c>amended</c>, as for the server's copy; false keeps the existing status (an unpublished window).</param>
-    public string? MergeObservation(ObservationGroup group, ReadOnlySpan<byte> existing, out byte[]? merged, bool amend = true)
+    public MappingError? MergeObservation(ObservationGroup group, ReadOnlySpan<byte> existing, out byte[]? merged, bool amend = true)
     {
         ArgumentNullException.ThrowIfNull(group);
         merged = null;
         return TryGetTemplate(group.Type, out CodeValueFhirTemplate? template)
-            ? ObservationMerger.Merge(template, group, existing, out merged, amend)
+            ? Merged(group.Type, ObservationMerger.Merge(template, group, existing, out merged, amend))
             : NoTemplate(group.Type);
     }
 
@@ -148,13 +148,13 @@ public sealed class FhirMapping
     /// or the error; <paramref name="merged"/> is null when nothing changed.
     /// </summary>
     /// <param name="amend">Mark a changed result <c>amended</c>, as for the server's copy; false keeps the existing status (an unpublished window).</param>
-    public string? MergeObservationJson(ReadOnlySpan<byte> existing, ReadOnlySpan<byte> incoming, out byte[]? merged, bool amend = true)
+    public MappingError? MergeObservationJson(ReadOnlySpan<byte> existing, ReadOnlySpan<byte> incoming, out byte[]? merged, bool amend = true)
     {
         merged = null;
         ObservationGroup? group = ObservationReader.Read(this, incoming, out CodeValueFhirTemplate? template);
         return group is null
-            ? "The incoming resource is not an Observation of a template in this mapping."
-            : ObservationMerger.Merge(template!, group, existing, out merged, amend);
+            ? new MappingError(MappingErrorKind.TemplateNotFound, null, "The incoming resource is not an Observation of a template in this mapping.")
+            : Merged(group.Type, ObservationMerger.Merge(template!, group, existing, out merged, amend));
     }
 
     /// <summary>
@@ -210,7 +210,11 @@ public sealed class FhirMapping
         return false;
     }
 
-    internal static string NoTemplate(string typeName) => $"No FHIR template for type '{typeName}' (type names are matched case-insensitively).";
+    internal static MappingError NoTemplate(string typeName) =>
+        new(MappingErrorKind.TemplateNotFound, typeName, $"No FHIR template for type '{typeName}' (type names are matched case-insensitively).");
+
+    // The merger's data errors: values that cannot join the existing Observation (or the values themselves, not decimals).
+    private static MappingError? Merged(string typeName, string? error) => error is null ? null : new MappingError(MappingErrorKind.MergeConflict, typeName, error);
 
     private sealed record LastHit(string Name, CodeValueFhirTemplate Template);
 }

@@ -107,8 +107,9 @@ public sealed class FhirMappingTests
     public void Type_Without_Template_Is_An_Error_Not_A_Stall()
     {
         var output = new List<FhirResource>();
-        string? error = Bundled.Transform(new Measurement { Type = "steps", OccurrenceTimeUtc = DateTime.UtcNow, DeviceId = "d" }, s_refs, s_issued, output);
-        Assert.Contains("No FHIR template for type 'steps'", error, StringComparison.Ordinal);
+        MappingError? error = Bundled.Transform(new Measurement { Type = "steps", OccurrenceTimeUtc = DateTime.UtcNow, DeviceId = "d" }, s_refs, s_issued, output);
+        Assert.Equal(MappingErrorKind.TemplateNotFound, error?.Kind);
+        Assert.Contains("No FHIR template for type 'steps'", error!.Message, StringComparison.Ordinal);
         Assert.Empty(output);
     }
 
@@ -117,8 +118,9 @@ public sealed class FhirMappingTests
     [InlineData("1e3")]
     public void Quantity_That_Is_Not_A_Decimal_Is_An_Error(string value)
     {
-        string? error = Bundled.Transform(HeartRate(value), s_refs, s_issued, []);
-        Assert.Contains("Error encountered processing value: " + value, error, StringComparison.Ordinal);
+        MappingError? error = Bundled.Transform(HeartRate(value), s_refs, s_issued, []);
+        Assert.Equal(MappingErrorKind.InvalidValue, error?.Kind);
+        Assert.Contains("Error encountered processing value: " + value, error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

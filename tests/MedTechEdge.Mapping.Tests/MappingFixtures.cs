@@ -49,12 +49,12 @@ internal static class MappingFixtures
         string? error;
         using (envelope)
         {
-            error = mapping.Normalize(envelope!, ingestion, output);
+            error = mapping.Normalize(envelope!, ingestion, output)?.Message;
         }
 
         using JsonDocument composed = Envelope(body, properties, systemProperties);
         var viaComposed = new List<Measurement>();
-        string? composedError = mapping.Normalize(composed.RootElement, ingestion, viaComposed);
+        string? composedError = mapping.Normalize(composed.RootElement, ingestion, viaComposed)?.Message;
         Assert.Equal(composedError, error);
         Assert.Equal(Describe(viaComposed), Describe(output));
         return error;

@@ -92,7 +92,9 @@ public sealed class SampledDataAndMergeTests
     [Fact]
     public void CorrelationId_Grouping_Without_A_Correlation_Id_Is_An_Error()
     {
-        Assert.Contains("CorrelationIdNotDefined", Mapping("-1").CreateGrouping().Add(Hr(1, "70")), StringComparison.Ordinal);
+        MappingError? error = Mapping("-1").CreateGrouping().Add(Hr(1, "70"));
+        Assert.Equal(MappingErrorKind.CorrelationIdNotDefined, error?.Kind);
+        Assert.Contains("CorrelationIdNotDefined", error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -116,7 +118,7 @@ public sealed class SampledDataAndMergeTests
     {
         MeasurementGrouping grouping = Mapping("60").CreateGrouping();
         grouping.Add(Hr(0, "fast"));
-        string? error = Mapping("60").CreateObservation(grouping.Groups.Single(), s_refs, s_issued, out _);
+        string? error = Mapping("60").CreateObservation(grouping.Groups.Single(), s_refs, s_issued, out _)?.Message;
         Assert.Contains("not a decimal", error, StringComparison.Ordinal);
     }
 
@@ -172,7 +174,9 @@ public sealed class SampledDataAndMergeTests
         MeasurementGrouping grouping = Mapping("0", "String").CreateGrouping();
         grouping.Add(Hr(0, "x"));
 
-        string? error = Mapping("0", "String").MergeObservation(grouping.Groups.Single(), existing, out _);
+        MappingError? merge = Mapping("0", "String").MergeObservation(grouping.Groups.Single(), existing, out _);
+        Assert.Equal(MappingErrorKind.MergeConflict, merge?.Kind);
+        string? error = merge?.Message;
 
         Assert.Contains("Cannot merge a String value", error, StringComparison.Ordinal);
     }

@@ -38,7 +38,7 @@ internal sealed class EnginePipeline
 
         using (envelope)
         {
-            error = _deviceMapping.Normalize(envelope!, _case.IngestionTimeUtc, Measurements);
+            error = _deviceMapping.Normalize(envelope!, _case.IngestionTimeUtc, Measurements)?.Message;
         }
 
         return error is null ? Measurements.Count : throw new InvalidOperationException(error);
@@ -52,7 +52,7 @@ internal sealed class EnginePipeline
         List<Measurement> measurements = Measurements;
         for (int i = 0; i < measurements.Count; i++)
         {
-            string? error = _fhirMapping.Transform(measurements[i], SharedInputs.References, SharedInputs.IssuedUtc, Resources);
+            string? error = _fhirMapping.Transform(measurements[i], SharedInputs.References, SharedInputs.IssuedUtc, Resources)?.Message;
             if (error is not null)
             {
                 throw new InvalidOperationException(error);

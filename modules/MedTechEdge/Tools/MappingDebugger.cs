@@ -31,7 +31,7 @@ internal static class MappingDebugger
                 Measurement measurement = measurements[m];
                 error = string.IsNullOrWhiteSpace(measurement.PatientId)
                     ? "PatientIdentityNotDefined: the device mapping extracted no patient id."
-                    : fhir.Check(measurement);
+                    : fhir.Check(measurement)?.Message;
                 if (error is null)
                 {
                     references[(measurement.DeviceId, measurement.PatientId)] = new ResourceReferences(
@@ -93,7 +93,7 @@ internal static class MappingDebugger
 
         using (envelope)
         {
-            return device.Normalize(envelope!, null, output);
+            return device.Normalize(envelope!, null, output)?.Message;
         }
     }
 }

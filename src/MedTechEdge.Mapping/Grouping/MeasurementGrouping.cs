@@ -24,7 +24,7 @@ public sealed class MeasurementGrouping
     public int Count => _groups.Count;
 
     /// <summary>Adds one measurement. Returns null, or the error (no template for its type, no correlation id where one is needed).</summary>
-    public string? Add(Measurement measurement)
+    public MappingError? Add(Measurement measurement)
     {
         ArgumentNullException.ThrowIfNull(measurement);
         if (!_mapping.TryGetTemplate(measurement.Type, out CodeValueFhirTemplate? template))
@@ -32,7 +32,8 @@ public sealed class MeasurementGrouping
             return FhirMapping.NoTemplate(measurement.Type);
         }
 
-        return ObservationGrouper.Add(template, measurement, _groups);
+        // The grouper's only data error is a missing correlation id where the template groups by it.
+        return ObservationGrouper.Add(template, measurement, _groups) is { } error ? new MappingError(MappingErrorKind.CorrelationIdNotDefined, measurement.Type, error) : null;
     }
 
     /// <summary>Forgets every group.</summary>

@@ -16,11 +16,11 @@ internal static class ObservationGrouper
     /// the template groups by it, and every value the template uses representable in its value type.
     /// Checked before a message's measurements join any group, so a message maps all or nothing.
     /// </summary>
-    public static string? Check(CodeValueFhirTemplate template, Measurement measurement)
+    public static MappingError? Check(CodeValueFhirTemplate template, Measurement measurement)
     {
         if (template.UsesSampledData && template.PeriodInterval == PeriodInterval.CorrelationId && string.IsNullOrWhiteSpace(measurement.CorrelationId))
         {
-            return $"CorrelationIdNotDefined: type '{measurement.Type}' groups by correlation id, but the measurement has none.";
+            return new MappingError(MappingErrorKind.CorrelationIdNotDefined, measurement.Type, $"CorrelationIdNotDefined: type '{measurement.Type}' groups by correlation id, but the measurement has none.");
         }
 
         foreach (MeasurementProperty property in measurement.Properties)
@@ -28,7 +28,7 @@ internal static class ObservationGrouper
             string? error = CheckValue(template.Value, property) ?? CheckComponents(template, property);
             if (error is not null)
             {
-                return error;
+                return new MappingError(MappingErrorKind.InvalidValue, measurement.Type, error);
             }
         }
 

@@ -126,7 +126,7 @@ public sealed class FhirServerSink : IResourceSink
             Entry pending = entries[index];
             // The pending entry is either the server's copy merged, or (404) the first record itself.
             byte[] basis = pending.Body ?? pending.Original!;
-            string? error = _mapping!.MergeObservationJson(basis, record.Body, out byte[]? again);
+            string? error = _mapping!.MergeObservationJson(basis, record.Body, out byte[]? again)?.Message;
             if (error is not null)
             {
                 return new SinkResult(SinkOutcome.Rejected, error);
@@ -153,7 +153,7 @@ public sealed class FhirServerSink : IResourceSink
             return Outcome(existing);
         }
 
-        string? mergeError = _mapping!.MergeObservationJson(existing.Body.Span, record.Body, out byte[]? merged);
+        string? mergeError = _mapping!.MergeObservationJson(existing.Body.Span, record.Body, out byte[]? merged)?.Message;
         if (mergeError is not null)
         {
             return new SinkResult(SinkOutcome.Rejected, mergeError);

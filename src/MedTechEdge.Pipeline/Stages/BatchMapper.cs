@@ -143,14 +143,15 @@ internal sealed class BatchMapper
             return (DeadLetterKind.InvalidDeviceMessage, error!);
         }
 
+        MappingError? failure;
         using (envelope)
         {
-            error = _deviceMapping.Normalize(envelope!, message.ReceivedUtc, _measurements);
+            failure = _deviceMapping.Normalize(envelope!, message.ReceivedUtc, _measurements);
         }
 
-        if (error is not null)
+        if (failure is not null)
         {
-            return (DeadLetterKind.NormalizationError, error);
+            return (DeadLetterKind.NormalizationError, failure.Message);
         }
 
         output.Normalized++;
@@ -211,9 +212,12 @@ internal sealed class BatchMapper
                 return true;
             }
 
-            if (error is null && (error = _fhirMapping.Check(measurement)) is not null)
+            if (error is null && _fhirMapping.Check(measurement) is { } invalid)
             {
+                // Every FHIR-side data error (no template, a value not representable, no correlation id) is the
+                // service's FHIR transform error class (medtech-compat §9).
                 kind = DeadLetterKind.FhirTransformError;
+                error = invalid.Message;
             }
 
             if (error is not null)
@@ -260,9 +264,9 @@ internal sealed class BatchMapper
                 continue;
             }
 
-            string? error = _fhirMapping.CreateObservation(group, references, now, out FhirResource? observation);
+            MappingError? error = _fhirMapping.CreateObservation(group, references, now, out FhirResource? observation);
             // Check() vouched for every value, so creation cannot fail on data.
-            System.Diagnostics.Debug.Assert(error is null, error);
+            System.Diagnostics.Debug.Assert(error is null, error?.Message);
             if (observation is null)
             {
                 continue;

@@ -31,7 +31,7 @@ internal static class BundledMappings
 
         using (envelope)
         {
-            error = Device.Normalize(envelope!, s_issued, measurements);
+            error = Device.Normalize(envelope!, s_issued, measurements)?.Message;
         }
 
         if (error is not null)
