@@ -25,7 +25,7 @@ public sealed class DeadLetterCommandTests
         (int exit, string output, _) = await RunAsync("deadletters", "list", "--store", module.StorePath);
         Assert.Equal(0, exit);
         JsonElement letter = Assert.Single(JsonDocument.Parse(output).RootElement.EnumerateArray());
-        Assert.Equal("FhirTransformError", letter.GetProperty("errorKind").GetString());
+        Assert.Equal("PatientIdentityNotDefinedException", letter.GetProperty("errorKind").GetString());
         Assert.Contains("PatientIdentityNotDefined", letter.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal("dl-1", letter.GetProperty("deviceId").GetString());
         long id = letter.GetProperty("id").GetInt64();
