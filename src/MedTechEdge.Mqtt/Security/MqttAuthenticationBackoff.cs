@@ -1,0 +1,116 @@
+using System.Net;
+
+namespace MedTechEdge.Mqtt.Security;
+
+/// <summary>
+/// Per source address: after <c>failuresBeforeBackoff</c> refused passwords within a window, the address's CONNECTs
+/// are refused without a password check for a backoff period, which doubles each time the address trips again while
+/// its failures continue, up to a maximum. Loopback is an address like any other. Windows run on a
+/// <see cref="TimeProvider"/>, so tests move time instead of sleeping.
+/// </summary>
+/// <remarks>
+/// A success does not clear an address's count: an attacker holding one valid credential could otherwise interleave
+/// it with guesses. The table is bounded; when it is full of live entries a new address is not tracked (it is still
+/// bound by the verification queue), rather than evicting an address that is being backed off.
+/// </remarks>
+internal sealed class MqttAuthenticationBackoff(int failuresBeforeBackoff, TimeSpan window, TimeSpan firstBackoff, TimeSpan maxBackoff, TimeProvider time)
+{
+    internal const int MaxTrackedAddresses = 4096;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<IPAddress, Entry> _addresses = [];
+
+    /// <summary>True while <paramref name="address"/> is backed off; its CONNECTs are then refused without PBKDF2.</summary>
+    public bool IsBackedOff(IPAddress address)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        lock (_lock)
+        {
+            return _addresses.TryGetValue(Normalize(address), out Entry? entry) && entry.BlockedUntil > now;
+        }
+    }
+
+    /// <summary>Counts a refused password; returns true when this failure starts a backoff.</summary>
+    public bool RecordFailure(IPAddress address)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        address = Normalize(address);
+        lock (_lock)
+        {
+            if (!_addresses.TryGetValue(address, out Entry? entry))
+            {
+                if (_addresses.Count >= MaxTrackedAddresses && !PruneLocked(now))
+                {
+                    return false;
+                }
+
+                _addresses[address] = entry = new Entry { WindowStart = now };
+            }
+
+            if (now - entry.WindowStart >= window)
+            {
+                // A quiet window ends the count; the backoff length is kept only while failures continue, so an
+                // address that trips again soon after its backoff gets a longer one.
+                bool continued = now - entry.BlockedUntil < window;
+                entry.WindowStart = now;
+                entry.Failures = 0;
+                if (!continued)
+                {
+                    entry.NextBackoff = TimeSpan.Zero;
+                }
+            }
+
+            entry.Failures++;
+            if (entry.Failures < failuresBeforeBackoff)
+            {
+                return false;
+            }
+
+            TimeSpan backoff = entry.NextBackoff == TimeSpan.Zero ? firstBackoff : entry.NextBackoff;
+            entry.BlockedUntil = now + backoff;
+            entry.NextBackoff = backoff * 2 > maxBackoff ? maxBackoff : backoff * 2;
+            entry.WindowStart = entry.BlockedUntil;
+            entry.Failures = 0;
+            return true;
+        }
+    }
+
+    /// <summary>Drops entries whose window and backoff are both over; true when room was made.</summary>
+    private bool PruneLocked(DateTimeOffset now)
+    {
+        List<IPAddress>? stale = null;
+        foreach (KeyValuePair<IPAddress, Entry> pair in _addresses)
+        {
+            if (pair.Value.BlockedUntil <= now - window && now - pair.Value.WindowStart >= window)
+            {
+                (stale ??= []).Add(pair.Key);
+            }
+        }
+
+        if (stale is null)
+        {
+            return false;
+        }
+
+        foreach (IPAddress address in stale)
+        {
+            _addresses.Remove(address);
+        }
+
+        return true;
+    }
+
+    // ::ffff:10.0.0.7 and 10.0.0.7 are one client on a dual-stack listener.
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private sealed class Entry
+    {
+        public DateTimeOffset WindowStart { get; set; }
+
+        public int Failures { get; set; }
+
+        public DateTimeOffset BlockedUntil { get; set; } = DateTimeOffset.MinValue;
+
+        public TimeSpan NextBackoff { get; set; }
+    }
+}
