@@ -11,9 +11,11 @@ namespace MedTechEdge.Ingress;
 /// Ingest from IoT Edge routes: a message on one of the module's inputs becomes an inbox message whose envelope is
 /// the one IoT Hub gives (<c>iothub-connection-device-id</c>, <c>iothub-enqueuedtime</c>, <c>iothub-creation-time-utc</c>,
 /// application properties), so IotJsonPathContent templates work unchanged (medtech-compat §2). The input is
-/// acknowledged to edgeHub only after the commit, as MQTT ingest is.
+/// acknowledged to edgeHub only after the commit, as MQTT ingest is. With <paramref name="bindToConnectionDeviceId"/>,
+/// a message that names the device edgeHub authenticated (<c>iothub-connection-device-id</c>) is bound to it
+/// (issue 12, item 1; docs/deploy.md, "Device binding of routed messages").
 /// </summary>
-internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCollection<string> inputs, MqttIngressHandler ingress) : IMqttIngestHandler
+internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCollection<string> inputs, MqttIngressHandler ingress, bool bindToConnectionDeviceId = true) : IMqttIngestHandler
 {
     private static readonly TimeSpan s_firstPause = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan s_maxPause = TimeSpan.FromSeconds(10);
@@ -35,7 +37,8 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
             return new ValueTask<MqttIngestResult>(MqttIngestResult.Accepted);
         }
 
-        string device = system.GetValueOrDefault("iothub-connection-device-id") ?? identity.DeviceId;
+        string? connectionDevice = system.GetValueOrDefault("iothub-connection-device-id");
+        string device = connectionDevice ?? identity.DeviceId;
         system["iothub-connection-device-id"] = device;
         system["iothub-enqueuedtime"] = message.ReceivedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
         system["iothub-inputname"] = input;
@@ -45,6 +48,8 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
             Source = MessageSources.EdgeHub,
             DeviceId = device,
             Topic = message.Topic,
+            // Only an id edgeHub put there binds: without one, the gateway's own id stands in and proves nothing.
+            Binding = bindToConnectionDeviceId && !string.IsNullOrEmpty(connectionDevice) ? new DeviceBinding(connectionDevice) : null,
             Properties = WriteObject(properties),
             SystemProperties = WriteObject(system),
             Body = message.Payload.ToArray(),
