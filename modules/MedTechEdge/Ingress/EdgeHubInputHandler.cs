@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using MedTechEdge.IotEdge;
@@ -30,11 +31,23 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
 
     public ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
     {
-        if (!ModuleMessageTopic.TryParseInput(message.Topic, identity.DeviceId, identity.ModuleId, out string input, out Dictionary<string, string> system, out Dictionary<string, string> properties)
-            || !inputs.Contains(input))
+        if (!TryCreateRecord(message, out InboxMessage? record))
         {
             Interlocked.Increment(ref _ignored);
             return new ValueTask<MqttIngestResult>(MqttIngestResult.Accepted);
+        }
+
+        return AcceptAsync(record, cancellationToken);
+    }
+
+    /// <summary>The inbox message for a routed message; false when it came on an input that is not a device input.</summary>
+    internal bool TryCreateRecord(MqttIngestMessage message, [NotNullWhen(true)] out InboxMessage? record)
+    {
+        if (!ModuleMessageTopic.TryParseInput(message.Topic, identity.DeviceId, identity.ModuleId, out string input, out Dictionary<string, string> system, out Dictionary<string, string> properties)
+            || !inputs.Contains(input))
+        {
+            record = null;
+            return false;
         }
 
         string? connectionDevice = system.GetValueOrDefault("iothub-connection-device-id");
@@ -42,7 +55,7 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
         system["iothub-connection-device-id"] = device;
         system["iothub-enqueuedtime"] = message.ReceivedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
         system["iothub-inputname"] = input;
-        return AcceptAsync(new InboxMessage
+        record = new InboxMessage
         {
             ReceivedUtc = message.ReceivedAt.UtcDateTime,
             Source = MessageSources.EdgeHub,
@@ -53,7 +66,8 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
             Properties = WriteObject(properties),
             SystemProperties = WriteObject(system),
             Body = message.Payload.ToArray(),
-        }, cancellationToken);
+        };
+        return true;
     }
 
     /// <summary>

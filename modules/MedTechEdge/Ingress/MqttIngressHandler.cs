@@ -21,23 +21,21 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
     // 1 while the store refuses messages; logged once per episode, not once per message.
     private int _full;
 
-    public ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
-    {
-        var record = new InboxMessage
-        {
-            ReceivedUtc = message.ReceivedAt.UtcDateTime,
-            Source = MessageSources.Mqtt,
-            DeviceId = message.DeviceId,
-            Topic = message.Topic,
-            Binding = BindingOf(message),
-            Properties = WriteProperties(message),
-            SystemProperties = WriteSystemProperties(message),
-            // The payload belongs to the broker's buffer only until this call completes; keep a copy.
-            Body = message.Payload.ToArray(),
-        };
+    public ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken) => Accept(CreateRecord(message));
 
-        return Accept(record);
-    }
+    /// <summary>The inbox message for a PUBLISH: body, envelope properties and the sender's binding.</summary>
+    internal InboxMessage CreateRecord(MqttIngestMessage message) => new()
+    {
+        ReceivedUtc = message.ReceivedAt.UtcDateTime,
+        Source = MessageSources.Mqtt,
+        DeviceId = message.DeviceId,
+        Topic = message.Topic,
+        Binding = BindingOf(message),
+        Properties = WriteProperties(message),
+        SystemProperties = WriteSystemProperties(message),
+        // The payload belongs to the broker's buffer only until this call completes; keep a copy.
+        Body = message.Payload.ToArray(),
+    };
 
     /// <summary>
     /// The sender's binding: its authenticated identity and the further ids its credential lists. Null for an anonymous
