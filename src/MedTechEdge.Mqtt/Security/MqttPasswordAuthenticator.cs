@@ -46,28 +46,39 @@ internal sealed class MqttPasswordAuthenticator : IDisposable
             return (MqttConnectReasonCode.Success, credential);
         }
 
-        if (address is not null && _backoff.IsBackedOff(address))
+        if (address is not null && !_backoff.TryBeginCheck(address))
         {
             await PauseAsync(cancellationToken).ConfigureAwait(false);
             return (MqttConnectReasonCode.ServerBusy, null);
         }
 
-        // An unknown user is checked against the decoy, so the answer takes as long as for a known one.
-        MqttPasswordHashValue hash = known ? credential!.Hash : _store.Decoy;
-        if (!_verifier.Value.TryVerify(hash, password, out Task<bool> verification))
+        bool matches = false;
+        bool checkedPassword = false;
+        try
         {
-            return (MqttConnectReasonCode.ServerBusy, null);
+            // An unknown user is checked against the decoy, so the answer takes as long as for a known one.
+            MqttPasswordHashValue hash = known ? credential!.Hash : _store.Decoy;
+            if (!_verifier.Value.TryVerify(hash, password, out Task<bool> verification))
+            {
+                return (MqttConnectReasonCode.ServerBusy, null);
+            }
+
+            matches = await verification.ConfigureAwait(false) && known;
+            checkedPassword = true;
+        }
+        finally
+        {
+            // Every reservation ends; only a check that ran and failed counts as a failure of the address.
+            if (address is not null)
+            {
+                _backoff.EndCheck(address, failed: checkedPassword && !matches);
+            }
         }
 
-        if (await verification.ConfigureAwait(false) && known)
+        if (matches)
         {
             _cache.Add(username, password, credential!.Hash);
             return (MqttConnectReasonCode.Success, credential);
-        }
-
-        if (address is not null)
-        {
-            _backoff.RecordFailure(address);
         }
 
         await PauseAsync(cancellationToken).ConfigureAwait(false);

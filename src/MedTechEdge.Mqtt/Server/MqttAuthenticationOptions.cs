@@ -12,13 +12,16 @@ public sealed class MqttAuthenticationOptions
     /// <summary>CONNECTs that may wait for a verification slot; beyond this they are refused at once with 0x89 Server busy (3.1.1: 3 Server unavailable).</summary>
     public int MaxQueuedVerifications { get; set; } = 64;
 
-    /// <summary>Failed CONNECTs from one source address within <see cref="FailureWindow"/> before that address is backed off.</summary>
-    public int FailuresBeforeBackoff { get; set; } = 10;
+    /// <summary>
+    /// Failed CONNECTs from one source address within <see cref="FailureWindow"/> before that address is backed off
+    /// (checks in progress count too). After a backoff, while failures continue, one more failure backs it off again.
+    /// </summary>
+    public int FailuresBeforeBackoff { get; set; } = 5;
 
     /// <summary>The window in which failures of one address are counted.</summary>
     public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The first backoff of an address; each further one while failures continue doubles it, up to <see cref="MaxBackoff"/>.</summary>
+    /// <summary>The first backoff of an address; each further one while its failures continue doubles it, up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan FirstBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The longest backoff.</summary>

@@ -5,6 +5,7 @@ using MedTechEdge.Mqtt.Tests.TestSupport;
 namespace MedTechEdge.Mqtt.Tests.Security;
 
 /// <summary>Per-address backoff after repeated refused passwords, on a manual clock (issue 12, item 3).</summary>
+/// <remarks>Threshold 3 failures in a minute, first backoff 10 s, at most 25 s.</remarks>
 public sealed class Authentication_Backoff_Tests
 {
     private static readonly IPAddress s_attacker = IPAddress.Parse("192.0.2.66");
@@ -18,10 +19,10 @@ public sealed class Authentication_Backoff_Tests
     {
         MqttAuthenticationBackoff backoff = Backoff();
 
-        Assert.False(backoff.RecordFailure(s_attacker));
-        Assert.False(backoff.RecordFailure(s_attacker));
+        Assert.False(Fail(backoff, s_attacker));
+        Assert.False(Fail(backoff, s_attacker));
         Assert.False(backoff.IsBackedOff(s_attacker));
-        Assert.True(backoff.RecordFailure(s_attacker));
+        Assert.True(Fail(backoff, s_attacker));
 
         Assert.True(backoff.IsBackedOff(s_attacker));
         Assert.False(backoff.IsBackedOff(IPAddress.Loopback));
@@ -38,7 +39,7 @@ public sealed class Authentication_Backoff_Tests
 
         for (int i = 0; i < 10; i++)
         {
-            Assert.False(backoff.RecordFailure(s_attacker));
+            Assert.False(Fail(backoff, s_attacker));
             _clock.Advance(TimeSpan.FromSeconds(31));
         }
 
@@ -68,16 +69,51 @@ public sealed class Authentication_Backoff_Tests
     {
         MqttAuthenticationBackoff backoff = Backoff();
 
-        backoff.RecordFailure(s_attacker);
-        backoff.RecordFailure(s_attacker.MapToIPv6());
-        backoff.RecordFailure(s_attacker);
+        Fail(backoff, s_attacker);
+        Fail(backoff, s_attacker.MapToIPv6());
+        Fail(backoff, s_attacker);
 
         Assert.True(backoff.IsBackedOff(s_attacker.MapToIPv6()));
     }
 
+    [Fact]
+    public void Checks_In_Progress_Count_Against_The_Budget_So_A_Parallel_Flood_Gets_No_More_Checks()
+    {
+        MqttAuthenticationBackoff backoff = Backoff();
+
+        Assert.True(backoff.TryBeginCheck(s_attacker));
+        Assert.True(backoff.TryBeginCheck(s_attacker));
+        Assert.True(backoff.TryBeginCheck(s_attacker));
+        Assert.False(backoff.TryBeginCheck(s_attacker));
+
+        // Another address is not affected; a check that succeeds gives its reservation back.
+        Assert.True(backoff.TryBeginCheck(IPAddress.Loopback));
+        Assert.False(backoff.EndCheck(s_attacker, failed: false));
+        Assert.True(backoff.TryBeginCheck(s_attacker));
+    }
+
+    [Fact]
+    public void After_A_Backoff_One_More_Failure_Backs_Off_Again_Until_A_Quiet_Window()
+    {
+        MqttAuthenticationBackoff backoff = Backoff();
+        TripAndMeasure(backoff);
+
+        Assert.True(Fail(backoff, s_attacker));
+
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.False(Fail(backoff, s_attacker));
+        Assert.False(backoff.IsBackedOff(s_attacker));
+    }
+
+    private static bool Fail(MqttAuthenticationBackoff backoff, IPAddress address)
+    {
+        Assert.True(backoff.TryBeginCheck(address), "a check was allowed");
+        return backoff.EndCheck(address, failed: true);
+    }
+
     private TimeSpan TripAndMeasure(MqttAuthenticationBackoff backoff)
     {
-        while (!backoff.RecordFailure(s_attacker))
+        while (!Fail(backoff, s_attacker))
         {
         }
 
