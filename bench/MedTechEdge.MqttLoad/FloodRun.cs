@@ -17,7 +17,7 @@ namespace MedTechEdge.MqttLoad;
 /// </summary>
 internal static class FloodRun
 {
-    public const int FreshUsers = 400;
+    public const int FreshUsers = 600;
     public const string Password = "right-password";
 
     public static async Task<FloodPhase> MeasureAsync(int port, TimeSpan duration, int flooders, IPAddress floodFrom, int firstFreshUser)
@@ -166,11 +166,17 @@ internal static class FloodRun
 }
 
 /// <summary>CONNECT latencies of accepted attempts (ms), and the reason codes of refused ones.</summary>
-internal sealed record ConnectSeries(List<double> Latencies, List<string> Refusals);
+internal sealed record ConnectSeries(List<double> Latencies, List<string> Refusals)
+{
+    public ConnectSeries Add(ConnectSeries other) => new([.. Latencies, .. other.Latencies], [.. Refusals, .. other.Refusals]);
+}
 
 /// <summary>Latencies of one phase, in milliseconds, and how many bad CONNECTs the flood got through.</summary>
 internal sealed record FloodPhase(ConnectSeries Reconnects, ConnectSeries FirstConnects, List<double> PubAcks, long FloodAttempts)
 {
+    public FloodPhase Add(FloodPhase other) =>
+        new(Reconnects.Add(other.Reconnects), FirstConnects.Add(other.FirstConnects), [.. PubAcks, .. other.PubAcks], FloodAttempts + other.FloodAttempts);
+
     public static double Percentile(List<double> values, double p)
     {
         if (values.Count == 0)
