@@ -22,6 +22,16 @@ internal sealed class EmbeddedBrokerProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>CPU time the broker process has used so far (all its threads).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts <c>serve</c> mode of this tool and waits for the port it listens on.</summary>
     /// <param name="credentialsFile">A credentials file for the broker (the flood case); null for anonymous access.</param>
     public static async Task<EmbeddedBrokerProcess> StartAsync(StoreDurability durability, string folder, string? credentialsFile = null)

@@ -32,12 +32,18 @@ internal static class FloodCase
             int fresh = 30;
             FloodPhase? idle = null;
             FloodPhase? flood = null;
+            TimeSpan idleCpu = TimeSpan.Zero;
+            TimeSpan floodCpu = TimeSpan.Zero;
             for (int round = 0; round < rounds; round++)
             {
+                TimeSpan before = broker.ProcessorTime;
                 FloodPhase quiet = await FloodRun.MeasureAsync(broker.Port, TimeSpan.FromSeconds(seconds), 0, floodFrom, fresh);
+                TimeSpan between = broker.ProcessorTime;
                 fresh += quiet.FirstConnects.Latencies.Count + quiet.FirstConnects.Refusals.Count;
                 FloodPhase attacked = await FloodRun.MeasureAsync(broker.Port, TimeSpan.FromSeconds(seconds), Flooders, floodFrom, fresh);
                 fresh += attacked.FirstConnects.Latencies.Count + attacked.FirstConnects.Refusals.Count;
+                idleCpu += between - before;
+                floodCpu += broker.ProcessorTime - between;
                 idle = idle is null ? quiet : idle.Add(quiet);
                 flood = flood is null ? attacked : flood.Add(attacked);
             }
@@ -49,7 +55,9 @@ internal static class FloodCase
             Row("Reconnect of a known device", idle!.Reconnects.Latencies, flood!.Reconnects.Latencies, flood.Reconnects.Refusals);
             Row("First CONNECT of a new device", idle.FirstConnects.Latencies, flood.FirstConnects.Latencies, flood.FirstConnects.Refusals);
             Row("In-session QoS 1 PUBACK", idle.PubAcks, flood.PubAcks, []);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# bad CONNECTs answered during the flood: {flood.FloodAttempts:N0}; broker: {stopped}"));
+            double phaseSeconds = (double)rounds * seconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"# broker CPU: idle {idleCpu.TotalMilliseconds / phaseSeconds:F0} ms/s, flood {floodCpu.TotalMilliseconds / phaseSeconds:F0} ms/s; bad CONNECTs answered during the flood: {flood.FloodAttempts:N0}; broker: {stopped}"));
             return 0;
         }
         finally
