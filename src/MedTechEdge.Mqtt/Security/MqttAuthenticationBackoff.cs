@@ -35,9 +35,11 @@ internal sealed class MqttAuthenticationBackoff(int failuresBeforeBackoff, TimeS
     /// <summary>
     /// Reserves a password check for <paramref name="address"/>: false while it is backed off or while the checks in
     /// progress could already reach its failure budget. Every true must be followed by <see cref="EndCheck"/>.
+    /// <paramref name="suspect"/> says the address has failed within the window or was backed off lately.
     /// </summary>
-    public bool TryBeginCheck(IPAddress address)
+    public bool TryBeginCheck(IPAddress address, out bool suspect)
     {
+        suspect = false;
         DateTimeOffset now = time.GetUtcNow();
         address = Normalize(address);
         lock (_lock)
@@ -53,6 +55,7 @@ internal sealed class MqttAuthenticationBackoff(int failuresBeforeBackoff, TimeS
             }
 
             RollWindow(entry, now);
+            suspect = entry.Failures > 0 || entry.NextBackoff != TimeSpan.Zero;
             if (entry.BlockedUntil > now || entry.Pending + entry.Failures >= Threshold(entry))
             {
                 return false;

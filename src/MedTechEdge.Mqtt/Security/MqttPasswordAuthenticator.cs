@@ -8,7 +8,8 @@ namespace MedTechEdge.Mqtt.Security;
 /// Checks a CONNECT's user name and password against the credentials file at a bounded cost (issue 12, item 3).
 /// In order: a remembered success answers at once (<see cref="MqttAuthenticationCache"/>); a backed-off source address
 /// is refused without a check (<see cref="MqttAuthenticationBackoff"/>); otherwise PBKDF2 runs on a verifier worker
-/// (<see cref="MqttPasswordVerifier"/>), or the CONNECT is refused as busy when too many already wait. Refusals of a
+/// (<see cref="MqttPasswordVerifier"/>, behind every other check when the address failed lately), or the CONNECT is
+/// refused as busy when too many already wait. Refusals of a
 /// password or of a backed-off address are answered after <see cref="MqttAuthenticationOptions.FailureResponseDelay"/>.
 /// </summary>
 internal sealed class MqttPasswordAuthenticator : IDisposable
@@ -46,7 +47,8 @@ internal sealed class MqttPasswordAuthenticator : IDisposable
             return (MqttConnectReasonCode.Success, credential);
         }
 
-        if (address is not null && !_backoff.TryBeginCheck(address))
+        bool suspect = false;
+        if (address is not null && !_backoff.TryBeginCheck(address, out suspect))
         {
             await PauseAsync(cancellationToken).ConfigureAwait(false);
             return (MqttConnectReasonCode.ServerBusy, null);
@@ -58,7 +60,7 @@ internal sealed class MqttPasswordAuthenticator : IDisposable
         {
             // An unknown user is checked against the decoy, so the answer takes as long as for a known one.
             MqttPasswordHashValue hash = known ? credential!.Hash : _store.Decoy;
-            if (!_verifier.Value.TryVerify(hash, password, out Task<bool> verification))
+            if (!_verifier.Value.TryVerify(hash, password, suspect, out Task<bool> verification))
             {
                 return (MqttConnectReasonCode.ServerBusy, null);
             }

@@ -1,24 +1,29 @@
-using System.Collections.Concurrent;
-
 namespace MedTechEdge.Mqtt.Security;
 
 /// <summary>
 /// Runs PBKDF2 for CONNECT on a fixed set of dedicated threads, never on the thread pool. A password check costs tens
 /// of milliseconds of CPU by design; on pool threads a flood of them delays every socket completion and so every PUBACK
-/// of connected devices. Here at most one check per worker runs at a time, at most <c>queueCapacity</c> wait, and a
-/// CONNECT beyond that is refused at once (the caller answers Server busy) instead of queueing without bound.
+/// of connected devices. Here at most one check per worker runs at a time, at most <c>queueCapacity</c> wait per lane,
+/// and a CONNECT beyond that is refused at once (the caller answers Server busy) instead of queueing without bound.
 /// </summary>
+/// <remarks>
+/// Two lanes: checks from addresses that have failed recently wait behind every check from an address that has not,
+/// so a device connecting for the first time is not queued behind an attacker's guesses. Each lane has its own bound,
+/// so suspects cannot fill the queue for everyone else.
+/// </remarks>
 internal sealed class MqttPasswordVerifier : IDisposable
 {
-    private readonly BlockingCollection<Work> _queue;
+    private readonly Lock _lock = new();
+    private readonly Queue<Work> _normal = new();
+    private readonly Queue<Work> _suspect = new();
+    private readonly SemaphoreSlim _available = new(0);
     private readonly Thread[] _workers;
-    private int _disposed;
+    private readonly int _queueCapacity;
+    private bool _disposed;
 
     public MqttPasswordVerifier(int workers, int queueCapacity)
     {
-        // BlockingCollection's bound counts items not yet taken: exactly the CONNECTs waiting for a worker. Capacity 0
-        // is not allowed there, so "no waiting" is one slot, which a busy worker leaves empty for an instant at most.
-        _queue = new BlockingCollection<Work>(new ConcurrentQueue<Work>(), Math.Max(queueCapacity, 1));
+        _queueCapacity = queueCapacity;
         _workers = new Thread[workers];
         for (int i = 0; i < workers; i++)
         {
@@ -27,44 +32,71 @@ internal sealed class MqttPasswordVerifier : IDisposable
         }
     }
 
-    /// <summary>Queues a check of <paramref name="password"/> against <paramref name="hash"/>; false when the queue is full.</summary>
+    /// <summary>Queues a check of <paramref name="password"/> against <paramref name="hash"/>; false when its lane is full.</summary>
     /// <param name="password">Read by a worker later: the caller must not change it until the task completes.</param>
-    public bool TryVerify(MqttPasswordHashValue hash, byte[] password, out Task<bool> verification)
+    /// <param name="suspect">The source address failed recently: the check waits behind all others.</param>
+    public bool TryVerify(MqttPasswordHashValue hash, byte[] password, bool suspect, out Task<bool> verification)
     {
         var work = new Work(hash, password);
-        if (Volatile.Read(ref _disposed) == 1 || !_queue.TryAdd(work))
+        lock (_lock)
         {
-            verification = Task.FromResult(false);
-            return false;
+            Queue<Work> lane = suspect ? _suspect : _normal;
+            // A worker that is free takes the item at once, so "waiting" is what exceeds the idle workers; counting
+            // the queue alone is close enough and never lets more than capacity + workers be outstanding per lane.
+            if (_disposed || lane.Count >= Math.Max(_queueCapacity, 1))
+            {
+                verification = Task.FromResult(false);
+                return false;
+            }
+
+            lane.Enqueue(work);
         }
 
+        _available.Release();
         verification = work.Completion.Task;
         return true;
     }
 
     private void Run()
     {
-        foreach (Work work in _queue.GetConsumingEnumerable())
+        while (true)
         {
+            _available.Wait();
+            Work? work;
+            lock (_lock)
+            {
+                if (!_normal.TryDequeue(out work) && !_suspect.TryDequeue(out work))
+                {
+                    // Released by Dispose with nothing left to do.
+                    return;
+                }
+            }
+
             work.Completion.TrySetResult(work.Hash.Matches(work.Password));
         }
     }
 
-    /// <summary>Stops the workers once the queue is drained; checks already queued still complete.</summary>
+    /// <summary>Stops the workers once the queues are drained; checks already queued still complete.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        lock (_lock)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
         }
 
-        _queue.CompleteAdding();
+        // One release per worker beyond the queued items: each finds the queues empty and leaves.
+        _available.Release(_workers.Length);
         foreach (Thread worker in _workers)
         {
             worker.Join();
         }
 
-        _queue.Dispose();
+        _available.Dispose();
     }
 
     private sealed class Work(MqttPasswordHashValue hash, byte[] password)

@@ -81,15 +81,15 @@ public sealed class Authentication_Backoff_Tests
     {
         MqttAuthenticationBackoff backoff = Backoff();
 
-        Assert.True(backoff.TryBeginCheck(s_attacker));
-        Assert.True(backoff.TryBeginCheck(s_attacker));
-        Assert.True(backoff.TryBeginCheck(s_attacker));
-        Assert.False(backoff.TryBeginCheck(s_attacker));
+        Assert.True(backoff.TryBeginCheck(s_attacker, out _));
+        Assert.True(backoff.TryBeginCheck(s_attacker, out _));
+        Assert.True(backoff.TryBeginCheck(s_attacker, out _));
+        Assert.False(backoff.TryBeginCheck(s_attacker, out _));
 
         // Another address is not affected; a check that succeeds gives its reservation back.
-        Assert.True(backoff.TryBeginCheck(IPAddress.Loopback));
+        Assert.True(backoff.TryBeginCheck(IPAddress.Loopback, out _));
         Assert.False(backoff.EndCheck(s_attacker, failed: false));
-        Assert.True(backoff.TryBeginCheck(s_attacker));
+        Assert.True(backoff.TryBeginCheck(s_attacker, out _));
     }
 
     [Fact]
@@ -105,9 +105,22 @@ public sealed class Authentication_Backoff_Tests
         Assert.False(backoff.IsBackedOff(s_attacker));
     }
 
+    [Fact]
+    public void An_Address_That_Failed_In_The_Window_Is_Suspect_And_A_Fresh_One_Is_Not()
+    {
+        MqttAuthenticationBackoff backoff = Backoff();
+        Fail(backoff, s_attacker);
+
+        Assert.True(backoff.TryBeginCheck(s_attacker, out bool attackerSuspect));
+        Assert.True(backoff.TryBeginCheck(IPAddress.Loopback, out bool freshSuspect));
+
+        Assert.True(attackerSuspect);
+        Assert.False(freshSuspect);
+    }
+
     private static bool Fail(MqttAuthenticationBackoff backoff, IPAddress address)
     {
-        Assert.True(backoff.TryBeginCheck(address), "a check was allowed");
+        Assert.True(backoff.TryBeginCheck(address, out _), "a check was allowed");
         return backoff.EndCheck(address, failed: true);
     }
 
