@@ -22,8 +22,8 @@ public sealed class Session_Ownership_Tests : IDisposable
     [InlineData(MqttProtocolVersion.V500)]
     public async Task Another_Identity_With_The_Victims_Client_Id_Is_Refused_And_The_Victim_Keeps_Publishing(MqttProtocolVersion version)
     {
-        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync(o => o.CredentialsFile = _credentials.Path);
-        await using MqttClient victim = await Peers.ConnectAsync(broker.Port, "dev-b", version, o => (o.Username, o.Password) = ("dev-b", "pw-b"));
+        await using EmbeddedBroker broker = await StartBrokerAsync();
+        await using MqttClient victim = await ConnectOwnerAsync(broker, version);
 
         await using var impostor = new MqttClient();
         MqttConnectResult refused = await impostor.ConnectAsync(Options(broker, "dev-b", "dev-a", "pw-a", version), CancellationToken.None);
@@ -40,11 +40,11 @@ public sealed class Session_Ownership_Tests : IDisposable
     [Fact]
     public async Task A_3_1_1_Impostor_Gets_Return_Code_5_On_The_Wire()
     {
-        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync(o => o.CredentialsFile = _credentials.Path);
-        await using MqttClient victim = await Peers.ConnectAsync(broker.Port, "dev-b", MqttProtocolVersion.V311, o => (o.Username, o.Password) = ("dev-b", "pw-b"));
+        await using EmbeddedBroker broker = await StartBrokerAsync();
+        await using MqttClient victim = await ConnectOwnerAsync(broker, MqttProtocolVersion.V311);
         await using RawMqttSocket impostor = await RawMqttSocket.ConnectAsync(broker.Port);
 
-        await impostor.SendAsync(ConnectV311("dev-b", "dev-a", "pw-a"));
+        await impostor.SendAsync(RawMqttSocket.ConnectV311("dev-b", "dev-a", "pw-a"));
 
         // CONNACK, Session Present 0, return code 0x05 Connection Refused, not authorized (3.1.1 §3.2.2.3).
         Assert.Equal(new byte[] { 0x20, 0x02, 0x00, 0x05 }, await impostor.ReadAsync(4, Peers.Timeout));
@@ -57,10 +57,10 @@ public sealed class Session_Ownership_Tests : IDisposable
     [InlineData(MqttProtocolVersion.V500)]
     public async Task The_Same_Identity_Still_Takes_Its_Session_Over(MqttProtocolVersion version)
     {
-        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync(o => o.CredentialsFile = _credentials.Path);
-        await using MqttClient first = await Peers.ConnectAsync(broker.Port, "dev-b", version, o => (o.Username, o.Password) = ("dev-b", "pw-b"));
+        await using EmbeddedBroker broker = await StartBrokerAsync();
+        await using MqttClient first = await ConnectOwnerAsync(broker, version);
 
-        await using MqttClient second = await Peers.ConnectAsync(broker.Port, "dev-b", version, o => (o.Username, o.Password) = ("dev-b", "pw-b"));
+        await using MqttClient second = await ConnectOwnerAsync(broker, version);
 
         await first.Completion.WaitAsync(Peers.Timeout);
         if (version == MqttProtocolVersion.V500)
@@ -77,7 +77,7 @@ public sealed class Session_Ownership_Tests : IDisposable
     [InlineData(false)]
     public async Task A_Session_Left_By_One_Identity_Is_Neither_Resumed_Nor_Wiped_By_Another(bool cleanStart)
     {
-        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync(o => o.CredentialsFile = _credentials.Path);
+        await using EmbeddedBroker broker = await StartBrokerAsync();
         MqttClientOptions owner = Options(broker, "dev-b", "dev-b", "pw-b", MqttProtocolVersion.V500);
         owner.CleanStart = false;
         owner.SessionExpiryInterval = 300;
@@ -99,6 +99,12 @@ public sealed class Session_Ownership_Tests : IDisposable
         Assert.True(resumed.SessionPresent, "the owner's session survived the impostor");
     }
 
+    private Task<EmbeddedBroker> StartBrokerAsync() => EmbeddedBroker.StartAsync(o => o.CredentialsFile = _credentials.Path);
+
+    /// <summary>dev-b, authenticated as itself, with client id "dev-b": the session's owner.</summary>
+    private static Task<MqttClient> ConnectOwnerAsync(EmbeddedBroker broker, MqttProtocolVersion version) =>
+        Peers.ConnectAsync(broker.Port, "dev-b", version, o => (o.Username, o.Password) = ("dev-b", "pw-b"));
+
     private static MqttClientOptions Options(EmbeddedBroker broker, string clientId, string username, string password, MqttProtocolVersion version) =>
         new() { Port = broker.Port, ClientId = clientId, Username = username, Password = password, ProtocolVersion = version };
 
@@ -108,20 +114,5 @@ public sealed class Session_Ownership_Tests : IDisposable
         to.Password = from.Password;
         to.CleanStart = from.CleanStart;
         to.SessionExpiryInterval = from.SessionExpiryInterval;
-    }
-
-    /// <summary>CONNECT 3.1.1 with user name and password flags and Clean Session (flags 0xC2), keep-alive 60 s.</summary>
-    private static byte[] ConnectV311(string clientId, string username, string password)
-    {
-        var body = new List<byte> { 0x00, 0x04, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 0x04, 0xC2, 0x00, 60 };
-        foreach (string field in new[] { clientId, username, password })
-        {
-            byte[] bytes = Encoding.UTF8.GetBytes(field);
-            body.Add((byte)(bytes.Length >> 8));
-            body.Add((byte)bytes.Length);
-            body.AddRange(bytes);
-        }
-
-        return [0x10, (byte)body.Count, .. body];
     }
 }
