@@ -45,7 +45,7 @@ public sealed class MqttServerStatistics
     /// </summary>
     public long AuthenticationThrottled => Interlocked.Read(ref _authenticationThrottled);
 
-    /// <summary>PUBLISHes, will topics and subscription filters refused by the device topic policy.</summary>
+    /// <summary>PUBLISHes, will topics and subscription filters refused by the device topic policy, and CONNECTs refused because their client id's session belongs to another identity.</summary>
     public long AuthorizationFailures => Interlocked.Read(ref _authorizationFailures);
 
     /// <summary>Connections to the TLS listener whose handshake failed (wrong CA, plain MQTT, bad client certificate, timeout).</summary>
