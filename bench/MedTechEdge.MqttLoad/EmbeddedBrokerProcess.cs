@@ -22,8 +22,19 @@ internal sealed class EmbeddedBrokerProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>CPU time the broker process has used so far (all its threads).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts <c>serve</c> mode of this tool and waits for the port it listens on.</summary>
-    public static async Task<EmbeddedBrokerProcess> StartAsync(StoreDurability durability, string folder)
+    /// <param name="credentialsFile">A credentials file for the broker (the flood case); null for anonymous access.</param>
+    public static async Task<EmbeddedBrokerProcess> StartAsync(StoreDurability durability, string folder, string? credentialsFile = null)
     {
         string self = typeof(EmbeddedBrokerProcess).Assembly.Location;
         string host = Environment.ProcessPath!;
@@ -36,6 +47,11 @@ internal sealed class EmbeddedBrokerProcess : IDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add(durability.ToString());
         start.ArgumentList.Add(folder);
+        if (credentialsFile is not null)
+        {
+            start.ArgumentList.Add(credentialsFile);
+        }
+
         Process process = Process.Start(start)!;
         string? line = await process.StandardOutput.ReadLineAsync().ConfigureAwait(false);
         if (line is null || !line.StartsWith("PORT ", StringComparison.Ordinal))
@@ -67,10 +83,10 @@ internal sealed class EmbeddedBrokerProcess : IDisposable
     }
 
     /// <summary>
-    /// <c>serve &lt;Full|Normal&gt; &lt;folder&gt;</c>: runs the broker until standard input closes, prints
-    /// <c>PORT n</c> first and the committed count last.
+    /// <c>serve &lt;Full|Normal&gt; &lt;folder&gt; [credentials file]</c>: runs the broker until standard input closes,
+    /// prints <c>PORT n</c> first and the committed count and the broker's Warning lines last.
     /// </summary>
-    public static async Task<int> ServeAsync(string durability, string folder)
+    public static async Task<int> ServeAsync(string durability, string folder, string? credentialsFile = null)
     {
         StoreDurability level = Enum.Parse<StoreDurability>(durability);
         var exceptions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
@@ -88,13 +104,17 @@ internal sealed class EmbeddedBrokerProcess : IDisposable
 
         MedTechStore store = MedTechStore.Open(new StoreOptions { Path = Path.Combine(folder, $"store-{level}.db"), Durability = level, MaxSizeBytes = 0 });
         await using var inbox = new InboxWriter(store, new WorkSignal());
-        await using var server = new MqttServer(new MqttServerOptions { Port = 0, ReceiveMaximum = 1000 }, new MedTechEdge.Ingress.MqttIngressHandler(inbox, Microsoft.Extensions.Logging.Abstractions.NullLogger<MedTechEdge.Ingress.MqttIngressHandler>.Instance));
+        var log = new CountingLogger();
+        await using var server = new MqttServer(
+            new MqttServerOptions { Port = 0, ReceiveMaximum = 1000, CredentialsFile = credentialsFile },
+            new MedTechEdge.Ingress.MqttIngressHandler(inbox, Microsoft.Extensions.Logging.Abstractions.NullLogger<MedTechEdge.Ingress.MqttIngressHandler>.Instance),
+            log);
         await server.StartAsync(CancellationToken.None).ConfigureAwait(false);
         Console.WriteLine("PORT " + server.LocalEndPoint!.Port.ToString(CultureInfo.InvariantCulture));
         await Console.In.ReadToEndAsync().ConfigureAwait(false);
         await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{inbox.CommittedCount} committed in {inbox.TransactionCount} transactions ({level}; GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1024 * 1024)} MiB)"));
+            $"{inbox.CommittedCount} committed in {inbox.TransactionCount} transactions; broker log: {log.Count(Microsoft.Extensions.Logging.LogLevel.Warning)} Warning lines ({level}; GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1024 * 1024)} MiB)"));
         foreach (KeyValuePair<string, int> exception in exceptions.OrderByDescending(e => e.Value).Take(5))
         {
             Console.WriteLine($"  first-chance {exception.Value}x {exception.Key}");

@@ -8,13 +8,19 @@ using MedTechEdge.Mqtt.Server;
 using MedTechEdge.Storage;
 
 // Usage: dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- [messages per case, default 40000]
+//        dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- flood [seconds per phase, default 15] [rounds, default 3] [--same-address]
 // Runs every case against Mosquitto (persistence off) and against the embedded broker whose ingest
 // handler commits to SQLite (WAL, group commit) before the PUBACK, in one run: once with synchronous=FULL
 // (an fsync per commit: survives power loss) and once with synchronous=NORMAL (survives a killed process,
 // which is the module's acknowledgement guarantee; a power cut may lose the last commits).
-if (args.Length == 3 && args[0] == "serve")
+if (args.Length is 3 or 4 && args[0] == "serve")
 {
-    return await EmbeddedBrokerProcess.ServeAsync(args[1], args[2]);
+    return await EmbeddedBrokerProcess.ServeAsync(args[1], args[2], args.Length == 4 ? args[3] : null);
+}
+
+if (args.Length > 0 && args[0] == "flood")
+{
+    return await FloodCase.RunAsync(args[1..]);
 }
 
 if (args.Length == 5 && args[0] == "load")

@@ -65,6 +65,16 @@ internal sealed class MqttListenerOptions
     /// <summary>Off, Publish or PublishAndSubscribe; unset means PublishAndSubscribe once devices authenticate.</summary>
     public MedTechEdge.Mqtt.Server.MqttDeviceTopicPolicy? DeviceTopicPolicy { get; set; }
 
+    /// <summary>
+    /// <c>On</c> (default): a message from an authenticated connection may only name the device it authenticated as, or
+    /// one its credentials line lists (<c>devices=</c>); others become <c>DeviceIdentityMismatch</c> dead letters.
+    /// <c>Off</c> trusts the ids in payloads: a risk (docs/mqtt.md, "Device binding").
+    /// </summary>
+    public DeviceBindingMode DeviceBinding { get; set; } = DeviceBindingMode.On;
+
+    /// <summary>Limits on password checks under a flood of bad CONNECTs (docs/mqtt.md, "Authentication under attack").</summary>
+    public MedTechEdge.Mqtt.Server.MqttAuthenticationOptions Authentication { get; set; } = new();
+
     /// <summary>False to accept only TLS connections.</summary>
     public bool UnencryptedListenerEnabled { get; set; } = true;
 
@@ -202,6 +212,13 @@ internal sealed class EdgeHubOptions
 
     /// <summary>How often the module's status is written to the twin's reported properties (also at every change of configuration).</summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// True (default): a routed message that carries <c>iothub-connection-device-id</c>, the device edgeHub authenticated,
+    /// is bound to it, so its payload may only name that device (docs/deploy.md, "Device binding of routed messages").
+    /// False for a leaf device that legitimately relays other devices' data under its own identity.
+    /// </summary>
+    public bool BindToConnectionDeviceId { get; set; } = true;
 
     /// <summary>Sends every new dead letter, with its reason, on output <c>deadletters</c>.</summary>
     public bool ForwardDeadLetters { get; set; } = true;

@@ -106,7 +106,7 @@ internal static class ModuleHost
         AddStage<PersistStage>(services);
         if (options.Mqtt.Enabled || options.MqttBroker.Enabled || edgeIdentity is not null)
         {
-            services.AddSingleton<MqttIngressHandler>();
+            services.AddSingleton(sp => new MqttIngressHandler(sp.GetRequiredService<InboxWriter>(), sp.GetRequiredService<ILogger<MqttIngressHandler>>(), options.Mqtt.DeviceBinding));
         }
 
         if (options.Mqtt.Enabled)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using MedTechEdge.IotEdge;
@@ -11,9 +12,11 @@ namespace MedTechEdge.Ingress;
 /// Ingest from IoT Edge routes: a message on one of the module's inputs becomes an inbox message whose envelope is
 /// the one IoT Hub gives (<c>iothub-connection-device-id</c>, <c>iothub-enqueuedtime</c>, <c>iothub-creation-time-utc</c>,
 /// application properties), so IotJsonPathContent templates work unchanged (medtech-compat §2). The input is
-/// acknowledged to edgeHub only after the commit, as MQTT ingest is.
+/// acknowledged to edgeHub only after the commit, as MQTT ingest is. With <paramref name="bindToConnectionDeviceId"/>,
+/// a message that names the device edgeHub authenticated (<c>iothub-connection-device-id</c>) is bound to it
+/// (issue 12, item 1; docs/deploy.md, "Device binding of routed messages").
 /// </summary>
-internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCollection<string> inputs, MqttIngressHandler ingress) : IMqttIngestHandler
+internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCollection<string> inputs, MqttIngressHandler ingress, bool bindToConnectionDeviceId = true) : IMqttIngestHandler
 {
     private static readonly TimeSpan s_firstPause = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan s_maxPause = TimeSpan.FromSeconds(10);
@@ -28,27 +31,43 @@ internal sealed class EdgeHubInputHandler(IotEdgeSettings identity, IReadOnlyCol
 
     public ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
     {
-        if (!ModuleMessageTopic.TryParseInput(message.Topic, identity.DeviceId, identity.ModuleId, out string input, out Dictionary<string, string> system, out Dictionary<string, string> properties)
-            || !inputs.Contains(input))
+        if (!TryCreateRecord(message, out InboxMessage? record))
         {
             Interlocked.Increment(ref _ignored);
             return new ValueTask<MqttIngestResult>(MqttIngestResult.Accepted);
         }
 
-        string device = system.GetValueOrDefault("iothub-connection-device-id") ?? identity.DeviceId;
+        return AcceptAsync(record, cancellationToken);
+    }
+
+    /// <summary>The inbox message for a routed message; false when it came on an input that is not a device input.</summary>
+    internal bool TryCreateRecord(MqttIngestMessage message, [NotNullWhen(true)] out InboxMessage? record)
+    {
+        if (!ModuleMessageTopic.TryParseInput(message.Topic, identity.DeviceId, identity.ModuleId, out string input, out Dictionary<string, string> system, out Dictionary<string, string> properties)
+            || !inputs.Contains(input))
+        {
+            record = null;
+            return false;
+        }
+
+        string? connectionDevice = system.GetValueOrDefault("iothub-connection-device-id");
+        string device = connectionDevice ?? identity.DeviceId;
         system["iothub-connection-device-id"] = device;
         system["iothub-enqueuedtime"] = message.ReceivedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
         system["iothub-inputname"] = input;
-        return AcceptAsync(new InboxMessage
+        record = new InboxMessage
         {
             ReceivedUtc = message.ReceivedAt.UtcDateTime,
             Source = MessageSources.EdgeHub,
             DeviceId = device,
             Topic = message.Topic,
+            // Only an id edgeHub put there binds: without one, the gateway's own id stands in and proves nothing.
+            Binding = bindToConnectionDeviceId && !string.IsNullOrEmpty(connectionDevice) ? new DeviceBinding(connectionDevice) : null,
             Properties = WriteObject(properties),
             SystemProperties = WriteObject(system),
             Body = message.Payload.ToArray(),
-        }, cancellationToken);
+        };
+        return true;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MedTechEdge.Configuration;
 using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.Mqtt.Server;
 using MedTechEdge.Storage;
@@ -12,28 +13,44 @@ namespace MedTechEdge.Ingress;
 /// <summary>
 /// Ingest over MQTT: turns a PUBLISH on a device topic into an inbox message and answers only when
 /// it is durably committed. The broker sends PUBACK/PUBREC when this completes, so an acknowledged
-/// message survives a crash (issue 4's ingest contract).
+/// message survives a crash (issue 4's ingest contract). A message from an authenticated connection carries the
+/// sender's <see cref="DeviceBinding"/> unless binding is <see cref="DeviceBindingMode.Off"/> (issue 12, item 1).
 /// </summary>
-internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<MqttIngressHandler> logger) : IMqttIngestHandler
+internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<MqttIngressHandler> logger, DeviceBindingMode deviceBinding = DeviceBindingMode.On) : IMqttIngestHandler
 {
     // 1 while the store refuses messages; logged once per episode, not once per message.
     private int _full;
 
-    public ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
-    {
-        var record = new InboxMessage
-        {
-            ReceivedUtc = message.ReceivedAt.UtcDateTime,
-            Source = MessageSources.Mqtt,
-            DeviceId = message.DeviceId,
-            Topic = message.Topic,
-            Properties = WriteProperties(message),
-            SystemProperties = WriteSystemProperties(message),
-            // The payload belongs to the broker's buffer only until this call completes; keep a copy.
-            Body = message.Payload.ToArray(),
-        };
+    public ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken) => Accept(CreateRecord(message));
 
-        return Accept(record);
+    /// <summary>The inbox message for a PUBLISH: body, envelope properties and the sender's binding.</summary>
+    internal InboxMessage CreateRecord(MqttIngestMessage message) => new()
+    {
+        ReceivedUtc = message.ReceivedAt.UtcDateTime,
+        Source = MessageSources.Mqtt,
+        DeviceId = message.DeviceId,
+        Topic = message.Topic,
+        Binding = BindingOf(message),
+        Properties = WriteProperties(message),
+        SystemProperties = WriteSystemProperties(message),
+        // The payload belongs to the broker's buffer only until this call completes; keep a copy.
+        Body = message.Payload.ToArray(),
+    };
+
+    /// <summary>
+    /// The sender's binding: its authenticated identity and the further ids its credential lists. Null for an anonymous
+    /// connection (loopback devices without credentials stay unbound, docs/mqtt.md), for a broker this module
+    /// subscribes to (it tells no identity), and when binding is off.
+    /// </summary>
+    private DeviceBinding? BindingOf(MqttIngestMessage message)
+    {
+        if (deviceBinding == DeviceBindingMode.Off || string.IsNullOrEmpty(message.Identity))
+        {
+            return null;
+        }
+
+        // One small object per message; the list is copied only when the credential has one (a hub's, rarely).
+        return new DeviceBinding(message.Identity, message.IdentityDeviceIds);
     }
 
     /// <summary>

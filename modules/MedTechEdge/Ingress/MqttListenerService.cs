@@ -28,6 +28,7 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
             AllowAnonymous = options.Mqtt.AllowAnonymous,
             CredentialsFile = string.IsNullOrWhiteSpace(options.Mqtt.CredentialsFile) ? null : options.Mqtt.CredentialsFile,
             DeviceTopicPolicy = options.Mqtt.DeviceTopicPolicy,
+            Authentication = options.Mqtt.Authentication,
             UnencryptedListenerEnabled = options.Mqtt.UnencryptedListenerEnabled,
             Tls = string.IsNullOrWhiteSpace(options.Mqtt.Tls?.CertificateFile) ? null : options.Mqtt.Tls,
         };

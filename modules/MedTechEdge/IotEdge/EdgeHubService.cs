@@ -18,7 +18,7 @@ internal sealed class EdgeHubService : IHostedService, IAsyncDisposable
     public EdgeHubService(IotEdgeSettings identity, MedTechEdgeOptions options, MqttIngressHandler ingress, ModuleTwinSync twin, ModuleMethods methods, ILoggerFactory loggers)
     {
         EdgeHubOptions edgeHub = options.EdgeHub;
-        Handler = new EdgeHubInputHandler(identity, edgeHub.Inputs.Count > 0 ? edgeHub.Inputs : [ModuleEndpoints.DeviceDataInput], ingress);
+        Handler = new EdgeHubInputHandler(identity, edgeHub.Inputs.Count > 0 ? edgeHub.Inputs : [ModuleEndpoints.DeviceDataInput], ingress, edgeHub.BindToConnectionDeviceId);
         try
         {
             Client = new EdgeModuleClient(identity, new EdgeModuleClientOptions

@@ -4,24 +4,28 @@ namespace MedTechEdge.Mqtt.Security;
 
 /// <summary>
 /// Username/password hashes read from a credentials file, one user per line:
-/// <c>{username}:$pbkdf2-sha256${iterations}${salt}${hash}</c>. Blank lines and lines starting with '#' are skipped.
-/// Every error in the file is reported at once with its line number; no line content (hash material) is echoed.
+/// <c>{username}:$pbkdf2-sha256${iterations}${salt}${hash}</c>, optionally followed by
+/// <c>:devices={id-or-pattern},{id-or-pattern}…</c>, the further device ids the user may speak for (docs/mqtt.md,
+/// "Credentials file"). Blank lines and lines starting with '#' are skipped. Every error in the file is reported at
+/// once with its line number; no line content (hash material) is echoed.
 /// </summary>
 internal sealed class MqttCredentialStore
 {
-    private readonly Dictionary<string, MqttPasswordHashValue> _users;
+    private const string DevicesOption = "devices=";
+
+    private readonly Dictionary<string, MqttCredential> _users;
 
     // Checked against when the username is unknown, so that an unknown user costs the same PBKDF2 work as a known one
     // and response time does not reveal which usernames exist.
     private readonly MqttPasswordHashValue _decoy;
 
-    private MqttCredentialStore(Dictionary<string, MqttPasswordHashValue> users)
+    private MqttCredentialStore(Dictionary<string, MqttCredential> users)
     {
         _users = users;
         int iterations = MqttPasswordHash.DefaultIterations;
-        foreach (MqttPasswordHashValue value in users.Values)
+        foreach (MqttCredential credential in users.Values)
         {
-            iterations = value.Iterations;
+            iterations = credential.Hash.Iterations;
             break;
         }
 
@@ -29,6 +33,9 @@ internal sealed class MqttCredentialStore
     }
 
     public int Count => _users.Count;
+
+    /// <summary>A hash no password matches, with the file's iteration count: what an unknown user is checked against.</summary>
+    public MqttPasswordHashValue Decoy => _decoy;
 
     public static MqttCredentialStore Load(string path)
     {
@@ -39,7 +46,7 @@ internal sealed class MqttCredentialStore
     /// <exception cref="FormatException">The text has errors; the message lists each with its line number.</exception>
     public static MqttCredentialStore Parse(string text, string sourceName)
     {
-        var users = new Dictionary<string, MqttPasswordHashValue>(StringComparer.Ordinal);
+        var users = new Dictionary<string, MqttCredential>(StringComparer.Ordinal);
         var errors = new List<string>();
         string[] lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
@@ -59,15 +66,23 @@ internal sealed class MqttCredentialStore
             }
 
             string username = line[..colon];
+            // The hash is Base64 and '$'-separated, so a second ':' can only start the optional device list.
+            string rest = line[(colon + 1)..];
+            int optionsColon = rest.IndexOf(':', StringComparison.Ordinal);
+            string encodedHash = optionsColon < 0 ? rest : rest[..optionsColon];
             if (!IsValidUsername(username))
             {
                 errors.Add($"line {lineNumber}: invalid username");
             }
-            else if (!MqttPasswordHash.TryParse(line[(colon + 1)..], out MqttPasswordHashValue value, out string? error))
+            else if (!MqttPasswordHash.TryParse(encodedHash, out MqttPasswordHashValue value, out string? error))
             {
                 errors.Add($"line {lineNumber}: {error}");
             }
-            else if (!users.TryAdd(username, value))
+            else if (!TryParseDeviceIds(optionsColon < 0 ? null : rest[(optionsColon + 1)..], out string[] deviceIds, out error))
+            {
+                errors.Add($"line {lineNumber}: {error}");
+            }
+            else if (!users.TryAdd(username, new MqttCredential(value, deviceIds)))
             {
                 errors.Add($"line {lineNumber}: duplicate username '{username}'");
             }
@@ -81,16 +96,53 @@ internal sealed class MqttCredentialStore
         return new MqttCredentialStore(users);
     }
 
-    /// <summary>True when <paramref name="username"/> exists and <paramref name="password"/> matches its hash.</summary>
+    /// <summary>The user's entry, or false for an unknown user name.</summary>
+    public bool TryGet(string username, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MqttCredential? credential) =>
+        _users.TryGetValue(username, out credential);
+
+    /// <summary>True when <paramref name="username"/> exists and <paramref name="password"/> matches its hash (runs PBKDF2 inline).</summary>
     public bool Verify(string username, ReadOnlySpan<byte> password)
     {
-        if (_users.TryGetValue(username, out MqttPasswordHashValue value))
+        if (_users.TryGetValue(username, out MqttCredential? credential))
         {
-            return value.Matches(password);
+            return credential.Hash.Matches(password);
         }
 
         _ = _decoy.Matches(password);
         return false;
+    }
+
+    /// <summary>
+    /// The optional part after the hash: <c>devices=a,b,c*</c>. Entries are device ids, or patterns where <c>*</c>
+    /// stands for any run of characters; they may not be empty or hold whitespace, control characters or ':'.
+    /// </summary>
+    private static bool TryParseDeviceIds(string? options, out string[] deviceIds, out string? error)
+    {
+        deviceIds = [];
+        error = null;
+        if (options is null)
+        {
+            return true;
+        }
+
+        if (!options.StartsWith(DevicesOption, StringComparison.Ordinal))
+        {
+            error = "after the hash only ':devices=id,id,pattern*' may follow";
+            return false;
+        }
+
+        string[] entries = options[DevicesOption.Length..].Split(',');
+        foreach (string entry in entries)
+        {
+            if (!IsValidUsername(entry))
+            {
+                error = "devices= needs a comma-separated list of non-empty ids or patterns without whitespace";
+                return false;
+            }
+        }
+
+        deviceIds = entries;
+        return true;
     }
 
     /// <summary>Non-empty, no ':' (the separator), no whitespace or control characters (the file is line based).</summary>

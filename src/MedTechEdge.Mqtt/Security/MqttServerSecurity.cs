@@ -1,6 +1,8 @@
 using System.Net;
 using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.Mqtt.Server;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MedTechEdge.Mqtt.Security;
 
@@ -8,20 +10,21 @@ namespace MedTechEdge.Mqtt.Security;
 /// Authentication at CONNECT and per-device authorization of PUBLISH, will and SUBSCRIBE topics, resolved once from
 /// <see cref="MqttServerOptions"/> when the server is created (MQTT 5.0 §5.4.1, §5.4.2; 3.1.1 §5.4.1, §5.4.2).
 /// </summary>
-internal sealed class MqttServerSecurity
+internal sealed class MqttServerSecurity : IDisposable
 {
     private const string WildcardsAndSeparator = "+#/";
 
-    private readonly MqttCredentialStore? _credentials;
+    private readonly MqttPasswordAuthenticator? _passwords;
     private readonly int _deviceIdTopicLevel;
 
-    private MqttServerSecurity(MqttCredentialStore? credentials, bool allowAnonymous, MqttDeviceTopicPolicy topicPolicy, int deviceIdTopicLevel, MqttTlsAcceptor? tls)
+    private MqttServerSecurity(MqttPasswordAuthenticator? passwords, bool allowAnonymous, MqttDeviceTopicPolicy topicPolicy, int deviceIdTopicLevel, MqttTlsAcceptor? tls, MqttAuthenticationFailureLog failureLog)
     {
-        _credentials = credentials;
+        _passwords = passwords;
         AllowAnonymous = allowAnonymous;
         TopicPolicy = topicPolicy;
         _deviceIdTopicLevel = deviceIdTopicLevel;
         Tls = tls;
+        FailureLog = failureLog;
     }
 
     public bool AllowAnonymous { get; }
@@ -30,11 +33,15 @@ internal sealed class MqttServerSecurity
 
     public MqttTlsAcceptor? Tls { get; }
 
-    public int CredentialCount => _credentials?.Count ?? 0;
+    public int CredentialCount => _passwords?.CredentialCount ?? 0;
+
+    /// <summary>Refused CONNECTs, aggregated per source address; the server flushes it each interval.</summary>
+    public MqttAuthenticationFailureLog FailureLog { get; }
 
     /// <summary>Reads the credentials file and the TLS certificates. Throws when any is missing or malformed.</summary>
-    public static MqttServerSecurity Create(MqttServerOptions options)
+    public static MqttServerSecurity Create(MqttServerOptions options, ILogger? logger = null)
     {
+        options.Authentication.Validate();
         MqttCredentialStore? credentials = options.CredentialsFile is { } path ? MqttCredentialStore.Load(path) : null;
         MqttTlsAcceptor? tls = options.Tls is { } tlsOptions ? MqttTlsAcceptor.Create(tlsOptions) : null;
         bool clientCertificates = options.Tls is { ClientCertificateMode: not MqttClientCertificateMode.None };
@@ -45,17 +52,22 @@ internal sealed class MqttServerSecurity
         bool allowAnonymous = options.AllowAnonymous ?? (IPAddress.IsLoopback(options.BindAddress) && !authenticationConfigured);
         MqttDeviceTopicPolicy policy = options.DeviceTopicPolicy
             ?? (authenticationConfigured ? MqttDeviceTopicPolicy.PublishAndSubscribe : MqttDeviceTopicPolicy.Off);
-        return new MqttServerSecurity(credentials, allowAnonymous, policy, options.DeviceIdTopicLevel, tls);
+        MqttPasswordAuthenticator? passwords = credentials is null ? null : new MqttPasswordAuthenticator(credentials, options.Authentication, options.TimeProvider);
+        var failureLog = new MqttAuthenticationFailureLog(logger ?? NullLogger.Instance, options.Authentication.FailureLogInterval, options.TimeProvider);
+        return new MqttServerSecurity(passwords, allowAnonymous, policy, options.DeviceIdTopicLevel, tls, failureLog);
     }
 
     /// <summary>
-    /// Decides CONNECT. Returns Success with the device identity (null for an anonymous client), 0x86 Bad User Name or
-    /// Password when given credentials do not verify, or 0x87 Not authorized when no credentials were given and anonymous
-    /// access is off (MQTT 5.0 §3.2.2.2; 3.1.1 return codes 0x04 / 0x05 via the converter).
+    /// Decides CONNECT. Returns Success with the device identity (null for an anonymous client) and the further device
+    /// ids its credential lists; 0x86 Bad User Name or Password when given credentials do not verify; 0x87 Not
+    /// authorized when no credentials were given and anonymous access is off; 0x89 Server busy when the password
+    /// check is throttled (MQTT 5.0 §3.2.2.2; 3.1.1 return codes 0x04 / 0x05 / 0x03 via the converter).
     /// </summary>
-    public MqttConnectReasonCode Authenticate(string? username, byte[]? password, MqttTransportAuthentication transport, out string? identity)
+    /// <param name="address">The client's address, for the per-address backoff; null when unknown.</param>
+    public async ValueTask<MqttAuthenticationResult> AuthenticateAsync(string? username, byte[]? password, MqttTransportAuthentication transport, IPAddress? address, CancellationToken cancellationToken)
     {
-        identity = null;
+        string? identity = null;
+        IReadOnlyList<string> deviceIds = [];
         bool authenticated = false;
         if (transport.HasValidClientCertificate)
         {
@@ -63,30 +75,41 @@ internal sealed class MqttServerSecurity
             identity = transport.CertificateIdentity;
         }
 
-        if (username is not null && _credentials is not null)
+        if (username is not null && _passwords is not null)
         {
-            // MQTT 5.0 §3.1.3.5: the password is Binary Data; the hash is over its bytes as sent (UTF-8 for text passwords).
-            if (password is null || !_credentials.Verify(username, password))
+            if (password is null)
             {
-                identity = null;
-                return MqttConnectReasonCode.BadUserNameOrPassword;
+                return MqttAuthenticationResult.Refused(MqttConnectReasonCode.BadUserNameOrPassword);
+            }
+
+            // MQTT 5.0 §3.1.3.5: the password is Binary Data; the hash is over its bytes as sent (UTF-8 for text passwords).
+            (MqttConnectReasonCode code, MqttCredential? credential) = await _passwords.VerifyAsync(username, password, address, cancellationToken).ConfigureAwait(false);
+            if (code != MqttConnectReasonCode.Success)
+            {
+                return MqttAuthenticationResult.Refused(code);
             }
 
             authenticated = true;
             identity ??= username;
+            if (string.Equals(identity, username, StringComparison.Ordinal))
+            {
+                // A certificate identity gets the list only from a credential of the same name: the user name
+                // proved by the password is not the identity otherwise, so its list says nothing about it.
+                deviceIds = credential!.DeviceIds;
+            }
         }
         else if ((username is not null || password is not null) && !authenticated && !AllowAnonymous)
         {
             // Credentials this server has no file to check them against.
-            return MqttConnectReasonCode.BadUserNameOrPassword;
+            return MqttAuthenticationResult.Refused(MqttConnectReasonCode.BadUserNameOrPassword);
         }
 
         if (!authenticated && !AllowAnonymous)
         {
-            return MqttConnectReasonCode.NotAuthorized;
+            return MqttAuthenticationResult.Refused(MqttConnectReasonCode.NotAuthorized);
         }
 
-        return MqttConnectReasonCode.Success;
+        return new MqttAuthenticationResult(MqttConnectReasonCode.Success, identity, deviceIds);
     }
 
     /// <summary>True when <paramref name="identity"/> may publish to <paramref name="topic"/> (a Topic Name, wildcard-free).</summary>
@@ -120,4 +143,6 @@ internal sealed class MqttServerSecurity
     // An identity with '/', '+' or '#' could never be one topic level, or would match as a wildcard: it owns no topics.
     private static bool IsUsableIdentity(string? identity) =>
         identity is { Length: > 0 } && identity.AsSpan().IndexOfAny(WildcardsAndSeparator) < 0;
+
+    public void Dispose() => _passwords?.Dispose();
 }

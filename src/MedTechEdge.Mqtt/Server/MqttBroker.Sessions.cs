@@ -20,15 +20,23 @@ internal sealed partial class MqttBroker
     /// Binds a connection to its session. An existing connection with the same client id is taken over: it gets
     /// DISCONNECT 0x8E (5.0) and is closed [MQTT-3.1.4-3]. Clean Start discards the old session [MQTT-3.1.2-4];
     /// otherwise it is resumed and CONNACK says Session Present [MQTT-3.2.2-3].
+    /// Returns false, touching nothing, when the client id's session (connected or not) belongs to another
+    /// authenticated identity: see <see cref="MayClaim"/>.
     /// </summary>
-    public (MqttServerSession Session, bool SessionPresent) AttachSession(MqttServerConnection connection, string clientId, bool cleanStart, uint sessionExpiryInterval)
+    public bool TryAttachSession(MqttServerConnection connection, string clientId, string? identity, bool cleanStart, uint sessionExpiryInterval,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MqttServerSession? session, out bool sessionPresent)
     {
         MqttServerConnection? previous = null;
-        MqttServerSession session;
-        bool present;
         lock (_sessionsLock)
         {
             _sessions.TryGetValue(clientId, out MqttServerSession? existing);
+            if (existing is not null && !MayClaim(existing, identity))
+            {
+                session = null;
+                sessionPresent = false;
+                return false;
+            }
+
             previous = existing?.Connection;
             if (existing is null || cleanStart)
             {
@@ -40,12 +48,12 @@ internal sealed partial class MqttBroker
 
                 session = new MqttServerSession(clientId, Options.MaxQueuedMessagesPerClient, OnMessageDropped);
                 _sessions[clientId] = session;
-                present = false;
+                sessionPresent = false;
             }
             else
             {
                 session = existing;
-                present = true;
+                sessionPresent = true;
             }
 
             // A will waiting for its delay is not sent when the session is resumed in time [MQTT-3.1.3-9].
@@ -54,11 +62,24 @@ internal sealed partial class MqttBroker
             session.Generation++;
             session.Connection = connection;
             session.SessionExpiryInterval = sessionExpiryInterval;
+            session.OwnerIdentity ??= identity;
         }
 
         previous?.TakeOver();
-        return (session, present);
+        return true;
     }
+
+    /// <summary>
+    /// Whether a connection authenticated as <paramref name="identity"/> may take over, resume or (with Clean Start)
+    /// discard <paramref name="existing"/>. MQTT leaves this to the server: it "SHOULD perform authentication and
+    /// authorization checks" on CONNECT and refuses with 0x87 Not authorized when they fail (MQTT 5.0 §3.1.4,
+    /// [MQTT-3.1.4-2]; 3.1.1 §3.1.4, return code 5). A session created by an authenticated identity is that identity's:
+    /// another identity, or an anonymous client, would otherwise kick the device off (§3.1.4 takeover,
+    /// [MQTT-3.1.4-3]), read its queued messages or wipe them. A session an anonymous client created has no owner and
+    /// anyone may claim it, as before; the first authenticated identity to do so becomes its owner.
+    /// </summary>
+    private static bool MayClaim(MqttServerSession existing, string? identity) =>
+        existing.OwnerIdentity is null || string.Equals(existing.OwnerIdentity, identity, StringComparison.Ordinal);
 
     private void OnMessageDropped() => Interlocked.Increment(ref Statistics._messagesDropped);
 

@@ -20,6 +20,19 @@ public sealed class MqttIngestMessage
     /// <summary>Device id taken from the topic level <see cref="MqttServerOptions.DeviceIdTopicLevel"/>; the client id when the topic has no such level.</summary>
     public required string DeviceId { get; init; }
 
+    /// <summary>
+    /// The identity the connection authenticated as: the credentials file's user name or the client certificate's name;
+    /// null for an anonymous connection (and for messages that did not come through the embedded broker).
+    /// </summary>
+    public string? Identity { get; init; }
+
+    /// <summary>
+    /// Device ids, or patterns where <c>*</c> stands for any run of characters, that <see cref="Identity"/> may speak
+    /// for besides itself (the <c>devices=</c> list of its credentials line); empty for most devices. The same instance
+    /// for every message of a connection.
+    /// </summary>
+    public IReadOnlyList<string> IdentityDeviceIds { get; init; } = [];
+
     /// <summary>QoS of the PUBLISH as received.</summary>
     public MqttQualityOfServiceLevel QoS { get; init; }
 

@@ -24,6 +24,7 @@ public sealed class MqttServer : IAsyncDisposable
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private CancellationTokenSource? _stopping;
+    private ITimer? _failureLogTimer;
 
     /// <summary>Creates a server; nothing listens before <see cref="StartAsync"/>.</summary>
     /// <param name="options">Settings; not copied, do not change them after start.</param>
@@ -52,7 +53,7 @@ public sealed class MqttServer : IAsyncDisposable
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Statistics = new MqttServerStatistics();
-        MqttServerSecurity security = MqttServerSecurity.Create(options);
+        MqttServerSecurity security = MqttServerSecurity.Create(options, _logger);
         _broker = new MqttBroker(options, ingestHandler, Statistics, _logger, security);
     }
 
@@ -112,6 +113,8 @@ public sealed class MqttServer : IAsyncDisposable
         }
 
         MqttServerLog.SecurityPolicy(_logger, security.AllowAnonymous, security.CredentialCount, security.TopicPolicy);
+        TimeSpan interval = _options.Authentication.FailureLogInterval;
+        _failureLogTimer = _options.TimeProvider.CreateTimer(static state => ((MqttAuthenticationFailureLog)state!).Flush(), security.FailureLog, interval, interval);
         return Task.CompletedTask;
     }
 
@@ -215,6 +218,12 @@ public sealed class MqttServer : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         CloseListeners();
+        if (_failureLogTimer is not null)
+        {
+            await _failureLogTimer.DisposeAsync().ConfigureAwait(false);
+            _failureLogTimer = null;
+        }
+
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         _acceptLoops.Clear();
 
@@ -232,5 +241,7 @@ public sealed class MqttServer : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stopping?.Dispose();
+        // After every connection ended: no CONNECT waits for a password check any more.
+        _broker.Security.Dispose();
     }
 }

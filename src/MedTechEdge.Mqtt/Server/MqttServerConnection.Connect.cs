@@ -1,5 +1,6 @@
 using MedTechEdge.Mqtt.Packets;
 using MedTechEdge.Mqtt.Protocol;
+using MedTechEdge.Mqtt.Security;
 
 namespace MedTechEdge.Mqtt.Server;
 
@@ -11,6 +12,9 @@ internal sealed partial class MqttServerConnection
 
     // The authenticated identity (username or certificate Common Name); null for an anonymous client.
     private string? _identity;
+
+    // Further device ids or patterns the identity may speak for (its credentials line); handed to the ingest handler.
+    private IReadOnlyList<string> _identityDeviceIds = [];
 
     /// <summary>Reads CONNECT and answers CONNACK. Returns false when the connection must close (CONNACK already sent if due).</summary>
     private async Task<bool> ConnectAsync()
@@ -73,15 +77,24 @@ internal sealed partial class MqttServerConnection
         }
 
         // MQTT 5.0 §3.1.4 / 3.1.1 §3.1.4 [MQTT-3.1.4-2]: authenticate before any session state is touched.
-        MqttConnectReasonCode authentication = _broker.Security.Authenticate(connect.Username, connect.Password, _transport, out string? identity);
-        if (authentication != MqttConnectReasonCode.Success)
+        MqttAuthenticationResult authentication = await _broker.Security.AuthenticateAsync(connect.Username, connect.Password, _transport, _remoteAddress, _connectionCts.Token).ConfigureAwait(false);
+        if (authentication.ReasonCode != MqttConnectReasonCode.Success)
         {
-            Interlocked.Increment(ref _broker.Statistics._authenticationFailures);
-            MqttServerLog.AuthenticationFailed(_logger, _channel.RemoteEndPoint, clientId, connect.Username, authentication);
+            Interlocked.Increment(ref authentication.ReasonCode == MqttConnectReasonCode.ServerBusy
+                ? ref _broker.Statistics._authenticationThrottled
+                : ref _broker.Statistics._authenticationFailures);
+            MqttServerLog.AuthenticationFailed(_logger, _channel.RemoteEndPoint, clientId, connect.Username, authentication.ReasonCode);
+            if (_remoteAddress is not null)
+            {
+                _broker.Security.FailureLog.Record(_remoteAddress, authentication.ReasonCode);
+            }
+
             // A CONNACK with the failure code, then close: [MQTT-3.2.2-7] (3.1.1 [MQTT-3.2.2-5]).
-            await RefuseAsync(authentication).ConfigureAwait(false);
+            await RefuseAsync(authentication.ReasonCode).ConfigureAwait(false);
             return false;
         }
+
+        string? identity = authentication.Identity;
 
         if (connect.HasWill && !_broker.Security.MayPublish(identity, connect.WillTopic))
         {
@@ -93,6 +106,7 @@ internal sealed partial class MqttServerConnection
         }
 
         _identity = identity;
+        _identityDeviceIds = authentication.DeviceIds;
         uint sessionExpiry = v5
             ? Math.Min(connect.Properties.SessionExpiryInterval ?? 0, _broker.Options.MaximumSessionExpiryInterval)
             : (connect.CleanStart ? 0 : uint.MaxValue);
@@ -105,7 +119,16 @@ internal sealed partial class MqttServerConnection
         connect.ClientId = clientId;
         _sendWill = connect.HasWill;
 
-        (MqttServerSession session, bool present) = _broker.AttachSession(this, clientId, connect.CleanStart, sessionExpiry);
+        if (!_broker.TryAttachSession(this, clientId, identity, connect.CleanStart, sessionExpiry, out MqttServerSession? session, out bool present))
+        {
+            // MQTT 5.0 §3.1.4 / [MQTT-3.1.4-2]: authorization of the CONNECT failed, so CONNACK 0x87 (3.1.1: 5) and
+            // close. The client id's session stays with its owner, whose connection, if any, goes on undisturbed.
+            Interlocked.Increment(ref _broker.Statistics._authorizationFailures);
+            MqttServerLog.SessionOwnedByAnotherIdentity(_logger, identity, clientId);
+            await RefuseAsync(MqttConnectReasonCode.NotAuthorized).ConfigureAwait(false);
+            return false;
+        }
+
         _session = session;
         var connAck = new MqttConnAckPacket { SessionPresent = present, ReasonCode = MqttConnectReasonCode.Success };
         if (v5)

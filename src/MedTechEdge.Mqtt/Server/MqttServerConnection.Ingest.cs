@@ -111,6 +111,8 @@ internal sealed partial class MqttServerConnection
             Topic = publish.Topic,
             Payload = publish.Payload,
             ClientId = _clientId,
+            Identity = _identity,
+            IdentityDeviceIds = _identityDeviceIds,
             DeviceId = MqttTopic.GetLevel(publish.Topic, _broker.Options.DeviceIdTopicLevel) ?? _clientId,
             QoS = publish.QoS,
             Retain = publish.Retain,

@@ -30,6 +30,7 @@ internal sealed partial class MqttServerConnection
     private readonly CancellationTokenSource _connectionCts;
     private readonly Channel<MqttPendingPublish> _pending;
     private readonly MqttTransportAuthentication _transport;
+    private readonly System.Net.IPAddress? _remoteAddress;
     private MqttServerSession? _session;
     private MqttConnectPacket? _connect;
     private string _clientId = string.Empty;
@@ -43,6 +44,7 @@ internal sealed partial class MqttServerConnection
         _broker = broker;
         _logger = broker.Logger;
         _transport = transport;
+        _remoteAddress = (socket.RemoteEndPoint as System.Net.IPEndPoint)?.Address;
         _channel = stream is null ? new MqttPacketChannel(socket) : new MqttPacketChannel(socket, stream);
         _channel.MaximumIncomingPacketSize = broker.Options.MaximumPacketSize;
         _connectionCts = CancellationTokenSource.CreateLinkedTokenSource(serverToken);

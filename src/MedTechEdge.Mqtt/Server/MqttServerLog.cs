@@ -39,8 +39,9 @@ internal static partial class MqttServerLog
     [LoggerMessage(12, LogLevel.Information, "MQTT security: anonymous clients {AllowAnonymous}, {Users} user(s) in the credentials file, device topic policy {Policy}.")]
     public static partial void SecurityPolicy(ILogger logger, bool allowAnonymous, int users, MqttDeviceTopicPolicy policy);
 
-    // Never the password: only who tried, from where, and the answer.
-    [LoggerMessage(13, LogLevel.Warning, "Refused CONNECT from {EndPoint} (client '{ClientId}', username '{Username}'): {ReasonCode}.")]
+    // Never the password. Debug: a flood's user names are guesses, which do not belong in Warning logs (issue 12);
+    // the Warning is ConnectsRefused, one per address per interval.
+    [LoggerMessage(13, LogLevel.Debug, "Refused CONNECT from {EndPoint} (client '{ClientId}', username '{Username}'): {ReasonCode}.")]
     public static partial void AuthenticationFailed(ILogger logger, string endPoint, string clientId, string? username, MqttConnectReasonCode reasonCode);
 
     [LoggerMessage(14, LogLevel.Warning, "Client {ClientId} (identity '{Identity}') is not authorized to {Operation} on that topic.")]
@@ -48,6 +49,12 @@ internal static partial class MqttServerLog
 
     [LoggerMessage(15, LogLevel.Debug, "TLS handshake with {EndPoint} failed: {Reason}")]
     public static partial void TlsHandshakeFailed(ILogger logger, string endPoint, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "Refused {Count} CONNECT(s) from {Address} (at most one such line per address every {IntervalSeconds} s; last answer {ReasonCode}).")]
+    public static partial void ConnectsRefused(ILogger logger, string address, long count, double intervalSeconds, MqttConnectReasonCode reasonCode);
+
+    [LoggerMessage(17, LogLevel.Warning, "Identity '{Identity}' may not take over client id '{ClientId}': its session belongs to another identity. CONNECT refused with Not authorized.")]
+    public static partial void SessionOwnedByAnotherIdentity(ILogger logger, string? identity, string clientId);
 
     [LoggerMessage(10, LogLevel.Warning, "Ingest calls of client {ClientId} were still running {Seconds} s after its connection closed; not waiting longer.")]
     public static partial void DrainTimeout(ILogger logger, string clientId, double seconds);

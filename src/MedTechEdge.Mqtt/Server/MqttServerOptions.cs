@@ -61,6 +61,12 @@ public sealed class MqttServerOptions
     /// </summary>
     public MqttDeviceTopicPolicy? DeviceTopicPolicy { get; set; }
 
+    /// <summary>Limits on password verification under a flood of bad CONNECTs (concurrency, per-address backoff, success cache, log aggregation).</summary>
+    public MqttAuthenticationOptions Authentication { get; set; } = new();
+
+    /// <summary>The clock of the authentication backoff, cache and log windows; tests substitute a manual one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>The TLS listener; null (default) for none.</summary>
     public MqttServerTlsOptions? Tls { get; set; }
 

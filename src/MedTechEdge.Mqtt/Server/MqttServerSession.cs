@@ -36,6 +36,9 @@ internal sealed class MqttServerSession
 
     public uint SessionExpiryInterval { get; set; }
 
+    /// <summary>The authenticated identity that created (or first claimed) the session; null while only anonymous clients used it.</summary>
+    public string? OwnerIdentity { get; set; }
+
     /// <summary>Bumped on every attach; a pending expiry or will timer fires only if the generation is unchanged.</summary>
     public int Generation { get; set; }
 

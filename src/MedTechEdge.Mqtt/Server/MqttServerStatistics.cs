@@ -11,6 +11,7 @@ public sealed class MqttServerStatistics
     internal long _messagesRejected;
     internal long _messagesDropped;
     internal long _authenticationFailures;
+    internal long _authenticationThrottled;
     internal long _authorizationFailures;
     internal long _tlsHandshakeFailures;
 
@@ -38,7 +39,13 @@ public sealed class MqttServerStatistics
     /// <summary>CONNECTs refused with 0x86 Bad User Name or Password / 0x87 Not authorized (3.1.1: 0x04 / 0x05).</summary>
     public long AuthenticationFailures => Interlocked.Read(ref _authenticationFailures);
 
-    /// <summary>PUBLISHes, will topics and subscription filters refused by the device topic policy.</summary>
+    /// <summary>
+    /// CONNECTs refused with 0x89 Server busy (3.1.1: 0x03) without a password check: their source address was backed
+    /// off after repeated failures, or too many password checks were already waiting.
+    /// </summary>
+    public long AuthenticationThrottled => Interlocked.Read(ref _authenticationThrottled);
+
+    /// <summary>PUBLISHes, will topics and subscription filters refused by the device topic policy, and CONNECTs refused because their client id's session belongs to another identity.</summary>
     public long AuthorizationFailures => Interlocked.Read(ref _authorizationFailures);
 
     /// <summary>Connections to the TLS listener whose handshake failed (wrong CA, plain MQTT, bad client certificate, timeout).</summary>

@@ -52,6 +52,44 @@ public sealed class Credential_Store_Tests
     }
 
     [Fact]
+    public void A_User_May_List_Further_Device_Ids_And_Patterns_After_Its_Hash()
+    {
+        string text = string.Join("\n",
+            MqttPasswordHash.CreateLine("hub-12", "pw", Iterations) + ":devices=mon-1,mon-2,bed12-*",
+            MqttPasswordHash.CreateLine("mon-9", "pw", Iterations));
+
+        MqttCredentialStore store = MqttCredentialStore.Parse(text, "test");
+
+        Assert.True(store.TryGet("hub-12", out MqttCredential? hub));
+        Assert.Equal(["mon-1", "mon-2", "bed12-*"], hub.DeviceIds);
+        Assert.True(hub.Hash.Matches(Encoding.UTF8.GetBytes("pw")));
+        Assert.True(store.TryGet("mon-9", out MqttCredential? monitor));
+        Assert.Empty(monitor.DeviceIds);
+    }
+
+    [Fact]
+    public void Device_List_Errors_Name_Their_Line_And_Echo_No_Hash()
+    {
+        string hash = MqttPasswordHash.CreateLine("x", "pw", Iterations)["x:".Length..];
+        string text = string.Join("\n",
+            "hub-1:" + hash + ":devices=mon-1",
+            "hub-2:" + hash + ":devices=",
+            "hub-3:" + hash + ":devices=mon-1,,mon-2",
+            "hub-4:" + hash + ":monitors=mon-1",
+            "hub-5:" + hash + ":devices=mon 1");
+
+        FormatException error = Assert.Throws<FormatException>(() => MqttCredentialStore.Parse(text, "creds.txt"));
+
+        Assert.Contains("4 error(s)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 1:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2: devices=", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line 3: devices=", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line 4: after the hash", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line 5: devices=", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(hash.Split('$')[^1], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Example_Line_In_The_Docs_Verifies_Its_Stated_Password()
     {
         string docs = File.ReadAllText(FindRepositoryFile("docs/mqtt.md"));

@@ -28,12 +28,12 @@ public sealed class Server_Security_Defaults_Tests : IDisposable
     [InlineData("0.0.0.0")]
     [InlineData("::")]
     [InlineData("192.0.2.10")]
-    public void Any_Other_Bind_Address_Requires_Authentication(string address)
+    public async Task Any_Other_Bind_Address_Requires_Authentication(string address)
     {
-        MqttServerSecurity security = MqttServerSecurity.Create(new MqttServerOptions { BindAddress = IPAddress.Parse(address) });
+        using MqttServerSecurity security = MqttServerSecurity.Create(new MqttServerOptions { BindAddress = IPAddress.Parse(address) });
 
         Assert.False(security.AllowAnonymous);
-        Assert.Equal(MqttConnectReasonCode.NotAuthorized, security.Authenticate(null, null, MqttTransportAuthentication.Plain, out _));
+        Assert.Equal(MqttConnectReasonCode.NotAuthorized, (await security.AuthenticateAsync(null, null, MqttTransportAuthentication.Plain, null, CancellationToken.None)).ReasonCode);
     }
 
     [Fact]
@@ -104,13 +104,13 @@ public sealed class Server_Security_Defaults_Tests : IDisposable
     }
 
     [Fact]
-    public void Certificate_Identity_Authenticates_Without_A_Username()
+    public async Task Certificate_Identity_Authenticates_Without_A_Username()
     {
-        MqttServerSecurity security = MqttServerSecurity.Create(new MqttServerOptions { CredentialsFile = _credentials.Path });
+        using MqttServerSecurity security = MqttServerSecurity.Create(new MqttServerOptions { CredentialsFile = _credentials.Path });
 
-        MqttConnectReasonCode code = security.Authenticate(null, null, new MqttTransportAuthentication(true, true, "bed-7"), out string? identity);
+        MqttAuthenticationResult result = await security.AuthenticateAsync(null, null, new MqttTransportAuthentication(true, true, "bed-7"), null, CancellationToken.None);
 
-        Assert.Equal(MqttConnectReasonCode.Success, code);
-        Assert.Equal("bed-7", identity);
+        Assert.Equal(MqttConnectReasonCode.Success, result.ReasonCode);
+        Assert.Equal("bed-7", result.Identity);
     }
 }

@@ -25,5 +25,12 @@ internal sealed class CredentialsFile : IDisposable
         return new CredentialsFile(path);
     }
 
+    /// <summary>Adds a line as written (e.g. a user with a <c>:devices=</c> list).</summary>
+    public CredentialsFile WithLine(string line)
+    {
+        File.AppendAllLines(Path, [line]);
+        return this;
+    }
+
     public void Dispose() => File.Delete(Path);
 }

@@ -74,4 +74,19 @@ internal sealed class RawMqttSocket : IAsyncDisposable
     /// <summary>CONNECT, MQTT 3.1.1, client id "raw", clean session.</summary>
     public static byte[] ConnectV311(ushort keepAlive = 60) =>
         [0x10, 15, 0x00, 0x04, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 0x04, 0x02, (byte)(keepAlive >> 8), (byte)keepAlive, 0x00, 0x03, (byte)'r', (byte)'a', (byte)'w'];
+
+    /// <summary>CONNECT, MQTT 3.1.1, with user name and password flags and Clean Session (flags 0xC2), keep-alive 60 s.</summary>
+    public static byte[] ConnectV311(string clientId, string username, string password)
+    {
+        var body = new List<byte> { 0x00, 0x04, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 0x04, 0xC2, 0x00, 60 };
+        foreach (string field in new[] { clientId, username, password })
+        {
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(field);
+            body.Add((byte)(bytes.Length >> 8));
+            body.Add((byte)bytes.Length);
+            body.AddRange(bytes);
+        }
+
+        return [0x10, (byte)body.Count, .. body];
+    }
 }

@@ -5,7 +5,7 @@ using MedTechEdge.Mqtt.Server;
 namespace MedTechEdge.Mqtt.Tests.TestSupport;
 
 /// <summary>A copy of what the handler saw; the payload is copied because the broker reuses its buffer.</summary>
-internal sealed record IngestedMessage(string Topic, byte[] Payload, string ClientId, string DeviceId, MqttQualityOfServiceLevel QoS, bool Retain, MqttProtocolVersion ProtocolVersion, IReadOnlyList<MqttUserProperty> UserProperties, string? ContentType)
+internal sealed record IngestedMessage(string Topic, byte[] Payload, string ClientId, string DeviceId, MqttQualityOfServiceLevel QoS, bool Retain, MqttProtocolVersion ProtocolVersion, IReadOnlyList<MqttUserProperty> UserProperties, string? ContentType, string? Identity = null, IReadOnlyList<string>? IdentityDeviceIds = null)
 {
     public string PayloadText => System.Text.Encoding.UTF8.GetString(Payload);
 }
@@ -22,7 +22,7 @@ internal sealed class RecordingIngestHandler : IMqttIngestHandler
 
     public async ValueTask<MqttIngestResult> OnPublishAsync(MqttIngestMessage message, CancellationToken cancellationToken)
     {
-        var copy = new IngestedMessage(message.Topic, message.Payload.ToArray(), message.ClientId, message.DeviceId, message.QoS, message.Retain, message.ProtocolVersion, message.UserProperties, message.ContentType);
+        var copy = new IngestedMessage(message.Topic, message.Payload.ToArray(), message.ClientId, message.DeviceId, message.QoS, message.Retain, message.ProtocolVersion, message.UserProperties, message.ContentType, message.Identity, message.IdentityDeviceIds);
         _messages.Enqueue(copy);
         _arrived.Release();
         return Behaviour is null ? MqttIngestResult.Accepted : await Behaviour(copy);

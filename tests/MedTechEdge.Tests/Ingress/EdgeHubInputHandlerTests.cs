@@ -81,4 +81,44 @@ public sealed class EdgeHubInputHandlerTests : IDisposable
         Assert.True(result.IsAccepted);
         Assert.Equal("bed-9", Assert.Single(_temp.Inbox()).DeviceId);
     }
+
+    [Theory]
+    [InlineData(true, "bed-9")]
+    [InlineData(false, null)]
+    public async Task A_Routed_Message_Is_Bound_To_The_Device_IoT_Hub_Authenticated_Unless_Turned_Off(bool bind, string? expected)
+    {
+        await using var inbox = new InboxWriter(_temp.Store, new WorkSignal());
+        var identity = new IotEdgeSettings { IotHubHostName = "hub.azure-devices.net", DeviceId = "gw-1", ModuleId = "MedTechEdge" };
+        var handler = new EdgeHubInputHandler(identity, ["devicedata"], new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance), bind);
+
+        Assert.True(handler.TryCreateRecord(Routed("%24.cdid=bed-9"), out InboxMessage? record));
+
+        Assert.Equal(expected, record.Binding?.Identity);
+        Assert.Equal(bind, record.Binding?.Allows("bed-9") ?? false);
+        Assert.False(record.Binding?.Allows("bed-10") ?? false);
+    }
+
+    [Fact]
+    public async Task A_Routed_Message_Without_A_Connection_Device_Id_Is_Unbound()
+    {
+        await using var inbox = new InboxWriter(_temp.Store, new WorkSignal());
+        var identity = new IotEdgeSettings { IotHubHostName = "hub.azure-devices.net", DeviceId = "gw-1", ModuleId = "MedTechEdge" };
+        var handler = new EdgeHubInputHandler(identity, ["devicedata"], new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance));
+
+        Assert.True(handler.TryCreateRecord(Routed("ward=4B"), out InboxMessage? record));
+
+        // The gateway's id stands in for the device id, but nobody authenticated a device: nothing to bind to.
+        Assert.Equal("gw-1", record.DeviceId);
+        Assert.Null(record.Binding);
+    }
+
+    private static MqttIngestMessage Routed(string properties) => new()
+    {
+        Topic = "devices/gw-1/modules/MedTechEdge/inputs/devicedata/" + properties,
+        Payload = Encoding.UTF8.GetBytes("""{"hr":61}"""),
+        ClientId = "gw-1/MedTechEdge",
+        DeviceId = "gw-1",
+        QoS = MqttQualityOfServiceLevel.AtLeastOnce,
+        ReceivedAt = DateTimeOffset.UtcNow,
+    };
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using MedTechEdge.Configuration;
 using MedTechEdge.Ingress;
 using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.Mqtt.Server;
@@ -109,8 +110,43 @@ public sealed class MqttIngressHandlerTests : IDisposable
         Assert.Equal(1, InboxTable.Count(connection));
     }
 
-    private static MqttIngestMessage Message(string device, string body) => new()
+    [Fact]
+    public async Task A_Message_From_An_Authenticated_Connection_Carries_The_Senders_Binding()
     {
+        await using var inbox = new InboxWriter(Store, new WorkSignal());
+        var handler = new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance);
+
+        InboxMessage record = handler.CreateRecord(Message("hub-12", "{}", "hub-12", ["mon-1", "bed12-*"]));
+
+        DeviceBinding binding = Assert.IsType<DeviceBinding>(record.Binding);
+        Assert.Equal("hub-12", binding.Identity);
+        Assert.True(binding.Allows("bed12-3"));
+        Assert.True(binding.Allows("mon-1"));
+        Assert.False(binding.Allows("mon-2"));
+    }
+
+    [Fact]
+    public async Task A_Message_From_An_Anonymous_Connection_Is_Unbound()
+    {
+        await using var inbox = new InboxWriter(Store, new WorkSignal());
+        var handler = new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance);
+
+        Assert.Null(handler.CreateRecord(Message("d1", "{}")).Binding);
+    }
+
+    [Fact]
+    public async Task With_Binding_Off_An_Authenticated_Message_Is_Unbound()
+    {
+        await using var inbox = new InboxWriter(Store, new WorkSignal());
+        var handler = new MqttIngressHandler(inbox, NullLogger<MqttIngressHandler>.Instance, DeviceBindingMode.Off);
+
+        Assert.Null(handler.CreateRecord(Message("mon-1", "{}", "mon-1")).Binding);
+    }
+
+    private static MqttIngestMessage Message(string device, string body, string? identity = null, string[]? identityDeviceIds = null) => new()
+    {
+        Identity = identity,
+        IdentityDeviceIds = identityDeviceIds ?? [],
         Topic = $"devices/{device}/messages/events/",
         Payload = Encoding.UTF8.GetBytes(body),
         ClientId = device,
