@@ -49,9 +49,28 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
             return null;
         }
 
-        // One small object per message; the list is copied only when the credential has one (a hub's, rarely).
-        return new DeviceBinding(message.Identity, message.IdentityDeviceIds);
+        // One binding per identity, reused while its credential's list is the same instance (the broker hands every
+        // message of a connection the same one): its stored form is then encoded once, not once per message.
+        if (_bindings.TryGetValue(message.Identity, out (IReadOnlyList<string> Source, DeviceBinding Binding) known)
+            && ReferenceEquals(known.Source, message.IdentityDeviceIds))
+        {
+            return known.Binding;
+        }
+
+        if (_bindings.Count >= MaxCachedBindings)
+        {
+            _bindings.Clear();
+        }
+
+        var binding = new DeviceBinding(message.Identity, message.IdentityDeviceIds);
+        _bindings[message.Identity] = (message.IdentityDeviceIds, binding);
+        return binding;
     }
+
+    // More than the devices one gateway serves; the cap only bounds what a stream of new identities could hold.
+    private const int MaxCachedBindings = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IReadOnlyList<string> Source, DeviceBinding Binding)> _bindings = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Queues an inbox message for the next group commit; the result completes when it is durable (or refused).
