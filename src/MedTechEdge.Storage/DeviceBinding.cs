@@ -80,6 +80,29 @@ public sealed class DeviceBinding
             return null;
         }
 
+        // Every row of a device carries the same text: it is parsed once (Map reads a bound row per message).
+        if (s_decoded.TryGetValue(stored, out DeviceBinding? known))
+        {
+            return known;
+        }
+
+        DeviceBinding binding = Parse(stored);
+        if (s_decoded.Count >= MaxDecoded)
+        {
+            s_decoded.Clear();
+        }
+
+        s_decoded[stored] = binding;
+        return binding;
+    }
+
+    // More than the senders one gateway serves; the cap only bounds what a stream of new identities could hold.
+    private const int MaxDecoded = 10_000;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DeviceBinding> s_decoded = new(StringComparer.Ordinal);
+
+    private static DeviceBinding Parse(string stored)
+    {
         string[]? items;
         try
         {
@@ -95,26 +118,7 @@ public sealed class DeviceBinding
             throw new FormatException("A stored device binding has no identity.");
         }
 
-        return new DeviceBinding(items[0], items.AsSpan(1).ToArray());
-    }
-
-    /// <summary>True when <paramref name="pattern"/> is a valid entry: not empty, no control characters.</summary>
-    public static bool IsValidPattern(string pattern)
-    {
-        if (string.IsNullOrEmpty(pattern))
-        {
-            return false;
-        }
-
-        foreach (char c in pattern)
-        {
-            if (char.IsControl(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return new DeviceBinding(items[0], items.AsSpan(1).ToArray()) { _encoded = stored };
     }
 
     /// <summary>Glob match where <c>*</c> is any run (also empty); everything else matches itself.</summary>

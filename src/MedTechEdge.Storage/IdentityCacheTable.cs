@@ -33,14 +33,16 @@ public static class IdentityCacheTable
 
     /// <summary>
     /// The patient a device is linked to by an entry of this table, if any: its patient key (the business id the
-    /// message named) and the Patient's logical id. A device with entries for several patients gives the latest.
+    /// message named) and the Patient's logical id. A device with entries for several patients gives the latest; only
+    /// entries resolved at or after <paramref name="notBeforeUtc"/> count.
     /// </summary>
-    public static (string PatientKey, string PatientRef)? FindLinkedPatient(SqliteConnection connection, string deviceId)
+    public static (string PatientKey, string PatientRef)? FindLinkedPatient(SqliteConnection connection, string deviceId, DateTime notBeforeUtc = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         using SqliteCommand find = connection.CreateCommand();
-        find.CommandText = "SELECT patient_key, patient_ref FROM identity WHERE device_id = $d ORDER BY resolved_utc DESC LIMIT 1;";
+        find.CommandText = "SELECT patient_key, patient_ref FROM identity WHERE device_id = $d AND resolved_utc >= $t ORDER BY resolved_utc DESC LIMIT 1;";
         find.Parameters.AddWithValue("$d", deviceId);
+        find.Parameters.AddWithValue("$t", notBeforeUtc.Ticks);
         using SqliteDataReader reader = find.ExecuteReader();
         return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
     }

@@ -5,7 +5,8 @@ namespace MedTechEdge.Storage;
 /// <summary>
 /// A device message packed into one BLOB for the outbox's <c>source</c> column: the receive time, then each field as
 /// a length (-1 for null) and its bytes, the correlation id last. Written and read only by this store. Rows written before
-/// the correlation id was kept end after the body, and decode with a fresh one.
+/// the correlation id was kept end after the body, and decode with a fresh one; rows from before the device binding was
+/// kept end after the correlation id, and decode unbound.
 /// </summary>
 internal static class SourceMessageCodec
 {
@@ -22,6 +23,8 @@ internal static class SourceMessageCodec
             Write(writer, message.SystemProperties);
             Write(writer, message.Body);
             Write(writer, Encoding.UTF8.GetBytes(message.CorrelationId));
+            // The sender's rights travel with the message, so a dead letter made from it, and its requeue, keep them.
+            Write(writer, message.Binding is null ? null : Encoding.UTF8.GetBytes(message.Binding.Encode()));
         }
 
         return buffer.ToArray();
@@ -38,6 +41,8 @@ internal static class SourceMessageCodec
         byte[] properties = Read(reader)!;
         byte[] systemProperties = Read(reader)!;
         byte[] body = Read(reader)!;
+        string correlationId = stream.Position < stream.Length ? Encoding.UTF8.GetString(Read(reader)!) : InboxMessage.NewCorrelationId();
+        byte[]? binding = stream.Position < stream.Length ? Read(reader) : null;
         return new InboxMessage
         {
             ReceivedUtc = received,
@@ -47,7 +52,8 @@ internal static class SourceMessageCodec
             Properties = properties,
             SystemProperties = systemProperties,
             Body = body,
-            CorrelationId = stream.Position < stream.Length ? Encoding.UTF8.GetString(Read(reader)!) : InboxMessage.NewCorrelationId(),
+            CorrelationId = correlationId,
+            Binding = binding is null ? null : DeviceBinding.Decode(Encoding.UTF8.GetString(binding)),
         };
     }
 

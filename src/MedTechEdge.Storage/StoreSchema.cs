@@ -8,8 +8,9 @@ namespace MedTechEdge.Storage;
 ///   inbox        owner: Ingest     raw device messages, acknowledged to the device once committed here
 ///   outbox       owner: Map        FHIR resources ready to persist (Normalize, Group, Transform ran)
 ///   dead_letter  owner: any stage  messages that can never succeed, with the reason and the original message
-///   identity     owner: Map        resolved Patient / Device / Encounter ids (Lookup modes), so a restart does not
-///                                  search the FHIR server again for every device
+///   identity     owner: Map        resolved Patient / Device / Encounter ids, so a restart does not search the FHIR
+///                                  server again for every device; in Create mode also the device/patient links the
+///                                  module made, so a device is never relinked to another patient
 ///   open_window  owner: Map        open SampledData windows (hour, day, correlation id): every slot so far, copied
 ///                                  to the outbox once per flush interval and when the window closes
 /// </code>

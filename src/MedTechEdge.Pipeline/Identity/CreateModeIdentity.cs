@@ -107,11 +107,13 @@ internal sealed class CreateModeIdentity
         }
 
         patient = _connection is null ? null : IdentityCacheTable.FindLinkedPatient(_connection, device)?.PatientKey;
-        if (patient is not null)
+        // A row without a patient key was written in a Lookup mode (the message named no patient): it links nothing.
+        if (patient is not { Length: > 0 })
         {
-            _linkedTo[device] = patient;
+            return null;
         }
 
+        _linkedTo[device] = patient;
         return patient;
     }
 }

@@ -101,8 +101,8 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
                 return outcome.Error;
             }
 
-            if (createsDevices && outcome.References is ResourceReferences created && EmitsDevice(outcome)
-                && LinkedElsewhere(key.Device, created.PatientId, linked))
+            if (createsDevices && outcome.References is not null && EmitsDevice(outcome)
+                && LinkedElsewhere(key.Device, key.Patient, linked))
             {
                 // The Device is being created linked to another patient by an earlier message whose write may not have
                 // reached the server yet: relinking it would move that patient's data (medtech-compat §8 step 5).
@@ -111,7 +111,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
 
             if (outcome.References is ResourceReferences r)
             {
-                linked.TryAdd(key.Device, r.PatientId);
+                linked.TryAdd(key.Device, key.Patient ?? string.Empty);
                 found.Add((key, new IdentityCacheEntry(r.PatientId, r.DeviceId, r.EncounterId, now)));
                 foreach (FhirResource resource in outcome.Emit)
                 {
@@ -177,24 +177,22 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
         return false;
     }
 
-    /// <summary>True when this stage already linked <paramref name="device"/> to a Patient other than <paramref name="patientRef"/> (this round, or before).</summary>
-    private bool LinkedElsewhere(string device, string patientRef, Dictionary<string, string> linkedThisRound)
+    /// <summary>
+    /// True when this stage linked <paramref name="device"/> to another patient (by the business id the messages named)
+    /// this round, or within the cache expiry: the Device it created then may not have reached the server yet. Older
+    /// links are left to the server, which answers for them once it has the Device.
+    /// </summary>
+    private bool LinkedElsewhere(string device, string? patient, Dictionary<string, string> linkedThisRound)
     {
+        patient ??= string.Empty;
         if (linkedThisRound.TryGetValue(device, out string? earlier))
         {
-            return !string.Equals(earlier, patientRef, StringComparison.Ordinal);
+            return !string.Equals(earlier, patient, StringComparison.Ordinal);
         }
 
-        foreach (KeyValuePair<(string Device, string? Patient, string? Encounter), IdentityCacheEntry> known in _memory)
-        {
-            if (string.Equals(known.Key.Device, device, StringComparison.Ordinal))
-            {
-                return !string.Equals(known.Value.PatientId, patientRef, StringComparison.Ordinal);
-            }
-        }
-
-        return _connection is not null && IdentityCacheTable.FindLinkedPatient(_connection, device) is { } stored
-            && !string.Equals(stored.PatientRef, patientRef, StringComparison.Ordinal);
+        return _connection is not null && IdentityCacheTable.FindLinkedPatient(_connection, device, _notBefore) is { } stored
+            && stored.PatientKey.Length > 0
+            && !string.Equals(stored.PatientKey, patient, StringComparison.Ordinal);
     }
 
     private void Remember((string, string?, string?) key, IdentityCacheEntry entry)

@@ -32,6 +32,9 @@ internal sealed class BatchMapper
     private readonly Dictionary<(string Device, string Type, DateTime Time), InboxMessage> _sourceOf = [];
     private readonly ArrayBufferWriter<byte> _json = new(256);
 
+    // Counts of the normalizations that only verify a pass-through message's sender: they are not the batch's.
+    private readonly MappedBatch _verification = new();
+
     /// <param name="cache">Identities resolved against a server (Lookup modes, Create mode with a server); null: Create mode derives them alone.</param>
     public BatchMapper(DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineOptions options, IdentityCache? cache, MeasurementTap? tap)
     {
@@ -76,7 +79,14 @@ internal sealed class BatchMapper
     {
         if (_options.Output == MapOutput.DeviceMessages)
         {
-            // No mapping: the message goes up as it came in.
+            // No mapping: the message goes up as it came in, for the cloud to map; but not if it is no text, nor if its
+            // sender names a device it may not speak for (the cloud would take it for that device).
+            if (PassThroughRefusal(message) is { } refusal)
+            {
+                output.DeadLetters.Add(Letter(message, refusal.Kind, refusal.Error, now));
+                return MappedBatch.DeadLettered;
+            }
+
             output.Records.Add(new MappedRecord
             {
                 Kind = MappedRecordKind.DeviceMessage,
@@ -120,22 +130,54 @@ internal sealed class BatchMapper
             return MappedBatch.DeadLettered;
         }
 
-        output.Measurements += _measurements.Count;
         return _measurements.Count;
+    }
+
+    /// <summary>
+    /// Why a message may not go up unmapped: its body is no text, or it comes from a bound sender whose device ids
+    /// cannot be verified with this module's device mapping (an error, or no template matched) or are not its own.
+    /// </summary>
+    private (DeadLetterKind Kind, string Error)? PassThroughRefusal(InboxMessage message)
+    {
+        if (BodyError(message) is { } bad)
+        {
+            return bad;
+        }
+
+        if (message.Binding is null)
+        {
+            return null;
+        }
+
+        if (Normalize(message, _verification) is { } failure)
+        {
+            return (DeadLetterKind.DeviceIdentityMismatch, "The sender is bound to its device ids, and they cannot be verified: the device mapping failed. " + failure.Error);
+        }
+
+        return _measurements.Count == 0
+            ? (DeadLetterKind.DeviceIdentityMismatch, "The sender is bound to its device ids, and they cannot be verified: no template of the device mapping matched the message.")
+            : MessageGuards.CheckSender(message, _measurements);
+    }
+
+    private static (DeadLetterKind Kind, string Error)? BodyError(InboxMessage message)
+    {
+        if (message.Body.Length == 0)
+        {
+            return (DeadLetterKind.InvalidDeviceMessage, "Invalid event message: the body is empty (0 bytes).");
+        }
+
+        return System.Text.Unicode.Utf8.IsValid(message.Body)
+            ? null
+            : (DeadLetterKind.InvalidDeviceMessage, "Invalid event message: the body is not valid UTF-8 (RFC 8259 §8.1).");
     }
 
     /// <summary>Fills the measurement scratch list from the message; the failure when it cannot be read or normalized.</summary>
     private (DeadLetterKind Kind, string Error)? Normalize(InboxMessage message, MappedBatch output)
     {
         _measurements.Clear();
-        if (message.Body.Length == 0)
+        if (BodyError(message) is { } bad)
         {
-            return (DeadLetterKind.InvalidDeviceMessage, "Invalid event message: the body is empty (0 bytes).");
-        }
-
-        if (!System.Text.Unicode.Utf8.IsValid(message.Body))
-        {
-            return (DeadLetterKind.InvalidDeviceMessage, "Invalid event message: the body is not valid UTF-8 (RFC 8259 §8.1).");
+            return bad;
         }
 
         if (!DeviceEnvelope.TryCreate(message.Body, message.Properties, message.SystemProperties, out DeviceEnvelope? envelope, out string? error))
@@ -155,6 +197,8 @@ internal sealed class BatchMapper
         }
 
         output.Normalized++;
+        // Every measurement the device mapping produced, as the service's "Number of Measurements" counts them.
+        output.Measurements += _measurements.Count;
         return null;
     }
 

@@ -161,7 +161,9 @@ public sealed partial class MapStage : BackgroundService
 
         _identities.BeginPass(connection, now);
         _mapper.Map(batch, now, _mapped);
-        return null;
+        // Resolved keys can have left the bounded memory before this pass read them (they reach the store only with
+        // the commit): never commit a batch with a message that produced nothing for that reason.
+        return _mapped.IdentityPending ? "resolved identities were evicted from memory before the batch could use them" : null;
     }
 
     private void Commit(SqliteConnection connection, long lastInboxId, DateTime now)
@@ -205,7 +207,13 @@ public sealed partial class MapStage : BackgroundService
         Interlocked.Add(ref _unmatchedCount, _mapped.UnmatchedCount);
         Interlocked.Add(ref _mappedCount, batch.Count);
         Interlocked.Add(ref _deadLetteredCount, _mapped.DeadLetters.Count);
-        Interlocked.Add(ref _measurementCount, _mapped.Measurements);
+        long measured = 0;
+        foreach (int count in _mapped.Measured)
+        {
+            measured += Math.Max(0, count);
+        }
+
+        Interlocked.Add(ref _measurementCount, measured);
         if (_mapped.Records.Count > 0)
         {
             _signals.Outbox.Set();

@@ -26,7 +26,7 @@ internal sealed class MappedBatch
     /// <summary>Messages normalized without error (matched or not).</summary>
     public int Normalized { get; set; }
 
-    /// <summary>Measurements of the messages that were mapped.</summary>
+    /// <summary>Measurements the device mapping produced (also of messages dead-lettered later in mapping).</summary>
     public int Measurements { get; set; }
 
     /// <summary>Observation groups made.</summary>

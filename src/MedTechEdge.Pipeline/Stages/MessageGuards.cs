@@ -11,18 +11,34 @@ namespace MedTechEdge.Pipeline.Stages;
 internal static class MessageGuards
 {
     /// <summary>Null when <paramref name="measurements"/> pass; otherwise the kind and the reason, naming the field.</summary>
-    public static (DeadLetterKind Kind, string Error)? Check(InboxMessage message, List<Measurement> measurements, DateTime now, PipelineOptions options)
+    public static (DeadLetterKind Kind, string Error)? Check(InboxMessage message, List<Measurement> measurements, DateTime now, PipelineOptions options) =>
+        CheckSender(message, measurements) ?? CheckTimes(measurements, now, options);
+
+    /// <summary>Null when the message's sender may speak for every device its measurements name (or it is unbound).</summary>
+    public static (DeadLetterKind Kind, string Error)? CheckSender(InboxMessage message, List<Measurement> measurements)
     {
-        DeviceBinding? binding = message.Binding;
+        if (message.Binding is not { } binding)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < measurements.Count; i++)
+        {
+            if (!binding.Allows(measurements[i].DeviceId))
+            {
+                return (DeadLetterKind.DeviceIdentityMismatch, NotAllowed(binding, measurements[i]));
+            }
+        }
+
+        return null;
+    }
+
+    private static (DeadLetterKind Kind, string Error)? CheckTimes(List<Measurement> measurements, DateTime now, PipelineOptions options)
+    {
         DateTime latest = now + options.MaxClockSkew;
         for (int i = 0; i < measurements.Count; i++)
         {
             Measurement measurement = measurements[i];
-            if (binding is not null && !binding.Allows(measurement.DeviceId))
-            {
-                return (DeadLetterKind.DeviceIdentityMismatch, NotAllowed(binding, measurement));
-            }
-
             DateTime time = measurement.OccurrenceTimeUtc;
             if (time < options.EarliestTimestamp)
             {

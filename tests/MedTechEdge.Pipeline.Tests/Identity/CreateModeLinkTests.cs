@@ -36,6 +36,22 @@ public sealed class CreateModeLinkTests
         Assert.Equal(3, harness.Outbox().FindAll(r => r.ResourceType == "Observation").Count);
     }
 
+    [Fact]
+    public async Task One_Running_Stage_Remembers_The_Link_From_Batch_To_Batch()
+    {
+        using var harness = new PipelineHarness();
+        MapStage map = harness.Map();
+        await map.StartAsync(CancellationToken.None);
+        await harness.AppendAsync(Vitals("devA", "pat-A", 0));
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the first batch");
+        await harness.AppendAsync(Vitals("devA", "pat-B", 1), Vitals("devA", "pat-A", 2));
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the second batch");
+        await map.StopAsync(CancellationToken.None);
+
+        Assert.Equal([DeadLetterKind.PatientDeviceMismatch], harness.DeadLetters().ConvertAll(l => l.Kind));
+        Assert.Equal(2, harness.Outbox().FindAll(r => r.ResourceType == "Observation").Count);
+    }
+
     private static async Task RunAsync(PipelineHarness harness)
     {
         MapStage map = harness.Map();

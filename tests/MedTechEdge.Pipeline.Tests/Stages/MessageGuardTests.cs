@@ -44,6 +44,30 @@ public sealed class MessageGuardTests
     }
 
     [Fact]
+    public async Task Messages_Sent_On_Unmapped_Are_Still_Checked_For_Their_Sender_And_Their_Body()
+    {
+        using var harness = new PipelineHarness();
+        harness.Options.Output = MapOutput.DeviceMessages;
+        var devA = new DeviceBinding("devA");
+        await harness.AppendAsync(
+            Bound(devA, Vitals("devB", "X", 0)),
+            Bound(devA, """{"firmware":"1.2"}"""),
+            Bound(devA, Vitals("devA", "pat-A", 1)),
+            Bound(null, """{"firmware":"1.2"}"""),
+            Raw([]));
+
+        await RunAsync(harness);
+
+        List<DeadLetter> letters = harness.DeadLetters();
+        Assert.Equal([DeadLetterKind.DeviceIdentityMismatch, DeadLetterKind.DeviceIdentityMismatch, DeadLetterKind.InvalidDeviceMessage], letters.ConvertAll(l => l.Kind));
+        Assert.Contains("cannot be verified", letters[1].Error, StringComparison.Ordinal);
+        // devA's own vitals and an unbound message go up as they came in.
+        List<OutboxRecord> outbox = harness.Outbox();
+        Assert.Equal(2, outbox.Count);
+        Assert.All(outbox, r => Assert.Equal("DeviceMessage", r.ResourceType));
+    }
+
+    [Fact]
     public async Task Empty_And_Non_UTF8_Bodies_Are_InvalidDeviceMessage_Dead_Letters()
     {
         using var harness = new PipelineHarness();
