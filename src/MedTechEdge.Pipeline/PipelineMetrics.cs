@@ -202,8 +202,8 @@ public sealed class PipelineMetrics
         for (int i = 0; i < records.Count; i++)
         {
             OutboxRecord record = records[i];
-            // Patients, Devices and raw device messages carry no device time: no need to search their bytes.
-            if (record.ResourceType is "Observation" or "Measurement" && TryReadDeviceTime(record.Body, out DateTime deviceTime))
+            // Patients, Devices and raw device messages carry no device time.
+            if (record.DeviceTimeUtc is { } deviceTime)
             {
                 DeviceToSinkLatency.Observe(nowUtc - deviceTime);
             }
@@ -218,7 +218,8 @@ public sealed class PipelineMetrics
     /// <summary>
     /// The device time of a resource as the pipeline writes it: an Observation's <c>effectivePeriod.end</c> (its group's
     /// latest measurement; ObservationWriter), else <c>effectiveDateTime</c>, else a normalized measurement's
-    /// <c>occurrenceTimeUtc</c>. A span search, no parse of the document: Patients, Devices and raw device messages have none.
+    /// <c>occurrenceTimeUtc</c>. A span search, no parse of the document. Outbox rows carry their device time in a column;
+    /// this reads it once per SampledData window flush, whose store row has none.
     /// </summary>
     public static bool TryReadDeviceTime(ReadOnlySpan<byte> json, out DateTime utc)
     {

@@ -120,19 +120,9 @@ public static class DeadLetterTable
         InboxMessage m = letter.Message;
         if (letter.Stage == PipelineStage.Persist && m.Source == MessageSources.Outbox)
         {
-            using SqliteCommand insert = OutboxTable.CreateInsert(connection);
-            insert.Transaction = transaction;
-            // Persist dead letters keep "Type/id" as their topic and the resource as their body.
-            string topic = m.Topic ?? "/";
-            int slash = topic.IndexOf('/', StringComparison.Ordinal);
-            OutboxTable.Insert(insert, new OutboxRecord
-            {
-                CreatedUtc = nowUtc,
-                DeviceId = m.DeviceId ?? string.Empty,
-                ResourceType = topic[..Math.Max(0, slash)],
-                ResourceId = topic[(slash + 1)..],
-                Body = m.Body,
-            });
+            // A refused row without a single source message: back to the outbox as it was, kind and keys included.
+            using var insert = new OutboxInsert(connection, transaction);
+            insert.Insert(OutboxResourceLetter.ToRecord(m, nowUtc));
         }
         else
         {

@@ -23,7 +23,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), IdentityOutcome> _failures = [];
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), (IdentityOutcome Outcome, DateTime UntilUtc)> _knownFailures = [];
     private readonly List<((string Device, string? Patient, string? Encounter) Key, IdentityCacheEntry Entry)> _toSave = [];
-    private readonly List<(FhirResource Resource, string Device)> _toEmit = [];
+    private readonly List<(FhirResource Resource, (string Device, string? Patient, string? Encounter) Key)> _toEmit = [];
     private SqliteConnection? _connection;
     private DateTime _notBefore;
     private DateTime _now;
@@ -88,7 +88,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     {
         _failures.Clear();
         var found = new List<((string, string?, string?) Key, IdentityCacheEntry Entry)>(_missing.Count);
-        var emit = new List<(FhirResource, string)>();
+        var emit = new List<(FhirResource, (string, string?, string?))>();
         foreach ((string Device, string? Patient, string? Encounter) key in _missing)
         {
             IdentityOutcome outcome = await resolver.ResolveAsync(key.Device, key.Patient, key.Encounter, cancellationToken).ConfigureAwait(false);
@@ -103,7 +103,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
                 found.Add((key, new IdentityCacheEntry(r.PatientId, r.DeviceId, r.EncounterId, now)));
                 foreach (FhirResource resource in outcome.Emit)
                 {
-                    emit.Add((resource, key.Device));
+                    emit.Add((resource, key));
                 }
             }
             else
@@ -137,7 +137,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     /// The Patients and Devices (Create mode) this batch's new results need written, in order, ahead of the
     /// Observations; handed out once, with <see cref="SaveResolved"/> in the same transaction.
     /// </summary>
-    public List<(FhirResource Resource, string Device)> Emitted => _toEmit;
+    public List<(FhirResource Resource, (string Device, string? Patient, string? Encounter) Key)> Emitted => _toEmit;
 
     /// <summary>Writes this batch's new results to the store, in the stage's commit transaction.</summary>
     public void SaveResolved(SqliteConnection connection, SqliteTransaction transaction)

@@ -15,8 +15,6 @@ namespace MedTechEdge.Pipeline.Sinks;
 /// </summary>
 public sealed class FhirServerSink : IResourceSink
 {
-    private static ReadOnlySpan<byte> SampledDataMarker => "\"valueSampledData\""u8;
-
     private readonly FhirClient _client;
     private readonly FhirMapping? _mapping;
 
@@ -44,7 +42,7 @@ public sealed class FhirServerSink : IResourceSink
         {
             foreach (OutboxRecord record in batch)
             {
-                if (_mapping is null || record.ResourceType != "Observation" || record.Body.AsSpan().IndexOf(SampledDataMarker) < 0)
+                if (_mapping is null || record.Kind != OutboxKind.SampledDataWindow)
                 {
                     entries.Add(new Entry(record.ResourceType, record.ResourceId, record.Body, null));
                     continue;

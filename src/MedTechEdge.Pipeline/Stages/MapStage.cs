@@ -36,7 +36,7 @@ public sealed partial class MapStage : BackgroundService
 
     // Beside each resource of the batch (as the devices list is): the device message it came from, so a resource the
     // server refuses becomes a dead letter holding that message. Null for a SampledData window (many messages).
-    private readonly List<InboxMessage?> _sources = [];
+    private readonly List<OutboxOrigin> _sources = [];
     private readonly Dictionary<(string Device, string Type, DateTime Time), InboxMessage> _sourceOf = [];
     private DateTime _nextFlushCheck;
     private readonly IIdentityResolver? _lookup;
@@ -210,7 +210,7 @@ public sealed partial class MapStage : BackgroundService
                     // No mapping: the message goes up as it came in.
                     resources.Add(new FhirResource("DeviceMessage", message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), message.Body));
                     devices.Add(message.DeviceId ?? string.Empty);
-                    _sources.Add(message);
+                    _sources.Add(new OutboxOrigin(message, OutboxKind.DeviceMessage));
                     break;
                 case MapOutput.Measurements:
                     NormalizeOne(message, now, measurements, resources, devices, deadLetters);
@@ -271,7 +271,7 @@ public sealed partial class MapStage : BackgroundService
             string id = message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             resources.Add(new FhirResource("Measurement", id, buffer.WrittenSpan.ToArray()));
             devices.Add(measurements[i].DeviceId);
-            _sources.Add(message);
+            _sources.Add(new OutboxOrigin(message, OutboxKind.Measurement, measurements[i].PatientId, measurements[i].EncounterId, measurements[i].OccurrenceTimeUtc));
             _tap?.Record(measurements[i], now);
         }
     }
@@ -322,7 +322,7 @@ public sealed partial class MapStage : BackgroundService
             while (devices.Count < resources.Count)
             {
                 devices.Add(measurement.DeviceId);
-                _sources.Add(message);
+                _sources.Add(new OutboxOrigin(message, OutboxKind.Identity, measurement.PatientId, measurement.EncounterId));
             }
         }
 
@@ -360,7 +360,7 @@ public sealed partial class MapStage : BackgroundService
             resources.Add(observation);
             devices.Add(group.DeviceId);
             // A point-in-time group ends at its latest measurement: that measurement's message is the source.
-            _sources.Add(_sourceOf.GetValueOrDefault((group.DeviceId, group.Type, group.End)));
+            _sources.Add(new OutboxOrigin(_sourceOf.GetValueOrDefault((group.DeviceId, group.Type, group.End)), OutboxKind.Resource, group.PatientId, group.EncounterId, group.End));
         }
 
         _grouping.Clear();
@@ -425,11 +425,20 @@ public sealed partial class MapStage : BackgroundService
             WindowTable.ReadDue(connection, transaction, now, force ? TimeSpan.Zero : interval, _dueWindows);
             if (_dueWindows.Count > 0)
             {
-                using SqliteCommand insert = OutboxTable.CreateInsert(connection);
-                insert.Transaction = transaction;
+                using var insert = new OutboxInsert(connection, transaction);
                 foreach (WindowRecord window in _dueWindows)
                 {
-                    OutboxTable.Insert(insert, new OutboxRecord { CreatedUtc = now, DeviceId = window.DeviceId, ResourceType = "Observation", ResourceId = window.ResourceId, Body = window.Body });
+                    // The window's device time is read from its body once per flush (open_window has no column for it).
+                    insert.Insert(new OutboxRecord
+                    {
+                        CreatedUtc = now,
+                        DeviceId = window.DeviceId,
+                        Kind = OutboxKind.SampledDataWindow,
+                        ResourceType = "Observation",
+                        ResourceId = window.ResourceId,
+                        Body = window.Body,
+                        DeviceTimeUtc = PipelineMetrics.TryReadDeviceTime(window.Body, out DateTime deviceTime) ? deviceTime : null,
+                    });
                     window.DirtySinceUtc = null;
                     window.Flushed = true;
                     WindowTable.Save(connection, transaction, window);
@@ -464,12 +473,12 @@ public sealed partial class MapStage : BackgroundService
         if (_identities is not null)
         {
             // New Patients and Devices go ahead of every Observation of the batch: same device, same lane, earlier.
-            List<(FhirResource Resource, string Device)> emitted = _identities.Emitted;
+            List<(FhirResource Resource, (string Device, string? Patient, string? Encounter) Key)> emitted = _identities.Emitted;
             for (int i = emitted.Count - 1; i >= 0; i--)
             {
                 resources.Insert(0, emitted[i].Resource);
-                devices.Insert(0, emitted[i].Device);
-                _sources.Insert(0, null);
+                devices.Insert(0, emitted[i].Key.Device);
+                _sources.Insert(0, new OutboxOrigin(null, OutboxKind.Identity, emitted[i].Key.Patient, emitted[i].Key.Encounter));
             }
 
             _identities.SaveResolved(connection, transaction);
@@ -482,20 +491,24 @@ public sealed partial class MapStage : BackgroundService
                 // server's copy, or dead-letters it with the reason.
                 resources.Add(observation);
                 devices.Add(device);
-                _sources.Add(null);
+                _sources.Add(new OutboxOrigin(null, OutboxKind.SampledDataWindow));
             }
         }
 
-        using SqliteCommand insert = OutboxTable.CreateInsert(connection);
-        insert.Transaction = transaction;
+        using var insert = new OutboxInsert(connection, transaction);
         for (int i = 0; i < resources.Count; i++)
         {
             FhirResource resource = resources[i];
-            OutboxTable.Insert(insert, new OutboxRecord
+            OutboxOrigin origin = _sources[i];
+            insert.Insert(new OutboxRecord
             {
                 CreatedUtc = now,
                 DeviceId = devices[i],
-                Source = _sources[i],
+                Source = origin.Source,
+                Kind = origin.Kind,
+                PatientId = origin.PatientId,
+                EncounterId = origin.EncounterId,
+                DeviceTimeUtc = origin.DeviceTimeUtc,
                 ResourceType = resource.ResourceType,
                 ResourceId = resource.Id,
                 Body = resource.Json,

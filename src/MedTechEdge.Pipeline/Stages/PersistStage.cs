@@ -329,11 +329,11 @@ public sealed partial class PersistStage : BackgroundService
                     Stage = PipelineStage.Persist,
                     Kind = DeadLetterKind.FhirRejected,
                     Error = $"{record.ResourceType}/{record.ResourceId}: {deadLetterError}",
-                    Message = record.Source ?? new InboxMessage { Source = MessageSources.Outbox, DeviceId = record.DeviceId, Topic = record.ResourceType + "/" + record.ResourceId, Body = record.Body },
+                    Message = record.Source ?? OutboxResourceLetter.ToMessage(record),
                 });
             }
 
-            OutboxTable.Delete(connection, transaction, record.Id);
+            OutboxTable.Delete(connection, transaction, record);
         }
 
         transaction.Commit();

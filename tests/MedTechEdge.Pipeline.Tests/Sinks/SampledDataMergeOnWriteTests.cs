@@ -41,7 +41,7 @@ public sealed class SampledDataMergeOnWriteTests(FhirPeerFixture peer)
 
         // References to resources that exist on the peer (it checks references).
         Assert.Null(s_mapping.CreateObservation(grouping.Groups.Single(), new ResourceReferences(_patient, _device), DateTime.UtcNow, out FhirResource? observation));
-        return new OutboxRecord { DeviceId = device, ResourceType = "Observation", ResourceId = observation!.Id, Body = observation.Json };
+        return new OutboxRecord { DeviceId = device, Kind = OutboxKind.SampledDataWindow, ResourceType = "Observation", ResourceId = observation!.Id, Body = observation.Json };
     }
 
     private string _patient = string.Empty;
