@@ -174,15 +174,25 @@ public sealed class PipelineMetrics
         Interlocked.CompareExchange(ref _failingSinceTicks, nowUtc.Ticks, 0);
     }
 
-    /// <summary>The sink answered (accepted or refused): it is reachable. Counts what it saved, and the latency of each record.</summary>
-    public void SinkAnswered(IReadOnlyList<OutboxRecord> records, SinkResult result, DateTime nowUtc)
+    /// <summary>
+    /// The sink answered for some records (wrote them, or refused them for good): it is reachable. Counts what it saved,
+    /// and the latency of each record written.
+    /// </summary>
+    /// <param name="result">The sink's result.</param>
+    /// <param name="refused">Whether it refused any record for good (a rejection, counted once per write).</param>
+    /// <param name="nowUtc">Now.</param>
+    public void SinkAnswered(SinkResult result, bool refused, DateTime nowUtc)
     {
-        ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(result);
         Interlocked.Exchange(ref _failingSinceTicks, 0);
-        if (result.Outcome != SinkOutcome.Succeeded)
+        if (refused)
         {
             Interlocked.Increment(ref _sinkRejections);
+        }
+
+        IReadOnlyList<OutboxRecord> records = result.Succeeded;
+        if (records.Count == 0)
+        {
             return;
         }
 
