@@ -126,6 +126,13 @@ public static class DeadLetterTable
         }
         else
         {
+            if (letter.Kind == DeadLetterKind.ReferenceNotFound && m.DeviceId is not null)
+            {
+                // The server lacked a Patient, Device or Encounter the resource referenced: the device's identity is
+                // resolved again when the message is mapped, not taken from the cache that led to the refusal.
+                IdentityCacheTable.Delete(connection, transaction, m.DeviceId, null, null);
+            }
+
             // Runs inside the open transaction, like any statement on this connection.
             using var insert = new InboxInsert(connection);
             insert.Insert(m);

@@ -82,6 +82,25 @@ public static class OutboxTable
         }
     }
 
+    /// <summary>
+    /// Puts the device message of <paramref name="records"/> back into <c>inbox</c> and removes the rows, in the caller's
+    /// transaction: their references are stale and the message is mapped again (a record without a source is skipped).
+    /// </summary>
+    public static void ReturnToInbox(SqliteConnection connection, SqliteTransaction transaction, List<OutboxRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        // Runs inside the open transaction, like any statement on this connection.
+        using var inbox = new InboxInsert(connection);
+        foreach (OutboxRecord record in records)
+        {
+            if (record.Source is { } source)
+            {
+                inbox.Insert(source);
+                Delete(connection, transaction, record);
+            }
+        }
+    }
+
     /// <summary>Counts the records waiting.</summary>
     public static long Count(SqliteConnection connection) => StoreQueries.Count(connection, "outbox");
 

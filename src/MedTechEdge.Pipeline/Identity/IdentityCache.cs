@@ -24,6 +24,9 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), (IdentityOutcome Outcome, DateTime UntilUtc)> _knownFailures = [];
     private readonly List<((string Device, string? Patient, string? Encounter) Key, IdentityCacheEntry Entry)> _toSave = [];
     private readonly List<(FhirResource Resource, (string Device, string? Patient, string? Encounter) Key)> _toEmit = [];
+    // Keys a server refused (IdentityInvalidations): not read from the table again, and their rows deleted at the next commit.
+    private readonly HashSet<(string Device, string? Patient, string? Encounter)> _invalidated = [];
+    private readonly List<(string Device, string? Patient, string? Encounter)> _toDelete = [];
     private SqliteConnection? _connection;
     private DateTime _notBefore;
     private DateTime _now;
@@ -66,7 +69,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
 
         if (!_memory.TryGetValue(key, out IdentityCacheEntry? entry) || entry.ResolvedUtc < _notBefore)
         {
-            entry = IdentityCacheTable.Find(_connection!, key.DeviceId, key.PatientId, key.EncounterId, _notBefore);
+            entry = _invalidated.Contains(key) ? null : IdentityCacheTable.Find(_connection!, key.DeviceId, key.PatientId, key.EncounterId, _notBefore);
             if (entry is null)
             {
                 _missing.Add(key);
@@ -123,6 +126,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
 
         foreach (((string, string?, string?) key, IdentityCacheEntry entry) in found)
         {
+            _invalidated.Remove(key);
             Remember(key, entry);
             _toSave.Add((key, entry));
         }
@@ -142,6 +146,13 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
     /// <summary>Writes this batch's new results to the store, in the stage's commit transaction.</summary>
     public void SaveResolved(SqliteConnection connection, SqliteTransaction transaction)
     {
+        foreach ((string Device, string? Patient, string? Encounter) key in _toDelete)
+        {
+            // Before the upserts: a key refused and resolved again in this batch keeps its new row.
+            IdentityCacheTable.Delete(connection, transaction, key.Device, key.Patient ?? string.Empty, key.Encounter ?? string.Empty);
+        }
+
+        _toDelete.Clear();
         foreach (((string Device, string? Patient, string? Encounter) key, IdentityCacheEntry entry) in _toSave)
         {
             IdentityCacheTable.Upsert(connection, transaction, key.Device, key.Patient, key.Encounter, entry);
@@ -150,6 +161,15 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry)
         _toSave.Clear();
         _toEmit.Clear();
         _failures.Clear();
+    }
+
+    /// <summary>Forgets a key the server refused: it is resolved again when next met (see <see cref="IdentityInvalidations"/>).</summary>
+    public void Invalidate((string Device, string? Patient, string? Encounter) key)
+    {
+        _memory.Remove(key);
+        _knownFailures.Remove(key);
+        _invalidated.Add(key);
+        _toDelete.Add(key);
     }
 
     private void Remember((string, string?, string?) key, IdentityCacheEntry entry)

@@ -43,6 +43,7 @@ public sealed partial class MapStage : BackgroundService
     private readonly IdentityCache? _identities;
     private readonly MeasurementTap? _tap;
     private readonly PipelineMetrics _metrics;
+    private readonly IdentityInvalidations? _invalidations;
 
     // This pass's counts for the metrics, reset by MapBatch (a batch may be mapped twice) and added after the commit.
     private int _normalizedInBatch;
@@ -53,8 +54,10 @@ public sealed partial class MapStage : BackgroundService
     /// <param name="identityServer">The FHIR server that Lookup modes search; required for them, unused in Create mode.</param>
     /// <param name="tap">Where the measurements that became output are recorded for the dashboard; null: nowhere.</param>
     /// <param name="metrics">Where the stage counts what it does (the metrics endpoint); null: counters read by nobody.</param>
-    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null, MeasurementTap? tap = null, PipelineMetrics? metrics = null)
+    /// <param name="invalidations">Identity keys the FHIR server refused, posted by Persist; null: none.</param>
+    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null, MeasurementTap? tap = null, PipelineMetrics? metrics = null, IdentityInvalidations? invalidations = null)
     {
+        _invalidations = invalidations;
         _metrics = metrics ?? new PipelineMetrics();
         if (options.ResolutionType != IdentityResolutionType.Create)
         {
@@ -129,6 +132,8 @@ public sealed partial class MapStage : BackgroundService
                     flushRequest.TrySetResult(await FlushWindowsAsync(connection, _clock.GetUtcNow().UtcDateTime, stoppingToken, force: true).ConfigureAwait(false));
                 }
 
+                // Keys the server refused since the last batch are resolved again (issue 12 item 4).
+                _invalidations?.Apply(_identities, _identity);
                 batch.Clear();
                 InboxTable.ReadOldest(connection, _options.MapBatchSize, batch);
                 if (batch.Count == 0)

@@ -1,3 +1,4 @@
+using MedTechEdge.Pipeline.Identity;
 using MedTechEdge.Pipeline.Sinks;
 using MedTechEdge.Storage;
 using Microsoft.Data.Sqlite;
@@ -20,7 +21,9 @@ public sealed partial class PersistStage
         List<OutboxRecord> pending = [.. chunk];
         var retry = new List<OutboxRecord>(chunk.Count);
         var letters = new List<(OutboxRecord Record, DeadLetterKind Kind, string Error)>();
+        var remaps = new List<OutboxRecord>();
         Dictionary<OutboxRecord, int>? unexpected = null;
+        HashSet<OutboxRecord>? repaired = null;
         TimeSpan delay = _options.FirstRetryDelay;
         bool oneByOne = false;
         while (pending.Count > 0)
@@ -29,6 +32,7 @@ public sealed partial class PersistStage
             SinkResult result = await WriteOnceAsync(sent, cancellationToken).ConfigureAwait(false);
             retry.Clear();
             letters.Clear();
+            remaps.Clear();
             string? waitReason = null;
             bool attribute = sent.Count == 1;
             foreach (SinkRecordFailure failure in result.Failed)
@@ -39,6 +43,29 @@ public sealed partial class PersistStage
                 {
                     case SinkFailureKind.InvalidInput:
                         letters.Add((record, DeadLetterKind.FhirRejected, details.Message));
+                        break;
+                    case SinkFailureKind.ReferenceNotFound when _repair is not null && (repaired ??= new HashSet<OutboxRecord>(ReferenceEqualityComparer.Instance)).Add(record):
+                        // Once per record: a refusal that survives a fresh resolution is a dead letter (issue 12 item 4).
+                        ReferenceRepairOutcome repair = await _repair.RepairAsync(record, details, _sink, cancellationToken).ConfigureAwait(false);
+                        LogRepair(record.ResourceType, record.ResourceId, repair.Action.ToString(), repair.Reason);
+                        switch (repair.Action)
+                        {
+                            case ReferenceRepairAction.Retry:
+                                retry.Add(record);
+                                break;
+                            case ReferenceRepairAction.Wait:
+                                repaired.Remove(record);
+                                retry.Add(record);
+                                waitReason = repair.Reason;
+                                break;
+                            case ReferenceRepairAction.Remap:
+                                remaps.Add(record);
+                                break;
+                            default:
+                                letters.Add((record, DeadLetterKind.ReferenceNotFound, details.Message + " " + repair.Reason));
+                                break;
+                        }
+
                         break;
                     case SinkFailureKind.ReferenceNotFound:
                         letters.Add((record, DeadLetterKind.ReferenceNotFound, details.Message));
@@ -74,10 +101,10 @@ public sealed partial class PersistStage
             }
 
             DateTime now = _clock.GetUtcNow().UtcDateTime;
-            if (result.Succeeded.Count > 0 || letters.Count > 0)
+            if (result.Succeeded.Count > 0 || letters.Count > 0 || remaps.Count > 0)
             {
                 _metrics.SinkAnswered(result, letters.Count > 0, now);
-                await RemoveAsync(connection, result.Succeeded, letters).ConfigureAwait(false);
+                await RemoveAsync(connection, result.Succeeded, letters, remaps).ConfigureAwait(false);
             }
 
             if (result.Succeeded.Count > 0)
@@ -118,7 +145,7 @@ public sealed partial class PersistStage
         }
     }
 
-    private async Task RemoveAsync(SqliteConnection connection, IReadOnlyList<OutboxRecord> written, List<(OutboxRecord Record, DeadLetterKind Kind, string Error)> letters)
+    private async Task RemoveAsync(SqliteConnection connection, IReadOnlyList<OutboxRecord> written, List<(OutboxRecord Record, DeadLetterKind Kind, string Error)> letters, List<OutboxRecord> remaps)
     {
         DateTime now = _clock.GetUtcNow().UtcDateTime;
         // Not cancellable: the sink already has these records; removing them must not be skipped at shutdown.
@@ -147,6 +174,12 @@ public sealed partial class PersistStage
                 OutboxTable.Delete(connection, transaction, record);
             }
 
+            if (remaps.Count > 0)
+            {
+                // Back to the inbox, to be mapped with the server's identities now; the rows leave in the same transaction.
+                OutboxTable.ReturnToInbox(connection, transaction, remaps);
+            }
+
             transaction.Commit();
         }
         finally
@@ -155,6 +188,11 @@ public sealed partial class PersistStage
         }
 
         Interlocked.Add(ref _persistedCount, written.Count);
+        if (remaps.Count > 0)
+        {
+            _signals.Inbox.Set();
+        }
+
         foreach ((OutboxRecord record, DeadLetterKind kind, string error) in letters)
         {
             _metrics.DeadLettered(PipelineStage.Persist, kind, 1);
@@ -170,6 +208,9 @@ public sealed partial class PersistStage
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persist: the server lacks a resource that {ResourceType}/{ResourceId} references; its identity was resolved again: {Action}. {Reason}")]
+    private partial void LogRepair(string resourceType, string resourceId, string action, string reason);
 
     private static TimeSpan Jitter(TimeSpan delay) =>
         // Full range ±25 %: many gateways coming back after one outage must not retry in step.

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using MedTechEdge.Pipeline.Identity;
 using MedTechEdge.Pipeline.Sinks;
 using MedTechEdge.Storage;
 using Microsoft.Data.Sqlite;
@@ -34,11 +35,14 @@ public sealed partial class PersistStage : BackgroundService
     private int _inFlight;
     private Exception? _laneFailure;
     private readonly PipelineMetrics _metrics;
+    private readonly ReferenceRepair? _repair;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="metrics">Where the stage counts writes, retries and latency (the metrics endpoint); null: counters read by nobody.</param>
-    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger, PipelineMetrics? metrics = null)
+    /// <param name="repair">Resolves the identity of a record refused for a missing reference again; null: such a record is a dead letter at once.</param>
+    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger, PipelineMetrics? metrics = null, ReferenceRepair? repair = null)
     {
+        _repair = repair;
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics ?? new PipelineMetrics();
         _store = store;
