@@ -63,6 +63,41 @@ public sealed class ReferenceRepairTests(FhirPeerFixture peer)
         Assert.True(read.IsSuccessStatusCode);
     }
 
+    [Fact]
+    public async Task Lookup_References_That_Changed_On_The_Server_Send_The_Message_Back_To_Be_Mapped_With_The_New_Ones()
+    {
+        string run = Guid.NewGuid().ToString("N")[..10];
+        using var http = new HttpClient();
+        // The server now links the monitor to another Patient than the one cached (a restore, a re-registration).
+        await PeerResources.PutAsync(peer, http, "Patient", "new-" + run, """{"resourceType":"Patient"}""");
+        await PeerResources.PutAsync(peer, http, "Device", "dev-" + run, $$$"""{"resourceType":"Device","identifier":[{"value":"mon-{{{run}}}"}],"patient":{"reference":"Patient/new-{{{run}}}"}}""");
+        using var harness = new PipelineHarness();
+        harness.Options.ResolutionType = IdentityResolutionType.Lookup;
+        using (SqliteConnection connection = harness.Store.OpenConnection())
+        using (SqliteTransaction transaction = connection.BeginTransaction())
+        {
+            IdentityCacheTable.Upsert(connection, transaction, "mon-" + run, null, null, new IdentityCacheEntry("old-" + run, "dev-" + run, null, DateTime.UtcNow));
+            transaction.Commit();
+        }
+
+        await harness.AppendAsync($$"""{"deviceId":"mon-{{run}}","time":"2026-11-21T12:00:00Z","heartRate":72}""");
+        var client = new FhirClient(http, peer.BaseUrl);
+        var invalidations = new IdentityInvalidations();
+        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, client, invalidations: invalidations);
+        var persist = new PersistStage(harness.Store, new FhirServerSink(client, harness.FhirMapping), harness.Signals, harness.Options, TimeProvider.System, NullLogger<PersistStage>.Instance, repair: new ReferenceRepair(client, harness.Options, invalidations));
+        await map.StartAsync(CancellationToken.None);
+        await persist.StartAsync(CancellationToken.None);
+        await PipelineHarness.WaitAsync(() => harness.Counts() == (0, 0, 0) && persist.PersistedCount == 1, "the message mapped again and delivered");
+        await persist.StopAsync(CancellationToken.None);
+        await map.StopAsync(CancellationToken.None);
+
+        string bundle = await http.GetStringAsync(new Uri(peer.BaseUrl, $"Observation?subject=Patient/new-{run}"));
+        using JsonDocument found = JsonDocument.Parse(bundle);
+        Assert.Equal(1, found.RootElement.GetProperty("entry").GetArrayLength());
+        using SqliteConnection check = harness.Store.OpenConnection();
+        Assert.Equal("new-" + run, IdentityCacheTable.Find(check, "mon-" + run, null, null, DateTime.MinValue)!.PatientId);
+    }
+
     private static void Seed(PipelineHarness harness, string device, string patient)
     {
         using SqliteConnection connection = harness.Store.OpenConnection();
