@@ -91,11 +91,18 @@ public static class OutboxTable
         ArgumentNullException.ThrowIfNull(records);
         // Runs inside the open transaction, like any statement on this connection.
         using var inbox = new InboxInsert(connection);
+        // Several rows of one message (its Observations) go back as one message: by source row, or by object when unsaved.
+        var sourceIds = new HashSet<long>();
+        var sources = new HashSet<InboxMessage>(ReferenceEqualityComparer.Instance);
         foreach (OutboxRecord record in records)
         {
             if (record.Source is { } source)
             {
-                inbox.Insert(source);
+                if (record.SourceId != 0 ? sourceIds.Add(record.SourceId) : sources.Add(source))
+                {
+                    inbox.Insert(source);
+                }
+
                 Delete(connection, transaction, record);
             }
         }

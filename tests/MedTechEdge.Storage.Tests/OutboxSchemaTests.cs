@@ -48,6 +48,28 @@ public sealed class OutboxSchemaTests
     }
 
     [Fact]
+    public void Rows_Returned_To_The_Inbox_Put_Their_Message_Back_Once()
+    {
+        using var temp = new TempStore(StoreDurability.Normal);
+        using SqliteConnection connection = temp.Store.OpenConnection();
+        InboxMessage message = TempStore.Message("""{"heartRate":60}""");
+        Insert(connection, Record("o-1", message), Record("o-2", message));
+        var read = new List<OutboxRecord>();
+        OutboxTable.ReadOldest(connection, 10, read);
+
+        using (SqliteTransaction transaction = connection.BeginTransaction())
+        {
+            OutboxTable.ReturnToInbox(connection, transaction, read);
+            transaction.Commit();
+        }
+
+        Assert.Equal((0L, 0L, 1L), (OutboxTable.Count(connection), OutboxTable.SourceCount(connection), InboxTable.Count(connection)));
+        var inbox = new List<InboxMessage>();
+        InboxTable.ReadOldest(connection, 10, inbox);
+        Assert.Equal(message.CorrelationId, Assert.Single(inbox).CorrelationId);
+    }
+
+    [Fact]
     public void Typed_Columns_Round_Trip()
     {
         using var temp = new TempStore(StoreDurability.Normal);

@@ -27,7 +27,7 @@ public sealed partial class PersistStage : BackgroundService
     private readonly PipelineOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<PersistStage> _logger;
-    private readonly LaneRouter _router;
+    private LaneRouter _router;
     // Set when a lane finishes a chunk: capacity is free, and held-back records may be routable.
     private readonly WorkSignal _laneDone = new();
     private long _persistedCount;
@@ -65,6 +65,8 @@ public sealed partial class PersistStage : BackgroundService
     {
         await Task.Yield();
         int laneCount = Math.Max(1, _options.PersistConcurrency);
+        // Fresh for each run: records a stopped run did not finish are still in the outbox and are read again.
+        _router = new LaneRouter(laneCount);
         var lanes = new Lane[laneCount];
         for (int l = 0; l < laneCount; l++)
         {
