@@ -182,15 +182,25 @@ public sealed class PipelineMetrics
         Interlocked.CompareExchange(ref _failingSinceTicks, nowUtc.Ticks, 0);
     }
 
-    /// <summary>The sink answered (accepted or refused): it is reachable. Counts what it saved, and the latency of each record.</summary>
-    public void SinkAnswered(IReadOnlyList<OutboxRecord> records, SinkResult result, DateTime nowUtc)
+    /// <summary>
+    /// The sink answered for some records (wrote them, or refused them for good): it is reachable. Counts what it saved,
+    /// and the latency of each record written.
+    /// </summary>
+    /// <param name="result">The sink's result.</param>
+    /// <param name="refused">Whether it refused any record for good (a rejection, counted once per write).</param>
+    /// <param name="nowUtc">Now.</param>
+    public void SinkAnswered(SinkResult result, bool refused, DateTime nowUtc)
     {
-        ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(result);
         Interlocked.Exchange(ref _failingSinceTicks, 0);
-        if (result.Outcome != SinkOutcome.Succeeded)
+        if (refused)
         {
             Interlocked.Increment(ref _sinkRejections);
+        }
+
+        IReadOnlyList<OutboxRecord> records = result.Succeeded;
+        if (records.Count == 0)
+        {
             return;
         }
 
@@ -210,8 +220,8 @@ public sealed class PipelineMetrics
         for (int i = 0; i < records.Count; i++)
         {
             OutboxRecord record = records[i];
-            // Patients, Devices and raw device messages carry no device time: no need to search their bytes.
-            if (record.ResourceType is "Observation" or "Measurement" && TryReadDeviceTime(record.Body, out DateTime deviceTime))
+            // Patients, Devices and raw device messages carry no device time.
+            if (record.DeviceTimeUtc is { } deviceTime)
             {
                 DeviceToSinkLatency.Observe(nowUtc - deviceTime);
             }
@@ -226,7 +236,8 @@ public sealed class PipelineMetrics
     /// <summary>
     /// The device time of a resource as the pipeline writes it: an Observation's <c>effectivePeriod.end</c> (its group's
     /// latest measurement; ObservationWriter), else <c>effectiveDateTime</c>, else a normalized measurement's
-    /// <c>occurrenceTimeUtc</c>. A span search, no parse of the document: Patients, Devices and raw device messages have none.
+    /// <c>occurrenceTimeUtc</c>. A span search, no parse of the document. Outbox rows carry their device time in a column;
+    /// this reads it once per SampledData window flush, whose store row has none.
     /// </summary>
     public static bool TryReadDeviceTime(ReadOnlySpan<byte> json, out DateTime utc)
     {

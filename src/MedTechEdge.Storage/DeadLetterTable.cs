@@ -123,22 +123,19 @@ public static class DeadLetterTable
         InboxMessage m = letter.Message;
         if (letter.Stage == PipelineStage.Persist && m.Source == MessageSources.Outbox)
         {
-            using SqliteCommand insert = OutboxTable.CreateInsert(connection);
-            insert.Transaction = transaction;
-            // Persist dead letters keep "Type/id" as their topic and the resource as their body.
-            string topic = m.Topic ?? "/";
-            int slash = topic.IndexOf('/', StringComparison.Ordinal);
-            OutboxTable.Insert(insert, new OutboxRecord
-            {
-                CreatedUtc = nowUtc,
-                DeviceId = m.DeviceId ?? string.Empty,
-                ResourceType = topic[..Math.Max(0, slash)],
-                ResourceId = topic[(slash + 1)..],
-                Body = m.Body,
-            });
+            // A refused row without a single source message: back to the outbox as it was, kind and keys included.
+            using var insert = new OutboxInsert(connection, transaction);
+            insert.Insert(OutboxResourceLetter.ToRecord(m, nowUtc));
         }
         else
         {
+            if (letter.Kind == DeadLetterKind.ReferenceNotFound && m.DeviceId is not null)
+            {
+                // The server lacked a Patient, Device or Encounter the resource referenced: the device's identity is
+                // resolved again when the message is mapped, not taken from the cache that led to the refusal.
+                IdentityCacheTable.Delete(connection, transaction, m.DeviceId, null, null);
+            }
+
             // Runs inside the open transaction, like any statement on this connection.
             using var insert = new InboxInsert(connection);
             insert.Insert(m);

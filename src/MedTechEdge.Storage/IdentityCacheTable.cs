@@ -71,6 +71,24 @@ public static class IdentityCacheTable
         upsert.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Removes a device's entries, inside the caller's transaction: the one key, or with <paramref name="patientId"/>
+    /// and <paramref name="encounterId"/> both null every key of the device (a server refused its references).
+    /// </summary>
+    public static void Delete(SqliteConnection connection, SqliteTransaction transaction, string deviceId, string? patientId, string? encounterId)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using SqliteCommand delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = patientId is null && encounterId is null
+            ? "DELETE FROM identity WHERE device_id = $d;"
+            : "DELETE FROM identity WHERE device_id = $d AND patient_key = $p AND encounter_key = $e;";
+        delete.Parameters.AddWithValue("$d", deviceId);
+        delete.Parameters.AddWithValue("$p", patientId ?? string.Empty);
+        delete.Parameters.AddWithValue("$e", encounterId ?? string.Empty);
+        delete.ExecuteNonQuery();
+    }
+
     /// <summary>Removes entries resolved before <paramref name="beforeUtc"/>; returns how many.</summary>
     public static int DeleteOlderThan(SqliteConnection connection, DateTime beforeUtc)
     {

@@ -19,6 +19,11 @@ public static class StoreRetention
             using SqliteTransaction transaction = connection.BeginTransaction();
             long inbox = Delete(connection, transaction, "DELETE FROM inbox WHERE received_utc < $cutoff;", cutoffUtc);
             long outbox = Delete(connection, transaction, "DELETE FROM outbox WHERE created_utc < $cutoff;", cutoffUtc);
+            if (outbox > 0)
+            {
+                // The source messages no remaining row references (outbox_source makes each check one lookup).
+                Delete(connection, transaction, "DELETE FROM source_message WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.source_id = source_message.id);", cutoffUtc);
+            }
             transaction.Commit();
             return (inbox, outbox);
         }

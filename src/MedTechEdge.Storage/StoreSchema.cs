@@ -6,7 +6,10 @@ namespace MedTechEdge.Storage;
 /// instant leaves every message in exactly one table.
 /// <code>
 ///   inbox        owner: Ingest     raw device messages, acknowledged to the device once committed here
-///   outbox       owner: Map        FHIR resources ready to persist (Normalize, Group, Transform ran)
+///   outbox       owner: Map        FHIR resources ready to persist (Normalize, Group, Transform ran), with typed
+///                                  columns for Persist: kind, identity key (device, patient, encounter), device time
+///   source_message owner: Map      the device message outbox rows were made from, once per message; Persist
+///                                  deletes it with the last row that references it
 ///   dead_letter  owner: any stage  messages that can never succeed, with the reason and the original message
 ///   identity     owner: Map        resolved Patient / Device / Encounter ids, so a restart does not search the FHIR
 ///                                  server again for every device; in Create mode also the device/patient links the
@@ -38,11 +41,80 @@ internal static class StoreSchema
             DROP TABLE dead_letter;
             ALTER TABLE dead_letter_v5 RENAME TO dead_letter;
             """,
-        // 5 → 6: the device ids a message's authenticated sender may speak for (NULL: unbound), checked by Map and kept
-        // through a dead letter and its requeue.
-        // Open windows keep the patient and encounter their messages named, for the outbox rows they are copied to.
-        "ALTER TABLE inbox ADD COLUMN device_binding TEXT;" + Version6Columns,
+        // 5 → 6: outbox ids are never reused (AUTOINCREMENT: Persist reads after its last id, and a reused id below it
+        // was read late, out of order); each source message is stored once; typed columns replace searches of the body.
+        // The device ids a message's authenticated sender may speak for (NULL: unbound), checked by Map and kept through
+        // a dead letter and its requeue; open windows keep the patient and encounter their messages named.
+        "ALTER TABLE inbox ADD COLUMN device_binding TEXT;" + Version6Columns + OutboxV6Migration(),
     ];
+
+    private const string SourceMessageTable = """
+        CREATE TABLE IF NOT EXISTS source_message (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            message BLOB    NOT NULL
+        );
+        """;
+
+    // kind holds OutboxKind values; patient_id and encounter_id are business ids from the measurement (not FHIR ids).
+    private const string OutboxTableV6 = """
+        CREATE TABLE IF NOT EXISTS outbox (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_utc     INTEGER NOT NULL,
+            device_id       TEXT    NOT NULL,
+            kind            INTEGER NOT NULL,
+            resource_type   TEXT    NOT NULL,
+            resource_id     TEXT    NOT NULL,
+            body            BLOB    NOT NULL,
+            source_id       INTEGER,
+            patient_id      TEXT,
+            encounter_id    TEXT,
+            device_time_utc INTEGER
+        );
+        """;
+
+    // Persist deletes a source message with the last row that references it: one index lookup per delete.
+    private const string OutboxSourceIndex = "CREATE INDEX IF NOT EXISTS outbox_source ON outbox (source_id) WHERE source_id IS NOT NULL;";
+
+    /// <summary>
+    /// Rebuilds outbox (SQLite adds AUTOINCREMENT only that way), keeping ids and order. Source messages that were
+    /// copied into several rows become one row each (equal bytes); the kind comes from the resource type (a body with
+    /// valueSampledData is a window), the device time from the body's effectivePeriod.end, effectiveDateTime or
+    /// occurrenceTimeUtc (to the millisecond; 621355968000000000 is 1970-01-01 in .NET ticks), and the patient and encounter from a
+    /// Measurement's own fields or a Patient's identifier. An Observation's business ids are not in its body: null.
+    /// </summary>
+    private static string OutboxV6Migration() => SourceMessageTable + """
+        INSERT INTO source_message (message) SELECT DISTINCT source FROM outbox WHERE source IS NOT NULL;
+        CREATE INDEX source_message_bytes ON source_message (message);
+        """ + OutboxTableV6.Replace("CREATE TABLE IF NOT EXISTS outbox (", "CREATE TABLE outbox_v6 (", StringComparison.Ordinal) + """
+        INSERT INTO outbox_v6 (id, created_utc, device_id, kind, resource_type, resource_id, body, source_id, patient_id, encounter_id, device_time_utc)
+            SELECT o.id, o.created_utc, o.device_id,
+                CASE
+                    WHEN o.resource_type IN ('Patient', 'Device', 'Encounter') THEN 2
+                    WHEN o.resource_type = 'Measurement' THEN 3
+                    WHEN o.resource_type = 'DeviceMessage' THEN 4
+                    WHEN o.resource_type = 'Observation' AND instr(CAST(o.body AS TEXT), '"valueSampledData"') > 0 THEN 1
+                    ELSE 0
+                END,
+                o.resource_type, o.resource_id, o.body,
+                (SELECT s.id FROM source_message s WHERE s.message = o.source),
+                CASE WHEN json_valid(CAST(o.body AS TEXT)) THEN
+                    CASE o.resource_type
+                        WHEN 'Measurement' THEN json_extract(CAST(o.body AS TEXT), '$.patientId')
+                        WHEN 'Patient' THEN json_extract(CAST(o.body AS TEXT), '$.identifier[0].value')
+                    END
+                END,
+                CASE WHEN o.resource_type = 'Measurement' AND json_valid(CAST(o.body AS TEXT)) THEN json_extract(CAST(o.body AS TEXT), '$.encounterId') END,
+                CASE WHEN o.resource_type IN ('Observation', 'Measurement') AND json_valid(CAST(o.body AS TEXT)) THEN
+                    CAST(round(unixepoch(COALESCE(
+                        json_extract(CAST(o.body AS TEXT), '$.effectivePeriod.end'),
+                        json_extract(CAST(o.body AS TEXT), '$.effectiveDateTime'),
+                        json_extract(CAST(o.body AS TEXT), '$.occurrenceTimeUtc')), 'subsec') * 1000) AS INTEGER) * 10000 + 621355968000000000
+                END
+            FROM outbox o ORDER BY o.id;
+        DROP INDEX source_message_bytes;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v6 RENAME TO outbox;
+        """ + OutboxSourceIndex;
 
     private const string DeadLetterTableV5 = """
         CREATE TABLE IF NOT EXISTS dead_letter (
@@ -107,14 +179,5 @@ internal static class StoreSchema
             correlation_id    TEXT,
             device_binding    TEXT
         );
-        CREATE TABLE IF NOT EXISTS outbox (
-            id            INTEGER PRIMARY KEY,
-            created_utc   INTEGER NOT NULL,
-            device_id     TEXT    NOT NULL,
-            resource_type TEXT    NOT NULL,
-            resource_id   TEXT    NOT NULL,
-            body          BLOB    NOT NULL,
-            source        BLOB
-        );
-        """ + DeadLetterTableV5 + IdentityTable + WindowTable + Version6Columns;
+        """ + OutboxTableV6 + OutboxSourceIndex + SourceMessageTable + DeadLetterTableV5 + IdentityTable + WindowTable + Version6Columns;
 }

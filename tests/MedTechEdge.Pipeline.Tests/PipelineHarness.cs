@@ -66,11 +66,12 @@ internal sealed class PipelineHarness : IDisposable
     {
         using SqliteConnection connection = Store.OpenConnection();
         using SqliteTransaction transaction = connection.BeginTransaction();
-        using SqliteCommand insert = OutboxTable.CreateInsert(connection);
-        insert.Transaction = transaction;
-        foreach ((string type, string id, string device) in resources)
+        using (var insert = new OutboxInsert(connection, transaction))
         {
-            OutboxTable.Insert(insert, new OutboxRecord { CreatedUtc = DateTime.UtcNow, DeviceId = device, ResourceType = type, ResourceId = id, Body = Encoding.UTF8.GetBytes($$"""{"resourceType":"{{type}}","id":"{{id}}"}""") });
+            foreach ((string type, string id, string device) in resources)
+            {
+                insert.Insert(new OutboxRecord { CreatedUtc = DateTime.UtcNow, DeviceId = device, Kind = type is "Patient" or "Device" or "Encounter" ? OutboxKind.Identity : OutboxKind.Resource, ResourceType = type, ResourceId = id, Body = Encoding.UTF8.GetBytes($$"""{"resourceType":"{{type}}","id":"{{id}}"}""") });
+            }
         }
 
         transaction.Commit();

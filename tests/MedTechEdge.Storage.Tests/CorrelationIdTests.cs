@@ -23,9 +23,11 @@ public sealed class CorrelationIdTests
 
         using (SqliteTransaction transaction = connection.BeginTransaction())
         {
-            using SqliteCommand outbox = OutboxTable.CreateInsert(connection);
-            outbox.Transaction = transaction;
-            OutboxTable.Insert(outbox, new OutboxRecord { DeviceId = "d-1", ResourceType = "Observation", ResourceId = "o-1", Body = "{}"u8.ToArray(), Source = inbox[0] });
+            using (var outbox = new OutboxInsert(connection, transaction))
+            {
+                outbox.Insert(new OutboxRecord { DeviceId = "d-1", ResourceType = "Observation", ResourceId = "o-1", Body = "{}"u8.ToArray(), Source = inbox[0] });
+            }
+
             DeadLetterTable.Insert(connection, transaction, new DeadLetter { Stage = PipelineStage.Map, Kind = DeadLetterKind.NormalizationError, Error = "E", Message = inbox[0] });
             InboxTable.DeleteThrough(connection, transaction, inbox[0].Id);
             transaction.Commit();

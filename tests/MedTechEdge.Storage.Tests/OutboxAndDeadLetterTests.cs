@@ -12,11 +12,10 @@ public sealed class OutboxAndDeadLetterTests
         using SqliteConnection connection = temp.Store.OpenConnection();
         using (SqliteTransaction transaction = connection.BeginTransaction())
         {
-            using SqliteCommand insert = OutboxTable.CreateInsert(connection);
-            insert.Transaction = transaction;
+            using var insert = new OutboxInsert(connection, transaction);
             for (int i = 0; i < 3; i++)
             {
-                OutboxTable.Insert(insert, new OutboxRecord
+                insert.Insert(new OutboxRecord
                 {
                     CreatedUtc = DateTime.UtcNow,
                     DeviceId = "dev-" + i,
@@ -36,7 +35,7 @@ public sealed class OutboxAndDeadLetterTests
 
         using (SqliteTransaction transaction = connection.BeginTransaction())
         {
-            OutboxTable.Delete(connection, transaction, records[1].Id);
+            OutboxTable.Delete(connection, transaction, records[1]);
             transaction.Commit();
         }
 

@@ -86,6 +86,14 @@ internal static class ModuleHost
             services.AddSingleton(fhirClient);
         }
 
+        // Persist tells Map which cached identities the FHIR server refused; Persist repairs the refused records.
+        var invalidations = new MedTechEdge.Pipeline.Identity.IdentityInvalidations();
+        services.AddSingleton(invalidations);
+        if (fhirClient is not null && options.Sink is SinkKind.Fhir or SinkKind.Auto)
+        {
+            services.AddSingleton(new MedTechEdge.Pipeline.Identity.ReferenceRepair(fhirClient, options.Pipeline, invalidations));
+        }
+
         MedTechEdge.IotEdge.IotEdgeSettings? edgeIdentity = EdgeHubIdentity(options);
         if (options.Sink == SinkKind.EdgeHub)
         {

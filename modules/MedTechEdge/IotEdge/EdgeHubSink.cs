@@ -9,7 +9,7 @@ namespace MedTechEdge.IotEdge;
 /// <c>observations</c> for FHIR resources) and an IoT Edge route such as
 /// <c>FROM /messages/modules/MedTechEdge/outputs/normalized INTO $upstream</c> carries it to IoT Hub, with edgeHub's
 /// own store-and-forward while the uplink is down. A record leaves the outbox only once edgeHub acknowledged it
-/// (PUBACK); with edgeHub away the batch waits in the store.
+/// (PUBACK); the records sent before a failure count as written, the rest waits in the store.
 /// </summary>
 internal sealed class EdgeHubSink(EdgeModuleClient client, string output) : IResourceSink
 {
@@ -29,19 +29,19 @@ internal sealed class EdgeHubSink(EdgeModuleClient client, string output) : IRes
                 // One at a time, in outbox order: a device's records reach edgeHub in the order they were made.
                 if (!await client.SendOutputAsync(output, record.Body, properties, cancellationToken).ConfigureAwait(false))
                 {
-                    return new SinkResult(SinkOutcome.Transient, $"edgeHub refused the message on output '{output}'.");
+                    return SinkResult.Split(batch, i, new SendFailureDetails(SinkFailureKind.Transient, $"edgeHub refused the message on output '{output}'."));
                 }
             }
             catch (MqttNotConnectedException ex)
             {
-                return new SinkResult(SinkOutcome.Transient, "edgeHub is not reachable: " + ex.Message);
+                return SinkResult.Split(batch, i, new SendFailureDetails(SinkFailureKind.Transient, "edgeHub is not reachable: " + ex.Message));
             }
             catch (TimeoutException ex)
             {
-                return new SinkResult(SinkOutcome.Transient, "edgeHub did not acknowledge in time: " + ex.Message);
+                return SinkResult.Split(batch, i, new SendFailureDetails(SinkFailureKind.Transient, "edgeHub did not acknowledge in time: " + ex.Message));
             }
         }
 
-        return SinkResult.Success;
+        return SinkResult.Success(batch);
     }
 }

@@ -16,12 +16,12 @@ internal sealed class CountingSink(IResourceSink inner) : IResourceSink
     public async Task<SinkResult> WriteAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
     {
         SinkResult result = await inner.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-        if (result.Outcome == SinkOutcome.Succeeded)
+        if (result.Succeeded.Count > 0)
         {
             // Persist lanes write in parallel.
             lock (_written)
             {
-                foreach (OutboxRecord record in batch)
+                foreach (OutboxRecord record in result.Succeeded)
                 {
                     _written[record.ResourceType] = _written.GetValueOrDefault(record.ResourceType) + 1;
                 }

@@ -25,7 +25,10 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), IdentityOutcome> _failures = [];
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), (IdentityOutcome Outcome, DateTime UntilUtc)> _knownFailures = [];
     private readonly List<((string Device, string? Patient, string? Encounter) Key, IdentityCacheEntry Entry)> _toSave = [];
-    private readonly List<(FhirResource Resource, string Device, string? Patient)> _toEmit = [];
+    private readonly List<(FhirResource Resource, (string Device, string? Patient, string? Encounter) Key)> _toEmit = [];
+    // Keys a server refused (IdentityInvalidations): not read from the table again, and their rows deleted at the next commit.
+    private readonly HashSet<(string Device, string? Patient, string? Encounter)> _invalidated = [];
+    private readonly List<(string Device, string? Patient, string? Encounter)> _toDelete = [];
     private SqliteConnection? _connection;
     private DateTime _notBefore;
     private DateTime _now;
@@ -68,7 +71,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
 
         if (!_memory.TryGetValue(key, out IdentityCacheEntry? entry) || entry.ResolvedUtc < _notBefore)
         {
-            entry = IdentityCacheTable.Find(_connection!, key.DeviceId, key.PatientId, key.EncounterId, _notBefore);
+            entry = _invalidated.Contains(key) ? null : IdentityCacheTable.Find(_connection!, key.DeviceId, key.PatientId, key.EncounterId, _notBefore);
             if (entry is null)
             {
                 _missing.Add(key);
@@ -90,7 +93,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
     {
         _failures.Clear();
         var found = new List<((string, string?, string?) Key, IdentityCacheEntry Entry)>(_missing.Count);
-        var emit = new List<(FhirResource, string, string?)>();
+        var emit = new List<(FhirResource, (string, string?, string?))>();
         var linked = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string Device, string? Patient, string? Encounter) key in _missing)
         {
@@ -115,7 +118,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
                 found.Add((key, new IdentityCacheEntry(r.PatientId, r.DeviceId, r.EncounterId, now)));
                 foreach (FhirResource resource in outcome.Emit)
                 {
-                    emit.Add((resource, key.Device, key.Patient));
+                    emit.Add((resource, key));
                 }
             }
             else
@@ -135,6 +138,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
 
         foreach (((string, string?, string?) key, IdentityCacheEntry entry) in found)
         {
+            _invalidated.Remove(key);
             Remember(key, entry);
             _toSave.Add((key, entry));
         }
@@ -149,11 +153,18 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
     /// The Patients and Devices (Create mode) this batch's new results need written, in order, ahead of the
     /// Observations; handed out once, with <see cref="SaveResolved"/> in the same transaction.
     /// </summary>
-    public List<(FhirResource Resource, string Device, string? Patient)> Emitted => _toEmit;
+    public List<(FhirResource Resource, (string Device, string? Patient, string? Encounter) Key)> Emitted => _toEmit;
 
     /// <summary>Writes this batch's new results to the store, in the stage's commit transaction.</summary>
     public void SaveResolved(SqliteConnection connection, SqliteTransaction transaction)
     {
+        foreach ((string Device, string? Patient, string? Encounter) key in _toDelete)
+        {
+            // Before the upserts: a key refused and resolved again in this batch keeps its new row.
+            IdentityCacheTable.Delete(connection, transaction, key.Device, key.Patient ?? string.Empty, key.Encounter ?? string.Empty);
+        }
+
+        _toDelete.Clear();
         foreach (((string Device, string? Patient, string? Encounter) key, IdentityCacheEntry entry) in _toSave)
         {
             IdentityCacheTable.Upsert(connection, transaction, key.Device, key.Patient, key.Encounter, entry);
@@ -193,6 +204,15 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
         return _connection is not null && IdentityCacheTable.FindLinkedPatient(_connection, device, _notBefore) is { } stored
             && stored.PatientKey.Length > 0
             && !string.Equals(stored.PatientKey, patient, StringComparison.Ordinal);
+    }
+
+    /// <summary>Forgets a key the server refused: it is resolved again when next met (see <see cref="IdentityInvalidations"/>).</summary>
+    public void Invalidate((string Device, string? Patient, string? Encounter) key)
+    {
+        _memory.Remove(key);
+        _knownFailures.Remove(key);
+        _invalidated.Add(key);
+        _toDelete.Add(key);
     }
 
     private void Remember((string, string?, string?) key, IdentityCacheEntry entry)

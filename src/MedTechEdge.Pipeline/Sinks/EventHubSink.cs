@@ -6,8 +6,10 @@ namespace MedTechEdge.Pipeline.Sinks;
 /// <summary>
 /// Sends resources upstream to Azure Event Hubs (REST), where a cloud service takes over. The partition key is the
 /// device id, so each device's events stay in order; each event carries <c>kind</c> (<c>Measurement</c>,
-/// <c>DeviceMessage</c>, or the FHIR resource type) and <c>deviceId</c> as application properties. Delivery is at least once: when a batch spans devices and one device's publication fails,
-/// the whole batch stays in the outbox and the devices already sent are sent again on the retry.
+/// <c>DeviceMessage</c>, or the FHIR resource type) and <c>deviceId</c> as application properties.
+/// Delivery is at least once. The batch is sent in runs of one device, in order; when a run fails
+/// for a reason that is retried, the devices already sent are reported written and the rest waits, so nothing is sent
+/// twice for that reason. A refused run is sent again event by event to find the one Event Hubs refuses.
 /// </summary>
 public sealed class EventHubSink(EventHubsClient client) : IResourceSink
 {
@@ -23,6 +25,7 @@ public sealed class EventHubSink(EventHubsClient client) : IResourceSink
         ArgumentNullException.ThrowIfNull(batch);
         // Runs of one device, in outbox order: one partition key per send.
         int start = 0;
+        List<SinkRecordFailure>? rejected = null;
         var events = new List<EventData>(batch.Count);
         while (start < batch.Count)
         {
@@ -31,12 +34,7 @@ public sealed class EventHubSink(EventHubsClient client) : IResourceSink
             int end = start;
             while (end < batch.Count && batch[end].DeviceId == device)
             {
-                OutboxRecord record = batch[end];
-                events.Add(new EventData(record.Body, new Dictionary<string, string>(2, StringComparer.Ordinal)
-                {
-                    ["kind"] = record.ResourceType,
-                    ["deviceId"] = record.DeviceId,
-                }));
+                events.Add(Event(batch[end]));
                 end++;
             }
 
@@ -48,17 +46,74 @@ public sealed class EventHubSink(EventHubsClient client) : IResourceSink
                 case EventHubsSendOutcome.ConfigurationError:
                     // The data is fine: it waits in the store while an operator fixes the settings.
                     ConfigurationError = result.Error;
-                    return new SinkResult(SinkOutcome.Transient, "Event Hubs configuration error (check the connection string and its Send claim, or the identity's Azure Event Hubs Data Sender role): " + result.Error);
+                    return Stopped(batch, start, rejected, new SendFailureDetails(SinkFailureKind.Unauthorized, "Event Hubs configuration error (check the connection string and its Send claim, or the identity's Azure Event Hubs Data Sender role): " + result.Error));
+                case EventHubsSendOutcome.Rejected when end - start == 1:
+                    // One event refused (above the publication limit): never sendable; the devices after it go on.
+                    rejected ??= [];
+                    rejected.Add(new SinkRecordFailure(batch[start], new SendFailureDetails(SinkFailureKind.InvalidInput, result.Error ?? "Rejected by Event Hubs.")));
+                    break;
                 case EventHubsSendOutcome.Rejected:
-                    return new SinkResult(SinkOutcome.Rejected, result.Error);
+                    // A run of events refused: send them one by one (same partition key, in order) to find the refused one.
+                    for (int i = start; i < end; i++)
+                    {
+                        events.Clear();
+                        events.Add(Event(batch[i]));
+                        EventHubsSendResult single = await client.SendAsync(device, events, cancellationToken).ConfigureAwait(false);
+                        if (single.Outcome == EventHubsSendOutcome.Rejected)
+                        {
+                            rejected ??= [];
+                            rejected.Add(new SinkRecordFailure(batch[i], new SendFailureDetails(SinkFailureKind.InvalidInput, single.Error ?? "Rejected by Event Hubs.")));
+                        }
+                        else if (single.Outcome != EventHubsSendOutcome.Succeeded)
+                        {
+                            return Stopped(batch, i, rejected, new SendFailureDetails(SinkFailureKind.Transient, single.Error ?? "Event Hubs is unavailable."));
+                        }
+                    }
+
+                    break;
                 default:
-                    return new SinkResult(SinkOutcome.Transient, result.Error);
+                    return Stopped(batch, start, rejected, new SendFailureDetails(SinkFailureKind.Transient, result.Error ?? "Event Hubs is unavailable."));
             }
 
             start = end;
         }
 
         ConfigurationError = null;
-        return SinkResult.Success;
+        return rejected is null ? SinkResult.Success(batch) : Stopped(batch, batch.Count, rejected, null);
+    }
+
+    private static EventData Event(OutboxRecord record) => new(record.Body, new Dictionary<string, string>(2, StringComparer.Ordinal)
+    {
+        ["kind"] = record.ResourceType,
+        ["deviceId"] = record.DeviceId,
+    });
+
+    /// <summary>
+    /// Records before <paramref name="stop"/> written except the refused ones; from <paramref name="stop"/> on, not
+    /// written, for <paramref name="details"/> (null: none left).
+    /// </summary>
+    private static SinkResult Stopped(IReadOnlyList<OutboxRecord> batch, int stop, List<SinkRecordFailure>? rejected, SendFailureDetails? details)
+    {
+        var succeeded = new List<OutboxRecord>(stop);
+        var failed = new List<SinkRecordFailure>((rejected?.Count ?? 0) + batch.Count - stop);
+        for (int i = 0; i < stop; i++)
+        {
+            if (rejected is null || !rejected.Exists(r => ReferenceEquals(r.Record, batch[i])))
+            {
+                succeeded.Add(batch[i]);
+            }
+        }
+
+        if (rejected is not null)
+        {
+            failed.AddRange(rejected);
+        }
+
+        for (int i = stop; i < batch.Count; i++)
+        {
+            failed.Add(new SinkRecordFailure(batch[i], details!));
+        }
+
+        return new SinkResult(succeeded, failed);
     }
 }

@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Identity;
 using MedTechEdge.Fhir.Client;
 using MedTechEdge.Mapping;
 using MedTechEdge.Storage;
@@ -15,8 +17,6 @@ namespace MedTechEdge.Pipeline.Sinks;
 /// </summary>
 public sealed class FhirServerSink : IResourceSink
 {
-    private static ReadOnlySpan<byte> SampledDataMarker => "\"valueSampledData\""u8;
-
     private readonly FhirClient _client;
     private readonly FhirMapping? _mapping;
 
@@ -36,70 +36,114 @@ public sealed class FhirServerSink : IResourceSink
     public async Task<SinkResult> WriteAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        SinkResult result = await WriteBundleAsync(batch, cancellationToken).ConfigureAwait(false);
+        if (result.IsSuccessful || batch.Count == 1 || result.Failed[0].Details.Kind is not (SinkFailureKind.InvalidInput or SinkFailureKind.ReferenceNotFound))
+        {
+            return result;
+        }
+
+        // A transaction Bundle is all or nothing (FHIR R4 http.html#transaction) and the server need not say which entry
+        // it refused: write the records one by one, in order, to deliver the good ones and name the bad.
+        return await IsolateAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SinkResult> IsolateAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
+    {
+        var succeeded = new List<OutboxRecord>(batch.Count);
+        var failed = new List<SinkRecordFailure>();
+        for (int i = 0; i < batch.Count; i++)
+        {
+            SinkResult single = await WriteBundleAsync([batch[i]], cancellationToken).ConfigureAwait(false);
+            if (single.IsSuccessful)
+            {
+                succeeded.Add(batch[i]);
+                continue;
+            }
+
+            SendFailureDetails details = single.Failed[0].Details;
+            failed.Add(new SinkRecordFailure(batch[i], details));
+            if (details.Kind == SinkFailureKind.InvalidInput)
+            {
+                // Never written, so nothing after it can overtake it.
+                continue;
+            }
+
+            // Retried: the rest of the batch must not overtake it (the order contract of IResourceSink).
+            var skipped = new SendFailureDetails(SinkFailureKind.NotAttempted, "Not sent: an earlier record of the batch is retried first.");
+            for (int j = i + 1; j < batch.Count; j++)
+            {
+                failed.Add(new SinkRecordFailure(batch[j], skipped));
+            }
+
+            break;
+        }
+
+        return new SinkResult(succeeded, failed);
+    }
+
+    /// <summary>One transaction Bundle for the whole batch: every record written, or none, for one reason.</summary>
+    private async Task<SinkResult> WriteBundleAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
+    {
         // Entries by position; a second record for an Observation already in this Bundle is merged into
         // that entry rather than added, since two PUTs with the same If-Match cannot both succeed.
         var entries = new List<Entry>(batch.Count);
         var merging = new Dictionary<string, int>(StringComparer.Ordinal);
+        FhirResponse response;
         try
         {
             foreach (OutboxRecord record in batch)
             {
-                if (_mapping is null || record.ResourceType != "Observation" || record.Body.AsSpan().IndexOf(SampledDataMarker) < 0)
+                if (_mapping is null || record.Kind != OutboxKind.SampledDataWindow)
                 {
                     entries.Add(new Entry(record.ResourceType, record.ResourceId, record.Body, null));
                     continue;
                 }
 
-                SinkResult? failure = await AddMergedAsync(record, entries, merging, cancellationToken).ConfigureAwait(false);
+                SendFailureDetails? failure = await AddMergedAsync(record, entries, merging, cancellationToken).ConfigureAwait(false);
                 if (failure is not null)
                 {
-                    return failure;
+                    return SinkResult.Failure(batch, failure);
                 }
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Reading the server's copy needs a token too; a failure here is transient like any other.
-            return new SinkResult(SinkOutcome.Transient, "Could not read the server's copy for a merge: " + ex.Message);
-        }
 
-        using var bundle = new FhirTransactionBuilder(FhirBundleType.Transaction);
-        foreach (Entry entry in entries)
-        {
-            if (entry.Body is not null)
+            using var bundle = new FhirTransactionBuilder(FhirBundleType.Transaction);
+            foreach (Entry entry in entries)
             {
-                bundle.AddPut(entry.Type, entry.Id, entry.Body, entry.IfMatch);
+                if (entry.Body is not null)
+                {
+                    bundle.AddPut(entry.Type, entry.Id, entry.Body, entry.IfMatch);
+                }
+            }
+
+            int unchanged = entries.Count - bundle.Count;
+            if (bundle.Count == 0)
+            {
+                return new SinkResult(batch, []) { Saved = new SinkSaveCounts(0, 0, unchanged) };
+            }
+
+            response = await _client.TransactionAsync(bundle.Build(), cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccess)
+            {
+                return Counted(response, batch, unchanged);
             }
         }
-
-        int unchanged = entries.Count - bundle.Count;
-        if (bundle.Count == 0)
+        catch (Exception ex) when (ex is AuthenticationFailedException or CredentialUnavailableException or RequestFailedException)
         {
-            return new SinkResult(SinkOutcome.Succeeded) { Saved = new SinkSaveCounts(0, 0, unchanged) };
+            // No token: the identity service is unreachable or refuses the credentials. The data is fine and waits
+            // while an operator fixes the settings. Any other exception is not expected here and reaches Persist.
+            return SinkResult.Failure(batch, new SendFailureDetails(SinkFailureKind.Unauthorized, "Could not obtain an access token: " + ex.Message));
         }
 
-        FhirResponse response;
-        try
-        {
-            response = await _client.TransactionAsync(bundle.Build(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // No token (identity service unreachable, or credentials refused): the data is fine and
-            // waits in the outbox; the reason is logged by the Persist stage.
-            return new SinkResult(SinkOutcome.Transient, "Could not obtain an access token: " + ex.Message);
-        }
-
-        SinkResult result = Outcome(response);
-        return result.Outcome == SinkOutcome.Succeeded ? Counted(response, batch.Count, unchanged) : result;
+        return SinkResult.Failure(batch, Details(response));
     }
 
     /// <summary>
     /// Success with what the server did: 201 entries were created, the rest of the batch updated (a second record of
     /// the same Observation was merged into its entry). A response without readable entries says nothing: null counts.
     /// </summary>
-    private static SinkResult Counted(FhirResponse response, int records, int unchanged)
+    private static SinkResult Counted(FhirResponse response, IReadOnlyList<OutboxRecord> batch, int unchanged)
     {
+        int records = batch.Count;
         int created = 0;
         try
         {
@@ -113,13 +157,13 @@ public sealed class FhirServerSink : IResourceSink
         }
         catch (FormatException)
         {
-            return SinkResult.Success;
+            return SinkResult.Success(batch);
         }
 
-        return new SinkResult(SinkOutcome.Succeeded) { Saved = new SinkSaveCounts(created, records - created - unchanged, unchanged) };
+        return new SinkResult(batch, []) { Saved = new SinkSaveCounts(created, records - created - unchanged, unchanged) };
     }
 
-    private async Task<SinkResult?> AddMergedAsync(OutboxRecord record, List<Entry> entries, Dictionary<string, int> merging, CancellationToken cancellationToken)
+    private async Task<SendFailureDetails?> AddMergedAsync(OutboxRecord record, List<Entry> entries, Dictionary<string, int> merging, CancellationToken cancellationToken)
     {
         if (merging.TryGetValue(record.ResourceId, out int index))
         {
@@ -129,7 +173,7 @@ public sealed class FhirServerSink : IResourceSink
             string? error = _mapping!.MergeObservationJson(basis, record.Body, out byte[]? again)?.Message;
             if (error is not null)
             {
-                return new SinkResult(SinkOutcome.Rejected, error);
+                return new SendFailureDetails(SinkFailureKind.InvalidInput, error);
             }
 
             if (again is not null)
@@ -150,13 +194,13 @@ public sealed class FhirServerSink : IResourceSink
 
         if (!existing.IsSuccess)
         {
-            return Outcome(existing);
+            return Details(existing);
         }
 
         string? mergeError = _mapping!.MergeObservationJson(existing.Body.Span, record.Body, out byte[]? merged)?.Message;
         if (mergeError is not null)
         {
-            return new SinkResult(SinkOutcome.Rejected, mergeError);
+            return new SendFailureDetails(SinkFailureKind.InvalidInput, mergeError);
         }
 
         // Nothing new: no write (the service's ObservationNoOperation), but keep the server's copy as the basis for later records.
@@ -164,15 +208,29 @@ public sealed class FhirServerSink : IResourceSink
         return null;
     }
 
-    private static SinkResult Outcome(FhirResponse response) => response.FailureKind switch
+    private static SendFailureDetails Details(FhirResponse response)
     {
-        FhirFailureKind.None => SinkResult.Success,
-        // The request itself is wrong: the same content will never be accepted.
-        FhirFailureKind.Invalid => new SinkResult(SinkOutcome.Rejected, Describe(response)),
-        // Outages, throttling, expired credentials, a misrouted base URL, version races (412 on a stale
-        // If-Match): the data is fine and stays in the outbox until the server takes it.
-        _ => new SinkResult(SinkOutcome.Transient, Describe(response)),
-    };
+        string message = Describe(response);
+        switch (response.FailureKind)
+        {
+            case FhirFailureKind.Invalid or FhirFailureKind.NotFound:
+                IReadOnlyList<string> missing = MissingReferences.Read(response.Outcome);
+                if (missing.Count > 0)
+                {
+                    return new SendFailureDetails(SinkFailureKind.ReferenceNotFound, message) { MissingReferences = missing };
+                }
+
+                // 404 without a missing reference: a misrouted base URL, fixed by an operator; the data waits.
+                return new SendFailureDetails(response.FailureKind == FhirFailureKind.Invalid ? SinkFailureKind.InvalidInput : SinkFailureKind.Transient, message);
+            case FhirFailureKind.Throttled:
+                return new SendFailureDetails(SinkFailureKind.Throttled, message);
+            case FhirFailureKind.Unauthorized:
+                return new SendFailureDetails(SinkFailureKind.Unauthorized, message);
+            default:
+                // Outages, 5xx, version races (412 on a stale If-Match): the data is fine and stays in the outbox.
+                return new SendFailureDetails(SinkFailureKind.Transient, message);
+        }
+    }
 
     private static string Describe(FhirResponse response) =>
         response.TransportError is { } transport

@@ -52,11 +52,13 @@ public sealed class NdjsonFileSink : IResourceSink, IDisposable
                 file.Flush(flushToDisk: true);
             }
 
-            return SinkResult.Success;
+            return SinkResult.Success(batch);
         }
         catch (IOException ex)
         {
-            return new SinkResult(SinkOutcome.Transient, "Writing NDJSON failed: " + ex.Message);
+            // A full disk or a lost mount: the batch stays in the outbox; lines written before the failure are written
+            // again on the retry (same ids, safe to load twice).
+            return SinkResult.Failure(batch, new SendFailureDetails(SinkFailureKind.Transient, "Writing NDJSON failed: " + ex.Message));
         }
         finally
         {

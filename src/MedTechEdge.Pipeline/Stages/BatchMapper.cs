@@ -66,10 +66,11 @@ internal sealed class BatchMapper
         if (_cache is not null && !output.IdentityPending)
         {
             // New Patients and Devices go ahead of every Observation of the batch: same device, same lane, earlier.
-            List<(FhirResource Resource, string Device, string? Patient)> emitted = _cache.Emitted;
+            List<(FhirResource Resource, (string Device, string? Patient, string? Encounter) Key)> emitted = _cache.Emitted;
             for (int i = emitted.Count - 1; i >= 0; i--)
             {
-                output.Records.Insert(0, new MappedRecord { Kind = MappedRecordKind.Identity, Resource = emitted[i].Resource, DeviceId = emitted[i].Device, PatientId = emitted[i].Patient });
+                (string device, string? patient, string? encounter) = emitted[i].Key;
+                output.Records.Insert(0, new MappedRecord { Kind = MappedRecordKind.Identity, Resource = emitted[i].Resource, DeviceId = device, PatientId = patient, EncounterId = encounter });
             }
         }
     }
@@ -222,6 +223,7 @@ internal sealed class BatchMapper
                 DeviceId = measurement.DeviceId,
                 PatientId = measurement.PatientId,
                 EncounterId = measurement.EncounterId,
+                DeviceTimeUtc = measurement.OccurrenceTimeUtc,
                 Source = message,
             });
             _tap?.Record(measurement, now);
@@ -246,7 +248,7 @@ internal sealed class BatchMapper
                 references = _created.Resolve(measurement, _emitted, _emittedPairs, out kind, out error);
                 foreach (FhirResource resource in _emitted)
                 {
-                    output.Records.Add(new MappedRecord { Kind = MappedRecordKind.Identity, Resource = resource, DeviceId = measurement.DeviceId, PatientId = measurement.PatientId });
+                    output.Records.Add(new MappedRecord { Kind = MappedRecordKind.Identity, Resource = resource, DeviceId = measurement.DeviceId, PatientId = measurement.PatientId, EncounterId = measurement.EncounterId });
                 }
             }
             else if (!_cache!.TryGet(measurement, out references, out kind, out error))
@@ -303,6 +305,7 @@ internal sealed class BatchMapper
                     EncounterId = group.EncounterId,
                     Group = group,
                     References = references,
+                    DeviceTimeUtc = group.End,
                     WindowCloses = _fhirMapping.WindowEnd(group) ?? DateTime.MaxValue,
                 });
                 continue;
@@ -323,6 +326,7 @@ internal sealed class BatchMapper
                 DeviceId = group.DeviceId,
                 PatientId = group.PatientId,
                 EncounterId = group.EncounterId,
+                DeviceTimeUtc = group.End,
                 // A point-in-time group ends at its latest measurement: that measurement's message is the source.
                 Source = _sourceOf.GetValueOrDefault((group.DeviceId, group.Type, group.End)),
             });

@@ -28,6 +28,7 @@ public sealed partial class MapStage : BackgroundService
     private readonly SampledDataWindows _windows;
     private readonly PipelineMetrics _metrics;
     private readonly MappedBatch _mapped = new();
+    private readonly IdentityInvalidations? _invalidations;
     private long _mappedCount;
     private long _deadLetteredCount;
     private long _measurementCount;
@@ -37,8 +38,10 @@ public sealed partial class MapStage : BackgroundService
     /// <param name="identityServer">The FHIR server that Lookup modes search; required for them, unused in Create mode.</param>
     /// <param name="tap">Where the measurements that became output are recorded for the dashboard; null: nowhere.</param>
     /// <param name="metrics">Where the stage counts what it does (the metrics endpoint); null: counters read by nobody.</param>
-    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null, MeasurementTap? tap = null, PipelineMetrics? metrics = null)
+    /// <param name="invalidations">Identity keys the Persist stage found refused by the server, to resolve again; null: none.</param>
+    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null, MeasurementTap? tap = null, PipelineMetrics? metrics = null, IdentityInvalidations? invalidations = null)
     {
+        _invalidations = invalidations;
         _metrics = metrics ?? new PipelineMetrics();
         if (options.ResolutionType != IdentityResolutionType.Create)
         {
@@ -99,6 +102,8 @@ public sealed partial class MapStage : BackgroundService
                     flushRequest.TrySetResult(await FlushWindowsAsync(connection, stoppingToken, force: true).ConfigureAwait(false));
                 }
 
+                // Keys the server refused since the last batch are resolved again (issue 12 item 4).
+                _invalidations?.Apply(_identities, _mapper.CreatedIdentities);
                 batch.Clear();
                 InboxTable.ReadOldest(connection, _options.MapBatchSize, batch);
                 if (batch.Count == 0)
@@ -171,17 +176,28 @@ public sealed partial class MapStage : BackgroundService
         using SqliteTransaction transaction = connection.BeginTransaction();
         _identities?.SaveResolved(connection, transaction);
         _mapper.CreatedIdentities?.SaveLinks(connection, transaction, now);
-        using SqliteCommand insert = OutboxTable.CreateInsert(connection);
-        insert.Transaction = transaction;
+        using var insert = new OutboxInsert(connection, transaction);
         foreach (MappedRecord record in _mapped.Records)
         {
             FhirResource? resource = record.Kind == MappedRecordKind.Window ? _windows.Merge(connection, transaction, record, now) : record.Resource;
             if (resource is not null)
             {
-                OutboxTable.Insert(insert, new OutboxRecord
+                insert.Insert(new OutboxRecord
                 {
                     CreatedUtc = now,
                     DeviceId = record.DeviceId,
+                    // A window that could not join its open window goes as it is, and is merged with the server's copy.
+                    Kind = record.Kind switch
+                    {
+                        MappedRecordKind.Window => OutboxKind.SampledDataWindow,
+                        MappedRecordKind.Identity => OutboxKind.Identity,
+                        MappedRecordKind.Measurement => OutboxKind.Measurement,
+                        MappedRecordKind.DeviceMessage => OutboxKind.DeviceMessage,
+                        _ => OutboxKind.Resource,
+                    },
+                    PatientId = record.PatientId,
+                    EncounterId = record.EncounterId,
+                    DeviceTimeUtc = record.DeviceTimeUtc,
                     Source = record.Source,
                     ResourceType = resource.ResourceType,
                     ResourceId = resource.Id,

@@ -22,6 +22,9 @@ internal sealed class MappedRecord
     /// <summary>The encounter id the message named, when it named one.</summary>
     public string? EncounterId { get; init; }
 
+    /// <summary>The device time of the resource (an Observation's latest measurement, a measurement's time); null for identities and raw messages.</summary>
+    public DateTime? DeviceTimeUtc { get; init; }
+
     /// <summary>The device message it came from; null when it has no single one (an identity resource).</summary>
     public InboxMessage? Source { get; init; }
 

@@ -87,11 +87,22 @@ internal sealed class SampledDataWindows(MedTechStore store, FhirMapping mapping
             WindowTable.ReadDue(connection, transaction, now, force ? TimeSpan.Zero : interval, _due);
             if (_due.Count > 0)
             {
-                using SqliteCommand insert = OutboxTable.CreateInsert(connection);
-                insert.Transaction = transaction;
+                using var insert = new OutboxInsert(connection, transaction);
                 foreach (WindowRecord window in _due)
                 {
-                    OutboxTable.Insert(insert, new OutboxRecord { CreatedUtc = now, DeviceId = window.DeviceId, ResourceType = "Observation", ResourceId = window.ResourceId, Body = window.Body });
+                    insert.Insert(new OutboxRecord
+                    {
+                        CreatedUtc = now,
+                        DeviceId = window.DeviceId,
+                        Kind = OutboxKind.SampledDataWindow,
+                        PatientId = window.PatientId,
+                        EncounterId = window.EncounterId,
+                        ResourceType = "Observation",
+                        ResourceId = window.ResourceId,
+                        Body = window.Body,
+                        // open_window keeps no device time: read from the body once per flush, not per message.
+                        DeviceTimeUtc = PipelineMetrics.TryReadDeviceTime(window.Body, out DateTime deviceTime) ? deviceTime : null,
+                    });
                     window.DirtySinceUtc = null;
                     window.Flushed = true;
                     WindowTable.Save(connection, transaction, window);

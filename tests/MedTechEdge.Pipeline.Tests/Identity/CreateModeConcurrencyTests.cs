@@ -42,7 +42,7 @@ public sealed class CreateModeConcurrencyTests(FhirPeerFixture peer)
 
         SinkResult[] results = await Task.WhenAll(writers);
 
-        Assert.All(results, r => Assert.Equal(SinkOutcome.Succeeded, r.Outcome));
+        Assert.All(results, r => Assert.True(r.IsSuccessful));
         Assert.Equal(1, await CountAsync(http, "Patient", patientIdentifier));
         Assert.Equal(1, await CountAsync(http, "Device", deviceIdentifier));
         Assert.Equal(8, await CountAsync(http, "Observation", null, "subject=Patient/" + DeterministicId.ForPatient(patientIdentifier)));
@@ -75,7 +75,7 @@ public sealed class CreateModeConcurrencyTests(FhirPeerFixture peer)
 
         // A version race between two writers is transient by design (the record stays in the outbox and is
         // written again): do what the persist stage does, and try again.
-        for (int attempt = 0; result.Outcome == SinkOutcome.Transient && attempt < 5; attempt++)
+        for (int attempt = 0; !result.IsSuccessful && result.Failed[0].Details.WaitsForever && attempt < 5; attempt++)
         {
             result = await sink.WriteAsync(batch, CancellationToken.None);
         }

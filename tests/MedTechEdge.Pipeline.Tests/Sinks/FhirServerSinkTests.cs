@@ -9,7 +9,7 @@ namespace MedTechEdge.Pipeline.Tests.Sinks;
 public sealed class FhirServerSinkTests
 {
     [Fact]
-    public async Task An_Unreachable_Identity_Service_Is_Transient_So_The_Data_Stays_In_The_Outbox()
+    public async Task An_Unreachable_Identity_Service_Is_Unauthorized_So_The_Data_Waits_In_The_Outbox()
     {
         // Entra ID "down": the authority refuses connections, as when the gateway is offline.
         var credential = new ClientSecretCredential("tenant", "client", "secret", new ClientSecretCredentialOptions
@@ -23,8 +23,10 @@ public sealed class FhirServerSinkTests
 
         SinkResult result = await sink.WriteAsync([record], CancellationToken.None);
 
-        Assert.Equal(SinkOutcome.Transient, result.Outcome);
-        Assert.StartsWith("Could not obtain an access token", result.Error, StringComparison.Ordinal);
+        SendFailureDetails details = Assert.Single(result.Failed).Details;
+        Assert.Equal(SinkFailureKind.Unauthorized, details.Kind);
+        Assert.True(details.WaitsForever);
+        Assert.StartsWith("Could not obtain an access token", details.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -36,6 +38,6 @@ public sealed class FhirServerSinkTests
 
         SinkResult result = await sink.WriteAsync([record], CancellationToken.None);
 
-        Assert.Equal(SinkOutcome.Transient, result.Outcome);
+        Assert.Equal(SinkFailureKind.Transient, Assert.Single(result.Failed).Details.Kind);
     }
 }

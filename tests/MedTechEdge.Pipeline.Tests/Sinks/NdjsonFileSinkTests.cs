@@ -19,7 +19,7 @@ public sealed class NdjsonFileSinkTests : IDisposable
         using (var sink = new NdjsonFileSink(_folder))
         {
             SinkResult result = await sink.WriteAsync([Record("Patient", "p"), Record("Observation", "o1"), Record("Observation", "o2")], CancellationToken.None);
-            Assert.Equal(SinkOutcome.Succeeded, result.Outcome);
+            Assert.True(result.IsSuccessful);
         }
 
         Assert.Equal(["""{"resourceType":"Observation","id":"o1"}""", """{"resourceType":"Observation","id":"o2"}"""], File.ReadAllLines(Path.Combine(_folder, "Observation.ndjson")));

@@ -41,7 +41,7 @@ public sealed class SampledDataMergeOnWriteTests(FhirPeerFixture peer)
 
         // References to resources that exist on the peer (it checks references).
         Assert.Null(s_mapping.CreateObservation(grouping.Groups.Single(), new ResourceReferences(_patient, _device), DateTime.UtcNow, out FhirResource? observation));
-        return new OutboxRecord { DeviceId = device, ResourceType = "Observation", ResourceId = observation!.Id, Body = observation.Json };
+        return new OutboxRecord { DeviceId = device, Kind = OutboxKind.SampledDataWindow, ResourceType = "Observation", ResourceId = observation!.Id, Body = observation.Json };
     }
 
     private string _patient = string.Empty;
@@ -69,8 +69,8 @@ public sealed class SampledDataMergeOnWriteTests(FhirPeerFixture peer)
         OutboxRecord second = Observation("d", (3, "0.4"));
         Assert.Equal(first.ResourceId, second.ResourceId);
 
-        Assert.Equal(SinkOutcome.Succeeded, (await sink.WriteAsync([first], CancellationToken.None)).Outcome);
-        Assert.Equal(SinkOutcome.Succeeded, (await sink.WriteAsync([second], CancellationToken.None)).Outcome);
+        Assert.True((await sink.WriteAsync([first], CancellationToken.None)).IsSuccessful);
+        Assert.True((await sink.WriteAsync([second], CancellationToken.None)).IsSuccessful);
 
         JsonElement obs = await ReadAsync(http, first.ResourceId);
         Assert.Equal(["0.1", "0.2", "E", "0.4", "E"], obs.GetProperty("valueSampledData").GetProperty("data").GetString()!.Split(' ')[..5]);
@@ -85,7 +85,7 @@ public sealed class SampledDataMergeOnWriteTests(FhirPeerFixture peer)
         OutboxRecord a = Observation("d", (5, "1.5"));
         OutboxRecord b = Observation("d", (6, "1.6"));
 
-        Assert.Equal(SinkOutcome.Succeeded, (await sink.WriteAsync([a, b], CancellationToken.None)).Outcome);
+        Assert.True((await sink.WriteAsync([a, b], CancellationToken.None)).IsSuccessful);
 
         string[] slots = (await ReadAsync(http, a.ResourceId)).GetProperty("valueSampledData").GetProperty("data").GetString()!.Split(' ');
         Assert.Equal(["1.5", "1.6"], slots[5..7]);
@@ -100,7 +100,7 @@ public sealed class SampledDataMergeOnWriteTests(FhirPeerFixture peer)
         await sink.WriteAsync([record], CancellationToken.None);
         string version = (await ReadAsync(http, record.ResourceId)).GetProperty("meta").GetProperty("versionId").GetString()!;
 
-        Assert.Equal(SinkOutcome.Succeeded, (await sink.WriteAsync([Observation("d", (9, "2.0"))], CancellationToken.None)).Outcome);
+        Assert.True((await sink.WriteAsync([Observation("d", (9, "2.0"))], CancellationToken.None)).IsSuccessful);
 
         Assert.Equal(version, (await ReadAsync(http, record.ResourceId)).GetProperty("meta").GetProperty("versionId").GetString());
     }

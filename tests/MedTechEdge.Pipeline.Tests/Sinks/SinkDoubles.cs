@@ -18,7 +18,7 @@ internal sealed class RevivableSink(int failures) : IResourceSink
     {
         if (Interlocked.Increment(ref _calls) <= failures)
         {
-            return Task.FromResult(new SinkResult(SinkOutcome.Transient, "connection refused"));
+            return Task.FromResult(SinkResult.Failure(batch, new SendFailureDetails(SinkFailureKind.Transient, "connection refused")));
         }
 
         lock (Written)
@@ -29,14 +29,11 @@ internal sealed class RevivableSink(int failures) : IResourceSink
             }
         }
 
-        return Task.FromResult(SinkResult.Success);
+        return Task.FromResult(SinkResult.Success(batch));
     }
 }
 
-/// <summary>
-/// A FHIR-server-like sink that refuses any batch containing one of <c>poisoned</c> ids, all or nothing,
-/// as a transaction Bundle would.
-/// </summary>
+/// <summary>A sink that refuses the records with one of <c>poisoned</c> ids for good and writes the others.</summary>
 internal sealed class PartiallyRejectingSink(params string[] poisoned) : IResourceSink
 {
     public string Name => "rejecting";
@@ -45,20 +42,22 @@ internal sealed class PartiallyRejectingSink(params string[] poisoned) : IResour
 
     public Task<SinkResult> WriteAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
     {
+        var succeeded = new List<OutboxRecord>();
+        var failed = new List<SinkRecordFailure>();
         foreach (OutboxRecord record in batch)
         {
             if (Array.IndexOf(poisoned, record.ResourceId) >= 0)
             {
-                return Task.FromResult(new SinkResult(SinkOutcome.Rejected, "HTTP 400 Invalid: bad " + record.ResourceId));
+                failed.Add(new SinkRecordFailure(record, new SendFailureDetails(SinkFailureKind.InvalidInput, "HTTP 400 Invalid: bad " + record.ResourceId)));
+            }
+            else
+            {
+                succeeded.Add(record);
+                Written.Add(record.ResourceId);
             }
         }
 
-        foreach (OutboxRecord record in batch)
-        {
-            Written.Add(record.ResourceId);
-        }
-
-        return Task.FromResult(SinkResult.Success);
+        return Task.FromResult(new SinkResult(succeeded, failed));
     }
 }
 
@@ -92,6 +91,43 @@ internal sealed class SlowRecordingSink(TimeSpan latency) : IResourceSink
         }
 
         Interlocked.Decrement(ref _inFlight);
-        return SinkResult.Success;
+        return SinkResult.Success(batch);
+    }
+}
+
+/// <summary>
+/// A sink with a bug: it throws (an exception it does not turn into a result) for any batch holding one of
+/// <c>poisoned</c> ids, and writes every other batch.
+/// </summary>
+internal sealed class ThrowingSink(params string[] poisoned) : IResourceSink
+{
+    private int _poisonedCalls;
+
+    public string Name => "throwing";
+
+    public List<string> Written { get; } = [];
+
+    public int PoisonedCalls => Volatile.Read(ref _poisonedCalls);
+
+    public Task<SinkResult> WriteAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken)
+    {
+        foreach (OutboxRecord record in batch)
+        {
+            if (Array.IndexOf(poisoned, record.ResourceId) >= 0)
+            {
+                Interlocked.Increment(ref _poisonedCalls);
+                throw new InvalidOperationException("bug while serializing " + record.ResourceId);
+            }
+        }
+
+        lock (Written)
+        {
+            foreach (OutboxRecord record in batch)
+            {
+                Written.Add(record.ResourceId);
+            }
+        }
+
+        return Task.FromResult(SinkResult.Success(batch));
     }
 }

@@ -1,5 +1,6 @@
 using MedTechEdge.Pipeline.Stages;
 using MedTechEdge.Pipeline.Tests.Sinks;
+using MedTechEdge.Storage;
 
 namespace MedTechEdge.Pipeline.Tests.Stages;
 
@@ -41,6 +42,28 @@ public sealed class PersistStageTests
         Assert.Equal("FhirRejected", letter.KindName);
         Assert.Contains("bad", letter.Error, StringComparison.Ordinal);
         Assert.Equal("Observation/bad", letter.Message.Topic);
+    }
+
+    [Fact]
+    public async Task An_Exception_For_One_Record_Dead_Letters_Only_That_Record_After_Bounded_Retries()
+    {
+        using var harness = new PipelineHarness();
+        harness.Options.PersistConcurrency = 1;
+        harness.AddOutbox(("Observation", "good-1"), ("Observation", "poison"), ("Observation", "good-2"), ("Observation", "good-3"));
+        var sink = new ThrowingSink("poison");
+        PersistStage persist = harness.Persist(sink);
+
+        await persist.StartAsync(CancellationToken.None);
+        await PipelineHarness.WaitAsync(() => harness.Counts().Outbox == 0, "the outbox to drain");
+        await persist.StopAsync(CancellationToken.None);
+
+        // The lane did not stall: the records around it were written, in order, and only the poison one is a letter.
+        Assert.Equal(["good-1", "good-2", "good-3"], sink.Written);
+        DeadLetter letter = Assert.Single(harness.DeadLetters());
+        Assert.Equal((PipelineStage.Persist, DeadLetterKind.SinkError, "Observation/poison"), (letter.Stage, letter.Kind, letter.Message.Topic));
+        Assert.Contains("bug while serializing poison", letter.Error, StringComparison.Ordinal);
+        // One try with its batch-mates, then PersistStage.MaxUnexpectedAttempts alone.
+        Assert.Equal(PersistStage.MaxUnexpectedAttempts + 1, sink.PoisonedCalls);
     }
 }
 
