@@ -5,11 +5,13 @@ using MedTechEdge.Storage;
 namespace MedTechEdge.MqttLoad;
 
 /// <summary>
-/// <c>flood [seconds per phase] [rounds] [--same-address]</c>: the embedded broker with a credentials file (default
+/// <c>flood [seconds per phase] [rounds] [--same-address | --addresses N]</c>: the embedded broker with a credentials file (default
 /// PBKDF2 iterations) in its own process; a warm-up, then rounds of an idle phase and a flood phase of 40 concurrent
 /// bad-CONNECT loops, back to back in one run, and the flood/idle ratio of each p99. Rounds interleave the two
 /// conditions so that other load on a shared machine falls on both alike. The flood comes from 127.0.0.2 (an attacker
-/// elsewhere on the network) or, with <c>--same-address</c>, from 127.0.0.1 like the legitimate devices.
+/// elsewhere on the network); with <c>--same-address</c>, from 127.0.0.1 like the legitimate devices; with
+/// <c>--addresses N</c>, from 127.0.0.2 to 127.0.0.(N+1), the flood loops spread over them (an attacker with many
+/// addresses, which the per-address backoff alone does not stop; Linux routes all of 127/8 to loopback).
 /// </summary>
 internal static class FloodCase
 {
@@ -20,7 +22,12 @@ internal static class FloodCase
         int seconds = args.Length > 0 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int s) ? s : 15;
         int rounds = args.Length > 1 && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out int r) ? r : 3;
         bool sameAddress = Array.IndexOf(args, "--same-address") >= 0;
-        IPAddress floodFrom = sameAddress ? IPAddress.Loopback : IPAddress.Parse("127.0.0.2");
+        int addressesAt = Array.IndexOf(args, "--addresses");
+        int addresses = addressesAt >= 0 && addressesAt + 1 < args.Length && int.TryParse(args[addressesAt + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 250 ? n : 1;
+        IPAddress[] floodFrom = sameAddress
+            ? [IPAddress.Loopback]
+            : [.. Enumerable.Range(2, addresses).Select(i => new IPAddress([127, 0, 0, (byte)i]))];
+        string floodFromText = floodFrom.Length == 1 ? floodFrom[0].ToString() : $"{floodFrom.Length} addresses {floodFrom[0]}..{floodFrom[^1]}";
         string work = Path.Combine(Path.GetTempPath(), "medtechedge-mqttflood-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try
@@ -49,7 +56,7 @@ internal static class FloodCase
             }
 
             string stopped = await broker.StopAsync();
-            Console.WriteLine($"# CONNECT flood, {rounds} rounds of {seconds} s idle + {seconds} s flood, {Flooders} bad-CONNECT loops from {floodFrom}; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine($"# CONNECT flood, {rounds} rounds of {seconds} s idle + {seconds} s flood, {Flooders} bad-CONNECT loops from {floodFromText}; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
             Console.WriteLine("| Series | Idle n | Idle p50 ms | Idle p99 ms | Flood n | Flood p50 ms | Flood p99 ms | p99 flood/idle | Refused in flood |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
             Row("Reconnect of a known device", idle!.Reconnects.Latencies, flood!.Reconnects.Latencies, flood.Reconnects.Refusals);

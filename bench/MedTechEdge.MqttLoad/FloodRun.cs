@@ -20,7 +20,7 @@ internal static class FloodRun
     public const int FreshUsers = 600;
     public const string Password = "right-password";
 
-    public static async Task<FloodPhase> MeasureAsync(int port, TimeSpan duration, int flooders, IPAddress floodFrom, int firstFreshUser)
+    public static async Task<FloodPhase> MeasureAsync(int port, TimeSpan duration, int flooders, IPAddress[] floodFrom, int firstFreshUser)
     {
         using var stop = new CancellationTokenSource();
         long floodAttempts = 0;
@@ -32,7 +32,7 @@ internal static class FloodRun
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    await BadConnectAsync(port, floodFrom, index, stop.Token).ConfigureAwait(false);
+                    await BadConnectAsync(port, floodFrom[index % floodFrom.Length], index, stop.Token).ConfigureAwait(false);
                     Interlocked.Increment(ref floodAttempts);
                 }
             });

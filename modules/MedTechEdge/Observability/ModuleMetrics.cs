@@ -106,8 +106,12 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
             w.Family(Prefix + "mqtt_connected_clients", "gauge", "MQTT clients connected to the module's listener now.");
             w.Sample(Prefix + "mqtt_connected_clients", [], mqtt.ConnectedClients);
             Counter(w, "mqtt_connections_total", "TCP connections the MQTT listener accepted.", mqtt.ConnectionsAccepted);
-            Counter(w, "mqtt_authentication_failures_total", "MQTT CONNECTs refused for bad credentials or not authorized.", mqtt.AuthenticationFailures);
-            Counter(w, "mqtt_authorization_failures_total", "MQTT publishes and subscriptions refused by the device topic policy.", mqtt.AuthorizationFailures);
+            Counter(w, "mqtt_authentication_failures_total", "MQTT CONNECTs refused for bad credentials, or anonymous ones when anonymous access is off.", mqtt.AuthenticationFailures);
+
+            // Not in the failures above: a backed-off address is refused without a password check, so during a flood
+            // the failures counter stops rising and only this one shows the flood goes on.
+            Counter(w, "mqtt_authentication_throttled_total", "MQTT CONNECTs refused as Server busy without a password check: source backed off after failures, or verification queue full.", mqtt.AuthenticationThrottled);
+            Counter(w, "mqtt_authorization_failures_total", "MQTT publishes, wills and subscriptions refused by the device topic policy, and CONNECTs refused for a client id that belongs to another identity.", mqtt.AuthorizationFailures);
             Counter(w, "mqtt_tls_handshake_failures_total", "Connections to the MQTT TLS listener whose handshake failed.", mqtt.TlsHandshakeFailures);
             Counter(w, "mqtt_protocol_errors_total", "MQTT connections closed for a malformed packet or a protocol error.", mqtt.ProtocolErrors);
         }

@@ -3,17 +3,22 @@ using System.Net;
 namespace MedTechEdge.Mqtt.Security;
 
 /// <summary>
-/// Per source address: after <c>failuresBeforeBackoff</c> refused passwords within a window, the address's CONNECTs
-/// are refused without a password check for a backoff period. While its failures continue (within a window of the
-/// backoff's end) one more failure backs it off again, for twice as long each time up to a maximum. Loopback is an
-/// address like any other. Windows run on a <see cref="TimeProvider"/>, so tests move time instead of sleeping.
+/// Per source (an IPv4 address or an IPv6 /64, <see cref="MqttSourceAddress"/>): after <c>failuresBeforeBackoff</c>
+/// refused passwords within a window, the source's CONNECTs are refused without a password check for a backoff
+/// period. While its failures continue (within a window of the backoff's end) one more failure backs it off again,
+/// for twice as long each time up to a maximum. Loopback is an address like any other. Windows run on a
+/// <see cref="TimeProvider"/>, so tests move time instead of sleeping.
 /// </summary>
 /// <remarks>
 /// Checks in progress count against the budget: a flood arrives in parallel, and forty CONNECTs that all pass the
 /// "not backed off yet" test before the first of them fails would otherwise cost forty PBKDF2 runs, not the five the
 /// threshold allows. A success does not clear an address's count: an attacker holding one valid credential could
-/// otherwise interleave it with guesses. The table is bounded; when it is full of live entries a new address is not
-/// tracked (it is still bound by the verification queue), rather than evicting an address that is backed off.
+/// otherwise interleave it with guesses. The table is bounded; when it is full of live entries a new source is not
+/// tracked but counted, with every other untracked source, in one shared overflow entry that has the budget of a
+/// single source and is always suspect (the low-priority lane). Evicting a backed-off source instead would free it,
+/// and leaving the newcomers unlimited would free any flood from more than 4,096 sources. A full table means such a
+/// flood is under way; a device whose password is cached is not affected, one that has never connected may then be
+/// answered 0x89 Server busy until the flood ends.
 /// </remarks>
 internal sealed class MqttAuthenticationBackoff(int failuresBeforeBackoff, TimeSpan window, TimeSpan firstBackoff, TimeSpan maxBackoff, TimeProvider time)
 {
@@ -22,40 +27,51 @@ internal sealed class MqttAuthenticationBackoff(int failuresBeforeBackoff, TimeS
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, Entry> _addresses = [];
 
-    /// <summary>True while <paramref name="address"/> is backed off; its CONNECTs are then refused without PBKDF2.</summary>
+    // Every source that found the table full, as one.
+    private readonly Entry _overflow = new() { WindowStart = time.GetUtcNow() };
+
+    /// <summary>True while <paramref name="address"/>'s source is backed off; its CONNECTs are then refused without PBKDF2.</summary>
     public bool IsBackedOff(IPAddress address)
     {
         DateTimeOffset now = time.GetUtcNow();
         lock (_lock)
         {
-            return _addresses.TryGetValue(Normalize(address), out Entry? entry) && entry.BlockedUntil > now;
+            return _addresses.TryGetValue(MqttSourceAddress.Key(address), out Entry? entry) && entry.BlockedUntil > now;
         }
     }
 
     /// <summary>
-    /// Reserves a password check for <paramref name="address"/>: false while it is backed off or while the checks in
-    /// progress could already reach its failure budget. Every true must be followed by <see cref="EndCheck"/>.
-    /// <paramref name="suspect"/> says the address has failed within the window or was backed off lately.
+    /// Reserves a password check for <paramref name="address"/>'s source: false while it is backed off or while the
+    /// checks in progress could already reach its failure budget. Every true must be followed by
+    /// <see cref="EndCheck"/> with the <paramref name="check"/> it gave.
     /// </summary>
-    public bool TryBeginCheck(IPAddress address, out bool suspect)
+    public bool TryBeginCheck(IPAddress address, out Check check)
     {
-        suspect = false;
         DateTimeOffset now = time.GetUtcNow();
-        address = Normalize(address);
+        IPAddress key = MqttSourceAddress.Key(address);
         lock (_lock)
         {
-            if (!_addresses.TryGetValue(address, out Entry? entry))
+            bool overflow = false;
+            if (!_addresses.TryGetValue(key, out Entry? entry))
             {
                 if (_addresses.Count >= MaxTrackedAddresses && !PruneLocked(now))
                 {
-                    return true;
+                    overflow = true;
+                    entry = _overflow;
                 }
-
-                _addresses[address] = entry = new Entry { WindowStart = now };
+                else
+                {
+                    _addresses[key] = entry = new Entry { WindowStart = now };
+                }
             }
 
             RollWindow(entry, now);
-            suspect = entry.Failures > 0 || entry.NextBackoff != TimeSpan.Zero;
+
+            // Failed within the window, or backed off lately; an untracked source has no history to clear it. A check
+            // already in flight makes the next one suspect too: a device sends one CONNECT and waits, a flood sends
+            // them in parallel, and a fresh address would otherwise put its whole budget in the normal lane at once.
+            bool suspect = overflow || entry.Failures > 0 || entry.NextBackoff != TimeSpan.Zero || entry.Pending > 0;
+            check = new Check(key, overflow, suspect);
             if (entry.BlockedUntil > now || entry.Pending + entry.Failures >= Threshold(entry))
             {
                 return false;
@@ -67,17 +83,13 @@ internal sealed class MqttAuthenticationBackoff(int failuresBeforeBackoff, TimeS
     }
 
     /// <summary>Ends a check begun by <see cref="TryBeginCheck"/>; returns true when its failure starts a backoff.</summary>
-    public bool EndCheck(IPAddress address, bool failed)
+    public bool EndCheck(Check check, bool failed)
     {
         DateTimeOffset now = time.GetUtcNow();
         lock (_lock)
         {
-            if (!_addresses.TryGetValue(Normalize(address), out Entry? entry))
-            {
-                // Untracked (the table was full when the check began).
-                return false;
-            }
-
+            // A tracked entry with a check pending is never pruned, so the lookup finds the entry the check began on.
+            Entry entry = check.Overflow ? _overflow : _addresses[check.Source];
             entry.Pending = Math.Max(0, entry.Pending - 1);
             if (!failed)
             {
@@ -146,8 +158,9 @@ internal sealed class MqttAuthenticationBackoff(int failuresBeforeBackoff, TimeS
         return true;
     }
 
-    // ::ffff:10.0.0.7 and 10.0.0.7 are one client on a dual-stack listener.
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    /// <summary>A reserved check: the source it counts against (or the shared overflow entry) and whether it is suspect.</summary>
+    /// <param name="Suspect">The source failed within the window, was backed off lately, or is untracked: its check goes to the low-priority lane.</param>
+    internal readonly record struct Check(IPAddress Source, bool Overflow, bool Suspect);
 
     private sealed class Entry
     {

@@ -6,20 +6,32 @@ using Microsoft.Extensions.Logging;
 namespace MedTechEdge.Mqtt.Security;
 
 /// <summary>
-/// Refused CONNECTs as at most one Warning per source address per interval, with a count, instead of one line per
-/// attempt (a flood wrote 1,475 lines before, issue 12). The first refusal of a quiet address is logged at once, so a
-/// single misconfigured device shows up immediately; later ones are counted and written by <see cref="Flush"/>, which
-/// the server's timer calls each interval. User names are not in the Warning (a flood's are guesses, not users).
+/// Refused CONNECTs as at most one Warning per source (<see cref="MqttSourceAddress"/>) per interval, with a count,
+/// instead of one line per attempt (a flood wrote 1,475 lines before, issue 12). The first refusal of a quiet source is
+/// logged at once, so a single misconfigured device shows up immediately; later ones are counted and written by
+/// <see cref="Flush"/>, which the server's timer calls each interval. User names and client ids are not in the
+/// Warning (a flood's are guesses, not users). The server keeps one log for authentication failures and one for
+/// client ids refused because they belong to another identity, each with its own <paramref name="writeLine"/>.
 /// </summary>
-internal sealed class MqttAuthenticationFailureLog(ILogger logger, TimeSpan interval, TimeProvider time)
+internal sealed class MqttAuthenticationFailureLog(ILogger logger, TimeSpan interval, TimeProvider time, MqttAuthenticationFailureLog.LineWriter writeLine)
 {
+    /// <summary>Writes one aggregated line: <paramref name="count"/> refusals from <paramref name="source"/> since the last line.</summary>
+    internal delegate void LineWriter(ILogger logger, string source, long count, double intervalSeconds, MqttConnectReasonCode lastReason);
+
+    /// <summary>A log of authentication failures (<see cref="MqttServerLog.ConnectsRefused"/>).</summary>
+    public MqttAuthenticationFailureLog(ILogger logger, TimeSpan interval, TimeProvider time)
+        : this(logger, interval, time, MqttServerLog.ConnectsRefused)
+    {
+    }
+
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, Entry> _addresses = [];
 
-    /// <summary>Counts a refusal; writes the Warning now when the address has had none for an interval.</summary>
+    /// <summary>Counts a refusal; writes the Warning now when the address's source has had none for an interval.</summary>
     public void Record(IPAddress address, MqttConnectReasonCode reasonCode)
     {
         DateTimeOffset now = time.GetUtcNow();
+        address = MqttSourceAddress.Key(address);
         lock (_lock)
         {
             if (!_addresses.TryGetValue(address, out Entry? entry))
@@ -78,7 +90,7 @@ internal sealed class MqttAuthenticationFailureLog(ILogger logger, TimeSpan inte
 
     private void WriteLocked(IPAddress address, Entry entry, DateTimeOffset now)
     {
-        MqttServerLog.ConnectsRefused(logger, address.ToString(), entry.Pending, interval.TotalSeconds, entry.LastReason);
+        writeLine(logger, MqttSourceAddress.Describe(address), entry.Pending, interval.TotalSeconds, entry.LastReason);
         entry.Pending = 0;
         entry.LastWritten = now;
     }

@@ -35,6 +35,9 @@ internal sealed class MqttPasswordAuthenticator : IDisposable
 
     public int CredentialCount => _store.Count;
 
+    /// <summary>True when the credentials file has a user named <paramref name="username"/>.</summary>
+    public bool HasUser(string username) => _store.TryGet(username, out _);
+
     /// <summary>
     /// Success with the user's credential; 0x86 Bad User Name or Password; or 0x89 Server busy when the address is backed
     /// off or the verification queue is full (MQTT 5.0 §3.2.2.2: "The Server is busy. Try again later").
@@ -47,8 +50,8 @@ internal sealed class MqttPasswordAuthenticator : IDisposable
             return (MqttConnectReasonCode.Success, credential);
         }
 
-        bool suspect = false;
-        if (address is not null && !_backoff.TryBeginCheck(address, out suspect))
+        MqttAuthenticationBackoff.Check check = default;
+        if (address is not null && !_backoff.TryBeginCheck(address, out check))
         {
             await PauseAsync(cancellationToken).ConfigureAwait(false);
             return (MqttConnectReasonCode.ServerBusy, null);
@@ -60,7 +63,7 @@ internal sealed class MqttPasswordAuthenticator : IDisposable
         {
             // An unknown user is checked against the decoy, so the answer takes as long as for a known one.
             MqttPasswordHashValue hash = known ? credential!.Hash : _store.Decoy;
-            if (!_verifier.Value.TryVerify(hash, password, suspect, out Task<bool> verification))
+            if (!_verifier.Value.TryVerify(hash, password, check.Suspect, out Task<bool> verification))
             {
                 return (MqttConnectReasonCode.ServerBusy, null);
             }
@@ -73,7 +76,7 @@ internal sealed class MqttPasswordAuthenticator : IDisposable
             // Every reservation ends; only a check that ran and failed counts as a failure of the address.
             if (address is not null)
             {
-                _backoff.EndCheck(address, failed: checkedPassword && !matches);
+                _backoff.EndCheck(check, failed: checkedPassword && !matches);
             }
         }
 

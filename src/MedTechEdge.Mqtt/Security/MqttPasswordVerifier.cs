@@ -7,9 +7,10 @@ namespace MedTechEdge.Mqtt.Security;
 /// and a CONNECT beyond that is refused at once (the caller answers Server busy) instead of queueing without bound.
 /// </summary>
 /// <remarks>
-/// Two lanes: checks from addresses that have failed recently wait behind every check from an address that has not,
-/// so a device connecting for the first time is not queued behind an attacker's guesses. Each lane has its own bound,
-/// so suspects cannot fill the queue for everyone else.
+/// Two lanes: suspect checks (<see cref="MqttAuthenticationBackoff.Check.Suspect"/>: a source that failed recently,
+/// has a check in flight or is untracked) wait behind every other check, so a device connecting for the first time
+/// is not queued behind an attacker's guesses. Each lane has its own bound, so suspects cannot fill the queue for
+/// everyone else.
 /// </remarks>
 internal sealed class MqttPasswordVerifier : IDisposable
 {

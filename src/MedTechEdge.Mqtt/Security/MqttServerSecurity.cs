@@ -17,7 +17,7 @@ internal sealed class MqttServerSecurity : IDisposable
     private readonly MqttPasswordAuthenticator? _passwords;
     private readonly int _deviceIdTopicLevel;
 
-    private MqttServerSecurity(MqttPasswordAuthenticator? passwords, bool allowAnonymous, MqttDeviceTopicPolicy topicPolicy, int deviceIdTopicLevel, MqttTlsAcceptor? tls, MqttAuthenticationFailureLog failureLog)
+    private MqttServerSecurity(MqttPasswordAuthenticator? passwords, bool allowAnonymous, MqttDeviceTopicPolicy topicPolicy, int deviceIdTopicLevel, MqttTlsAcceptor? tls, MqttAuthenticationFailureLog failureLog, MqttAuthenticationFailureLog clientIdLog)
     {
         _passwords = passwords;
         AllowAnonymous = allowAnonymous;
@@ -25,6 +25,7 @@ internal sealed class MqttServerSecurity : IDisposable
         _deviceIdTopicLevel = deviceIdTopicLevel;
         Tls = tls;
         FailureLog = failureLog;
+        ClientIdLog = clientIdLog;
     }
 
     public bool AllowAnonymous { get; }
@@ -37,6 +38,27 @@ internal sealed class MqttServerSecurity : IDisposable
 
     /// <summary>Refused CONNECTs, aggregated per source address; the server flushes it each interval.</summary>
     public MqttAuthenticationFailureLog FailureLog { get; }
+
+    /// <summary>CONNECTs refused for a client id that belongs to another identity, aggregated per source address.</summary>
+    public MqttAuthenticationFailureLog ClientIdLog { get; }
+
+    /// <summary>Writes both logs' counts of the interval just over; the server's timer calls it.</summary>
+    public void FlushLogs()
+    {
+        FailureLog.Flush();
+        ClientIdLog.Flush();
+    }
+
+    /// <summary>
+    /// The identity <paramref name="clientId"/> is reserved for, or null. A client id that is a user name in the
+    /// credentials file belongs to that user: only a connection authenticated as that identity (by its password, or by
+    /// a client certificate of that name) may use it, so that dev-a cannot claim "dev-b" before dev-b does and lock it
+    /// out (issue 12). Any other client id is free, as MQTT has it: clients such as mosquitto_pub send a random one
+    /// with their credentials. Certificate identities are not reserved unless they are also in the credentials file:
+    /// the broker trusts a CA and cannot know which names it has issued (docs/mqtt.md, "Session ownership").
+    /// </summary>
+    public string? ClientIdReservedFor(string clientId) =>
+        _passwords is not null && _passwords.HasUser(clientId) ? clientId : null;
 
     /// <summary>Reads the credentials file and the TLS certificates. Throws when any is missing or malformed.</summary>
     public static MqttServerSecurity Create(MqttServerOptions options, ILogger? logger = null)
@@ -53,8 +75,11 @@ internal sealed class MqttServerSecurity : IDisposable
         MqttDeviceTopicPolicy policy = options.DeviceTopicPolicy
             ?? (authenticationConfigured ? MqttDeviceTopicPolicy.PublishAndSubscribe : MqttDeviceTopicPolicy.Off);
         MqttPasswordAuthenticator? passwords = credentials is null ? null : new MqttPasswordAuthenticator(credentials, options.Authentication, options.TimeProvider);
-        var failureLog = new MqttAuthenticationFailureLog(logger ?? NullLogger.Instance, options.Authentication.FailureLogInterval, options.TimeProvider);
-        return new MqttServerSecurity(passwords, allowAnonymous, policy, options.DeviceIdTopicLevel, tls, failureLog);
+        ILogger log = logger ?? NullLogger.Instance;
+        TimeSpan interval = options.Authentication.FailureLogInterval;
+        var failureLog = new MqttAuthenticationFailureLog(log, interval, options.TimeProvider);
+        var clientIdLog = new MqttAuthenticationFailureLog(log, interval, options.TimeProvider, MqttServerLog.ClientIdsRefused);
+        return new MqttServerSecurity(passwords, allowAnonymous, policy, options.DeviceIdTopicLevel, tls, failureLog, clientIdLog);
     }
 
     /// <summary>

@@ -6,8 +6,12 @@ namespace MedTechEdge.Mqtt.Server;
 /// </summary>
 public sealed class MqttAuthenticationOptions
 {
-    /// <summary>Password hashes computed at once, each on a dedicated thread off the I/O thread pool. Default: one per core.</summary>
-    public int MaxConcurrentVerifications { get; set; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Password hashes computed at once, each on a dedicated thread off the I/O thread pool. Default: half the cores,
+    /// at least one. A flood from many addresses gets past the per-address backoff and keeps every verifier busy;
+    /// with one per core it would take the whole CPU of a 2-core gateway from the connected devices.
+    /// </summary>
+    public int MaxConcurrentVerifications { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>CONNECTs that may wait for a verification slot; beyond this they are refused at once with 0x89 Server busy (3.1.1: 3 Server unavailable).</summary>
     public int MaxQueuedVerifications { get; set; } = 64;

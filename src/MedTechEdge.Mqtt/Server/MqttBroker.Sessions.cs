@@ -23,22 +23,30 @@ internal sealed partial class MqttBroker
     /// Returns false, touching nothing, when the client id's session (connected or not) belongs to another
     /// authenticated identity: see <see cref="MayClaim"/>.
     /// </summary>
-    public bool TryAttachSession(MqttServerConnection connection, string clientId, string? identity, bool cleanStart, uint sessionExpiryInterval,
+    /// <param name="rightfulOwner">
+    /// The client id is reserved for <paramref name="identity"/> (its user name in the credentials file): it may take
+    /// over whatever session holds the id, and becomes its owner.
+    /// </param>
+    public bool TryAttachSession(MqttServerConnection connection, string clientId, string? identity, bool rightfulOwner, bool cleanStart, uint sessionExpiryInterval,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MqttServerSession? session, out bool sessionPresent)
     {
         MqttServerConnection? previous = null;
         lock (_sessionsLock)
         {
             _sessions.TryGetValue(clientId, out MqttServerSession? existing);
-            if (existing is not null && !MayClaim(existing, identity))
+            if (existing is not null && !rightfulOwner && !MayClaim(existing, identity))
             {
                 session = null;
                 sessionPresent = false;
                 return false;
             }
 
+            // The rightful owner does not resume a session that another identity, or an anonymous client, made in its
+            // name: its subscriptions and queued messages are theirs, so the owner starts afresh as with Clean Start
+            // [MQTT-3.1.2-4].
+            bool madeByAnother = rightfulOwner && existing is not null && !string.Equals(existing.OwnerIdentity, identity, StringComparison.Ordinal);
             previous = existing?.Connection;
-            if (existing is null || cleanStart)
+            if (existing is null || cleanStart || madeByAnother)
             {
                 if (existing is not null)
                 {
@@ -76,7 +84,9 @@ internal sealed partial class MqttBroker
     /// [MQTT-3.1.4-2]; 3.1.1 §3.1.4, return code 5). A session created by an authenticated identity is that identity's:
     /// another identity, or an anonymous client, would otherwise kick the device off (§3.1.4 takeover,
     /// [MQTT-3.1.4-3]), read its queued messages or wipe them. A session an anonymous client created has no owner and
-    /// anyone may claim it, as before; the first authenticated identity to do so becomes its owner.
+    /// anyone may claim it, as before; the first authenticated identity to do so becomes its owner. That "first" is a
+    /// race, so a client id that is a user name in the credentials file is not decided here: it is reserved for that
+    /// identity before this is asked (<see cref="Security.MqttServerSecurity.ClientIdReservedFor"/>).
     /// </summary>
     private static bool MayClaim(MqttServerSession existing, string? identity) =>
         existing.OwnerIdentity is null || string.Equals(existing.OwnerIdentity, identity, StringComparison.Ordinal);

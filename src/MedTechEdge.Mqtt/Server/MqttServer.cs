@@ -114,7 +114,7 @@ public sealed class MqttServer : IAsyncDisposable
 
         MqttServerLog.SecurityPolicy(_logger, security.AllowAnonymous, security.CredentialCount, security.TopicPolicy);
         TimeSpan interval = _options.Authentication.FailureLogInterval;
-        _failureLogTimer = _options.TimeProvider.CreateTimer(static state => ((MqttAuthenticationFailureLog)state!).Flush(), security.FailureLog, interval, interval);
+        _failureLogTimer = _options.TimeProvider.CreateTimer(static state => ((MqttServerSecurity)state!).FlushLogs(), security, interval, interval);
         return Task.CompletedTask;
     }
 

@@ -96,6 +96,16 @@ internal sealed partial class MqttServerConnection
 
         string? identity = authentication.Identity;
 
+        // A client id that is a user name in the credentials file is that identity's (see ClientIdReservedFor):
+        // anyone else is refused before any session is looked at, so nobody can squat on it. The rightful identity
+        // may always take it, whatever session holds it now.
+        string? reservedFor = _broker.Security.ClientIdReservedFor(clientId);
+        if (reservedFor is not null && !string.Equals(reservedFor, identity, StringComparison.Ordinal))
+        {
+            await RefuseClientIdAsync(identity, clientId).ConfigureAwait(false);
+            return false;
+        }
+
         if (connect.HasWill && !_broker.Security.MayPublish(identity, connect.WillTopic))
         {
             // The will is a PUBLISH in waiting: the device topic policy applies to it now, not when it fires.
@@ -119,13 +129,9 @@ internal sealed partial class MqttServerConnection
         connect.ClientId = clientId;
         _sendWill = connect.HasWill;
 
-        if (!_broker.TryAttachSession(this, clientId, identity, connect.CleanStart, sessionExpiry, out MqttServerSession? session, out bool present))
+        if (!_broker.TryAttachSession(this, clientId, identity, rightfulOwner: reservedFor is not null, connect.CleanStart, sessionExpiry, out MqttServerSession? session, out bool present))
         {
-            // MQTT 5.0 §3.1.4 / [MQTT-3.1.4-2]: authorization of the CONNECT failed, so CONNACK 0x87 (3.1.1: 5) and
-            // close. The client id's session stays with its owner, whose connection, if any, goes on undisturbed.
-            Interlocked.Increment(ref _broker.Statistics._authorizationFailures);
-            MqttServerLog.SessionOwnedByAnotherIdentity(_logger, identity, clientId);
-            await RefuseAsync(MqttConnectReasonCode.NotAuthorized).ConfigureAwait(false);
+            await RefuseClientIdAsync(identity, clientId).ConfigureAwait(false);
             return false;
         }
 
@@ -155,6 +161,24 @@ internal sealed partial class MqttServerConnection
         await _channel.SendAsync(connAck, _connectionCts.Token).ConfigureAwait(false);
         MqttServerLog.ClientConnected(_logger, clientId, connect.ProtocolVersion, connect.CleanStart, connect.KeepAlive);
         return true;
+    }
+
+    /// <summary>
+    /// MQTT 5.0 §3.1.4 / [MQTT-3.1.4-2]: authorization of the CONNECT failed because the client id belongs to another
+    /// identity, so CONNACK 0x87 (3.1.1: return code 5) and the caller closes. The client id's session stays with its
+    /// owner, whose connection, if any, goes on undisturbed. Logged per attempt at Debug only and as one Warning per
+    /// source per interval: a client id may be a user name, and a squatter retrying in a loop would flood the log.
+    /// </summary>
+    private async Task RefuseClientIdAsync(string? identity, string clientId)
+    {
+        Interlocked.Increment(ref _broker.Statistics._authorizationFailures);
+        MqttServerLog.SessionOwnedByAnotherIdentity(_logger, identity, clientId);
+        if (_remoteAddress is not null)
+        {
+            _broker.Security.ClientIdLog.Record(_remoteAddress, MqttConnectReasonCode.NotAuthorized);
+        }
+
+        await RefuseAsync(MqttConnectReasonCode.NotAuthorized).ConfigureAwait(false);
     }
 
     /// <summary>CONNACK with a failure code, then the caller closes [MQTT-3.2.2-5] (3.1.1 [MQTT-3.2.2-5]).</summary>

@@ -53,8 +53,13 @@ internal static partial class MqttServerLog
     [LoggerMessage(16, LogLevel.Warning, "Refused {Count} CONNECT(s) from {Address} (at most one such line per address every {IntervalSeconds} s; last answer {ReasonCode}).")]
     public static partial void ConnectsRefused(ILogger logger, string address, long count, double intervalSeconds, MqttConnectReasonCode reasonCode);
 
-    [LoggerMessage(17, LogLevel.Warning, "Identity '{Identity}' may not take over client id '{ClientId}': its session belongs to another identity. CONNECT refused with Not authorized.")]
+    // Debug: the identity and the client id are user names (a reserved client id is one); the Warning is
+    // ClientIdsRefused, one per source per interval.
+    [LoggerMessage(17, LogLevel.Debug, "Identity '{Identity}' may not use client id '{ClientId}': it is reserved for, or its session belongs to, another identity. CONNECT refused with Not authorized.")]
     public static partial void SessionOwnedByAnotherIdentity(ILogger logger, string? identity, string clientId);
+
+    [LoggerMessage(18, LogLevel.Warning, "Refused {Count} CONNECT(s) from {Address} for a client id that belongs to another identity (at most one such line per address every {IntervalSeconds} s; answer {ReasonCode}).")]
+    public static partial void ClientIdsRefused(ILogger logger, string address, long count, double intervalSeconds, MqttConnectReasonCode reasonCode);
 
     [LoggerMessage(10, LogLevel.Warning, "Ingest calls of client {ClientId} were still running {Seconds} s after its connection closed; not waiting longer.")]
     public static partial void DrainTimeout(ILogger logger, string clientId, double seconds);

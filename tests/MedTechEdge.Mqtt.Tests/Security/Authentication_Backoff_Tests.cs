@@ -81,14 +81,14 @@ public sealed class Authentication_Backoff_Tests
     {
         MqttAuthenticationBackoff backoff = Backoff();
 
-        Assert.True(backoff.TryBeginCheck(s_attacker, out _));
+        Assert.True(backoff.TryBeginCheck(s_attacker, out MqttAuthenticationBackoff.Check check));
         Assert.True(backoff.TryBeginCheck(s_attacker, out _));
         Assert.True(backoff.TryBeginCheck(s_attacker, out _));
         Assert.False(backoff.TryBeginCheck(s_attacker, out _));
 
         // Another address is not affected; a check that succeeds gives its reservation back.
         Assert.True(backoff.TryBeginCheck(IPAddress.Loopback, out _));
-        Assert.False(backoff.EndCheck(s_attacker, failed: false));
+        Assert.False(backoff.EndCheck(check, failed: false));
         Assert.True(backoff.TryBeginCheck(s_attacker, out _));
     }
 
@@ -111,17 +111,69 @@ public sealed class Authentication_Backoff_Tests
         MqttAuthenticationBackoff backoff = Backoff();
         Fail(backoff, s_attacker);
 
-        Assert.True(backoff.TryBeginCheck(s_attacker, out bool attackerSuspect));
-        Assert.True(backoff.TryBeginCheck(IPAddress.Loopback, out bool freshSuspect));
+        Assert.True(backoff.TryBeginCheck(s_attacker, out MqttAuthenticationBackoff.Check attacker));
+        Assert.True(backoff.TryBeginCheck(IPAddress.Loopback, out MqttAuthenticationBackoff.Check fresh));
 
-        Assert.True(attackerSuspect);
-        Assert.False(freshSuspect);
+        Assert.True(attacker.Suspect);
+        Assert.False(fresh.Suspect);
+    }
+
+    [Fact]
+    public void A_Second_Check_While_The_First_Is_In_Flight_Is_Suspect()
+    {
+        MqttAuthenticationBackoff backoff = Backoff();
+
+        Assert.True(backoff.TryBeginCheck(s_attacker, out MqttAuthenticationBackoff.Check first));
+        Assert.True(backoff.TryBeginCheck(s_attacker, out MqttAuthenticationBackoff.Check second));
+
+        Assert.False(first.Suspect);
+        Assert.True(second.Suspect, "parallel CONNECTs from one fresh address wait behind everyone else");
+    }
+
+    [Fact]
+    public void One_IPv6_Host_Is_Backed_Off_Across_Its_Whole_64_And_Its_Neighbour_Prefix_Is_Not()
+    {
+        MqttAuthenticationBackoff backoff = Backoff();
+
+        // Three addresses of one /64, as a host with a /64 gets them for free (SLAAC privacy addresses, RFC 8981).
+        Assert.False(Fail(backoff, IPAddress.Parse("2001:db8:1:2::1")));
+        Assert.False(Fail(backoff, IPAddress.Parse("2001:db8:1:2:aaaa::2")));
+        Assert.True(Fail(backoff, IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:fffe")));
+
+        Assert.True(backoff.IsBackedOff(IPAddress.Parse("2001:db8:1:2::9999")));
+        Assert.False(backoff.TryBeginCheck(IPAddress.Parse("2001:db8:1:2::4"), out _));
+        Assert.False(backoff.IsBackedOff(IPAddress.Parse("2001:db8:1:3::1")));
+    }
+
+    [Fact]
+    public void When_The_Table_Is_Full_New_Addresses_Are_Suspect_And_Share_One_Budget()
+    {
+        MqttAuthenticationBackoff backoff = Backoff();
+        for (int i = 0; i < MqttAuthenticationBackoff.MaxTrackedAddresses; i++)
+        {
+            // One failure each: live entries, none of which may be pruned within the window.
+            Fail(backoff, new IPAddress(0x0A000000 + i));
+        }
+
+        // Three fresh addresses beyond the table: each is suspect, and together they spend one address's budget.
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(backoff.TryBeginCheck(IPAddress.Parse("198.51.100." + (i + 1)), out MqttAuthenticationBackoff.Check check));
+            Assert.True(check.Suspect, "an untracked address goes to the low-priority lane");
+            backoff.EndCheck(check, failed: true);
+        }
+
+        Assert.False(backoff.TryBeginCheck(IPAddress.Parse("198.51.100.200"), out _));
+
+        // The overflow budget is a backoff like any other: it ends.
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(backoff.TryBeginCheck(IPAddress.Parse("198.51.100.201"), out _));
     }
 
     private static bool Fail(MqttAuthenticationBackoff backoff, IPAddress address)
     {
-        Assert.True(backoff.TryBeginCheck(address, out _), "a check was allowed");
-        return backoff.EndCheck(address, failed: true);
+        Assert.True(backoff.TryBeginCheck(address, out MqttAuthenticationBackoff.Check check), "a check was allowed");
+        return backoff.EndCheck(check, failed: true);
     }
 
     private TimeSpan TripAndMeasure(MqttAuthenticationBackoff backoff)

@@ -53,5 +53,17 @@ public sealed class Authentication_Failure_Log_Tests
         Assert.Contains(Warnings(), line => line.Contains("from 127.0.0.1", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_IPv6_Source_Is_Its_64_So_A_Host_Changing_Addresses_Gets_One_Line()
+    {
+        var failures = new MqttAuthenticationFailureLog(_log, s_interval, _clock);
+
+        failures.Record(IPAddress.Parse("2001:db8:1:2::1"), MqttConnectReasonCode.BadUserNameOrPassword);
+        failures.Record(IPAddress.Parse("2001:db8:1:2::2"), MqttConnectReasonCode.BadUserNameOrPassword);
+
+        string line = Assert.Single(Warnings());
+        Assert.Contains("from 2001:db8:1:2::/64", line, StringComparison.Ordinal);
+    }
+
     private string[] Warnings() => [.. _log.Lines.Where(l => l.StartsWith("Warning:", StringComparison.Ordinal))];
 }

@@ -62,7 +62,7 @@ public sealed class Connect_Flood_Tests : IDisposable
     }
 
     [Fact]
-    public async Task A_Flood_Is_Logged_As_One_Warning_Per_Address_Without_User_Names()
+    public async Task A_Flood_Is_Logged_As_One_Warning_At_Once_And_One_Count_Per_Interval_Without_User_Names()
     {
         await using EmbeddedBroker broker = await StartAsync();
 
@@ -71,12 +71,24 @@ public sealed class Connect_Flood_Tests : IDisposable
             await ConnectAsync(broker, "no-such-user-" + i, "guess", MqttProtocolVersion.V500);
         }
 
-        string[] warnings = [.. _log.Lines.Where(l => l.StartsWith("Warning:", StringComparison.Ordinal))];
-        string warning = Assert.Single(warnings);
-        Assert.Contains("127.0.0.1", warning, StringComparison.Ordinal);
-        Assert.DoesNotContain("no-such-user", warning, StringComparison.Ordinal);
+        // The first refusal of a quiet address is written at once; the other 19 wait for the interval's end.
+        string first = Assert.Single(Warnings());
+        Assert.Contains("Refused 1 CONNECT(s) from 127.0.0.1", first, StringComparison.Ordinal);
+
+        // The broker's flush timer runs on the manual clock: moving it over one interval writes the count line.
+        _clock.Advance(new MqttAuthenticationOptions().FailureLogInterval);
+        string[] warnings = Warnings();
+        Assert.Equal(2, warnings.Length);
+        Assert.Contains("Refused 19 CONNECT(s) from 127.0.0.1", warnings[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(warnings, w => w.Contains("no-such-user", StringComparison.Ordinal));
         Assert.Equal(20, broker.Server.Statistics.AuthenticationFailures + broker.Server.Statistics.AuthenticationThrottled);
+
+        // A quiet interval writes nothing more.
+        _clock.Advance(new MqttAuthenticationOptions().FailureLogInterval);
+        Assert.Equal(2, Warnings().Length);
     }
+
+    private string[] Warnings() => [.. _log.Lines.Where(l => l.StartsWith("Warning:", StringComparison.Ordinal))];
 
     private Task<EmbeddedBroker> StartAsync() => EmbeddedBroker.StartAsync(
         o =>

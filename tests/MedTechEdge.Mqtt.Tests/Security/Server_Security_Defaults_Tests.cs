@@ -37,6 +37,15 @@ public sealed class Server_Security_Defaults_Tests : IDisposable
     }
 
     [Fact]
+    public void Password_Checks_Leave_Half_The_Cores_To_Connected_Devices_By_Default()
+    {
+        int verifiers = new MqttAuthenticationOptions().MaxConcurrentVerifications;
+
+        // A flood from many addresses keeps every verifier busy; on a 2-core gateway one core must stay free.
+        Assert.InRange(verifiers, 1, Math.Max(1, Environment.ProcessorCount / 2));
+    }
+
+    [Fact]
     public void Credentials_File_Turns_Anonymous_Off_And_The_Topic_Policy_On()
     {
         MqttServerSecurity security = MqttServerSecurity.Create(new MqttServerOptions { CredentialsFile = _credentials.Path });

@@ -49,6 +49,7 @@ public sealed class MetricsEndpointTests
         Assert.Equal(2, Value(after, "medtechedge_device_to_sink_latency_seconds_count"));
         Assert.True(Value(after, "medtechedge_ingest_to_sink_latency_seconds_count") >= 2);
         Assert.True(Value(after, "medtechedge_mqtt_connections_total") >= 3);
+        Assert.Contains(after, s => s.Name == "medtechedge_mqtt_authentication_throttled_total" && s.Value == 0);
         Assert.Equal(1, Value(after, "medtechedge_sink_state", ("state", "connected")));
         Assert.True(Value(after, "medtechedge_store_size_bytes") > 0);
         Assert.Equal(1, Value(after, "medtechedge_ready"));
