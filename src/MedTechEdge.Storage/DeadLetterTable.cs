@@ -132,8 +132,9 @@ public static class DeadLetterTable
             if (letter.Kind == DeadLetterKind.ReferenceNotFound && m.DeviceId is not null)
             {
                 // The server lacked a Patient, Device or Encounter the resource referenced: the device's identity is
-                // resolved again when the message is mapped, not taken from the cache that led to the refusal.
-                IdentityCacheTable.Delete(connection, transaction, m.DeviceId, null, null);
+                // resolved again when the message is mapped, not taken from the cache that led to the refusal. The rows
+                // stay, marked stale: they still say which patient the device is linked to (issue 12 item 1).
+                IdentityCacheTable.MarkStale(connection, transaction, m.DeviceId, null, null);
             }
 
             // Runs inside the open transaction, like any statement on this connection.

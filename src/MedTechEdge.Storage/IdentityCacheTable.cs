@@ -72,21 +72,23 @@ public static class IdentityCacheTable
     }
 
     /// <summary>
-    /// Removes a device's entries, inside the caller's transaction: the one key, or with <paramref name="patientId"/>
-    /// and <paramref name="encounterId"/> both null every key of the device (a server refused its references).
+    /// Marks the rows of a key (or, with no patient and encounter, every row of a device) as no longer trusted: the
+    /// cache lookup (<see cref="Find"/>) skips them, so the key is resolved again, but the device/patient link they
+    /// record still counts for <see cref="FindLinkedPatient"/> until the new resolution replaces the row. Deleting them
+    /// instead would forget, while the server lacks the Device, which patient the device belongs to.
     /// </summary>
-    public static void Delete(SqliteConnection connection, SqliteTransaction transaction, string deviceId, string? patientId, string? encounterId)
+    public static void MarkStale(SqliteConnection connection, SqliteTransaction transaction, string deviceId, string? patientId, string? encounterId)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using SqliteCommand delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = patientId is null && encounterId is null
-            ? "DELETE FROM identity WHERE device_id = $d;"
-            : "DELETE FROM identity WHERE device_id = $d AND patient_key = $p AND encounter_key = $e;";
-        delete.Parameters.AddWithValue("$d", deviceId);
-        delete.Parameters.AddWithValue("$p", patientId ?? string.Empty);
-        delete.Parameters.AddWithValue("$e", encounterId ?? string.Empty);
-        delete.ExecuteNonQuery();
+        using SqliteCommand stale = connection.CreateCommand();
+        stale.Transaction = transaction;
+        stale.CommandText = patientId is null && encounterId is null
+            ? "UPDATE identity SET resolved_utc = 0 WHERE device_id = $d;"
+            : "UPDATE identity SET resolved_utc = 0 WHERE device_id = $d AND patient_key = $p AND encounter_key = $e;";
+        stale.Parameters.AddWithValue("$d", deviceId);
+        stale.Parameters.AddWithValue("$p", patientId ?? string.Empty);
+        stale.Parameters.AddWithValue("$e", encounterId ?? string.Empty);
+        stale.ExecuteNonQuery();
     }
 
     /// <summary>Removes entries resolved before <paramref name="beforeUtc"/>; returns how many.</summary>

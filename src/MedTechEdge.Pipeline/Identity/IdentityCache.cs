@@ -26,9 +26,10 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
     private readonly Dictionary<(string Device, string? Patient, string? Encounter), (IdentityOutcome Outcome, DateTime UntilUtc)> _knownFailures = [];
     private readonly List<((string Device, string? Patient, string? Encounter) Key, IdentityCacheEntry Entry)> _toSave = [];
     private readonly List<(FhirResource Resource, (string Device, string? Patient, string? Encounter) Key)> _toEmit = [];
-    // Keys a server refused (IdentityInvalidations): not read from the table again, and their rows deleted at the next commit.
+    // Keys a server refused (IdentityInvalidations): not read from the table again, and their rows marked stale at the next
+    // commit (kept: they still record which patient the device is linked to).
     private readonly HashSet<(string Device, string? Patient, string? Encounter)> _invalidated = [];
-    private readonly List<(string Device, string? Patient, string? Encounter)> _toDelete = [];
+    private readonly List<(string Device, string? Patient, string? Encounter)> _toMarkStale = [];
     private SqliteConnection? _connection;
     private DateTime _notBefore;
     private DateTime _now;
@@ -158,13 +159,13 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
     /// <summary>Writes this batch's new results to the store, in the stage's commit transaction.</summary>
     public void SaveResolved(SqliteConnection connection, SqliteTransaction transaction)
     {
-        foreach ((string Device, string? Patient, string? Encounter) key in _toDelete)
+        foreach ((string Device, string? Patient, string? Encounter) key in _toMarkStale)
         {
             // Before the upserts: a key refused and resolved again in this batch keeps its new row.
-            IdentityCacheTable.Delete(connection, transaction, key.Device, key.Patient ?? string.Empty, key.Encounter ?? string.Empty);
+            IdentityCacheTable.MarkStale(connection, transaction, key.Device, key.Patient ?? string.Empty, key.Encounter ?? string.Empty);
         }
 
-        _toDelete.Clear();
+        _toMarkStale.Clear();
         foreach (((string Device, string? Patient, string? Encounter) key, IdentityCacheEntry entry) in _toSave)
         {
             IdentityCacheTable.Upsert(connection, transaction, key.Device, key.Patient, key.Encounter, entry);
@@ -189,9 +190,10 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
     }
 
     /// <summary>
-    /// True when this stage linked <paramref name="device"/> to another patient (by the business id the messages named)
-    /// this round, or within the cache expiry: the Device it created then may not have reached the server yet. Older
-    /// links are left to the server, which answers for them once it has the Device.
+    /// True when this stage linked <paramref name="device"/> to another patient (by the business id the messages named),
+    /// this round or before, stale rows included: the Device it created may not be on the server (not yet, or no more,
+    /// after a restore), and creating it again for another patient would move the first patient's data. A device the
+    /// server already holds is judged by the server's link instead (this is asked only when a Device is to be created).
     /// </summary>
     private bool LinkedElsewhere(string device, string? patient, Dictionary<string, string> linkedThisRound)
     {
@@ -201,7 +203,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
             return !string.Equals(earlier, patient, StringComparison.Ordinal);
         }
 
-        return _connection is not null && IdentityCacheTable.FindLinkedPatient(_connection, device, _notBefore) is { } stored
+        return _connection is not null && IdentityCacheTable.FindLinkedPatient(_connection, device) is { } stored
             && stored.PatientKey.Length > 0
             && !string.Equals(stored.PatientKey, patient, StringComparison.Ordinal);
     }
@@ -212,7 +214,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
         _memory.Remove(key);
         _knownFailures.Remove(key);
         _invalidated.Add(key);
-        _toDelete.Add(key);
+        _toMarkStale.Add(key);
     }
 
     private void Remember((string, string?, string?) key, IdentityCacheEntry entry)
