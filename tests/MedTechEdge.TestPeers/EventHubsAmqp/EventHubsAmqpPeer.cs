@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using Amqp;
+using Amqp.Listener;
+
+namespace MedTechEdge.TestPeers.EventHubsAmqp;
+
+/// <summary>
+/// An Event Hubs namespace with one hub, over plain AMQP 1.0 on a free loopback port, for the official SDKs to send to
+/// (AMQPNetLite's ContainerHost underneath). It speaks what ../shared/research/eventhubs-amqp.md found the SDKs need:
+/// SASL MSSBCBS; <c>$cbs</c> put-token with the token's signature, expiry and audience checked; <c>$management</c>
+/// READs of the hub and its partitions; send links to the hub and to single partitions, with the configured
+/// max-message-size on attach; the batch format. It records each event with the partition, sequence number, offset
+/// and enqueued time it was given. Receiving (consumer groups, filters, owner level) is not built yet.
+/// </summary>
+public sealed class EventHubsAmqpPeer : IDisposable
+{
+    /// <summary>The condition Event Hubs refuses a send with when it is busy; the SDKs retry it.</summary>
+    public const string ServerBusy = "com.microsoft:server-busy";
+
+    private readonly PeerState _state;
+    private readonly ContainerHost _host;
+
+    public EventHubsAmqpPeer(EventHubsAmqpPeerOptions? options = null)
+    {
+        _state = new PeerState(options ?? new EventHubsAmqpPeerOptions());
+        Port = FreeLoopbackPort();
+        _host = new ContainerHost(new Address($"amqp://127.0.0.1:{Port}"));
+        _host.Listeners[0].SASL.EnableMechanism(MssbCbsSaslProfile.Name, new MssbCbsSaslProfile());
+        _host.RegisterLinkProcessor(new PeerLinkProcessor(_state));
+        _host.Open();
+    }
+
+    public EventHubsAmqpPeerOptions Options => _state.Options;
+
+    public int Port { get; }
+
+    /// <summary>
+    /// The connection string the SDKs take. <c>UseDevelopmentEmulator=true</c> makes them speak plain AMQP to the
+    /// endpoint's port, as they do with Microsoft's emulator; without it they try TLS on 5671.
+    /// </summary>
+    public string ConnectionString => ConnectionStringWithKey(Options.Key);
+
+    /// <summary>All events stored so far, in arrival order.</summary>
+    public IReadOnlyList<EventHubsRecordedEvent> Events => _state.Log.Snapshot();
+
+    /// <summary>Protocol surprises (an unknown address, a reply-to that matches no link); a conforming client causes none.</summary>
+    public IReadOnlyCollection<string> Faults => _state.Faults;
+
+    /// <summary>How many deliveries <see cref="RefuseSends"/> has refused.</summary>
+    public int RefusedSends => _state.RefusedSends;
+
+    /// <summary>How many tokens (put-token or management) failed the check.</summary>
+    public int RejectedTokens => _state.RejectedTokens;
+
+    public string ConnectionStringWithKey(string key) =>
+        $"Endpoint=sb://127.0.0.1:{Port};SharedAccessKeyName={Options.KeyName};SharedAccessKey={key};" +
+        $"EntityPath={Options.Hub};UseDevelopmentEmulator=true";
+
+    /// <summary>Refuses the next <paramref name="count"/> deliveries on any send link with <paramref name="condition"/>.</summary>
+    public void RefuseSends(int count, string condition = ServerBusy) => _state.RefuseSends(count, condition);
+
+    /// <summary>Waits until at least <paramref name="count"/> events are stored, or throws <see cref="TimeoutException"/>.</summary>
+    public async Task<IReadOnlyList<EventHubsRecordedEvent>> WaitForEventsAsync(int count, TimeSpan timeout)
+    {
+        DateTimeOffset deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            // Take the signal before the snapshot, so an append between the two still wakes the wait.
+            Task appended = _state.Log.NextAppendAsync();
+            IReadOnlyList<EventHubsRecordedEvent> events = _state.Log.Snapshot();
+            if (events.Count >= count)
+            {
+                return events;
+            }
+
+            TimeSpan left = deadline - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"{events.Count} of {count} events arrived within {timeout}");
+            }
+
+            await Task.WhenAny(appended, Task.Delay(left)).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _host.Close();
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

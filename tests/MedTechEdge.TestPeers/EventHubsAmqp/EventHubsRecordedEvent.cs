@@ -1,0 +1,12 @@
+namespace MedTechEdge.TestPeers.EventHubsAmqp;
+
+/// <summary>One event as the peer stored it: where it landed, the system values it was given, and what the sender set.</summary>
+public sealed record EventHubsRecordedEvent(
+    string PartitionId,
+    long SequenceNumber,
+    long Offset,
+    DateTimeOffset EnqueuedTime,
+    string? PartitionKey,
+    byte[] Body,
+    string? ContentType,
+    IReadOnlyDictionary<string, object?> Properties);
