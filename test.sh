@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds MedTechEdge and runs the whole test suite against real peers.
 # Installs what the tests need when it is missing: Debian's mosquitto, mosquitto-clients and chromium (apt-get),
-# and the npm packages of the FHIR test peer and the IoT SDK oracle (npm ci, from the committed package-lock.json).
+# and the npm packages of the FHIR test peer, the IoT SDK oracle and the Event Hubs SDK referee (npm ci, from the
+# committed package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -31,7 +32,7 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 # The FHIR test peer (Medplum's fhir-router) and the IoT SDK oracle (Microsoft's Node module client), each from its
 # committed package-lock.json.
-for peer in tests/peers/fhir-server tests/peers/iot-sdk; do
+for peer in tests/peers/fhir-server tests/peers/iot-sdk tests/peers/eventhubs-sdk; do
   if [ ! -f "$peer/node_modules/.package-lock.json" ] || [ "$peer/package-lock.json" -nt "$peer/node_modules/.package-lock.json" ]; then
     echo "test.sh: installing the test peer in $peer (npm ci)"
     (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error)

@@ -207,19 +207,5 @@ public sealed class FhirPeerFixture : IAsyncLifetime
         }
     }
 
-    // The repository root is the folder holding MedTechEdge.sln, found by walking up from the test
-    // binaries (tests/X/bin/Debug/net10.0/).
-    private static string FindPeerDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MedTechEdge.sln")))
-            {
-                return Path.Combine(dir.FullName, "tests", "peers", "fhir-server");
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"Cannot find the repository root (the folder holding MedTechEdge.sln) above {AppContext.BaseDirectory}.");
-    }
+    private static string FindPeerDirectory() => PeerFolders.Find("fhir-server");
 }

@@ -20,7 +20,7 @@ public sealed class AmqpPeerRefusalTests
 
         Assert.Contains("signature does not match", send.Message, StringComparison.Ordinal);
         Assert.Contains("signature does not match", read.Message, StringComparison.Ordinal);
-        Assert.Equal(2, peer.RejectedTokens);
+        Assert.Equal(2, peer.TokenRefusals.Count);
         Assert.Empty(peer.Events);
         Assert.Empty(peer.Faults);
     }

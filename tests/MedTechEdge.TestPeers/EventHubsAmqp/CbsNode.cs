@@ -20,21 +20,13 @@ internal static class CbsNode
         }
 
         string? type = StatusResponse.Property(request, "type");
-        if (type != SasTokenType)
-        {
-            return StatusResponse.Create(401, $"token type '{type}' is not accepted here");
-        }
-
         string? audience = StatusResponse.Property(request, "name");
-        if (!state.Tokens.NamesHub(audience))
-        {
-            return StatusResponse.Create(401, $"the audience '{audience}' is not the hub");
-        }
-
-        string? refusal = state.Tokens.Validate(request.Body as string);
+        string? refusal = type != SasTokenType ? $"token type '{type}' is not accepted here"
+            : !state.Tokens.NamesHub(audience) ? $"the audience '{audience}' is not the hub"
+            : state.Tokens.Validate(request.Body as string);
         if (refusal is not null)
         {
-            state.CountRejectedToken();
+            state.RefuseToken(refusal);
             return StatusResponse.Create(401, refusal);
         }
 

@@ -8,7 +8,7 @@ namespace MedTechEdge.TestPeers.EventHubsAmqp;
 /// <summary>
 /// An Event Hubs namespace with one hub, over plain AMQP 1.0 on a free loopback port, for the official SDKs to send to
 /// (AMQPNetLite's ContainerHost underneath). It speaks what ../shared/research/eventhubs-amqp.md found the SDKs need:
-/// SASL MSSBCBS; <c>$cbs</c> put-token with the token's signature, expiry and audience checked; <c>$management</c>
+/// SASL MSSBCBS (and ANONYMOUS for the Node SDK); <c>$cbs</c> put-token with the token's signature, expiry and audience checked; <c>$management</c>
 /// READs of the hub and its partitions; send links to the hub and to single partitions, with the configured
 /// max-message-size on attach; the batch format. It records each event with the partition, sequence number, offset
 /// and enqueued time it was given. Receiving (consumer groups, filters, owner level) is not built yet.
@@ -26,7 +26,10 @@ public sealed class EventHubsAmqpPeer : IDisposable
         _state = new PeerState(options ?? new EventHubsAmqpPeerOptions());
         Port = FreeLoopbackPort();
         _host = new ContainerHost(new Address($"amqp://127.0.0.1:{Port}"));
-        _host.Listeners[0].SASL.EnableMechanism(MssbCbsSaslProfile.Name, new MssbCbsSaslProfile());
+        // The .NET SDK offers only MSSBCBS, the Node SDK (rhea) only ANONYMOUS, as the service accepts both; either way
+        // nothing is authorized until a $cbs put-token.
+        _host.Listeners[0].SASL.EnableMechanism(CbsSaslProfile.MssbCbsMechanism, new CbsSaslProfile(CbsSaslProfile.MssbCbsMechanism, TimeSpan.Zero));
+        _host.Listeners[0].SASL.EnableMechanism(CbsSaslProfile.AnonymousMechanism, new CbsSaslProfile(CbsSaslProfile.AnonymousMechanism, TimeSpan.FromMilliseconds(50)));
         _host.RegisterLinkProcessor(new PeerLinkProcessor(_state));
         _host.Open();
     }
@@ -50,8 +53,8 @@ public sealed class EventHubsAmqpPeer : IDisposable
     /// <summary>How many deliveries <see cref="RefuseSends"/> has refused.</summary>
     public int RefusedSends => _state.RefusedSends;
 
-    /// <summary>How many tokens (put-token or management) failed the check.</summary>
-    public int RejectedTokens => _state.RejectedTokens;
+    /// <summary>Why each refused token (put-token or management) failed the check, in order.</summary>
+    public IReadOnlyCollection<string> TokenRefusals => _state.TokenRefusals;
 
     public string ConnectionStringWithKey(string key) =>
         $"Endpoint=sb://127.0.0.1:{Port};SharedAccessKeyName={Options.KeyName};SharedAccessKey={key};" +

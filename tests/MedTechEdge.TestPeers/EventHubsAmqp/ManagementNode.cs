@@ -14,7 +14,7 @@ internal static class ManagementNode
     {
         if (state.Tokens.Validate(StatusResponse.Property(request, "security_token")) is string refusal)
         {
-            state.CountRejectedToken();
+            state.RefuseToken(refusal);
             return StatusResponse.Create(401, refusal);
         }
 

@@ -12,7 +12,7 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
     private int _refusalsLeft;
     private string _refusalCondition = "";
     private int _refusedSends;
-    private int _rejectedTokens;
+    private readonly ConcurrentQueue<string> _tokenRefusals = new();
 
     public EventHubsAmqpPeerOptions Options { get; } = options;
 
@@ -28,7 +28,7 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
 
     public int RefusedSends => Volatile.Read(ref _refusedSends);
 
-    public int RejectedTokens => Volatile.Read(ref _rejectedTokens);
+    public IReadOnlyCollection<string> TokenRefusals => [.. _tokenRefusals];
 
     public void Authorize(Connection connection)
     {
@@ -41,7 +41,7 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
 
     public bool IsAuthorized(Connection connection) => _authorized.ContainsKey(connection);
 
-    public void CountRejectedToken() => Interlocked.Increment(ref _rejectedTokens);
+    public void RefuseToken(string reason) => _tokenRefusals.Enqueue(reason);
 
     /// <summary>Something a conforming client should never cause; tests assert there are none.</summary>
     public void Fault(string description) => _faults.Enqueue(description);
