@@ -11,7 +11,9 @@ namespace MedTechEdge.TestPeers.EventHubsAmqp;
 /// SASL MSSBCBS (and ANONYMOUS for the Node SDK); <c>$cbs</c> put-token with the token's signature, expiry and audience checked; <c>$management</c>
 /// READs of the hub and its partitions; send links to the hub and to single partitions, with the configured
 /// max-message-size on attach; the batch format. It records each event with the partition, sequence number, offset
-/// and enqueued time it was given. Receiving (consumer groups, filters, owner level) is not built yet.
+/// and enqueued time it was given. Receive links per consumer group and partition start where their selector filter
+/// says, get stored and then live events within their credit, with the system annotations, and yield to a receiver
+/// with a higher owner level.
 /// </summary>
 public sealed class EventHubsAmqpPeer : IDisposable
 {
@@ -50,6 +52,9 @@ public sealed class EventHubsAmqpPeer : IDisposable
     /// <summary>Protocol surprises (an unknown address, a reply-to that matches no link); a conforming client causes none.</summary>
     public IReadOnlyCollection<string> Faults => _state.Faults;
 
+    /// <summary>The selector filters receive links attached with, in order, as the SDKs wrote them.</summary>
+    public IReadOnlyCollection<string> ReceiveFilters => _state.ReceiveFilters;
+
     /// <summary>How many deliveries <see cref="RefuseSends"/> has refused.</summary>
     public int RefusedSends => _state.RefusedSends;
 
@@ -62,6 +67,38 @@ public sealed class EventHubsAmqpPeer : IDisposable
 
     /// <summary>Refuses the next <paramref name="count"/> deliveries on any send link with <paramref name="condition"/>.</summary>
     public void RefuseSends(int count, string condition = ServerBusy) => _state.RefuseSends(count, condition);
+
+    /// <summary>
+    /// Stores one event in <paramref name="partition"/> directly, as if a sender had sent it, with the application
+    /// <paramref name="properties"/> and message <paramref name="annotations"/> given: how a test puts an IoT
+    /// Hub-routed event (with <c>iothub-connection-device-id</c>, <c>iothub-enqueuedtime</c> and friends) into the hub.
+    /// The partition stamps its own sequence number, offset and enqueued time over any in <paramref name="annotations"/>.
+    /// </summary>
+    public EventHubsRecordedEvent Append(
+        int partition,
+        byte[] body,
+        IReadOnlyDictionary<string, object?>? properties = null,
+        IReadOnlyDictionary<string, object?>? annotations = null,
+        string? contentType = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, Options.PartitionCount);
+        var kept = new Dictionary<string, object?>(StringComparer.Ordinal);
+        string? partitionKey = null;
+        foreach (KeyValuePair<string, object?> annotation in annotations ?? new Dictionary<string, object?>())
+        {
+            if (annotation.Key == EventMessage.PartitionKey)
+            {
+                partitionKey = annotation.Value as string;
+            }
+            else if (!EventMessage.IsStamped(annotation.Key))
+            {
+                kept[annotation.Key] = annotation.Value;
+            }
+        }
+
+        return _state.Log.Append(partition, [new IncomingEvent(partitionKey, body, contentType, properties ?? new Dictionary<string, object?>(), kept)])[0];
+    }
 
     /// <summary>Waits until at least <paramref name="count"/> events are stored, or throws <see cref="TimeoutException"/>.</summary>
     public async Task<IReadOnlyList<EventHubsRecordedEvent>> WaitForEventsAsync(int count, TimeSpan timeout)

@@ -7,6 +7,9 @@ public sealed class EventHubsAmqpPeerOptions
 
     public int PartitionCount { get; init; } = 4;
 
+    /// <summary>The consumer groups receive links may name; any other is refused with amqp:not-found.</summary>
+    public IReadOnlyList<string> ConsumerGroups { get; init; } = ["$Default"];
+
     public string KeyName { get; init; } = "send-policy";
 
     public string Key { get; init; } = "cGVlci1rZXktZm9yLXRlc3RzLW9ubHk=";

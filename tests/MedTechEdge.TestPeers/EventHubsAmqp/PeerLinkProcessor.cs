@@ -6,8 +6,8 @@ namespace MedTechEdge.TestPeers.EventHubsAmqp;
 
 /// <summary>
 /// Decides what each attach is. The client's sender to <c>$cbs</c> or <c>$management</c> carries requests; its receiver
-/// from the same node takes the replies; its sender to <c>/HUB</c> or <c>/HUB/Partitions/N</c> publishes events.
-/// Anything else is refused with amqp:not-found, as the service refuses an unknown entity.
+/// from the same node takes the replies; its sender to <c>/HUB</c> or <c>/HUB/Partitions/N</c> publishes events; its
+/// receiver from <c>HUB/ConsumerGroups/GROUP/Partitions/N</c> reads one partition. Anything else is refused with amqp:not-found, as the service refuses an unknown entity.
 /// </summary>
 internal sealed class PeerLinkProcessor(PeerState state) : ILinkProcessor
 {
@@ -53,9 +53,32 @@ internal sealed class PeerLinkProcessor(PeerState state) : ILinkProcessor
             attachContext.Complete(new ReplyLinkEndpoint(state.Replies, connection), 0);
             return;
         }
+        else if (TryParseReceiveAddress(source, out string? group, out int receivePartition))
+        {
+            ReceiveLinkAttach.Process(state, attachContext, group!, receivePartition);
+            return;
+        }
 
         state.Fault($"unexpected attach: role {(attach.Role ? "receiver" : "sender")}, source '{source}', target '{target}'");
         attachContext.Complete(new Error(ErrorCode.NotFound) { Description = $"no entity at '{target ?? source}'" });
+    }
+
+    /// <summary>Accepts <c>HUB/ConsumerGroups/GROUP/Partitions/N</c>, with or without a leading slash; the group is checked later.</summary>
+    private bool TryParseReceiveAddress(string? address, out string? group, out int partition)
+    {
+        group = null;
+        partition = -1;
+        string[] parts = address?.TrimStart('/').Split('/') ?? [];
+        if (parts.Length != 5 || !parts[0].Equals(state.Options.Hub, StringComparison.OrdinalIgnoreCase)
+            || !parts[1].Equals("ConsumerGroups", StringComparison.OrdinalIgnoreCase)
+            || !parts[3].Equals("Partitions", StringComparison.OrdinalIgnoreCase)
+            || !int.TryParse(parts[4], out partition) || (uint)partition >= (uint)state.Options.PartitionCount)
+        {
+            return false;
+        }
+
+        group = parts[2];
+        return true;
     }
 
     /// <summary>Accepts <c>/HUB</c> and <c>/HUB/Partitions/N</c> (the .NET SDK's leading slash is optional here).</summary>

@@ -13,6 +13,7 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
     private string _refusalCondition = "";
     private int _refusedSends;
     private readonly ConcurrentQueue<string> _tokenRefusals = new();
+    private readonly ConcurrentQueue<string> _receiveFilters = new();
 
     public EventHubsAmqpPeerOptions Options { get; } = options;
 
@@ -22,6 +23,8 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
 
     public ReplyLinks Replies { get; } = new();
 
+    public PartitionOwners Owners { get; } = new();
+
     public DateTimeOffset CreatedAt { get; } = options.Clock.GetUtcNow();
 
     public IReadOnlyCollection<string> Faults => [.. _faults];
@@ -29,6 +32,10 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
     public int RefusedSends => Volatile.Read(ref _refusedSends);
 
     public IReadOnlyCollection<string> TokenRefusals => [.. _tokenRefusals];
+
+    public IReadOnlyCollection<string> ReceiveFilters => [.. _receiveFilters];
+
+    public void RecordReceiveFilter(string expression) => _receiveFilters.Enqueue(expression);
 
     public void Authorize(Connection connection)
     {

@@ -14,7 +14,7 @@ internal sealed class SendLinkEndpoint(PeerState state, int? linkPartition) : Li
 {
     public const uint BatchFormat = 0x80013700;
 
-    private static readonly Symbol s_partitionKey = new("x-opt-partition-key");
+    private static readonly Symbol s_partitionKey = new(EventMessage.PartitionKey);
 
     public override void OnMessage(MessageContext messageContext)
     {
@@ -83,7 +83,22 @@ internal sealed class SendLinkEndpoint(PeerState state, int? linkPartition) : Li
             }
         }
 
-        return new IncomingEvent(PartitionKey(message), body, message.Properties?.ContentType, properties);
+        // The annotations the event came with stay with it (IoT Hub's iothub-* ones, say); the system values the
+        // partition gives it replace any it claimed.
+        var annotations = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (message.MessageAnnotations is { } messageAnnotations)
+        {
+            foreach (KeyValuePair<object, object> entry in messageAnnotations.Map)
+            {
+                string name = entry.Key.ToString()!;
+                if (!EventMessage.IsStamped(name))
+                {
+                    annotations[name] = entry.Value;
+                }
+            }
+        }
+
+        return new IncomingEvent(PartitionKey(message), body, message.Properties?.ContentType, properties, annotations);
     }
 
     private static string? PartitionKey(Message message) =>
