@@ -121,6 +121,7 @@ public sealed class FhirRecordingProxy : IAsyncDisposable
         int slowEvery = SlowEvery;
         if (transaction && slowEvery > 0 && Interlocked.Increment(ref _transactions) % slowEvery == 0)
         {
+            // Real elapsed time is the point: a slow server answer, so later Bundles of other lanes overtake this one.
             await Task.Delay(SlowBy, context.RequestAborted).ConfigureAwait(false);
         }
 
