@@ -70,7 +70,7 @@ internal sealed class BatchMapper
             for (int i = emitted.Count - 1; i >= 0; i--)
             {
                 (string device, string? patient, string? encounter) = emitted[i].Key;
-                output.Records.Insert(0, new MappedRecord { Kind = MappedRecordKind.Identity, Resource = emitted[i].Resource, DeviceId = device, PatientId = patient, EncounterId = encounter });
+                output.Records.Insert(0, new MappedRecord { Kind = OutboxKind.Identity, Resource = emitted[i].Resource, DeviceId = device, PatientId = patient, EncounterId = encounter });
             }
         }
     }
@@ -90,7 +90,7 @@ internal sealed class BatchMapper
 
             output.Records.Add(new MappedRecord
             {
-                Kind = MappedRecordKind.DeviceMessage,
+                Kind = OutboxKind.DeviceMessage,
                 Resource = new FhirResource("DeviceMessage", message.Id.ToString(CultureInfo.InvariantCulture), message.Body),
                 DeviceId = message.DeviceId ?? string.Empty,
                 Source = message,
@@ -218,7 +218,7 @@ internal sealed class BatchMapper
 
             output.Records.Add(new MappedRecord
             {
-                Kind = MappedRecordKind.Measurement,
+                Kind = OutboxKind.Measurement,
                 Resource = new FhirResource("Measurement", prefix + i.ToString(CultureInfo.InvariantCulture), _json.WrittenSpan.ToArray()),
                 DeviceId = measurement.DeviceId,
                 PatientId = measurement.PatientId,
@@ -248,7 +248,7 @@ internal sealed class BatchMapper
                 references = _created.Resolve(measurement, _emitted, _emittedPairs, out kind, out error);
                 foreach (FhirResource resource in _emitted)
                 {
-                    output.Records.Add(new MappedRecord { Kind = MappedRecordKind.Identity, Resource = resource, DeviceId = measurement.DeviceId, PatientId = measurement.PatientId, EncounterId = measurement.EncounterId });
+                    output.Records.Add(new MappedRecord { Kind = OutboxKind.Identity, Resource = resource, DeviceId = measurement.DeviceId, PatientId = measurement.PatientId, EncounterId = measurement.EncounterId });
                 }
             }
             else if (!_cache!.TryGet(measurement, out references, out kind, out error))
@@ -299,7 +299,7 @@ internal sealed class BatchMapper
             {
                 output.Records.Add(new MappedRecord
                 {
-                    Kind = MappedRecordKind.Window,
+                    Kind = OutboxKind.SampledDataWindow,
                     DeviceId = group.DeviceId,
                     PatientId = group.PatientId,
                     EncounterId = group.EncounterId,
@@ -321,7 +321,7 @@ internal sealed class BatchMapper
 
             output.Records.Add(new MappedRecord
             {
-                Kind = MappedRecordKind.Observation,
+                Kind = OutboxKind.Resource,
                 Resource = observation,
                 DeviceId = group.DeviceId,
                 PatientId = group.PatientId,

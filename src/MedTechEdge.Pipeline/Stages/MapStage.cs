@@ -179,7 +179,7 @@ public sealed partial class MapStage : BackgroundService
         using var insert = new OutboxInsert(connection, transaction);
         foreach (MappedRecord record in _mapped.Records)
         {
-            FhirResource? resource = record.Kind == MappedRecordKind.Window ? _windows.Merge(connection, transaction, record, now) : record.Resource;
+            FhirResource? resource = record.Kind == OutboxKind.SampledDataWindow ? _windows.Merge(connection, transaction, record, now) : record.Resource;
             if (resource is not null)
             {
                 insert.Insert(new OutboxRecord
@@ -187,14 +187,7 @@ public sealed partial class MapStage : BackgroundService
                     CreatedUtc = now,
                     DeviceId = record.DeviceId,
                     // A window that could not join its open window goes as it is, and is merged with the server's copy.
-                    Kind = record.Kind switch
-                    {
-                        MappedRecordKind.Window => OutboxKind.SampledDataWindow,
-                        MappedRecordKind.Identity => OutboxKind.Identity,
-                        MappedRecordKind.Measurement => OutboxKind.Measurement,
-                        MappedRecordKind.DeviceMessage => OutboxKind.DeviceMessage,
-                        _ => OutboxKind.Resource,
-                    },
+                    Kind = record.Kind,
                     PatientId = record.PatientId,
                     EncounterId = record.EncounterId,
                     DeviceTimeUtc = record.DeviceTimeUtc,

@@ -8,9 +8,9 @@ namespace MedTechEdge.Pipeline.Stages;
 internal sealed class MappedRecord
 {
     /// <summary>What it is.</summary>
-    public required MappedRecordKind Kind { get; init; }
+    public required OutboxKind Kind { get; init; }
 
-    /// <summary>The resource; null for a <see cref="MappedRecordKind.Window"/> until it is merged into its window.</summary>
+    /// <summary>The resource; null for a <see cref="OutboxKind.SampledDataWindow"/> until it is merged into its window.</summary>
     public FhirResource? Resource { get; init; }
 
     /// <summary>The device it belongs to: writes are ordered per device.</summary>
@@ -28,7 +28,7 @@ internal sealed class MappedRecord
     /// <summary>The device message it came from; null when it has no single one (an identity resource).</summary>
     public InboxMessage? Source { get; init; }
 
-    /// <summary>The SampledData group of a <see cref="MappedRecordKind.Window"/>, merged into the window as values, not as JSON.</summary>
+    /// <summary>The SampledData group of a <see cref="OutboxKind.SampledDataWindow"/>, merged into the window as values, not as JSON.</summary>
     public ObservationGroup? Group { get; init; }
 
     /// <summary>The references the group's Observation carries (windows only).</summary>

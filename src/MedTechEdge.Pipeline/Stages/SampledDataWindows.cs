@@ -21,7 +21,7 @@ internal sealed class SampledDataWindows(MedTechStore store, FhirMapping mapping
     public long FlushedCount => Interlocked.Read(ref _flushed);
 
     /// <summary>
-    /// Merges a <see cref="MappedRecordKind.Window"/> record into its open window, inside the caller's transaction. Null
+    /// Merges a <see cref="OutboxKind.SampledDataWindow"/> record into its open window, inside the caller's transaction. Null
     /// when it joined (or opened) its window; otherwise the Observation to write as it is, because it cannot join (the
     /// template changed its value type): the sink then merges it with the server's copy, or dead-letters it with the reason.
     /// </summary>
