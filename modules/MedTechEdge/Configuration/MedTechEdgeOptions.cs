@@ -224,33 +224,9 @@ internal sealed class EdgeHubOptions
     public bool ForwardDeadLetters { get; set; } = true;
 }
 
-/// <summary>Azure Event Hubs, the upstream sink (REST send).</summary>
-internal sealed class EventHubOptions
+/// <summary>Azure Event Hubs, the upstream sink (<c>MedTechEdge:EventHub</c>).</summary>
+internal sealed class EventHubOptions : EventHubConnectionOptions
 {
-    /// <summary>How the module signs in: unset means <see cref="Credential.SharedAccessKey"/>.</summary>
-    public Credential? Authentication { get; set; }
-
-    /// <summary><c>Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=…</c>. A secret: keep it out of files.</summary>
-    public string? ConnectionString { get; set; }
-
-    /// <summary>The event hub: with Entra ID, or when the connection string is a namespace's (no <c>EntityPath</c>).</summary>
-    public string? Name { get; set; }
-
-    /// <summary>The namespace's host name, e.g. <c>contoso.servicebus.windows.net</c>, with Entra ID (no connection string).</summary>
-    public string? FullyQualifiedNamespace { get; set; }
-
-    /// <summary>Entra ID tenant (<see cref="Credential.ClientSecret"/>).</summary>
-    public string? TenantId { get; set; }
-
-    /// <summary>The app registration (<see cref="Credential.ClientSecret"/>), or a user-assigned managed identity (<see cref="Credential.ManagedIdentity"/>).</summary>
-    public string? ClientId { get; set; }
-
-    /// <summary>The app registration's secret (<see cref="Credential.ClientSecret"/>). A secret: keep it out of files.</summary>
-    public string? ClientSecret { get; set; }
-
-    /// <summary>The token scope; empty means <c>https://eventhubs.azure.net/.default</c>. Other only in a national cloud.</summary>
-    public string? Scope { get; set; }
-
     /// <summary>The tier's publication limit in bytes: 1,048,576 (Standard and above) or 262,144 (Basic).</summary>
     public int MaxPublicationBytes { get; set; } = 1024 * 1024;
 
@@ -262,19 +238,6 @@ internal sealed class EventHubOptions
     /// service takes over the FHIR part), <c>Resources</c> (the FHIR resources) or <c>DeviceMessages</c> (as received).
     /// </summary>
     public MapOutput Content { get; set; } = MapOutput.Measurements;
-
-    /// <summary>How the module obtains the <c>Authorization</c> of its publications.</summary>
-    internal enum Credential
-    {
-        /// <summary>Shared access signatures signed with the connection string's key.</summary>
-        SharedAccessKey,
-
-        /// <summary>Entra ID tokens of the host's managed identity (system-assigned, or user-assigned with <c>ClientId</c>).</summary>
-        ManagedIdentity,
-
-        /// <summary>Entra ID tokens of an app registration: <c>TenantId</c>, <c>ClientId</c>, <c>ClientSecret</c>.</summary>
-        ClientSecret,
-    }
 }
 
 /// <summary>Built-in simulated bedside devices (<c>--simulate</c>).</summary>

@@ -46,7 +46,7 @@ internal static class SinkFactory
         else
         {
             connection = EntraConnection(options, kind);
-            string scope = string.IsNullOrWhiteSpace(options.Scope) ? MedTechEdge.EventHubs.EventHubsAuthorization.DefaultScope : options.Scope;
+            string scope = MedTechEdge.EventHubs.EventHubsAuthorization.DefaultScope;
             authorization = MedTechEdge.EventHubs.EventHubsAuthorization.Credential(EventHubsCredential(options, kind), scope);
         }
 
