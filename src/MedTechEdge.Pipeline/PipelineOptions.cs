@@ -31,6 +31,13 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan SampledDataFlushInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a stopping module keeps mapping and persisting, after its ingresses stopped, until the inbox and outbox
+    /// are empty (SampledData windows are written first). Zero, the default at the edge, stops at once: the store
+    /// keeps the data for the next start. A cloud instance on replica-local storage sets it (docs/deploy.md).
+    /// </summary>
+    public TimeSpan DrainOnStop { get; set; } = TimeSpan.Zero;
+
     /// <summary>What the Map stage produces for the sink; the module sets it from <c>EventHub:Content</c> for the Event Hubs sink.</summary>
     public MapOutput Output { get; set; } = MapOutput.Resources;
 

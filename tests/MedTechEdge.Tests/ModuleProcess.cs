@@ -77,6 +77,20 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         await _process.WaitForExitAsync(timeout.Token);
     }
 
+    /// <summary>Sends SIGTERM, as an orchestrator stopping a container does, without waiting for the exit.</summary>
+    public async Task TerminateAsync()
+    {
+        using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the process to exit on its own, within <paramref name="timeout"/>.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or power cut of the process.</summary>
     public async Task KillAsync()
     {

@@ -112,6 +112,14 @@ internal static class ModuleHost
         AddStage<RetentionService>(services);
         AddStage<MapStage>(services);
         AddStage<PersistStage>(services);
+        // After the stages and before the ingresses: stopped once nothing comes in, while the stages still run.
+        services.AddHostedService<StoreDrain>();
+        if (options.Pipeline.DrainOnStop > TimeSpan.Zero)
+        {
+            // The host cancels every StopAsync at its shutdown timeout (30 s by default): leave the drain its time
+            // and the stages theirs after it.
+            services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromTicks(Math.Max(host.ShutdownTimeout.Ticks, (options.Pipeline.DrainOnStop + TimeSpan.FromSeconds(15)).Ticks)));
+        }
         if (options.Mqtt.Enabled || options.MqttBroker.Enabled || edgeIdentity is not null)
         {
             services.AddSingleton(sp => new MqttIngressHandler(sp.GetRequiredService<InboxWriter>(), sp.GetRequiredService<ILogger<MqttIngressHandler>>(), options.Mqtt.DeviceBinding));
