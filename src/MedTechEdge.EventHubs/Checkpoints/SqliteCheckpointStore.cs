@@ -18,18 +18,20 @@ namespace MedTechEdge.EventHubs.Checkpoints;
 /// this process queues on that lock (docs/architecture.md, "Writers"); the reads share it because a connection is not
 /// safe across threads, and they run every load-balancing interval, not per event.
 /// </remarks>
-internal sealed class SqliteCheckpointStore : CheckpointStore, IDisposable
+public sealed class SqliteCheckpointStore : CheckpointStore, IDisposable
 {
     private readonly MedTechStore _store;
     private readonly TimeProvider _clock;
     private SqliteConnection? _connection;
 
+    /// <summary>A checkpoint store over <paramref name="store"/>; <paramref name="clock"/> stamps claims and checkpoints.</summary>
     public SqliteCheckpointStore(MedTechStore store, TimeProvider clock)
     {
         _store = store;
         _clock = clock;
     }
 
+    /// <inheritdoc />
     public override async Task<IEnumerable<EventProcessorPartitionOwnership>> ListOwnershipAsync(string fullyQualifiedNamespace, string eventHubName, string consumerGroup, CancellationToken cancellationToken)
     {
         var scope = new ConsumerGroupScope(fullyQualifiedNamespace, eventHubName, consumerGroup);
@@ -53,6 +55,7 @@ internal sealed class SqliteCheckpointStore : CheckpointStore, IDisposable
         return result;
     }
 
+    /// <inheritdoc />
     public override async Task<IEnumerable<EventProcessorPartitionOwnership>> ClaimOwnershipAsync(IEnumerable<EventProcessorPartitionOwnership> desiredOwnership, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desiredOwnership);
@@ -87,6 +90,7 @@ internal sealed class SqliteCheckpointStore : CheckpointStore, IDisposable
         return claimed;
     }
 
+    /// <inheritdoc />
     public override async Task<EventProcessorCheckpoint> GetCheckpointAsync(string fullyQualifiedNamespace, string eventHubName, string consumerGroup, string partitionId, CancellationToken cancellationToken)
     {
         var scope = new ConsumerGroupScope(fullyQualifiedNamespace, eventHubName, consumerGroup);
@@ -124,13 +128,16 @@ internal sealed class SqliteCheckpointStore : CheckpointStore, IDisposable
         };
     }
 
+    /// <inheritdoc />
     public override Task UpdateCheckpointAsync(string fullyQualifiedNamespace, string eventHubName, string consumerGroup, string partitionId, string clientIdentifier, CheckpointPosition startingPosition, CancellationToken cancellationToken) =>
         WriteCheckpointAsync(new ConsumerGroupScope(fullyQualifiedNamespace, eventHubName, consumerGroup), new PartitionCheckpoint(partitionId, startingPosition.OffsetString, startingPosition.SequenceNumber, clientIdentifier, _clock.GetUtcNow().UtcDateTime), cancellationToken);
 
+    /// <inheritdoc />
     [Obsolete("The SDK's older form; the processor calls the one with a CheckpointPosition.")]
     public override Task UpdateCheckpointAsync(string fullyQualifiedNamespace, string eventHubName, string consumerGroup, string partitionId, long offset, long? sequenceNumber, CancellationToken cancellationToken) =>
         WriteCheckpointAsync(new ConsumerGroupScope(fullyQualifiedNamespace, eventHubName, consumerGroup), new PartitionCheckpoint(partitionId, offset.ToString(CultureInfo.InvariantCulture), sequenceNumber, null, _clock.GetUtcNow().UtcDateTime), cancellationToken);
 
+    /// <summary>Closes the store's connection.</summary>
     public void Dispose() => _connection?.Dispose();
 
     private async Task WriteCheckpointAsync(ConsumerGroupScope scope, PartitionCheckpoint checkpoint, CancellationToken cancellationToken)

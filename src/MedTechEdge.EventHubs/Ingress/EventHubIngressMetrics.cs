@@ -6,7 +6,7 @@ namespace MedTechEdge.EventHubs.Ingress;
 /// What the Event Hubs ingress has done since start, per partition and in total: read by the Prometheus endpoint and
 /// the dashboard at scrape time, written by the processor.
 /// </summary>
-internal sealed class EventHubIngressMetrics
+public sealed class EventHubIngressMetrics
 {
     private readonly ConcurrentDictionary<string, PartitionIngressState> _partitions = new(StringComparer.Ordinal);
     private long _ownershipChanges;

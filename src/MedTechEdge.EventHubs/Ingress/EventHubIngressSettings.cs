@@ -3,7 +3,7 @@ using Azure.Messaging.EventHubs.Consumer;
 namespace MedTechEdge.EventHubs.Ingress;
 
 /// <summary>What the ingress needs beyond the endpoint, resolved from the module's options.</summary>
-internal sealed class EventHubIngressSettings
+public sealed class EventHubIngressSettings
 {
     /// <summary>The consumer group the module reads through; give it one of its own.</summary>
     public string ConsumerGroup { get; init; } = "$Default";

@@ -4,7 +4,7 @@ namespace MedTechEdge.EventHubs.Ingress;
 /// One partition's counters, written by the partition's batch handler (one call at a time, per the SDK) and read by
 /// the metrics endpoint and the dashboard on their own threads: every field is read and written atomically.
 /// </summary>
-internal sealed class PartitionIngressState(string partitionId)
+public sealed class PartitionIngressState(string partitionId)
 {
     private long _received;
     private long _deadLetters;
@@ -13,6 +13,7 @@ internal sealed class PartitionIngressState(string partitionId)
     private long _lastEnqueued = -1;
     private int _owned;
 
+    /// <summary>The partition's id.</summary>
     public string PartitionId { get; } = partitionId;
 
     /// <summary>Events read from the partition since start.</summary>
