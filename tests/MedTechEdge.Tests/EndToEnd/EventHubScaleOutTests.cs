@@ -206,9 +206,7 @@ public sealed class EventHubScaleOutTests : IDisposable
     private static async Task<IReadOnlyList<SortedSet<string>>> BalancedAsync(HttpClient http, ModuleProcess?[] instances, BlobContainerClient blobs, TimeSpan timeout)
     {
         string last = "nothing yet";
-        try
-        {
-            return await Eventually.GetAsync<IReadOnlyList<SortedSet<string>>>(
+        return await Eventually.GetAsync<IReadOnlyList<SortedSet<string>>>(
                 async () =>
                 {
                     var shares = new List<SortedSet<string>>();
@@ -232,12 +230,8 @@ public sealed class EventHubScaleOutTests : IDisposable
                     return balanced ? shares : null;
                 },
                 timeout,
-                "the partitions to be shared out");
-        }
-        catch (Xunit.Sdk.FailException ex)
-        {
-            throw new Xunit.Sdk.XunitException(ex.Message + " Last seen: " + last);
-        }
+                "the partitions to be shared out",
+                () => last);
     }
 
     /// <summary>The partitions an instance says it owns (<c>medtechedge_eventhub_partition_owned</c> = 1).</summary>
@@ -263,7 +257,7 @@ public sealed class EventHubScaleOutTests : IDisposable
     private static async Task<Dictionary<string, SortedSet<string>>> OwnershipBlobsAsync(BlobContainerClient blobs)
     {
         var owners = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        await foreach (BlobItem blob in blobs.GetBlobsAsync(BlobTraits.Metadata))
+        await foreach (BlobItem blob in blobs.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
         {
             string[] segments = blob.Name.Split('/');
             if (segments.Length >= 4 && segments[^2] == "ownership" && segments[^4] == ConsumerGroup
@@ -285,7 +279,7 @@ public sealed class EventHubScaleOutTests : IDisposable
     private static async Task<Dictionary<string, long>> CheckpointsAsync(BlobContainerClient blobs)
     {
         var checkpoints = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (BlobItem blob in blobs.GetBlobsAsync(BlobTraits.Metadata))
+        await foreach (BlobItem blob in blobs.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
         {
             string[] segments = blob.Name.Split('/');
             if (segments.Length >= 2 && segments[^2] == "checkpoint" && blob.Metadata.TryGetValue("sequencenumber", out string? sequence))
@@ -302,9 +296,7 @@ public sealed class EventHubScaleOutTests : IDisposable
     {
         var wanted = new HashSet<string>(events.Select(e => e.Identifier), StringComparer.Ordinal);
         int found = 0;
-        try
-        {
-            return await Eventually.GetAsync(
+        return await Eventually.GetAsync(
                 async () =>
                 {
                     List<JsonElement> observations = await ObservationsAsync(http, fhir);
@@ -313,12 +305,8 @@ public sealed class EventHubScaleOutTests : IDisposable
                     return found == wanted.Count ? observations : null;
                 },
                 timeout,
-                $"{wanted.Count} events as Observations");
-        }
-        catch (Xunit.Sdk.FailException ex)
-        {
-            throw new Xunit.Sdk.XunitException($"{ex.Message} Found {found}.");
-        }
+                $"{wanted.Count} events as Observations",
+                () => $"{found} of them");
     }
 
     // The FHIR peer is this test's own: every Observation on it came from the instances.
