@@ -70,6 +70,28 @@ internal sealed class SharedAccessSignatureValidator(EventHubsAmqpPeerOptions op
         return CryptographicOperations.FixedTimeEquals(expected, actual) ? null : "the signature does not match the key";
     }
 
+    /// <summary>
+    /// Returns null when <paramref name="token"/> is the peer's configured bearer token (compared in constant time),
+    /// otherwise why not.
+    /// </summary>
+    public string? ValidateBearer(string? token)
+    {
+        if (options.BearerToken is null)
+        {
+            return "no Entra ID token is accepted here";
+        }
+
+        return token is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(options.BearerToken))
+            ? null
+            : "the bearer token is not the one this hub accepts";
+    }
+
+    /// <summary>A management request's token: a shared access signature, or with no SAS prefix a bearer token.</summary>
+    public string? ValidateAny(string? token) =>
+        token is not null && !token.StartsWith(Prefix, StringComparison.Ordinal) && options.BearerToken is not null
+            ? ValidateBearer(token)
+            : Validate(token);
+
     /// <summary>True when an audience such as <c>amqp://127.0.0.1/HUB</c> or <c>sb://host/HUB/Partitions/0</c> names the hub.</summary>
     public bool NamesHub(string? audience)
     {
