@@ -260,7 +260,7 @@ public sealed class EventHubScaleOutTests : IDisposable
         await foreach (BlobItem blob in blobs.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
         {
             string[] segments = blob.Name.Split('/');
-            if (segments.Length >= 4 && segments[^2] == "ownership" && segments[^4] == ConsumerGroup
+            if (segments.Length >= 3 && segments[^2] == "ownership" && segments[^3] == ConsumerGroup
                 && blob.Metadata.TryGetValue("ownerid", out string? owner) && !string.IsNullOrEmpty(owner))
             {
                 if (!owners.TryGetValue(owner, out SortedSet<string>? partitions))
@@ -282,7 +282,7 @@ public sealed class EventHubScaleOutTests : IDisposable
         await foreach (BlobItem blob in blobs.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
         {
             string[] segments = blob.Name.Split('/');
-            if (segments.Length >= 2 && segments[^2] == "checkpoint" && blob.Metadata.TryGetValue("sequencenumber", out string? sequence))
+            if (segments.Length >= 3 && segments[^2] == "checkpoint" && segments[^3] == ConsumerGroup && blob.Metadata.TryGetValue("sequencenumber", out string? sequence))
             {
                 checkpoints[segments[^1]] = long.Parse(sequence, CultureInfo.InvariantCulture);
             }
