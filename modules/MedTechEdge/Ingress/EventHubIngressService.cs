@@ -29,6 +29,9 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     public EventHubIngressService(EventHubsEndpoint endpoint, EventHubIngressSettings settings, MedTechStore store, InboxWriter inbox, TimeProvider clock, ILoggerFactory loggers)
     {
         _checkpoints = new SqliteCheckpointStore(store, clock);
+        // One instance per SQLite store: its owner id follows the store, so after a crash it resumes its own claims at
+        // once instead of waiting out their expiry.
+        settings = settings.Identifier is null ? settings with { Identifier = OwnerIdOf(store) } : settings;
         _ingress = new EventHubIngress(endpoint, settings, _checkpoints, inbox, store, clock, loggers);
         _clock = clock;
         _logger = loggers.CreateLogger<EventHubIngressService>();
@@ -67,6 +70,13 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
         await _ingress.DisposeAsync().ConfigureAwait(false);
         _checkpoints.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>A stable owner id for the store at its path: <c>medtechedge-</c> and 16 hex digits of the path's SHA-256 (no path in the id).</summary>
+    internal static string OwnerIdOf(MedTechStore store)
+    {
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(store.Options.Path)));
+        return "medtechedge-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
 
     private async Task StartWithRetryAsync(CancellationToken cancellationToken)
