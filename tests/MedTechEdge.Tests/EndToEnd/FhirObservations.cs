@@ -12,10 +12,14 @@ internal static class FhirObservations
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    public static async Task<List<JsonElement>> OfDeviceAsync(HttpClient http, Uri fhirBase, string deviceId)
+    public static Task<List<JsonElement>> OfDeviceAsync(HttpClient http, Uri fhirBase, string deviceId) =>
+        SearchAsync(http, new Uri(fhirBase, $"Observation?device=Device/{DeviceResourceId(deviceId)}&_count=1000"));
+
+    /// <summary>Every resource a search finds, following the searchset's <c>next</c> links (the peer returns at most 1000 a page).</summary>
+    public static async Task<List<JsonElement>> SearchAsync(HttpClient http, Uri search)
     {
         var found = new List<JsonElement>();
-        for (Uri? page = new Uri(fhirBase, $"Observation?device=Device/{DeviceResourceId(deviceId)}&_count=1000"); page is not null;)
+        for (Uri? page = search; page is not null;)
         {
             using JsonDocument bundle = JsonDocument.Parse(await http.GetStringAsync(page));
             if (bundle.RootElement.TryGetProperty("entry", out JsonElement entries))
