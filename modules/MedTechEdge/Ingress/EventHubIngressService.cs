@@ -25,6 +25,7 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     private readonly ILogger<EventHubIngressService> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _starting = Task.CompletedTask;
+    private volatile bool _started;
 
     public EventHubIngressService(EventHubsEndpoint endpoint, EventHubIngressSettings settings, MedTechStore store, InboxWriter inbox, TimeProvider clock, ILoggerFactory loggers)
     {
@@ -41,6 +42,9 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     public EventHubIngressMetrics Metrics => _ingress.Metrics;
 
     /// <summary>The hub's host name, the hub and the consumer group, for the dashboard (no secret).</summary>
+    /// <summary>True once the processor started: the hub answered and took the settings (readiness).</summary>
+    public bool IsStarted => _started;
+
     public (string Namespace, string EventHub, string ConsumerGroup) Source => (_ingress.FullyQualifiedNamespace, _ingress.EventHubName, _ingress.ConsumerGroup);
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -87,6 +91,7 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
             try
             {
                 await _ingress.StartAsync(cancellationToken).ConfigureAwait(false);
+                _started = true;
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

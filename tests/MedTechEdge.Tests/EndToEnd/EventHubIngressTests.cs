@@ -47,6 +47,9 @@ public sealed class EventHubIngressTests(FhirPeerFixture fhir)
         Assert.Contains("partition=\"3\"} 3", scrape, StringComparison.Ordinal);
         Assert.Contains("medtechedge_incoming_messages_total{", scrape, StringComparison.Ordinal);
         Assert.Contains("source=\"eventhub\"} 12", scrape, StringComparison.Ordinal);
+        // Ready with the Event Hubs ingress as its only ingress: /readyz asks it, not the MQTT listener.
+        using HttpResponseMessage ready = await http.GetAsync(new Uri($"http://{module.MetricsEndPoint}/readyz"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
         Assert.Empty(hub.Faults);
     }
 
