@@ -12,9 +12,9 @@ namespace MedTechEdge.Ingress;
 
 /// <summary>
 /// Runs the Event Hubs ingress for the module's lifetime (<c>EventHubIngress:Enabled</c>), with the SQLite checkpoint
-/// store, or the Blob one when a container is given (created at start when missing). The host does not wait for the hub: an unreachable hub or a refused sign-in at start is logged and tried
-/// again with a growing pause, as the SDK itself retries once running, so a gateway that boots before its uplink still
-/// ingests once the hub answers.
+/// store, or the Blob one when a container is given (created at start when missing). The host does not wait for the
+/// hub: an unreachable hub or a refused sign-in at start is logged and tried again with a growing pause, as the SDK
+/// itself retries once running, so a gateway that boots before its uplink still ingests once the hub answers.
 /// </summary>
 internal sealed partial class EventHubIngressService : IHostedService, IAsyncDisposable
 {
@@ -28,11 +28,15 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     private readonly ILogger<EventHubIngressService> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _starting = Task.CompletedTask;
+    private volatile bool _started;
 
     public EventHubIngressService(EventHubsEndpoint endpoint, EventHubIngressSettings settings, BlobContainerClient? container, MedTechStore store, InboxWriter inbox, TimeProvider clock, ILoggerFactory loggers)
     {
         _container = container;
         _checkpoints = container is null ? new SqliteCheckpointStore(store, clock) : new BlobCheckpointStore(container);
+        // One instance per SQLite store: its owner id follows the store, so after a crash it resumes its own claims at
+        // once instead of waiting out their expiry.
+        settings = settings.Identifier is null ? settings with { Identifier = OwnerIdOf(store) } : settings;
         _ingress = new EventHubIngress(endpoint, settings, _checkpoints, inbox, store, clock, loggers);
         _clock = clock;
         _logger = loggers.CreateLogger<EventHubIngressService>();
@@ -42,6 +46,9 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     public EventHubIngressMetrics Metrics => _ingress.Metrics;
 
     /// <summary>The hub's host name, the hub and the consumer group, for the dashboard (no secret).</summary>
+    /// <summary>True once the processor started: the hub answered and took the settings (readiness).</summary>
+    public bool IsStarted => _started;
+
     public (string Namespace, string EventHub, string ConsumerGroup) Source => (_ingress.FullyQualifiedNamespace, _ingress.EventHubName, _ingress.ConsumerGroup);
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -73,6 +80,13 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
         _stopping.Dispose();
     }
 
+    /// <summary>A stable owner id for the store at its path: <c>medtechedge-</c> and 16 hex digits of the path's SHA-256 (no path in the id).</summary>
+    internal static string OwnerIdOf(MedTechStore store)
+    {
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(store.Options.Path)));
+        return "medtechedge-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
+    }
+
     private async Task StartWithRetryAsync(CancellationToken cancellationToken)
     {
         TimeSpan pause = s_firstRetry;
@@ -86,6 +100,7 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
                 }
 
                 await _ingress.StartAsync(cancellationToken).ConfigureAwait(false);
+                _started = true;
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

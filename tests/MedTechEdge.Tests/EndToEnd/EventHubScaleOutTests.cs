@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
@@ -143,7 +142,7 @@ public sealed class EventHubScaleOutTests : IDisposable
             // Everything else reaches the server through the survivors; what only the killed instance held does not.
             await DeliveredAsync(http, fhir.BaseUrl, expected.Where(e => !heldByVictim.Contains(e.Identifier)).ToList(), TimeSpan.FromSeconds(60));
             List<JsonElement> before = await ObservationsAsync(http, fhir.BaseUrl);
-            Assert.DoesNotContain(before, o => heldByVictim.Contains(FhirSearch.Identifier(o)));
+            Assert.DoesNotContain(before, o => heldByVictim.Contains(FhirObservations.Identifier(o)));
 
             // Started again on its folder, as an orchestrator restarts a killed container on its volume.
             instances[victim] = await ModuleProcess.StartWithoutMqttAsync(folders[victim], args);
@@ -155,7 +154,7 @@ public sealed class EventHubScaleOutTests : IDisposable
             Dictionary<string, HubEvent> byIdentifier = expected.ToDictionary(e => e.Identifier, StringComparer.Ordinal);
             foreach (JsonElement observation in observations)
             {
-                HubEvent e = byIdentifier[FhirSearch.Identifier(observation)];
+                HubEvent e = byIdentifier[FhirObservations.Identifier(observation)];
                 Assert.Equal(e.HeartRate, observation.GetProperty("valueQuantity").GetProperty("value").GetInt32());
             }
 
@@ -194,7 +193,7 @@ public sealed class EventHubScaleOutTests : IDisposable
                 byte[] body = Encoding.UTF8.GetBytes($$"""{"deviceId":"{{device}}","patientId":"{{patient}}","measurementTime":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","heartRate":{{heartRate}}}""");
                 EventHubsRecordedEvent stored = hub.Append(d % Partitions, body, annotations: new Dictionary<string, object?> { ["x-opt-partition-key"] = device }, contentType: "application/json");
                 string second = at.ToString("yyyyMMddHHmmss'Z'", CultureInfo.InvariantCulture);
-                string identifier = $"{Sha256("_" + patient)}.{Sha256("_" + device)}.heartrate.{second}.{second}";
+                string identifier = $"{FhirObservations.Sha256("_" + patient)}.{FhirObservations.DeviceResourceId(device)}.heartrate.{second}.{second}";
                 expected.Add(new HubEvent(r, stored.PartitionId, stored.SequenceNumber, identifier, heartRate));
             }
         }
@@ -302,7 +301,7 @@ public sealed class EventHubScaleOutTests : IDisposable
                 async () =>
                 {
                     List<JsonElement> observations = await ObservationsAsync(http, fhir);
-                    var identifiers = new HashSet<string>(observations.Select(FhirSearch.Identifier), StringComparer.Ordinal);
+                    var identifiers = new HashSet<string>(observations.Select(FhirObservations.Identifier), StringComparer.Ordinal);
                     found = wanted.Count(identifiers.Contains);
                     return found == wanted.Count ? observations : null;
                 },
@@ -312,7 +311,7 @@ public sealed class EventHubScaleOutTests : IDisposable
     }
 
     // The FHIR peer is this test's own: every Observation on it came from the instances.
-    private static Task<List<JsonElement>> ObservationsAsync(HttpClient http, Uri fhir) => FhirSearch.ResourcesAsync(http, new Uri(fhir, "Observation?_count=1000"));
+    private static Task<List<JsonElement>> ObservationsAsync(HttpClient http, Uri fhir) => FhirObservations.SearchAsync(http, new Uri(fhir, "Observation?_count=1000"));
 
     /// <summary>Inbox and outbox rows in an instance's store: what it took in and has not delivered.</summary>
     private static long UndeliveredRows(string folder)
@@ -326,8 +325,6 @@ public sealed class EventHubScaleOutTests : IDisposable
 
     // Each run measures on a day of its own.
     private DateTime Day() => new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(Convert.ToInt32(_run[..4], 16) % 300);
-
-    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>One event appended to the hub, and the Observation identifier it must become.</summary>
     private sealed record HubEvent(int Round, string Partition, long SequenceNumber, string Identifier, int HeartRate);

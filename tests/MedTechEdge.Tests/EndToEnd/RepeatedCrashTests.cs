@@ -112,7 +112,7 @@ public sealed class RepeatedCrashTests(FhirPeerFixture peer) : IDisposable
             List<string> found = [];
             await Eventually.TrueAsync(() =>
             {
-                found = FhirSearch.ResourcesAsync(http, new Uri(peer.BaseUrl, $"Observation?device=Device/{deviceRid}&_count=1000")).GetAwaiter().GetResult().ConvertAll(FhirSearch.Identifier);
+                found = ObservationIdentifiers(http, new Uri(peer.BaseUrl, $"Observation?device=Device/{deviceRid}&_count=1000"));
                 return expected.IsSubsetOf(found);
             }, TimeSpan.FromSeconds(90), $"all {expected.Count} acknowledged messages in the FHIR server");
 
@@ -126,6 +126,9 @@ public sealed class RepeatedCrashTests(FhirPeerFixture peer) : IDisposable
             await module.DisposeAsync();
         }
     }
+
+    private static List<string> ObservationIdentifiers(HttpClient http, Uri search) =>
+        [.. FhirObservations.SearchAsync(http, search).GetAwaiter().GetResult().Select(FhirObservations.Identifier)];
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

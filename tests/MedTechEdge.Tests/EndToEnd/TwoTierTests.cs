@@ -184,7 +184,7 @@ public sealed class TwoTierTests : IDisposable
     private static async Task<Dictionary<string, JsonNode>> ResourcesAsync(HttpClient http, Uri fhir, string type)
     {
         var resources = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-        foreach (JsonElement resource in await FhirSearch.ResourcesAsync(http, new Uri(fhir, type + "?_count=1000")))
+        foreach (JsonElement resource in await FhirObservations.SearchAsync(http, new Uri(fhir, type + "?_count=1000")))
         {
             JsonObject node = JsonNode.Parse(resource.GetRawText())!.AsObject();
             node.Remove("meta");
