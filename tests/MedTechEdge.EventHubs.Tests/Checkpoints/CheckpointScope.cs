@@ -18,18 +18,22 @@ internal sealed class CheckpointScope
     /// <summary>The prefix every blob of this hub and group has in the SDKs' layout, spelled out by hand.</summary>
     public const string LowerCasePrefix = "medtech-edge.servicebus.windows.net/vitals/$default/";
 
-    private CheckpointScope(BlobContainerClient container)
+    private CheckpointScope(BlobContainerClient container, string connectionString)
     {
         Container = container;
+        ConnectionString = connectionString;
     }
 
     public BlobContainerClient Container { get; }
+
+    /// <summary>Azurite's development-account connection string, for the Node referee.</summary>
+    public string ConnectionString { get; }
 
     public static async Task<CheckpointScope> CreateAsync(AzuriteFixture azurite)
     {
         var container = new BlobContainerClient(azurite.ConnectionString, "cp-" + Guid.NewGuid().ToString("N"));
         await BlobCheckpointStore.EnsureContainerAsync(container, CancellationToken.None);
-        return new CheckpointScope(container);
+        return new CheckpointScope(container, azurite.ConnectionString);
     }
 
     public BlobCheckpointStore NewStore() => new(Container);
