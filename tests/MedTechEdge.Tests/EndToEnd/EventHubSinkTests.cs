@@ -124,6 +124,24 @@ public sealed class EventHubSinkTests
         Assert.Empty(DeadLetters(module));
     }
 
+    [Fact]
+    public async Task The_Producer_Closes_When_The_Module_Stops()
+    {
+        using var peer = new EventHubsAmqpPeer();
+        var module = await ModuleUnderTest.StartAsync(null, Args(peer.ConnectionString));
+        var sink = (MedTechEdge.Pipeline.Sinks.EventHubSink)module.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>();
+        await module.PublishAsync("bed-8", Message("bed-8", 1));
+        await peer.WaitForEventsAsync(1, s_deadline);
+
+        await module.DisposeAsync();
+
+        // The host disposed the sink, and with it the SDK's producer: nothing more goes out through it.
+        var record = new OutboxRecord { DeviceId = "bed-8", ResourceType = "Measurement", ResourceId = "late", Body = "{}"u8.ToArray() };
+        MedTechEdge.Pipeline.Sinks.SinkResult late = await sink.WriteAsync([record], CancellationToken.None);
+        Assert.Contains("ClientClosed", Assert.Single(late.Failed).Details.Message, StringComparison.Ordinal);
+        Assert.Single(peer.Events);
+    }
+
     private static string[] Args(string connectionString, params string[] more) =>
     [
         "--MedTechEdge:Sink=EventHub",
