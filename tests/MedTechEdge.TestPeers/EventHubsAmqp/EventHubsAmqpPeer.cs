@@ -7,14 +7,16 @@ using Amqp.Listener;
 namespace MedTechEdge.TestPeers.EventHubsAmqp;
 
 /// <summary>
-/// An Event Hubs namespace with one hub, over plain AMQP 1.0 on a free loopback port, for the official SDKs to send to
-/// (AMQPNetLite's ContainerHost underneath). It speaks what ../shared/research/eventhubs-amqp.md found the SDKs need:
-/// SASL MSSBCBS (and ANONYMOUS for the Node SDK); <c>$cbs</c> put-token with the token's signature, expiry and audience checked; <c>$management</c>
+/// An Event Hubs namespace with one hub, over AMQP 1.0 on a free loopback port (plain, or TLS with
+/// <see cref="EventHubsAmqpPeerOptions.Certificate"/>), for the official SDKs to send to (AMQPNetLite's ContainerHost
+/// underneath). It speaks what ../shared/research/eventhubs-amqp.md found the SDKs need: SASL MSSBCBS (and ANONYMOUS
+/// for the Node SDK); <c>$cbs</c> put-token with a SAS token's signature, expiry and audience checked, or the one
+/// configured Entra ID token (<c>jwt</c>); <c>$management</c>
 /// READs of the hub and its partitions; send links to the hub and to single partitions, with the configured
 /// max-message-size on attach; the batch format. It records each event with the partition, sequence number, offset
 /// and enqueued time it was given. Receive links per consumer group and partition start where their selector filter
 /// says, get stored and then live events within their credit, with the system annotations, and yield to a receiver
-/// with a higher owner level.
+/// with a higher owner level. <see cref="Stop"/> and <see cref="Start"/> play an outage on the same port.
 /// </summary>
 public sealed class EventHubsAmqpPeer : IDisposable
 {

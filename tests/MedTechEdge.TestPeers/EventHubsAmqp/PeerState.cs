@@ -21,7 +21,7 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
 
     public PartitionLog Log { get; } = new(options);
 
-    public SharedAccessSignatureValidator Tokens { get; } = new(options);
+    public TokenValidator Tokens { get; } = new(options);
 
     public ReplyLinks Replies { get; } = new();
 

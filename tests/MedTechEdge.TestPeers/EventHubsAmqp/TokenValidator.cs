@@ -5,12 +5,13 @@ using System.Text;
 namespace MedTechEdge.TestPeers.EventHubsAmqp;
 
 /// <summary>
-/// Checks a token of the form <c>SharedAccessSignature sr={resource}&amp;sig={signature}&amp;se={expiry}&amp;skn={key name}</c>
-/// as Event Hubs does (learn.microsoft.com/azure/event-hubs/authenticate-shared-access-signature): the signature is
+/// Checks the tokens a client presents. A shared access signature, <c>SharedAccessSignature sr={resource}&amp;sig={signature}&amp;se={expiry}&amp;skn={key name}</c>,
+/// is checked as Event Hubs does (learn.microsoft.com/azure/event-hubs/authenticate-shared-access-signature): the signature is
 /// HMAC-SHA256, keyed by the UTF-8 bytes of the key, over the URL-encoded resource, a newline and the expiry in Unix
-/// seconds; the resource must name the hub and the expiry must lie ahead.
+/// seconds; the resource must name the hub and the expiry must lie ahead. An Entra ID token (a JWT) is not parsed:
+/// it must be the one bearer token the peer was configured with, which the test's credential hands out.
 /// </summary>
-internal sealed class SharedAccessSignatureValidator(EventHubsAmqpPeerOptions options)
+internal sealed class TokenValidator(EventHubsAmqpPeerOptions options)
 {
     private const string Prefix = "SharedAccessSignature ";
 
