@@ -158,6 +158,9 @@ public sealed class EventHubScaleOutTests : IDisposable
                 Assert.Equal(e.HeartRate, observation.GetProperty("valueQuantity").GetProperty("value").GetInt32());
             }
 
+            // Three instances and a replay made each device's Patient and Device once (their ids are deterministic too).
+            Assert.Equal(Devices, (await FhirObservations.SearchAsync(http, new Uri(fhir.BaseUrl, "Patient?_count=1000"))).Count);
+            Assert.Equal(Devices, (await FhirObservations.SearchAsync(http, new Uri(fhir.BaseUrl, "Device?_count=1000"))).Count);
             Assert.Empty(hub.Faults);
             Assert.True(takeover < takeoverBound, $"takeover took {takeover}");
         }
