@@ -115,7 +115,7 @@ public sealed class EventHubSink : IResourceSink, IAsyncDisposable, IDisposable
                 if (events.Count > 0)
                 {
                     // Full: send it, then start the next one with this record.
-                    if (await SendAsync(events, batch, carried, outcome, cancellationToken).ConfigureAwait(false) is SendFailureDetails failed)
+                    if (await SendAsync(events, carried, outcome, cancellationToken).ConfigureAwait(false) is SendFailureDetails failed)
                     {
                         return failed;
                     }
@@ -134,7 +134,7 @@ public sealed class EventHubSink : IResourceSink, IAsyncDisposable, IDisposable
             }
 
             return events is { Count: > 0 }
-                ? await SendAsync(events, batch, carried, outcome, cancellationToken).ConfigureAwait(false)
+                ? await SendAsync(events, carried, outcome, cancellationToken).ConfigureAwait(false)
                 : null;
         }
         catch (Exception ex) when (EventHubSendFailure.IsClassified(ex, cancellationToken))
@@ -156,7 +156,7 @@ public sealed class EventHubSink : IResourceSink, IAsyncDisposable, IDisposable
     }
 
     /// <summary>Sends one batch; marks its records written, or failed with the returned reason.</summary>
-    private async Task<SendFailureDetails?> SendAsync(EventDataBatch events, IReadOnlyList<OutboxRecord> batch, List<int> carried, RecordOutcome[] outcome, CancellationToken cancellationToken)
+    private async Task<SendFailureDetails?> SendAsync(EventDataBatch events, List<int> carried, RecordOutcome[] outcome, CancellationToken cancellationToken)
     {
         try
         {
