@@ -28,19 +28,10 @@ public sealed class EventHubScaleOutTests : IDisposable
     private static readonly TimeSpan s_loadBalancingInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_ownershipExpiry = TimeSpan.FromSeconds(4);
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "medtechedge-scaleout-" + Guid.NewGuid().ToString("N"));
+    private readonly TestFolder _root = new("medtechedge-scaleout-");
     private readonly string _run = Guid.NewGuid().ToString("N")[..6];
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _root.Dispose();
 
     [Fact]
     public async Task Three_Instances_Share_The_Partitions_Survive_A_Kill_And_Make_Every_Event_One_Observation()
@@ -78,7 +69,7 @@ public sealed class EventHubScaleOutTests : IDisposable
             var starting = new Task<ModuleProcess>[instances.Length];
             for (int i = 0; i < instances.Length; i++)
             {
-                folders[i] = Directory.CreateDirectory(Path.Combine(_root, "instance-" + i)).FullName;
+                folders[i] = _root.Sub("instance-" + i);
                 starting[i] = ModuleProcess.StartWithoutMqttAsync(folders[i], args);
             }
 

@@ -22,19 +22,10 @@ public sealed class TwoTierTests : IDisposable
     private const string ConsumerGroup = "cloud";
     private const int Devices = 4;
     private const int Readings = 6;
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "medtechedge-twotier-" + Guid.NewGuid().ToString("N"));
+    private readonly TestFolder _root = new("medtechedge-twotier-");
     private readonly string _run = Guid.NewGuid().ToString("N")[..6];
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _root.Dispose();
 
     [Fact]
     public async Task An_Edge_Module_Through_A_Hub_To_A_Cloud_Module_Makes_The_Observations_A_Single_Module_Makes()
@@ -50,12 +41,12 @@ public sealed class TwoTierTests : IDisposable
         try
         {
             Task<ModuleProcess> startingEdge = ModuleProcess.StartAsync(
-                Directory.CreateDirectory(Path.Combine(_root, "edge")).FullName,
+                _root.Sub("edge"),
                 "--MedTechEdge:Sink=EventHub",
                 "--MedTechEdge:EventHub:ConnectionString=" + hub.ConnectionString,
                 "--MedTechEdge:EventHub:Content=Measurements");
             Task<ModuleProcess> startingCloud = ModuleProcess.StartWithoutMqttAsync(
-                Directory.CreateDirectory(Path.Combine(_root, "cloud")).FullName,
+                _root.Sub("cloud"),
                 "--MedTechEdge:Dashboard:Enabled=false",
                 "--MedTechEdge:EventHubIngress:Enabled=true",
                 "--MedTechEdge:EventHubIngress:ConnectionString=" + hub.ConnectionString,
@@ -64,7 +55,7 @@ public sealed class TwoTierTests : IDisposable
                 "--MedTechEdge:Fhir:Url=" + cloudFhir.BaseUrl,
                 Flush);
             Task<ModuleProcess> startingDirect = ModuleProcess.StartAsync(
-                Directory.CreateDirectory(Path.Combine(_root, "direct")).FullName,
+                _root.Sub("direct"),
                 "--MedTechEdge:Fhir:Url=" + directFhir.BaseUrl,
                 Flush);
             edge = await startingEdge;
