@@ -104,8 +104,13 @@ public sealed class EventHubScaleOutTests : IDisposable
                 TimeSpan.FromSeconds(60),
                 "the instance to be killed to checkpoint its partitions' stage-2 events");
 
-            // Stage 3 flows while the instance is killed: half of it before the kill, half after.
+            // Stage 3 flows while the instance is killed: it reads the first half, and dies before the second.
             Append(hub, expected, round: 2 * RoundsPerStage, rounds: RoundsPerStage / 2);
+            int appendedToVictim = expected.Count(e => victimPartitions.Contains(e.Partition));
+            await Eventually.GetAsync(
+                async () => await ReceivedAsync(http, instances[victim]!) >= appendedToVictim ? "read" : null,
+                TimeSpan.FromSeconds(30),
+                $"the instance to be killed to read the {appendedToVictim} events of its partitions");
             await instances[victim]!.KillAsync();
             var sinceKill = Stopwatch.StartNew();
             // Its claims have not expired yet, so nobody has checkpointed over it: these checkpoints are its last.
@@ -243,6 +248,13 @@ public sealed class EventHubScaleOutTests : IDisposable
         }
 
         return owned;
+    }
+
+    /// <summary>The events an instance read from the hub, over all partitions (<c>medtechedge_eventhub_events_received_total</c>).</summary>
+    private static async Task<double> ReceivedAsync(HttpClient http, ModuleProcess instance)
+    {
+        string text = await http.GetStringAsync(new Uri(instance.MetricsUrl, "metrics"));
+        return PrometheusText.Parse(text).Where(s => s.Name == "medtechedge_eventhub_events_received_total").Sum(s => s.Value);
     }
 
     /// <summary>
