@@ -5,6 +5,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using MedTechEdge.TestPeers;
+using MedTechEdge.Storage;
 using MedTechEdge.TestPeers.EventHubsAmqp;
 using MedTechEdge.Tests.Observability;
 using Microsoft.Data.Sqlite;
@@ -207,39 +208,38 @@ public sealed class EventHubScaleOutTests : IDisposable
     {
         string last = "nothing yet";
         return await Eventually.GetAsync<IReadOnlyList<SortedSet<string>>>(
-                async () =>
+            async () =>
+            {
+                var shares = new List<SortedSet<string>>();
+                foreach (ModuleProcess? instance in instances)
                 {
-                    var shares = new List<SortedSet<string>>();
-                    foreach (ModuleProcess? instance in instances)
+                    if (instance is not null)
                     {
-                        if (instance is not null)
-                        {
-                            shares.Add(await OwnedPartitionsAsync(http, instance));
-                        }
+                        shares.Add(await OwnedPartitionsAsync(http, instance));
                     }
+                }
 
-                    Dictionary<string, SortedSet<string>> owners = await OwnershipBlobsAsync(blobs);
-                    last = "metrics: " + string.Join(" | ", shares.Select(s => string.Join(",", s))) + "; blobs: " + string.Join(" | ", owners.Values.Select(s => string.Join(",", s)));
-                    int min = Partitions / shares.Count;
-                    int max = (Partitions + shares.Count - 1) / shares.Count;
-                    bool balanced = shares.Sum(s => s.Count) == Partitions
-                        && shares.SelectMany(s => s).Distinct().Count() == Partitions
-                        && shares.All(s => s.Count >= min && s.Count <= max)
-                        && owners.Count == shares.Count
-                        && shares.All(s => owners.Values.Any(o => o.SetEquals(s)));
-                    return balanced ? shares : null;
-                },
-                timeout,
-                "the partitions to be shared out",
-                () => last);
+                Dictionary<string, SortedSet<string>> owners = await OwnershipBlobsAsync(blobs);
+                last = "metrics: " + string.Join(" | ", shares.Select(s => string.Join(",", s))) + "; blobs: " + string.Join(" | ", owners.Values.Select(s => string.Join(",", s)));
+                int min = Partitions / shares.Count;
+                int max = (Partitions + shares.Count - 1) / shares.Count;
+                bool balanced = shares.Sum(s => s.Count) == Partitions
+                    && shares.SelectMany(s => s).Distinct().Count() == Partitions
+                    && shares.All(s => s.Count >= min && s.Count <= max)
+                    && owners.Count == shares.Count
+                    && shares.All(s => owners.Values.Any(o => o.SetEquals(s)));
+                return balanced ? shares : null;
+            },
+            timeout,
+            "the partitions to be shared out",
+            () => last);
     }
 
     /// <summary>The partitions an instance says it owns (<c>medtechedge_eventhub_partition_owned</c> = 1).</summary>
     private static async Task<SortedSet<string>> OwnedPartitionsAsync(HttpClient http, ModuleProcess instance)
     {
-        string text = await http.GetStringAsync(new Uri(instance.MetricsUrl, "metrics"));
         var owned = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (PrometheusSample sample in PrometheusText.Parse(text))
+        foreach (PrometheusSample sample in await ScrapeAsync(http, instance))
         {
             if (sample.Name == "medtechedge_eventhub_partition_owned" && sample.Value == 1)
             {
@@ -251,11 +251,11 @@ public sealed class EventHubScaleOutTests : IDisposable
     }
 
     /// <summary>The events an instance read from the hub, over all partitions (<c>medtechedge_eventhub_events_received_total</c>).</summary>
-    private static async Task<double> ReceivedAsync(HttpClient http, ModuleProcess instance)
-    {
-        string text = await http.GetStringAsync(new Uri(instance.MetricsUrl, "metrics"));
-        return PrometheusText.Parse(text).Where(s => s.Name == "medtechedge_eventhub_events_received_total").Sum(s => s.Value);
-    }
+    private static async Task<double> ReceivedAsync(HttpClient http, ModuleProcess instance) =>
+        (await ScrapeAsync(http, instance)).Where(s => s.Name == "medtechedge_eventhub_events_received_total").Sum(s => s.Value);
+
+    private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(HttpClient http, ModuleProcess instance) =>
+        PrometheusText.Parse(await http.GetStringAsync(new Uri(instance.MetricsUrl, "metrics")));
 
     /// <summary>
     /// The SDK's ownership blobs (<c>{namespace}/{hub}/{consumer group}/ownership/{partition}</c>, metadata
@@ -304,16 +304,16 @@ public sealed class EventHubScaleOutTests : IDisposable
         var wanted = new HashSet<string>(events.Select(e => e.Identifier), StringComparer.Ordinal);
         int found = 0;
         return await Eventually.GetAsync(
-                async () =>
-                {
-                    List<JsonElement> observations = await ObservationsAsync(http, fhir);
-                    var identifiers = new HashSet<string>(observations.Select(FhirObservations.Identifier), StringComparer.Ordinal);
-                    found = wanted.Count(identifiers.Contains);
-                    return found == wanted.Count ? observations : null;
-                },
-                timeout,
-                $"{wanted.Count} events as Observations",
-                () => $"{found} of them");
+            async () =>
+            {
+                List<JsonElement> observations = await ObservationsAsync(http, fhir);
+                var identifiers = new HashSet<string>(observations.Select(FhirObservations.Identifier), StringComparer.Ordinal);
+                found = wanted.Count(identifiers.Contains);
+                return found == wanted.Count ? observations : null;
+            },
+            timeout,
+            $"{wanted.Count} events as Observations",
+            () => $"{found} of them");
     }
 
     // The FHIR peer is this test's own: every Observation on it came from the instances.
@@ -324,9 +324,7 @@ public sealed class EventHubScaleOutTests : IDisposable
     {
         using var connection = new SqliteConnection("Data Source=" + Path.Combine(folder, "data", "medtechedge.db") + ";Pooling=False");
         connection.Open();
-        using SqliteCommand count = connection.CreateCommand();
-        count.CommandText = "SELECT (SELECT count(*) FROM inbox) + (SELECT count(*) FROM outbox)";
-        return (long)count.ExecuteScalar()!;
+        return InboxTable.Count(connection) + OutboxTable.Count(connection);
     }
 
     // Each run measures on a day of its own.
