@@ -74,9 +74,17 @@ public sealed class EventHubScaleOutTests : IDisposable
                 starting[i] = ModuleProcess.StartWithoutMqttAsync(folders[i], args);
             }
 
-            for (int i = 0; i < instances.Length; i++)
+            try
             {
-                instances[i] = await starting[i];
+                await Task.WhenAll(starting);
+            }
+            finally
+            {
+                // Whatever started is stopped below, even when another did not start.
+                for (int i = 0; i < instances.Length; i++)
+                {
+                    instances[i] = starting[i].IsCompletedSuccessfully ? await starting[i] : null;
+                }
             }
 
             // Stage 1: the partitions are shared out, every event is delivered.

@@ -37,7 +37,7 @@ public sealed class TwoTierTests : IDisposable
         string mapping = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Mappings", "measurement-devicecontent.json");
         // ECG windows are written a second after their last sample, in both tiers alike.
         const string Flush = "--MedTechEdge:Pipeline:SampledDataFlushInterval=00:00:01";
-        ModuleProcess? edge = null, cloud = null, direct = null;
+        var started = new List<ModuleProcess>();
         try
         {
             Task<ModuleProcess> startingEdge = ModuleProcess.StartAsync(
@@ -58,9 +58,23 @@ public sealed class TwoTierTests : IDisposable
                 _root.Sub("direct"),
                 "--MedTechEdge:Fhir:Url=" + directFhir.BaseUrl,
                 Flush);
-            edge = await startingEdge;
-            cloud = await startingCloud;
-            direct = await startingDirect;
+            try
+            {
+                await Task.WhenAll(startingEdge, startingCloud, startingDirect);
+            }
+            finally
+            {
+                // Whatever started is stopped below, even when another did not start.
+                foreach (Task<ModuleProcess> starting in (Task<ModuleProcess>[])[startingEdge, startingCloud, startingDirect])
+                {
+                    if (starting.IsCompletedSuccessfully)
+                    {
+                        started.Add(await starting);
+                    }
+                }
+            }
+
+            ModuleProcess edge = await startingEdge, direct = await startingDirect;
 
             List<(string Device, string Body)> messages = Messages();
             await Task.WhenAll(PublishAsync(edge, messages), PublishAsync(direct, messages));
@@ -105,12 +119,9 @@ public sealed class TwoTierTests : IDisposable
         }
         finally
         {
-            foreach (ModuleProcess? module in (ModuleProcess?[])[edge, cloud, direct])
+            foreach (ModuleProcess module in started)
             {
-                if (module is not null)
-                {
-                    await module.DisposeAsync();
-                }
+                await module.DisposeAsync();
             }
 
             await cloudFhir.DisposeAsync();
