@@ -34,8 +34,8 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     {
         _container = container;
         _checkpoints = container is null ? new SqliteCheckpointStore(store, clock) : new BlobCheckpointStore(container);
-        // One instance per SQLite store: its owner id follows the store, so after a crash it resumes its own claims at
-        // once instead of waiting out their expiry.
+        // One instance per SQLite store (with Blob checkpoints too, each instance keeps its own store): its owner id
+        // follows the store, so after a crash it resumes its own claims at once instead of waiting out their expiry.
         settings = settings.Identifier is null ? settings with { Identifier = OwnerIdOf(store) } : settings;
         _ingress = new EventHubIngress(endpoint, settings, _checkpoints, inbox, store, clock, loggers);
         _clock = clock;
