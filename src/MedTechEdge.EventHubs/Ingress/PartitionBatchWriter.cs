@@ -94,9 +94,17 @@ internal sealed partial class PartitionBatchWriter(
         {
             if (!TryEnqueue(records, stored, commits))
             {
-                // The inbox writer is stopping (the module shuts down): what was not queued is read again after the
-                // restart, from the checkpoint.
-                return Prefix(stored, prefix);
+                // The inbox writer is stopping while the processor still runs (its stop was cancelled, or the host
+                // disposed the writer first). Returning would let the SDK hand the next batch, whose checkpoint would
+                // pass the events not queued here: hold instead, until the partition stops; they are read again after
+                // the restart, from the checkpoint.
+                if (!await PauseAsync(pause, cancellationToken).ConfigureAwait(false))
+                {
+                    return Prefix(stored, prefix);
+                }
+
+                pause = Grow(pause);
+                continue;
             }
 
             Exception? error = await AwaitCommitsAsync(commits, stored).ConfigureAwait(false);
