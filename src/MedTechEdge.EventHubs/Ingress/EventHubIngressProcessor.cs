@@ -1,3 +1,4 @@
+using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Consumer;
 using Azure.Messaging.EventHubs.Primitives;
 using Azure.Messaging.EventHubs.Processor;
@@ -169,7 +170,18 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
     {
         // Filled from the service's delivery annotations when it sends them (TrackLastEnqueuedEventProperties); a peer
         // that does not leaves it empty and the lag falls back to the last event read.
-        LastEnqueuedEventProperties last = ReadLastEnqueuedEventProperties(partitionId);
+        LastEnqueuedEventProperties last;
+        try
+        {
+            last = ReadLastEnqueuedEventProperties(partitionId);
+        }
+        catch (EventHubsException ex) when (ex.Reason == EventHubsException.FailureReason.ClientClosed)
+        {
+            // The SDK takes a stopping partition out of its active set before it cancels the partition's token, and
+            // this read throws for a partition not active. A metric must not fault the batch: the events are stored.
+            return;
+        }
+
         if (last.SequenceNumber is long sequence)
         {
             state.OnLastEnqueued(sequence);
