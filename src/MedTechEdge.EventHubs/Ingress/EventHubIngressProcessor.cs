@@ -106,7 +106,9 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
         // Stored, so a checkpoint may name it; the policy says whether this batch writes one now. Until one does, the
         // stored position waits for the next batch, the partition's stop (below) or a hold of the writer.
         state.Pending = CheckpointPosition.FromEvent(batch[stored]);
-        if (_policy.IsDue(batch.Count, state.LastCheckpointUtc, _clock.GetUtcNow()))
+        // A cancelled token means the partition is stopping: lost to another owner, which may have checkpointed past
+        // this position already (a write now would move its checkpoint back), or shut down, where the stop writes it.
+        if (!cancellationToken.IsCancellationRequested && _policy.IsDue(batch.Count, state.LastCheckpointUtc, _clock.GetUtcNow()))
         {
             await CheckpointAsync(partitionId, state, batch[stored]).ConfigureAwait(false);
         }

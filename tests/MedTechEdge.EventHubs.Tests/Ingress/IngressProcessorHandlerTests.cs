@@ -1,6 +1,7 @@
 using System.Reflection;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Primitives;
+using Azure.Messaging.EventHubs.Processor;
 using MedTechEdge.EventHubs.Checkpoints;
 using MedTechEdge.EventHubs.Ingress;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,36 @@ public sealed class IngressProcessorHandlerTests
         Assert.Equal(5, Assert.Single(checkpoints.Checkpoints).SequenceNumber);
     }
 
+    [Fact]
+    public async Task A_Batch_Stored_After_The_Partition_Was_Lost_Is_Not_Checkpointed_By_The_Former_Owner()
+    {
+        await using var store = new IngressTestStore();
+        var processor = Processor(store, out ObservingCheckpointStore checkpoints);
+        using var lost = new CancellationTokenSource();
+        await lost.CancelAsync();
+
+        await InvokeBatchAsync(processor, [Event(7)], "0", lost.Token);
+        await InvokeStoppedAsync(processor, "0", ProcessingStoppedReason.OwnershipLost);
+
+        // Stored, but the partition's new owner may have checkpointed past it already: only a shutdown writes it.
+        Assert.Single(store.InboxMessages());
+        Assert.Empty(checkpoints.Checkpoints);
+    }
+
+    [Fact]
+    public async Task A_Batch_Stored_While_The_Processor_Stops_Is_Checkpointed_At_The_Stop()
+    {
+        await using var store = new IngressTestStore();
+        var processor = Processor(store, out ObservingCheckpointStore checkpoints);
+        using var stopping = new CancellationTokenSource();
+        await stopping.CancelAsync();
+
+        await InvokeBatchAsync(processor, [Event(9)], "0", stopping.Token);
+        await InvokeStoppedAsync(processor, "0", ProcessingStoppedReason.Shutdown);
+
+        Assert.Equal(9, Assert.Single(checkpoints.Checkpoints).SequenceNumber);
+    }
+
     private static EventHubIngressProcessor Processor(IngressTestStore store, out ObservingCheckpointStore checkpoints)
     {
         checkpoints = new ObservingCheckpointStore(new SqliteCheckpointStore(store.Store, TimeProvider.System), store.InboxCount);
@@ -45,6 +76,10 @@ public sealed class IngressProcessorHandlerTests
     private static Task InvokeBatchAsync(EventHubIngressProcessor processor, List<SdkEventData> events, string partitionId, CancellationToken cancellationToken) =>
         (Task)typeof(EventHubIngressProcessor).GetMethod("OnProcessingEventBatchAsync", BindingFlags.Instance | BindingFlags.NonPublic)!
             .Invoke(processor, [events, new TestPartition(partitionId), cancellationToken])!;
+
+    private static Task InvokeStoppedAsync(EventHubIngressProcessor processor, string partitionId, ProcessingStoppedReason reason) =>
+        (Task)typeof(EventHubIngressProcessor).GetMethod("OnPartitionProcessingStoppedAsync", BindingFlags.Instance | BindingFlags.NonPublic)!
+            .Invoke(processor, [new TestPartition(partitionId), reason, CancellationToken.None])!;
 
     private sealed class TestPartition : EventProcessorPartition
     {
