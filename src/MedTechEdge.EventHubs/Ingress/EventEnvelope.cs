@@ -27,7 +27,8 @@ internal static class EventEnvelope
     /// a sender cannot set it (IoT Hub routing overwrites system properties), so it is the sender's identity as
     /// edgeHub's is. Without it the event is unbound: a hub's SAS policy authenticates an application, not a device.
     /// </param>
-    public static InboxMessage ToInboxMessage(SdkEventData e, string topic, DateTime receivedUtc, bool bind)
+    /// <param name="withBody">False for a dead letter that does not keep the body (or whose body is not bytes).</param>
+    public static InboxMessage ToInboxMessage(SdkEventData e, string topic, DateTime receivedUtc, bool bind, bool withBody = true)
     {
         string? device = e.SystemProperties.TryGetValue(ConnectionDeviceId, out object? id) ? id as string : null;
         return new InboxMessage
@@ -39,7 +40,7 @@ internal static class EventEnvelope
             Binding = bind && !string.IsNullOrEmpty(device) ? new DeviceBinding(device) : null,
             Properties = WriteProperties(e.Properties),
             SystemProperties = WriteSystemProperties(e),
-            Body = BodyOf(e),
+            Body = withBody ? BodyOf(e) : [],
         };
     }
 

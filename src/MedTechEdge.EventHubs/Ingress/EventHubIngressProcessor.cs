@@ -1,3 +1,4 @@
+using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Consumer;
 using Azure.Messaging.EventHubs.Primitives;
 using Azure.Messaging.EventHubs.Processor;
@@ -105,7 +106,9 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
         // Stored, so a checkpoint may name it; the policy says whether this batch writes one now. Until one does, the
         // stored position waits for the next batch, the partition's stop (below) or a hold of the writer.
         state.Pending = CheckpointPosition.FromEvent(batch[stored]);
-        if (_policy.IsDue(batch.Count, state.LastCheckpointUtc, _clock.GetUtcNow()))
+        // A cancelled token means the partition is stopping: lost to another owner, which may have checkpointed past
+        // this position already (a write now would move its checkpoint back), or shut down, where the stop writes it.
+        if (!cancellationToken.IsCancellationRequested && _policy.IsDue(batch.Count, state.LastCheckpointUtc, _clock.GetUtcNow()))
         {
             await CheckpointAsync(partitionId, state, batch[stored]).ConfigureAwait(false);
         }
@@ -169,7 +172,18 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
     {
         // Filled from the service's delivery annotations when it sends them (TrackLastEnqueuedEventProperties); a peer
         // that does not leaves it empty and the lag falls back to the last event read.
-        LastEnqueuedEventProperties last = ReadLastEnqueuedEventProperties(partitionId);
+        LastEnqueuedEventProperties last;
+        try
+        {
+            last = ReadLastEnqueuedEventProperties(partitionId);
+        }
+        catch (EventHubsException ex) when (ex.Reason == EventHubsException.FailureReason.ClientClosed)
+        {
+            // The SDK takes a stopping partition out of its active set before it cancels the partition's token, and
+            // this read throws for a partition not active. A metric must not fault the batch: the events are stored.
+            return;
+        }
+
         if (last.SequenceNumber is long sequence)
         {
             state.OnLastEnqueued(sequence);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure.Core.Amqp;
 using MedTechEdge.Storage;
 using Microsoft.Extensions.Logging;
 using SdkEventData = Azure.Messaging.EventHubs.EventData;
@@ -36,16 +37,29 @@ internal sealed partial class PartitionBatchWriter(
         var records = new InboxMessage?[count];
         var stored = new bool[count];
         List<DeadLetter>? letters = null;
+        int tooLarge = 0;
         DateTime now = clock.GetUtcNow().UtcDateTime;
         PartitionIngressState state = metrics.Partition(partitionId);
         for (int i = 0; i < count; i++)
         {
             SdkEventData e = events[i];
+            AmqpMessageBodyType bodyType = e.GetRawAmqpMessage().Body.BodyType;
+            if (bodyType != AmqpMessageBodyType.Data)
+            {
+                // EventData.EventBody throws NotSupportedException for an AMQP value or sequence body (another AMQP
+                // client may send one). Thrown from the handler it would fault the partition, and the SDK would
+                // restart it from the checkpoint at the same event, forever.
+                (letters ??= []).Add(NotData(e, topic, now, bodyType));
+                stored[i] = true;
+                continue;
+            }
+
             int bytes = e.EventBody.ToMemory().Length;
             if (bytes > settings.MaxEventBytes)
             {
                 (letters ??= []).Add(TooLarge(e, topic, now, bytes));
                 stored[i] = true;
+                tooLarge++;
             }
             else
             {
@@ -66,7 +80,7 @@ internal sealed partial class PartitionBatchWriter(
                 pause = Grow(pause);
             }
 
-            for (int i = 0; i < letters.Count; i++)
+            for (int i = 0; i < tooLarge; i++)
             {
                 state.OnDeadLetter();
             }
@@ -80,9 +94,17 @@ internal sealed partial class PartitionBatchWriter(
         {
             if (!TryEnqueue(records, stored, commits))
             {
-                // The inbox writer is stopping (the module shuts down): what was not queued is read again after the
-                // restart, from the checkpoint.
-                return Prefix(stored, prefix);
+                // The inbox writer is stopping while the processor still runs (its stop was cancelled, or the host
+                // disposed the writer first). Returning would let the SDK hand the next batch, whose checkpoint would
+                // pass the events not queued here: hold instead, until the partition stops; they are read again after
+                // the restart, from the checkpoint.
+                if (!await PauseAsync(pause, cancellationToken).ConfigureAwait(false))
+                {
+                    return Prefix(stored, prefix);
+                }
+
+                pause = Grow(pause);
+                continue;
             }
 
             Exception? error = await AwaitCommitsAsync(commits, stored).ConfigureAwait(false);
@@ -218,31 +240,27 @@ internal sealed partial class PartitionBatchWriter(
     private TimeSpan Grow(TimeSpan pause) => TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, settings.MaxRetryPause.Ticks));
 
     /// <summary>
+    /// The dead letter of an event whose AMQP body is a value or a sequence, not data: MedTech reads a body of bytes
+    /// only. Its system properties name where it can still be read within the hub's retention.
+    /// </summary>
+    private DeadLetter NotData(SdkEventData e, string topic, DateTime now, AmqpMessageBodyType bodyType) =>
+        Letter(e, topic, now, DeadLetterKind.InvalidDeviceMessage, string.Create(CultureInfo.InvariantCulture, $"The event's AMQP body is of type {bodyType}, not Data; it is not kept. Sequence number {e.SequenceNumber} of {topic}."));
+
+    /// <summary>
     /// The dead letter of an event over the limit. Its body is not kept (the limit protects the store); its system
     /// properties name the partition, sequence number and offset, where it can still be read within the hub's retention.
     /// </summary>
-    private DeadLetter TooLarge(SdkEventData e, string topic, DateTime now, int bytes)
+    private DeadLetter TooLarge(SdkEventData e, string topic, DateTime now, int bytes) =>
+        Letter(e, topic, now, DeadLetterKind.EventTooLarge, string.Create(CultureInfo.InvariantCulture, $"The event's body is {bytes} bytes, over EventHubIngress:MaxEventBytes ({settings.MaxEventBytes}); it is not kept. Sequence number {e.SequenceNumber} of {topic}."));
+
+    private DeadLetter Letter(SdkEventData e, string topic, DateTime now, DeadLetterKind kind, string error) => new()
     {
-        InboxMessage envelope = EventEnvelope.ToInboxMessage(e, topic, now, settings.BindToConnectionDeviceId);
-        return new DeadLetter
-        {
-            CreatedUtc = now,
-            Stage = PipelineStage.Ingest,
-            Kind = DeadLetterKind.EventTooLarge,
-            Error = string.Create(CultureInfo.InvariantCulture, $"The event's body is {bytes} bytes, over EventHubIngress:MaxEventBytes ({settings.MaxEventBytes}); it is not kept. Sequence number {e.SequenceNumber} of {topic}."),
-            Message = new InboxMessage
-            {
-                ReceivedUtc = envelope.ReceivedUtc,
-                Source = envelope.Source,
-                DeviceId = envelope.DeviceId,
-                Topic = envelope.Topic,
-                Binding = envelope.Binding,
-                Properties = envelope.Properties,
-                SystemProperties = envelope.SystemProperties,
-                Body = [],
-            },
-        };
-    }
+        CreatedUtc = now,
+        Stage = PipelineStage.Ingest,
+        Kind = kind,
+        Error = error,
+        Message = EventEnvelope.ToInboxMessage(e, topic, now, settings.BindToConnectionDeviceId, withBody: false),
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event Hubs ingress: partition {PartitionId} is held: the store is at its size cap of {MaxSizeBytes} bytes. Its events are read again into the inbox when delivery frees space; nothing is checkpointed past what is stored.")]
     private partial void LogStoreFull(string partitionId, long maxSizeBytes);
