@@ -45,10 +45,10 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     /// <summary>Events received per partition, partitions owned, checkpoint lag, ownership changes.</summary>
     public EventHubIngressMetrics Metrics => _ingress.Metrics;
 
-    /// <summary>The hub's host name, the hub and the consumer group, for the dashboard (no secret).</summary>
     /// <summary>True once the processor started: the hub answered and took the settings (readiness).</summary>
     public bool IsStarted => _started;
 
+    /// <summary>The hub's host name, the hub and the consumer group, for the dashboard (no secret).</summary>
     public (string Namespace, string EventHub, string ConsumerGroup) Source => (_ingress.FullyQualifiedNamespace, _ingress.EventHubName, _ingress.ConsumerGroup);
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -80,10 +80,16 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
         _stopping.Dispose();
     }
 
-    /// <summary>A stable owner id for the store at its path: <c>medtechedge-</c> and 16 hex digits of the path's SHA-256 (no path in the id).</summary>
+    /// <summary>
+    /// A stable owner id for the store on this host: <c>medtechedge-</c> and 16 hex digits of the SHA-256 of the host
+    /// name and the store's full path (neither readable from the id). Both count: every replica of a StatefulSet or a
+    /// Container App has the same store path, and its host name (the pod or replica name) tells them apart; processes on
+    /// one host have different stores. A pod restarted on its volume keeps its name, so it takes its own claims back.
+    /// </summary>
     internal static string OwnerIdOf(MedTechStore store)
     {
-        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(store.Options.Path)));
+        string where = Environment.MachineName + "|" + Path.GetFullPath(store.Options.Path);
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(where));
         return "medtechedge-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
 
@@ -112,7 +118,7 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
                 // The SDK wraps what it found (an unreachable host, a refused token, an unknown hub or consumer group)
                 // in an AggregateException; its messages name the hub, not a key.
                 Exception cause = ex is AggregateException { InnerException: { } inner } ? inner : ex;
-                LogStartFailed(cause.GetType().Name, cause.Message, pause);
+                LogStartFailed(cause.GetType().Name, EventHubsErrorText.Mask(cause.Message), pause);
             }
 
             try

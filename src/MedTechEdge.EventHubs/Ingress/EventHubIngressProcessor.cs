@@ -118,7 +118,7 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
     {
         // The SDK's own failures (connection, ownership, checkpoint reads): it retries and rebalances by itself. The
         // exception's type and the SDK's message name the hub and the operation, never a key or an event's body.
-        LogProcessingError(partition?.PartitionId ?? "-", operationDescription, exception.GetType().Name, exception.Message);
+        LogProcessingError(partition?.PartitionId ?? "-", operationDescription, exception.GetType().Name, EventHubsErrorText.Mask(exception.Message));
         return Task.CompletedTask;
     }
 

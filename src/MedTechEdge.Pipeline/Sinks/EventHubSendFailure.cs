@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Azure.Messaging.EventHubs;
 
 namespace MedTechEdge.Pipeline.Sinks;
@@ -9,14 +8,8 @@ namespace MedTechEdge.Pipeline.Sinks;
 /// worded for logs, the dead-letter table and the module's status. The SDK has already retried what it retries
 /// (kept modest by the host, so Persist's backoff stays in charge); what reaches here is its final word.
 /// </summary>
-internal static partial class EventHubSendFailure
+internal static class EventHubSendFailure
 {
-    // The SDKs' messages may quote a connection string or a token; these parts never reach a log or the status.
-    [GeneratedRegex(@"(SharedAccessKey|SharedAccessSignature|sig|Authorization)\s*[=:]\s*[^;&\s]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex Secrets();
-
-    private const int MaxServiceWords = 300;
-
     /// <summary>
     /// True for every exception but the cancellation of this very write (which Persist expects thrown at shutdown).
     /// The rest is classified here rather than thrown, so records sent before it keep their outcome.
@@ -58,12 +51,6 @@ internal static partial class EventHubSendFailure
     /// <summary>Our words, the exception's type, and the service's words with any secret removed and cut short.</summary>
     private static string Words(string what, Exception ex)
     {
-        string service = Secrets().Replace(ex.Message, "$1=***");
-        if (service.Length > MaxServiceWords)
-        {
-            service = string.Concat(service.AsSpan(0, MaxServiceWords), "…");
-        }
-
-        return $"{what}. {ex.GetType().Name}: {service}";
+        return $"{what}. {ex.GetType().Name}: {MedTechEdge.EventHubs.EventHubsErrorText.Mask(ex.Message)}";
     }
 }
