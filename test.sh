@@ -32,7 +32,7 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 # The FHIR test peer (Medplum's fhir-router) and the IoT SDK oracle (Microsoft's Node module client), each from its
 # committed package-lock.json.
-for peer in tests/peers/fhir-server tests/peers/iot-sdk tests/peers/eventhubs-sdk; do
+for peer in tests/peers/fhir-server tests/peers/iot-sdk tests/peers/eventhubs-sdk tests/peers/azurite; do
   if [ ! -f "$peer/node_modules/.package-lock.json" ] || [ "$peer/package-lock.json" -nt "$peer/node_modules/.package-lock.json" ]; then
     echo "test.sh: installing the test peer in $peer (npm ci)"
     (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error)
