@@ -19,6 +19,7 @@ public sealed class PipelineMetrics
 
     private long _incomingMqtt;
     private long _incomingEdgeHub;
+    private long _incomingEventHub;
     private long _incomingReplay;
     private long _incomingOther;
     private long _normalized;
@@ -50,6 +51,9 @@ public sealed class PipelineMetrics
 
     /// <inheritdoc cref="IncomingMqtt"/>
     public long IncomingEdgeHub => Interlocked.Read(ref _incomingEdgeHub);
+
+    /// <inheritdoc cref="IncomingMqtt"/>
+    public long IncomingEventHub => Interlocked.Read(ref _incomingEventHub);
 
     /// <inheritdoc cref="IncomingMqtt"/>
     public long IncomingReplay => Interlocked.Read(ref _incomingReplay);
@@ -132,7 +136,7 @@ public sealed class PipelineMetrics
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(deadLetters);
-        int mqtt = 0, edgeHub = 0, replay = 0, other = 0;
+        int mqtt = 0, edgeHub = 0, eventHub = 0, replay = 0, other = 0;
         foreach (InboxMessage message in batch)
         {
             switch (message.Source)
@@ -142,6 +146,9 @@ public sealed class PipelineMetrics
                     break;
                 case MessageSources.EdgeHub:
                     edgeHub++;
+                    break;
+                case MessageSources.EventHub:
+                    eventHub++;
                     break;
                 case MessageSources.Replay:
                     replay++;
@@ -154,6 +161,7 @@ public sealed class PipelineMetrics
 
         Add(ref _incomingMqtt, mqtt);
         Add(ref _incomingEdgeHub, edgeHub);
+        Add(ref _incomingEventHub, eventHub);
         Add(ref _incomingReplay, replay);
         Add(ref _incomingOther, other);
         Add(ref _normalized, normalized);

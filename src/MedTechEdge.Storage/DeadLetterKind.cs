@@ -68,6 +68,9 @@ public enum DeadLetterKind
 
     /// <summary>A replay input line that is not a device message.</summary>
     InvalidReplayInput,
+
+    /// <summary>An event read from an event hub with a body over the ingress's <c>MaxEventBytes</c>; its body is not kept.</summary>
+    EventTooLarge,
 }
 
 /// <summary>The stored names of <see cref="DeadLetterKind"/>.</summary>

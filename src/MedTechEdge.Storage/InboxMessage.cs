@@ -18,7 +18,7 @@ public sealed class InboxMessage
     /// <summary>When the module received it (UTC); becomes the measurement's ingestion time.</summary>
     public DateTime ReceivedUtc { get; init; }
 
-    /// <summary>The ingress that took it in: one of <see cref="MessageSources"/> (<c>mqtt</c>, <c>edgehub</c>, <c>replay</c>).</summary>
+    /// <summary>The ingress that took it in: one of <see cref="MessageSources"/> (<c>mqtt</c>, <c>edgehub</c>, <c>eventhub</c>, <c>replay</c>).</summary>
     public required string Source { get; init; }
 
     /// <summary>

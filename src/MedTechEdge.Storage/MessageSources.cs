@@ -9,6 +9,9 @@ public static class MessageSources
     /// <summary>An IoT Edge route to the module's input, through edgeHub.</summary>
     public const string EdgeHub = "edgehub";
 
+    /// <summary>An Azure Event Hubs event hub, read through a consumer group (the Event Hubs ingress).</summary>
+    public const string EventHub = "eventhub";
+
     /// <summary>The <c>replay</c> backfill command.</summary>
     public const string Replay = "replay";
 

@@ -16,11 +16,14 @@ namespace MedTechEdge.Storage;
 ///                                  module made, so a device is never relinked to another patient
 ///   open_window  owner: Map        open SampledData windows (hour, day, correlation id): every slot so far, copied
 ///                                  to the outbox once per flush interval and when the window closes
+///   partition_ownership  owner: Event Hubs ingress   which processor owns which partition of a hub's consumer
+///                                  group, with a version that changes on every claim (the SDK's ETag)
+///   partition_checkpoint owner: Event Hubs ingress   where each partition resumes: the last event durably in inbox
 /// </code>
 /// </summary>
 internal static class StoreSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>Steps from one version to the next, applied in order to an older store at open.</summary>
     public static readonly string[] Migrations =
@@ -46,7 +49,37 @@ internal static class StoreSchema
         // The device ids a message's authenticated sender may speak for (NULL: unbound), checked by Map and kept through
         // a dead letter and its requeue; open windows keep the patient and encounter their messages named.
         "ALTER TABLE inbox ADD COLUMN device_binding TEXT;" + Version6Columns + OutboxV6Migration(),
+        // 6 → 7: the Event Hubs ingress's checkpoint store (partition ownership and checkpoints); nothing else changes.
+        PartitionTables,
     ];
+
+    // Keyed as the SDK keys its checkpoint stores: namespace, hub and consumer group (lower case, as the SDK's blob
+    // store names its blobs), then the partition. version is the ownership's ETag: a claim succeeds only against the
+    // version it read. offset is text: the service's offsets are opaque strings (Azure.Messaging.EventHubs 5.12's
+    // OffsetString). Both WITHOUT ROWID: a few rows per partition, always read by their key.
+    private const string PartitionTables = """
+        CREATE TABLE IF NOT EXISTS partition_ownership (
+            namespace       TEXT    NOT NULL,
+            event_hub       TEXT    NOT NULL,
+            consumer_group  TEXT    NOT NULL,
+            partition_id    TEXT    NOT NULL,
+            owner_id        TEXT    NOT NULL,
+            version         INTEGER NOT NULL,
+            modified_utc    INTEGER NOT NULL,
+            PRIMARY KEY (namespace, event_hub, consumer_group, partition_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS partition_checkpoint (
+            namespace       TEXT    NOT NULL,
+            event_hub       TEXT    NOT NULL,
+            consumer_group  TEXT    NOT NULL,
+            partition_id    TEXT    NOT NULL,
+            offset          TEXT,
+            sequence_number INTEGER,
+            client_id       TEXT,
+            modified_utc    INTEGER NOT NULL,
+            PRIMARY KEY (namespace, event_hub, consumer_group, partition_id)
+        ) WITHOUT ROWID;
+        """;
 
     private const string SourceMessageTable = """
         CREATE TABLE IF NOT EXISTS source_message (
@@ -179,5 +212,5 @@ internal static class StoreSchema
             correlation_id    TEXT,
             device_binding    TEXT
         );
-        """ + OutboxTableV6 + OutboxSourceIndex + SourceMessageTable + DeadLetterTableV5 + IdentityTable + WindowTable + Version6Columns;
+        """ + OutboxTableV6 + OutboxSourceIndex + SourceMessageTable + DeadLetterTableV5 + IdentityTable + WindowTable + Version6Columns + PartitionTables;
 }

@@ -29,6 +29,8 @@ internal sealed class MedTechEdgeOptions
 
     public EventHubOptions EventHub { get; set; } = new();
 
+    public EventHubIngressOptions EventHubIngress { get; set; } = new();
+
     public EdgeHubOptions EdgeHub { get; set; } = new();
 
     public PipelineOptions Pipeline { get; set; } = new();

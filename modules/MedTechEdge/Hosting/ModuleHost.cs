@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace MedTechEdge.Hosting;
 
 /// <summary>
-/// Wires the stages into a Generic Host: Ingest (MQTT listener) → inbox → Map → outbox → Persist → sink.
+/// Wires the stages into a Generic Host: Ingest (MQTT listener, edgeHub routes, an event hub) → inbox → Map → outbox → Persist → sink.
 /// The only place that knows every library.
 /// </summary>
 internal static class ModuleHost
@@ -145,6 +145,15 @@ internal static class ModuleHost
             {
                 AddStage<DeadLetterForwarder>(services);
             }
+        }
+
+        if (options.EventHubIngress.Enabled)
+        {
+            // Checked here, so a bad setting stops the start with its name; the hub itself is reached once running.
+            MedTechEdge.EventHubs.EventHubsEndpoint ingressEndpoint = EventHubsEndpointFactory.Create(options.EventHubIngress, EventHubIngressOptions.Section);
+            MedTechEdge.EventHubs.Ingress.EventHubIngressSettings ingressSettings = EventHubIngressSettingsFactory.Create(options.EventHubIngress);
+            services.AddSingleton(sp => new EventHubIngressService(ingressEndpoint, ingressSettings, sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<InboxWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            services.AddHostedService(sp => sp.GetRequiredService<EventHubIngressService>());
         }
 
         if (options.Simulator.Enabled)

@@ -50,6 +50,7 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
         Counter(w, "incoming_messages_total", "Device messages taken from the inbox into the pipeline (normalized or dead-lettered), by the ingress that received them.");
         w.Sample(Prefix + "incoming_messages_total", [("source", MedTechEdge.Storage.MessageSources.Mqtt)], pipeline.IncomingMqtt);
         w.Sample(Prefix + "incoming_messages_total", [("source", MedTechEdge.Storage.MessageSources.EdgeHub)], pipeline.IncomingEdgeHub);
+        w.Sample(Prefix + "incoming_messages_total", [("source", MedTechEdge.Storage.MessageSources.EventHub)], pipeline.IncomingEventHub);
         w.Sample(Prefix + "incoming_messages_total", [("source", MedTechEdge.Storage.MessageSources.Replay)], pipeline.IncomingReplay);
         if (pipeline.IncomingOther > 0)
         {
@@ -114,6 +115,11 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
             Counter(w, "mqtt_authorization_failures_total", "MQTT publishes, wills and subscriptions refused by the device topic policy, and CONNECTs refused for a client id that belongs to another identity.", mqtt.AuthorizationFailures);
             Counter(w, "mqtt_tls_handshake_failures_total", "Connections to the MQTT TLS listener whose handshake failed.", mqtt.TlsHandshakeFailures);
             Counter(w, "mqtt_protocol_errors_total", "MQTT connections closed for a malformed packet or a protocol error.", mqtt.ProtocolErrors);
+        }
+
+        if (services.GetService<EventHubIngressService>() is { } eventHub)
+        {
+            EventHubIngressMetricsWriter.Write(w, Prefix, eventHub.Metrics);
         }
 
         if (services.GetService<EdgeHubService>() is { } edgeHub)

@@ -1,0 +1,37 @@
+using Azure.Messaging.EventHubs.Consumer;
+
+namespace MedTechEdge.EventHubs.Ingress;
+
+/// <summary>What the ingress needs beyond the endpoint, resolved from the module's options.</summary>
+public sealed class EventHubIngressSettings
+{
+    /// <summary>The consumer group the module reads through; give it one of its own.</summary>
+    public string ConsumerGroup { get; init; } = "$Default";
+
+    /// <summary>Where a partition without a checkpoint starts.</summary>
+    public EventPosition StartPosition { get; init; } = EventPosition.Earliest;
+
+    /// <summary>The most events one call of the batch handler gets, and so one inbox commit and one checkpoint.</summary>
+    public int MaxBatchSize { get; init; } = 100;
+
+    /// <summary>Events the SDK reads ahead per partition; holding the handler stops reading once they are in.</summary>
+    public int PrefetchCount { get; init; } = 300;
+
+    /// <summary>An event with a larger body is a dead letter, not an inbox row.</summary>
+    public int MaxEventBytes { get; init; } = 1_048_576;
+
+    /// <summary>The SDK's load-balancing interval; null keeps its default (10 s).</summary>
+    public TimeSpan? LoadBalancingInterval { get; init; }
+
+    /// <summary>The SDK's partition ownership expiration; null keeps its default (30 s).</summary>
+    public TimeSpan? OwnershipExpiry { get; init; }
+
+    /// <summary>Bind an event to <c>iothub-connection-device-id</c> when it has one.</summary>
+    public bool BindToConnectionDeviceId { get; init; } = true;
+
+    /// <summary>The first pause after the store refused a batch; it doubles up to <see cref="MaxRetryPause"/>.</summary>
+    public TimeSpan FirstRetryPause { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest pause between two tries of a refused batch.</summary>
+    public TimeSpan MaxRetryPause { get; init; } = TimeSpan.FromSeconds(10);
+}
