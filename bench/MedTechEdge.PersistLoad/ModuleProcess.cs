@@ -59,6 +59,9 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time the module had used when its endpoints listened: the host's start-up, and the JIT's.</summary>
+    public TimeSpan StartupProcessorTime { get; private set; }
+
     public Uri MetricsUrl => new($"http://127.0.0.1:{_metricsPort.Task.Result}/metrics");
 
     public int MqttPort => _mqttPort.Task.Result;
@@ -92,9 +95,10 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         {
             string output = module.Output;
             await module.DisposeAsync();
-            throw new InvalidOperationException("The module did not start:\n" + output);
+            throw new ModuleStartException(output);
         }
 
+        module.StartupProcessorTime = module.ProcessorTime;
         return module;
     }
 
