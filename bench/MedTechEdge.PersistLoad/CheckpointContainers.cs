@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Storage.Blobs;
 using MedTechEdge.TestPeers;
 
@@ -18,10 +19,14 @@ internal sealed class CheckpointContainers : IAsyncDisposable
     /// <summary>The emulator's development account; it guards nothing but the emulator, and is never printed.</summary>
     public string ConnectionString => _azurite.ConnectionString;
 
+    /// <summary>Azurite's node process, for its CPU time; null if it cannot be found.</summary>
+    public Process? Process { get; private set; }
+
     public static async Task<CheckpointContainers> StartAsync()
     {
         var containers = new CheckpointContainers();
         await containers._azurite.InitializeAsync();
+        containers.Process = PeerProcesses.Find("azurite");
         return containers;
     }
 
