@@ -41,8 +41,9 @@ internal sealed class EventHubsIngestRun
     private readonly CheckpointContainers _checkpoints;
     private readonly Process? _fhirPeerProcess;
     private readonly TimeSpan _loadBalancingInterval;
+    private readonly string[] _moduleArgs;
 
-    private EventHubsIngestRun(string moduleDll, PeerHost peer, HttpClient http, FhirMapping fhirMapping, EventHubsAmqpPeer hub, CheckpointContainers checkpoints, TimeSpan loadBalancingInterval)
+    private EventHubsIngestRun(string moduleDll, PeerHost peer, HttpClient http, FhirMapping fhirMapping, EventHubsAmqpPeer hub, CheckpointContainers checkpoints, TimeSpan loadBalancingInterval, string[] moduleArgs)
     {
         _moduleDll = moduleDll;
         _peer = peer;
@@ -52,12 +53,18 @@ internal sealed class EventHubsIngestRun
         _hub = hub;
         _checkpoints = checkpoints;
         _loadBalancingInterval = loadBalancingInterval;
+        _moduleArgs = moduleArgs;
         _fhirPeerProcess = PeerProcesses.Find("fhir-peer.mjs");
     }
 
-    /// <summary><c>eventhubs [events, default 100000] [load-balancing interval in seconds, default 1]</c>.</summary>
+    /// <summary>
+    /// <c>eventhubs [events, default 100000] [load-balancing interval in seconds, default 1] [--MedTechEdge:…=… …]</c>:
+    /// settings after the numbers go to every module process, to try one (e.g. <c>--MedTechEdge:EventHubIngress:MaxBatchSize=500</c>).
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        string[] moduleArgs = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        args = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         int events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
         TimeSpan interval = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1);
         string root = RepositoryRoot.Find();
@@ -69,9 +76,9 @@ internal sealed class EventHubsIngestRun
         string[] cases = ["warm", "sqlite-1", "blob-2", "blob-3", "blob-1"];
         using var hub = new EventHubsAmqpPeer(new EventHubsAmqpPeerOptions { PartitionCount = Partitions, ConsumerGroups = ["$Default", .. cases] });
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-        var run = new EventHubsIngestRun(ModuleDll(root), peer, http, fhirMapping, hub, checkpoints, interval);
+        var run = new EventHubsIngestRun(ModuleDll(root), peer, http, fhirMapping, hub, checkpoints, interval, moduleArgs);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# Event Hubs ingest to the FHIR peer: {events:N0} events on {Partitions} partitions ({BenchDeviceMessages.Devices} devices, 1 Observation each), Bundles of {BundleSize}, {InFlight} in flight; load-balancing interval {interval.TotalSeconds:0.#} s; {Environment.ProcessorCount} cores; load {LoadAverage()}"));
+            $"# Event Hubs ingest to the FHIR peer: {events:N0} events on {Partitions} partitions ({BenchDeviceMessages.Devices} devices, 1 Observation each), Bundles of {BundleSize}, {InFlight} in flight; load-balancing interval {interval.TotalSeconds:0.#} s; {Environment.ProcessorCount} cores; load {LoadAverage()}{(moduleArgs.Length > 0 ? "; module settings " + string.Join(' ', moduleArgs) : "")}"));
         return await run.RunCasesAsync(events);
     }
 
@@ -153,7 +160,7 @@ internal sealed class EventHubsIngestRun
     {
         await _peer.Fixture.ResetAsync();
         var sample = Take();
-        await using ModuleProcess module = await ModuleProcess.StartAsync(_moduleDll, ModuleEnvironment(), [], mqtt: true);
+        await using ModuleProcess module = await ModuleProcess.StartAsync(_moduleDll, ModuleEnvironment(), _moduleArgs, mqtt: true);
         Task publish = DevicePublisher.PublishAsync(module.MqttPort, run, count, MqttWindow);
         await WaitForObservationsAsync([module], count, publish);
         await publish;
@@ -200,7 +207,7 @@ internal sealed class EventHubsIngestRun
         {
             // Launched together, as an orchestrator starts replicas; each claims partitions as the SDK balances them.
             modules.AddRange(await Task.WhenAll(Enumerable.Range(0, instances).Select(_ =>
-                ModuleProcess.StartAsync(_moduleDll, environment, [], mqtt: false))));
+                ModuleProcess.StartAsync(_moduleDll, environment, _moduleArgs, mqtt: false))));
             await WaitForObservationsAsync(modules, count, driver: null);
             TimeSpan cpu = TimeSpan.Zero;
             var shares = new List<string>();
