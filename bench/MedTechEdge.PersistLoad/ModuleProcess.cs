@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -13,6 +14,10 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
 {
     // Enough of the module's output to say why a case failed, not the whole run's.
     private const int KeptLines = 200;
+
+    // Modules still running when this tool exits (Ctrl+C, a failed case): killed then, so none is left orphaned
+    // reading the hub or holding its folder.
+    private static readonly ConcurrentDictionary<Process, byte> s_running = new();
 
     private readonly Process _process;
     private readonly string _folder;
@@ -43,11 +48,20 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
+        s_running[_process] = 0;
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    static ModuleProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (Process process in s_running.Keys.Where(p => !p.HasExited))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    };
 
     /// <summary>CPU time the module has used since it started, all threads, user and system.</summary>
     public TimeSpan ProcessorTime
@@ -115,6 +129,7 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         }
 
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        s_running.TryRemove(_process, out _);
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
