@@ -5,10 +5,13 @@ namespace MedTechEdge.EventHubs.Checkpoints;
 
 /// <summary>Reads and writes the metadata of a checkpoint blob in the SDKs' format (<see cref="BlobCheckpointLayout"/>).</summary>
 /// <remarks>
-/// The sequence number is preferred over the offset for positioning. The .NET SDK 5.12 prefers the offset, but both
-/// name the same event on a hub, and the service is moving readers to sequence numbers: a geo-replicated hub refuses
-/// offset positioning (Azure/azure-sdk-for-net issue 42409). Writers still put both, as the SDK does, so every reader
-/// finds what it looks for: KEDA and the Node store parse <c>sequencenumber</c>, the Node store requires <c>offset</c>.
+/// Positioning follows the .NET SDK's store (BlobCheckpointStoreInternal.CreateCheckpoint): the offset when there is
+/// one, else the sequence number, both exclusive (resume after the checkpointed event). 5.12 marks sequence-number-only
+/// checkpoints obsolete ("does not guarantee that a sequence number-only checkpoint can access the event stream for all
+/// resource configurations"), so the offset comes first. Unlike the SDK, an offset is trusted only when it is a decimal
+/// number, what hubs write: anything else would go to the service in a filter it refuses, again and again, and the
+/// partition would be stuck. Writers put both values, as the SDK does, so every reader finds what it looks for: KEDA
+/// and the Node store parse <c>sequencenumber</c>, the Node store requires <c>offset</c> to be present.
 /// </remarks>
 internal static class BlobCheckpointMetadata
 {
@@ -48,20 +51,18 @@ internal static class BlobCheckpointMetadata
 
         long? sequenceNumber = long.TryParse(sequenceText, NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed)
             && parsed != long.MinValue ? parsed : null;
-        // An offset is opaque to the SDK, but every hub so far writes a decimal byte position; anything else would be
-        // sent to the service in a filter it refuses, so it is not trusted.
         string? offset = offsetText is { Length: > 0 } && !offsetText.Equals(NoOffsetPlaceholder, StringComparison.OrdinalIgnoreCase)
             && long.TryParse(offsetText, NumberStyles.Integer, CultureInfo.InvariantCulture, out long offsetNumber) && offsetNumber >= 0
             ? offsetText : null;
 
-        if (sequenceNumber is { } sequence)
-        {
-            return new BlobCheckpointReading(EventPosition.FromSequenceNumber(sequence, isInclusive: false), offset, sequence, clientIdentifier, null);
-        }
-
         if (offset is not null)
         {
-            return new BlobCheckpointReading(EventPosition.FromOffset(offset, isInclusive: false), offset, null, clientIdentifier, null);
+            return new BlobCheckpointReading(EventPosition.FromOffset(offset, isInclusive: false), offset, sequenceNumber, clientIdentifier, null);
+        }
+
+        if (sequenceNumber is { } sequence)
+        {
+            return new BlobCheckpointReading(EventPosition.FromSequenceNumber(sequence, isInclusive: false), null, sequence, clientIdentifier, null);
         }
 
         if (sequenceText is { Length: 0 } && offsetText is { Length: 0 })

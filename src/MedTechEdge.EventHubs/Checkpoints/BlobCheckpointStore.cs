@@ -57,7 +57,12 @@ public sealed class BlobCheckpointStore : CheckpointStore
     public static async Task EnsureContainerAsync(BlobContainerClient container, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(container);
-        await container.CreateIfNotExistsAsync(PublicAccessType.None, metadata: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Asking first lets an identity (or a container-scoped SAS) that may use the container but not create one
+        // start against a container created beforehand.
+        if (!(await container.ExistsAsync(cancellationToken).ConfigureAwait(false)).Value)
+        {
+            await container.CreateIfNotExistsAsync(PublicAccessType.None, metadata: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
