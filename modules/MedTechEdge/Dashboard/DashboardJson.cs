@@ -52,6 +52,41 @@ internal static partial class DashboardJson
         writer.WriteString("lastRetryReason", mask.Apply(sink.LastRetryReason));
         writer.WriteString("configurationError", mask.Apply(sink.ConfigurationError));
         writer.WriteEndObject();
+        WriteEventHub(writer, snapshot.EventHub);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The Event Hubs ingress: where it reads, and per partition what it read, whether it owns it, and the checkpoint lag; null when off.</summary>
+    private static void WriteEventHub(Utf8JsonWriter writer, Ingress.EventHubIngressService? service)
+    {
+        if (service is null)
+        {
+            writer.WriteNull("eventHubIngress");
+            return;
+        }
+
+        MedTechEdge.EventHubs.Ingress.EventHubIngressMetrics metrics = service.Metrics;
+        (string hubNamespace, string hub, string group) = service.Source;
+        writer.WriteStartObject("eventHubIngress");
+        writer.WriteString("namespace", hubNamespace);
+        writer.WriteString("eventHub", hub);
+        writer.WriteString("consumerGroup", group);
+        writer.WriteNumber("partitionsOwned", metrics.OwnedPartitions);
+        writer.WriteNumber("ownershipChanges", metrics.OwnershipChanges);
+        writer.WriteNumber("heldBatches", metrics.HeldBatches);
+        writer.WriteStartArray("partitions");
+        foreach (MedTechEdge.EventHubs.Ingress.PartitionIngressState p in metrics.Snapshot())
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", p.PartitionId);
+            writer.WriteBoolean("owned", p.Owned);
+            writer.WriteNumber("received", p.Received);
+            writer.WriteNumber("checkpointLag", p.CheckpointLag);
+            writer.WriteNumber("tooLarge", p.DeadLetters);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 

@@ -61,7 +61,7 @@ internal sealed partial class DashboardSampler
         _logger = logger;
         _bucketStartUtc = clock.GetUtcNow().UtcDateTime;
         _bucketStart = Counters();
-        _latest = new DashboardSnapshot(_bucketStartUtc, _bucketStart, null, "Starting.", [], new ThroughputBucket(_bucketStartUtc, default, 0), [], Sink(_bucketStartUtc));
+        _latest = new DashboardSnapshot(_bucketStartUtc, _bucketStart, null, "Starting.", [], new ThroughputBucket(_bucketStartUtc, default, 0), [], Sink(_bucketStartUtc)) { EventHub = _services.GetService<Ingress.EventHubIngressService>() };
     }
 
     /// <summary>The latest sample; never null (before the first tick: counters only).</summary>
@@ -118,7 +118,7 @@ internal sealed partial class DashboardSampler
             }
         }
 
-        var snapshot = new DashboardSnapshot(now, totals, backlog, storeError, Buckets(), new ThroughputBucket(now, totals - _bucketStart, (now - _bucketStartUtc).TotalSeconds), _deadLetters, Sink(now));
+        var snapshot = new DashboardSnapshot(now, totals, backlog, storeError, Buckets(), new ThroughputBucket(now, totals - _bucketStart, (now - _bucketStartUtc).TotalSeconds), _deadLetters, Sink(now)) { EventHub = _services.GetService<Ingress.EventHubIngressService>() };
         Volatile.Write(ref _latest, snapshot);
     }
 
@@ -220,4 +220,8 @@ internal sealed record DashboardSnapshot(
     ThroughputBucket[] Buckets,
     ThroughputBucket Current,
     DeadLetterSummary[] DeadLetters,
-    SinkSample Sink);
+    SinkSample Sink)
+{
+    /// <summary>The Event Hubs ingress when it runs: its counters are live atomics, read when the status is written.</summary>
+    public Ingress.EventHubIngressService? EventHub { get; init; }
+}

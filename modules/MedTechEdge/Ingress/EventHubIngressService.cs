@@ -25,10 +25,14 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     private readonly ILogger<EventHubIngressService> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _starting = Task.CompletedTask;
+    private volatile bool _started;
 
     public EventHubIngressService(EventHubsEndpoint endpoint, EventHubIngressSettings settings, MedTechStore store, InboxWriter inbox, TimeProvider clock, ILoggerFactory loggers)
     {
         _checkpoints = new SqliteCheckpointStore(store, clock);
+        // One instance per SQLite store: its owner id follows the store, so after a crash it resumes its own claims at
+        // once instead of waiting out their expiry.
+        settings = settings.Identifier is null ? settings with { Identifier = OwnerIdOf(store) } : settings;
         _ingress = new EventHubIngress(endpoint, settings, _checkpoints, inbox, store, clock, loggers);
         _clock = clock;
         _logger = loggers.CreateLogger<EventHubIngressService>();
@@ -38,6 +42,9 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     public EventHubIngressMetrics Metrics => _ingress.Metrics;
 
     /// <summary>The hub's host name, the hub and the consumer group, for the dashboard (no secret).</summary>
+    /// <summary>True once the processor started: the hub answered and took the settings (readiness).</summary>
+    public bool IsStarted => _started;
+
     public (string Namespace, string EventHub, string ConsumerGroup) Source => (_ingress.FullyQualifiedNamespace, _ingress.EventHubName, _ingress.ConsumerGroup);
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -69,6 +76,13 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
         _stopping.Dispose();
     }
 
+    /// <summary>A stable owner id for the store at its path: <c>medtechedge-</c> and 16 hex digits of the path's SHA-256 (no path in the id).</summary>
+    internal static string OwnerIdOf(MedTechStore store)
+    {
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(store.Options.Path)));
+        return "medtechedge-" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
+    }
+
     private async Task StartWithRetryAsync(CancellationToken cancellationToken)
     {
         TimeSpan pause = s_firstRetry;
@@ -77,6 +91,7 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
             try
             {
                 await _ingress.StartAsync(cancellationToken).ConfigureAwait(false);
+                _started = true;
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

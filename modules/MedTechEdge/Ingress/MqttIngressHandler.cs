@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -122,12 +121,12 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
         if (message.UserProperties.Count == 0)
         {
             // Most devices send none; nothing writes to a stored property object, so one instance serves all.
-            return s_emptyObject;
+            return PropertyObjectWriter.EmptyObject;
         }
 
         // MQTT 5 user properties are the message's application properties; a name given twice keeps
         // its first value, since a JSON object holds one value per name.
-        Utf8JsonWriter writer = StartObject();
+        Utf8JsonWriter writer = PropertyObjectWriter.Start();
         IReadOnlyList<MqttUserProperty> properties = message.UserProperties;
         for (int i = 0; i < properties.Count; i++)
         {
@@ -137,7 +136,7 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
             }
         }
 
-        return EndObject(writer);
+        return PropertyObjectWriter.End(writer);
     }
 
     private static bool IsNamedEarlier(IReadOnlyList<MqttUserProperty> properties, int index)
@@ -156,7 +155,7 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
 
     private static byte[] WriteSystemProperties(MqttIngestMessage message)
     {
-        Utf8JsonWriter writer = StartObject();
+        Utf8JsonWriter writer = PropertyObjectWriter.Start();
         // The IoT Hub names, so IotJsonPathContent templates written for the cloud work unchanged (medtech-compat §2).
         writer.WriteString("iothub-connection-device-id"u8, message.DeviceId);
         // The round-trip form ("o", seven fractional digits), as IoT Hub writes it; the writer's own DateTime form trims zeros.
@@ -171,32 +170,6 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
             writer.WriteString("content-type"u8, message.ContentType);
         }
 
-        return EndObject(writer);
+        return PropertyObjectWriter.End(writer);
     }
-
-    private static Utf8JsonWriter StartObject()
-    {
-        // One buffer and writer per thread, reset per object: the ingest path allocates only the result.
-        ArrayBufferWriter<byte> buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(buffer);
-        writer.Reset(buffer);
-        writer.WriteStartObject();
-        return writer;
-    }
-
-    private static byte[] EndObject(Utf8JsonWriter writer)
-    {
-        writer.WriteEndObject();
-        writer.Flush();
-        return t_buffer!.WrittenSpan.ToArray();
-    }
-
-    private static readonly byte[] s_emptyObject = "{}"u8.ToArray();
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
 }

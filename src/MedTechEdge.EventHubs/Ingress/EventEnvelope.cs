@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -58,21 +57,21 @@ internal static class EventEnvelope
     {
         if (properties.Count == 0)
         {
-            return s_emptyObject;
+            return PropertyObjectWriter.EmptyObject;
         }
 
-        Utf8JsonWriter writer = StartObject();
+        Utf8JsonWriter writer = PropertyObjectWriter.Start();
         foreach (KeyValuePair<string, object> pair in properties)
         {
             WriteValue(writer, pair.Key, pair.Value);
         }
 
-        return EndObject(writer);
+        return PropertyObjectWriter.End(writer);
     }
 
     private static byte[] WriteSystemProperties(SdkEventData e)
     {
-        Utf8JsonWriter writer = StartObject();
+        Utf8JsonWriter writer = PropertyObjectWriter.Start();
         IReadOnlyDictionary<string, object> system = e.SystemProperties;
         foreach (KeyValuePair<string, object> pair in system)
         {
@@ -101,7 +100,7 @@ internal static class EventEnvelope
             writer.WriteString("x-opt-partition-key"u8, key);
         }
 
-        return EndObject(writer);
+        return PropertyObjectWriter.End(writer);
     }
 
     /// <summary>
@@ -167,31 +166,4 @@ internal static class EventEnvelope
         DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(instant, out int length, "o", CultureInfo.InvariantCulture);
         writer.WriteString(name, instant[..length]);
     }
-
-    private static Utf8JsonWriter StartObject()
-    {
-        // One buffer and writer per thread, reset per object: building an envelope allocates only its result.
-        ArrayBufferWriter<byte> buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(buffer);
-        writer.Reset(buffer);
-        writer.WriteStartObject();
-        return writer;
-    }
-
-    private static byte[] EndObject(Utf8JsonWriter writer)
-    {
-        writer.WriteEndObject();
-        writer.Flush();
-        return t_buffer!.WrittenSpan.ToArray();
-    }
-
-    // Shared: nothing writes to a stored property object.
-    private static readonly byte[] s_emptyObject = "{}"u8.ToArray();
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
 }

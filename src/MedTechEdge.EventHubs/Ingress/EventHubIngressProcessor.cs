@@ -51,6 +51,7 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
             TrackLastEnqueuedEventProperties = true,
             // Null: the handler is called only with events, never empty on a timer.
             MaximumWaitTime = null,
+            Identifier = settings.Identifier,
         };
         if (settings.LoadBalancingInterval is TimeSpan interval)
         {

@@ -3,7 +3,7 @@ using Azure.Messaging.EventHubs.Consumer;
 namespace MedTechEdge.EventHubs.Ingress;
 
 /// <summary>What the ingress needs beyond the endpoint, resolved from the module's options.</summary>
-public sealed class EventHubIngressSettings
+public sealed record EventHubIngressSettings
 {
     /// <summary>The consumer group the module reads through; give it one of its own.</summary>
     public string ConsumerGroup { get; init; } = "$Default";
@@ -25,6 +25,13 @@ public sealed class EventHubIngressSettings
 
     /// <summary>The SDK's partition ownership expiration; null keeps its default (30 s).</summary>
     public TimeSpan? OwnershipExpiry { get; init; }
+
+    /// <summary>
+    /// This instance's owner id in the checkpoint store; null lets the SDK draw a fresh one per start. With a store only
+    /// one instance uses (SQLite), a stable id lets a restarted instance take back its own claims at once, where a new id
+    /// would wait for the old claims to expire (OwnershipExpiry) after a crash.
+    /// </summary>
+    public string? Identifier { get; init; }
 
     /// <summary>Bind an event to <c>iothub-connection-device-id</c> when it has one.</summary>
     public bool BindToConnectionDeviceId { get; init; } = true;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using MedTechEdge.Mqtt.Client;
 using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.TestPeers;
@@ -128,36 +127,8 @@ public sealed class RepeatedCrashTests(FhirPeerFixture peer) : IDisposable
         }
     }
 
-    private static List<string> ObservationIdentifiers(HttpClient http, Uri search)
-    {
-        // Every page of the searchset (the peer returns at most 1000 entries a page).
-        var values = new List<string>();
-        for (Uri? page = search; page is not null;)
-        {
-            using JsonDocument bundle = JsonDocument.Parse(http.GetStringAsync(page).GetAwaiter().GetResult());
-            if (bundle.RootElement.TryGetProperty("entry", out JsonElement entries))
-            {
-                foreach (JsonElement entry in entries.EnumerateArray())
-                {
-                    values.Add(entry.GetProperty("resource").GetProperty("identifier")[0].GetProperty("value").GetString()!);
-                }
-            }
-
-            page = null;
-            if (bundle.RootElement.TryGetProperty("link", out JsonElement links))
-            {
-                foreach (JsonElement link in links.EnumerateArray())
-                {
-                    if (link.GetProperty("relation").GetString() == "next")
-                    {
-                        page = new Uri(link.GetProperty("url").GetString()!);
-                    }
-                }
-            }
-        }
-
-        return values;
-    }
+    private static List<string> ObservationIdentifiers(HttpClient http, Uri search) =>
+        [.. FhirObservations.SearchAsync(http, search).GetAwaiter().GetResult().Select(FhirObservations.Identifier)];
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

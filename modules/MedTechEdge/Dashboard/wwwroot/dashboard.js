@@ -91,9 +91,23 @@
     $('sink-retries').textContent = sink.retries;
     $('sink-reason').textContent = sink.lastRetryReason || '\u2013';
     $('sink-config').textContent = sink.configurationError || 'accepted';
+    showEventHub(s.eventHubIngress);
     var t = s.totals;
     $('totals').textContent = 'since start: ' + t.ingested + ' ingested, ' + t.mapped + ' mapped, ' + t.persisted + ' persisted, ' + t.deadLettered + ' dead-lettered, ' + t.unmatched + ' matched no template';
     setConnection(true, 'updated ' + clock(s.timeUtc));
+  }
+
+  // ---- Event Hubs ingress: per partition, received events and checkpoint lag ----
+  function showEventHub(e) {
+    $('eventhub').hidden = !e;
+    if (!e) return;
+    $('eventhub-source').textContent = e.eventHub + ' (' + e.consumerGroup + ') on ' + e.namespace + ': ' + e.partitionsOwned + ' owned, ' + e.ownershipChanges + ' ownership changes' + (e.heldBatches ? ', ' + e.heldBatches + ' batches held (store full)' : '');
+    var parts = [];
+    for (var i = 0; i < e.partitions.length; i++) {
+      var p = e.partitions[i];
+      parts.push(p.id + (p.owned ? '' : ' (not owned)') + ': ' + p.received + ' read, lag ' + p.checkpointLag + (p.tooLarge ? ', ' + p.tooLarge + ' too large' : ''));
+    }
+    $('eventhub-partitions').textContent = parts.length ? parts.join('; ') : 'none yet';
   }
 
   // ---- Throughput chart ----
