@@ -229,10 +229,13 @@ internal sealed class EdgeHubOptions
 /// <summary>Azure Event Hubs, the upstream sink (<c>MedTechEdge:EventHub</c>).</summary>
 internal sealed class EventHubOptions : EventHubConnectionOptions
 {
-    /// <summary>The tier's publication limit in bytes: 1,048,576 (Standard and above) or 262,144 (Basic).</summary>
-    public int MaxPublicationBytes { get; set; } = 1024 * 1024;
+    /// <summary>
+    /// An optional cap on one batch in bytes, below the hub's own limit (which the SDK learns from the hub: 1 MB on
+    /// Standard and above, 256 KB on Basic); null: the hub's limit. A cap above the hub's limit has no effect.
+    /// </summary>
+    public int? MaxPublicationBytes { get; set; }
 
-    /// <summary>How long one publication may take.</summary>
+    /// <summary>How long one attempt to send a batch may take (the SDK's try timeout).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>

@@ -32,7 +32,9 @@ internal static class EventHubsEndpointFactory
                 throw new ModuleStartupException($"{section}:Authentication is {kind}, but {section}:ConnectionString is set too: remove the connection string, or set Authentication to SharedAccessKey.");
             }
 
-            if (string.IsNullOrWhiteSpace(options.FullyQualifiedNamespace) || options.FullyQualifiedNamespace.Contains("://", StringComparison.Ordinal) || options.FullyQualifiedNamespace.Contains('/', StringComparison.Ordinal))
+            // A host name, as the portal shows it: not an address, and nothing Uri would refuse later in the SDK.
+            if (string.IsNullOrWhiteSpace(options.FullyQualifiedNamespace)
+                || Uri.CheckHostName(options.FullyQualifiedNamespace) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
             {
                 throw new ModuleStartupException($"{section}:Authentication is {kind}: set {section}:FullyQualifiedNamespace to the namespace's host name (e.g. contoso.servicebus.windows.net).");
             }

@@ -12,7 +12,7 @@ internal static class SinkFactory
         switch (options.Sink)
         {
             case SinkKind.EventHub:
-                return new EventHubSink(CreateEventHubsClient(options.EventHub));
+                return CreateEventHubSink(options.EventHub);
             case SinkKind.Ndjson:
                 return new NdjsonFileSink(options.Output.NdjsonFolder);
             case SinkKind.Fhir when client is null:
@@ -22,93 +22,31 @@ internal static class SinkFactory
         }
     }
 
-    private static MedTechEdge.EventHubs.EventHubsClient CreateEventHubsClient(EventHubOptions options)
+    /// <summary>
+    /// The producer for <c>MedTechEdge:EventHub</c>. The SDK's own retries stay short (a few quick tries within one
+    /// write): beyond them Persist's backoff, with its jitter and its status, is in charge, and the data waits in the
+    /// outbox rather than in the SDK.
+    /// </summary>
+    private static EventHubSink CreateEventHubSink(EventHubOptions options)
     {
-        MedTechEdge.EventHubs.EventHubsConnection connection;
-        MedTechEdge.EventHubs.EventHubsAuthorization authorization;
-        EventHubOptions.Credential kind = options.Authentication ?? EventHubOptions.Credential.SharedAccessKey;
-        if (kind == EventHubOptions.Credential.SharedAccessKey)
+        MedTechEdge.EventHubs.EventHubsEndpoint endpoint = EventHubsEndpointFactory.Create(options, "MedTechEdge:EventHub");
+        if (options.MaxPublicationBytes is <= 0)
         {
-            if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            {
-                throw new ModuleStartupException("MedTechEdge:Sink is EventHub: set MedTechEdge:EventHub:ConnectionString, or MedTechEdge:EventHub:Authentication (ManagedIdentity or ClientSecret) with FullyQualifiedNamespace and Name.");
-            }
-
-            if (!MedTechEdge.EventHubs.EventHubsConnection.TryParse(options.ConnectionString, options.Name, out MedTechEdge.EventHubs.EventHubsConnection? parsed, out string? error))
-            {
-                // The message names the missing part and never the key.
-                throw new ModuleStartupException("MedTechEdge:EventHub:ConnectionString: " + error);
-            }
-
-            connection = parsed!;
-            authorization = MedTechEdge.EventHubs.EventHubsAuthorization.SharedAccessSignature(connection);
-        }
-        else
-        {
-            connection = EntraConnection(options, kind);
-            string scope = MedTechEdge.EventHubs.EventHubsAuthorization.DefaultScope;
-            authorization = MedTechEdge.EventHubs.EventHubsAuthorization.Credential(EventHubsCredential(options, kind), scope);
+            throw new ModuleStartupException("MedTechEdge:EventHub:MaxPublicationBytes must be positive, or empty for the hub's own limit.");
         }
 
-        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) })
+        var producerOptions = new Azure.Messaging.EventHubs.Producer.EventHubProducerClientOptions
         {
-            Timeout = options.Timeout,
+            RetryOptions = new Azure.Messaging.EventHubs.EventHubsRetryOptions
+            {
+                Mode = Azure.Messaging.EventHubs.EventHubsRetryMode.Exponential,
+                MaximumRetries = 2,
+                Delay = TimeSpan.FromMilliseconds(500),
+                MaximumDelay = TimeSpan.FromSeconds(5),
+                TryTimeout = options.Timeout,
+            },
         };
-        return new MedTechEdge.EventHubs.EventHubsClient(http, connection, authorization, options.MaxPublicationBytes);
-    }
-
-    private static MedTechEdge.EventHubs.EventHubsConnection EntraConnection(EventHubOptions options, EventHubOptions.Credential kind)
-    {
-        // A connection string beside Entra ID would leave it unclear which identity sends: refuse rather than guess.
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            throw new ModuleStartupException($"MedTechEdge:EventHub:Authentication is {kind}, but MedTechEdge:EventHub:ConnectionString is set too: remove the connection string, or set Authentication to SharedAccessKey.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.FullyQualifiedNamespace))
-        {
-            throw new ModuleStartupException($"MedTechEdge:EventHub:Authentication is {kind}: set MedTechEdge:EventHub:FullyQualifiedNamespace (the namespace's host name, e.g. contoso.servicebus.windows.net).");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Name))
-        {
-            throw new ModuleStartupException($"MedTechEdge:EventHub:Authentication is {kind}: set MedTechEdge:EventHub:Name (the event hub).");
-        }
-
-        return MedTechEdge.EventHubs.EventHubsConnection.TryCreate(options.FullyQualifiedNamespace, options.Name, out MedTechEdge.EventHubs.EventHubsConnection? connection, out string? error)
-            ? connection!
-            : throw new ModuleStartupException("MedTechEdge:EventHub:FullyQualifiedNamespace: " + error);
-    }
-
-    private static Azure.Core.TokenCredential EventHubsCredential(EventHubOptions options, EventHubOptions.Credential kind)
-    {
-        if (kind == EventHubOptions.Credential.ManagedIdentity)
-        {
-            return new Azure.Identity.ManagedIdentityCredential(string.IsNullOrWhiteSpace(options.ClientId)
-                ? Azure.Identity.ManagedIdentityId.SystemAssigned
-                : Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(options.ClientId));
-        }
-
-        // Name each missing setting, never a value: the secret must not reach a log.
-        (string Name, string? Value)[] settings = [("TenantId", options.TenantId), ("ClientId", options.ClientId), ("ClientSecret", options.ClientSecret)];
-        string[] missing = settings
-            .Where(setting => string.IsNullOrWhiteSpace(setting.Value))
-            .Select(setting => "MedTechEdge:EventHub:" + setting.Name)
-            .ToArray();
-        if (missing.Length > 0)
-        {
-            throw new ModuleStartupException($"MedTechEdge:EventHub:Authentication is ClientSecret: set {string.Join(", ", missing)}.");
-        }
-
-        try
-        {
-            return new Azure.Identity.ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret);
-        }
-        catch (ArgumentException)
-        {
-            // Azure.Identity checks the tenant's form; its message is replaced so nothing of the settings is echoed.
-            throw new ModuleStartupException("MedTechEdge:EventHub:TenantId is not a tenant id (a GUID or a domain such as contoso.onmicrosoft.com).");
-        }
+        return new EventHubSink(endpoint.CreateProducer(producerOptions), options.MaxPublicationBytes);
     }
 
     /// <summary>The client of the configured FHIR server, or null when none is configured (NDJSON output).</summary>

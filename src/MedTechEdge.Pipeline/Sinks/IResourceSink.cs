@@ -14,7 +14,9 @@ public interface IResourceSink
     /// written for a reason that is retried (<see cref="SendFailureDetails.WaitsForever"/>,
     /// <see cref="SinkFailureKind.ReferenceNotFound"/>, <see cref="SinkFailureKind.Unexpected"/>) is never followed by a
     /// written record of the same batch: a sink that meets one stops and reports the rest
-    /// <see cref="SinkFailureKind.NotAttempted"/> (or all-or-nothing, as a transaction Bundle is).
+    /// <see cref="SinkFailureKind.NotAttempted"/> (or all-or-nothing, as a transaction Bundle is). A sink whose target
+    /// orders by key and whose records never refer across keys may keep this per key: <see cref="EventHubSink"/> does,
+    /// per device (the partition key), so it can send each device's records of a batch as one batch.
     /// </summary>
     Task<SinkResult> WriteAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken cancellationToken);
 }

@@ -11,6 +11,9 @@ internal static class CbsNode
 {
     private const string SasTokenType = "servicebus.windows.net:sastoken";
 
+    // What the .NET SDK sends for a TokenCredential's access token.
+    private const string JwtTokenType = "jwt";
+
     public static Message Answer(PeerState state, Connection connection, Message request)
     {
         string? operation = StatusResponse.Property(request, "operation");
@@ -21,8 +24,9 @@ internal static class CbsNode
 
         string? type = StatusResponse.Property(request, "type");
         string? audience = StatusResponse.Property(request, "name");
-        string? refusal = type != SasTokenType ? $"token type '{type}' is not accepted here"
+        string? refusal = type is not (SasTokenType or JwtTokenType) ? $"token type '{type}' is not accepted here"
             : !state.Tokens.NamesHub(audience) ? $"the audience '{audience}' is not the hub"
+            : type == JwtTokenType ? state.Tokens.ValidateBearer(request.Body as string)
             : state.Tokens.Validate(request.Body as string);
         if (refusal is not null)
         {

@@ -1,19 +1,22 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Amqp;
 using Amqp.Listener;
 
 namespace MedTechEdge.TestPeers.EventHubsAmqp;
 
 /// <summary>
-/// An Event Hubs namespace with one hub, over plain AMQP 1.0 on a free loopback port, for the official SDKs to send to
-/// (AMQPNetLite's ContainerHost underneath). It speaks what ../shared/research/eventhubs-amqp.md found the SDKs need:
-/// SASL MSSBCBS (and ANONYMOUS for the Node SDK); <c>$cbs</c> put-token with the token's signature, expiry and audience checked; <c>$management</c>
+/// An Event Hubs namespace with one hub, over AMQP 1.0 on a free loopback port (plain, or TLS with
+/// <see cref="EventHubsAmqpPeerOptions.Certificate"/>), for the official SDKs to send to (AMQPNetLite's ContainerHost
+/// underneath). It speaks what ../shared/research/eventhubs-amqp.md found the SDKs need: SASL MSSBCBS (and ANONYMOUS
+/// for the Node SDK); <c>$cbs</c> put-token with a SAS token's signature, expiry and audience checked, or the one
+/// configured Entra ID token (<c>jwt</c>); <c>$management</c>
 /// READs of the hub and its partitions; send links to the hub and to single partitions, with the configured
 /// max-message-size on attach; the batch format. It records each event with the partition, sequence number, offset
 /// and enqueued time it was given. Receive links per consumer group and partition start where their selector filter
 /// says, get stored and then live events within their credit, with the system annotations, and yield to a receiver
-/// with a higher owner level.
+/// with a higher owner level. <see cref="Stop"/> and <see cref="Start"/> play an outage on the same port.
 /// </summary>
 public sealed class EventHubsAmqpPeer : IDisposable
 {
@@ -21,19 +24,14 @@ public sealed class EventHubsAmqpPeer : IDisposable
     public const string ServerBusy = "com.microsoft:server-busy";
 
     private readonly PeerState _state;
-    private readonly ContainerHost _host;
+    private readonly Lock _hostLock = new();
+    private ContainerHost? _host;
 
     public EventHubsAmqpPeer(EventHubsAmqpPeerOptions? options = null)
     {
         _state = new PeerState(options ?? new EventHubsAmqpPeerOptions());
         Port = FreeLoopbackPort();
-        _host = new ContainerHost(new Address($"amqp://127.0.0.1:{Port}"));
-        // The .NET SDK offers only MSSBCBS, the Node SDK (rhea) only ANONYMOUS, as the service accepts both; either way
-        // nothing is authorized until a $cbs put-token.
-        _host.Listeners[0].SASL.EnableMechanism(CbsSaslProfile.MssbCbsMechanism, new CbsSaslProfile(CbsSaslProfile.MssbCbsMechanism, TimeSpan.Zero));
-        _host.Listeners[0].SASL.EnableMechanism(CbsSaslProfile.AnonymousMechanism, new CbsSaslProfile(CbsSaslProfile.AnonymousMechanism, TimeSpan.FromMilliseconds(50)));
-        _host.RegisterLinkProcessor(new PeerLinkProcessor(_state));
-        _host.Open();
+        Start();
     }
 
     public EventHubsAmqpPeerOptions Options => _state.Options;
@@ -55,11 +53,32 @@ public sealed class EventHubsAmqpPeer : IDisposable
     /// <summary>The selector filters receive links attached with, in order, as the SDKs wrote them.</summary>
     public IReadOnlyCollection<string> ReceiveFilters => _state.ReceiveFilters;
 
+    /// <summary>How many deliveries send links stored: one per event sent alone, one per batch however many it held.</summary>
+    public int Deliveries => _state.Deliveries;
+
     /// <summary>How many deliveries <see cref="RefuseSends"/> has refused.</summary>
     public int RefusedSends => _state.RefusedSends;
 
     /// <summary>Why each refused token (put-token or management) failed the check, in order.</summary>
     public IReadOnlyCollection<string> TokenRefusals => _state.TokenRefusals;
+
+    /// <summary>
+    /// With <see cref="EventHubsAmqpPeerOptions.Certificate"/>: the address a client gives as its custom endpoint
+    /// (<c>amqps://127.0.0.1:PORT</c>); null on a plain peer.
+    /// </summary>
+    public Uri? TlsEndpoint => Options.Certificate is null ? null : new Uri($"amqps://127.0.0.1:{Port}");
+
+    /// <summary>True while the peer listens (between <see cref="Stop"/> and <see cref="Start"/> it does not).</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_hostLock)
+            {
+                return _host is not null;
+            }
+        }
+    }
 
     public string ConnectionStringWithKey(string key) =>
         $"Endpoint=sb://127.0.0.1:{Port};SharedAccessKeyName={Options.KeyName};SharedAccessKey={key};" +
@@ -131,7 +150,48 @@ public sealed class EventHubsAmqpPeer : IDisposable
         }
     }
 
-    public void Dispose() => _host.Close();
+    /// <summary>
+    /// An outage: closes the listener and every connection, as a hub that went away. The stored events stay; the port
+    /// stays this peer's, so <see cref="Start"/> brings the same hub back where clients look for it.
+    /// </summary>
+    public void Stop()
+    {
+        lock (_hostLock)
+        {
+            // A transfer the client sent before it saw the close must not be stored: the hub it went to is gone.
+            _state.IsStopped = true;
+            _host?.Close();
+            _host = null;
+            // Closing the listener leaves accepted connections open: close them too, or a client would not notice.
+            _state.CloseConnections();
+        }
+    }
+
+    /// <summary>Listens on <see cref="Port"/> (again, after <see cref="Stop"/>).</summary>
+    public void Start()
+    {
+        lock (_hostLock)
+        {
+            if (_host is not null)
+            {
+                return;
+            }
+
+            X509Certificate2? certificate = Options.Certificate;
+            var address = new Address(certificate is null ? $"amqp://127.0.0.1:{Port}" : $"amqps://127.0.0.1:{Port}");
+            var host = certificate is null ? new ContainerHost(address) : new ContainerHost([address], certificate);
+            // The .NET SDK offers only MSSBCBS, the Node SDK (rhea) only ANONYMOUS, as the service accepts both; either
+            // way nothing is authorized until a $cbs put-token.
+            host.Listeners[0].SASL.EnableMechanism(CbsSaslProfile.MssbCbsMechanism, new CbsSaslProfile(CbsSaslProfile.MssbCbsMechanism, TimeSpan.Zero));
+            host.Listeners[0].SASL.EnableMechanism(CbsSaslProfile.AnonymousMechanism, new CbsSaslProfile(CbsSaslProfile.AnonymousMechanism, TimeSpan.FromMilliseconds(50)));
+            host.RegisterLinkProcessor(new PeerLinkProcessor(_state));
+            host.Open();
+            _host = host;
+            _state.IsStopped = false;
+        }
+    }
+
+    public void Dispose() => Stop();
 
     private static int FreeLoopbackPort()
     {

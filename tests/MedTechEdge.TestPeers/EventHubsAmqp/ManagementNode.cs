@@ -12,7 +12,7 @@ internal static class ManagementNode
 {
     public static Message Answer(PeerState state, Message request)
     {
-        if (state.Tokens.Validate(StatusResponse.Property(request, "security_token")) is string refusal)
+        if (state.Tokens.ValidateAny(StatusResponse.Property(request, "security_token")) is string refusal)
         {
             state.RefuseToken(refusal);
             return StatusResponse.Create(401, refusal);

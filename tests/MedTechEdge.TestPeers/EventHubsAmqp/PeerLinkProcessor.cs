@@ -23,6 +23,7 @@ internal sealed class PeerLinkProcessor(PeerState state) : ILinkProcessor
         string? target = (attach.Target as Target)?.Address;
         string? source = (attach.Source as Source)?.Address;
         Connection connection = attachContext.Link.Session.Connection;
+        state.Track(connection);
 
         // AMQP 1.0 section 2.7.3: role false is the sender, true the receiver, from the attaching side's view.
         if (!attach.Role)

@@ -7,11 +7,13 @@ namespace MedTechEdge.TestPeers.EventHubsAmqp;
 internal sealed class PeerState(EventHubsAmqpPeerOptions options)
 {
     private readonly ConcurrentDictionary<Connection, bool> _authorized = new();
+    private readonly ConcurrentDictionary<Connection, bool> _open = new();
     private readonly ConcurrentQueue<string> _faults = new();
     private readonly Lock _lock = new();
     private int _refusalsLeft;
     private string _refusalCondition = "";
     private int _refusedSends;
+    private int _deliveries;
     private readonly ConcurrentQueue<string> _tokenRefusals = new();
     private readonly ConcurrentQueue<string> _receiveFilters = new();
 
@@ -19,7 +21,7 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
 
     public PartitionLog Log { get; } = new(options);
 
-    public SharedAccessSignatureValidator Tokens { get; } = new(options);
+    public TokenValidator Tokens { get; } = new(options);
 
     public ReplyLinks Replies { get; } = new();
 
@@ -30,6 +32,11 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
     public IReadOnlyCollection<string> Faults => [.. _faults];
 
     public int RefusedSends => Volatile.Read(ref _refusedSends);
+
+    public int Deliveries => Volatile.Read(ref _deliveries);
+
+    /// <summary>Counts a delivery a send link stored (one event, or a whole batch).</summary>
+    public void Delivered() => Interlocked.Increment(ref _deliveries);
 
     public IReadOnlyCollection<string> TokenRefusals => [.. _tokenRefusals];
 
@@ -43,6 +50,29 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
         if (_authorized.TryAdd(connection, true))
         {
             connection.AddClosedCallback((sender, error) => _authorized.TryRemove(connection, out _));
+        }
+    }
+
+    /// <summary>Remembers a client's connection (at its first attach), so an outage can close it.</summary>
+    public void Track(Connection connection)
+    {
+        if (_open.TryAdd(connection, true))
+        {
+            connection.AddClosedCallback((sender, error) => _open.TryRemove(connection, out _));
+        }
+    }
+
+    /// <summary>True between a stop and the next start: a hub that is down stores nothing.</summary>
+    public bool IsStopped { get; set; }
+
+    /// <summary>Closes every client connection with amqp:connection:forced, as a hub going down does.</summary>
+    public void CloseConnections()
+    {
+        foreach (Connection connection in _open.Keys)
+        {
+            // Zero wait: the close frame goes out and the socket closes, whether or not the client answers.
+            connection.Close(TimeSpan.Zero, new Amqp.Framing.Error(ErrorCode.ConnectionForced) { Description = "the test peer stopped" });
+            _open.TryRemove(connection, out _);
         }
     }
 

@@ -18,6 +18,12 @@ internal sealed class SendLinkEndpoint(PeerState state, int? linkPartition) : Li
 
     public override void OnMessage(MessageContext messageContext)
     {
+        if (state.IsStopped)
+        {
+            messageContext.Complete(new Error(ErrorCode.ConnectionForced) { Description = "the test peer stopped" });
+            return;
+        }
+
         if (state.TakeRefusal() is string condition)
         {
             messageContext.Complete(new Error(condition) { Description = "refused by the test (transient)" });
@@ -49,6 +55,7 @@ internal sealed class SendLinkEndpoint(PeerState state, int? linkPartition) : Li
         // The SDK stamps the batch's key on the envelope and on each event; the envelope's wins.
         string? key = PartitionKey(message) ?? incoming[0].PartitionKey;
         state.Log.Append(state.Log.Route(linkPartition, key), incoming);
+        state.Delivered();
         messageContext.Complete();
     }
 

@@ -54,14 +54,18 @@ public sealed class StartupTests
         ]);
         var ex = Assert.Throws<ModuleStartupException>(() => host.Services.GetRequiredService<MedTechEdge.Pipeline.Sinks.IResourceSink>());
         Assert.Contains("MedTechEdge:EventHub:ConnectionString", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("no EntityPath", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("lacks EntityPath", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-key", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("EventHub:Authentication=ManagedIdentity", "MedTechEdge:EventHub:FullyQualifiedNamespace")]
     [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:FullyQualifiedNamespace=ns.servicebus.windows.net", "MedTechEdge:EventHub:Name")]
-    [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:FullyQualifiedNamespace=ns servicebus|EventHub:Name=vitals", "MedTechEdge:EventHub:FullyQualifiedNamespace: ")]
+    [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:FullyQualifiedNamespace=ns servicebus|EventHub:Name=vitals", "set MedTechEdge:EventHub:FullyQualifiedNamespace to the namespace's host name")]
+    [InlineData("EventHub:Authentication=Default|EventHub:FullyQualifiedNamespace=sb://ns.servicebus.windows.net/|EventHub:Name=vitals", "set MedTechEdge:EventHub:FullyQualifiedNamespace to the namespace's host name")]
+    [InlineData("EventHub:ConnectionString=Endpoint=sb://ns.servicebus.windows.net/;EntityPath=vitals", "lacks SharedAccessKeyName and SharedAccessKey")]
+    [InlineData("EventHub:ConnectionString=Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=very-secret-value;EntityPath=vitals|EventHub:CustomEndpointAddress=not an address", "MedTechEdge:EventHub:CustomEndpointAddress is not an absolute address")]
+    [InlineData("EventHub:ConnectionString=Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=very-secret-value;EntityPath=vitals|EventHub:MaxPublicationBytes=0", "MedTechEdge:EventHub:MaxPublicationBytes must be positive")]
     [InlineData("EventHub:Authentication=ClientSecret|EventHub:FullyQualifiedNamespace=ns.servicebus.windows.net|EventHub:Name=vitals|EventHub:ClientSecret=very-secret-value", "set MedTechEdge:EventHub:TenantId, MedTechEdge:EventHub:ClientId.")]
     [InlineData("EventHub:Authentication=ClientSecret|EventHub:FullyQualifiedNamespace=ns.servicebus.windows.net|EventHub:Name=vitals|EventHub:TenantId=not a tenant!|EventHub:ClientId=app|EventHub:ClientSecret=very-secret-value", "MedTechEdge:EventHub:TenantId is not a tenant id")]
     [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:ConnectionString=Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=very-secret-value", "MedTechEdge:EventHub:ConnectionString is set too")]
@@ -79,6 +83,8 @@ public sealed class StartupTests
     [InlineData("EventHub:Authentication=ManagedIdentity")]
     [InlineData("EventHub:Authentication=ManagedIdentity|EventHub:ClientId=5a2b9f10-0000-4000-8000-000000000001")]
     [InlineData("EventHub:Authentication=ClientSecret|EventHub:TenantId=contoso.onmicrosoft.com|EventHub:ClientId=5a2b9f10-0000-4000-8000-000000000002|EventHub:ClientSecret=s")]
+    [InlineData("EventHub:Authentication=Default|EventHub:Transport=AmqpWebSockets")]
+    [InlineData("EventHub:Authentication=Default|EventHub:CustomEndpointAddress=amqps://gateway.contoso.com")]
     public void An_Event_Hub_Sink_With_Entra_Id_Starts_With_The_Namespace_And_The_Hub(string settings)
     {
         // Nothing is asked of Entra ID until the first publication, so this needs no network.

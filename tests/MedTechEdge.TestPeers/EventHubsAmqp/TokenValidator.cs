@@ -5,12 +5,13 @@ using System.Text;
 namespace MedTechEdge.TestPeers.EventHubsAmqp;
 
 /// <summary>
-/// Checks a token of the form <c>SharedAccessSignature sr={resource}&amp;sig={signature}&amp;se={expiry}&amp;skn={key name}</c>
-/// as Event Hubs does (learn.microsoft.com/azure/event-hubs/authenticate-shared-access-signature): the signature is
+/// Checks the tokens a client presents. A shared access signature, <c>SharedAccessSignature sr={resource}&amp;sig={signature}&amp;se={expiry}&amp;skn={key name}</c>,
+/// is checked as Event Hubs does (learn.microsoft.com/azure/event-hubs/authenticate-shared-access-signature): the signature is
 /// HMAC-SHA256, keyed by the UTF-8 bytes of the key, over the URL-encoded resource, a newline and the expiry in Unix
-/// seconds; the resource must name the hub and the expiry must lie ahead.
+/// seconds; the resource must name the hub and the expiry must lie ahead. An Entra ID token (a JWT) is not parsed:
+/// it must be the one bearer token the peer was configured with, which the test's credential hands out.
 /// </summary>
-internal sealed class SharedAccessSignatureValidator(EventHubsAmqpPeerOptions options)
+internal sealed class TokenValidator(EventHubsAmqpPeerOptions options)
 {
     private const string Prefix = "SharedAccessSignature ";
 
@@ -69,6 +70,28 @@ internal sealed class SharedAccessSignatureValidator(EventHubsAmqpPeerOptions op
 
         return CryptographicOperations.FixedTimeEquals(expected, actual) ? null : "the signature does not match the key";
     }
+
+    /// <summary>
+    /// Returns null when <paramref name="token"/> is the peer's configured bearer token (compared in constant time),
+    /// otherwise why not.
+    /// </summary>
+    public string? ValidateBearer(string? token)
+    {
+        if (options.BearerToken is null)
+        {
+            return "no Entra ID token is accepted here";
+        }
+
+        return token is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(options.BearerToken))
+            ? null
+            : "the bearer token is not the one this hub accepts";
+    }
+
+    /// <summary>A management request's token: a shared access signature, or with no SAS prefix a bearer token.</summary>
+    public string? ValidateAny(string? token) =>
+        token is not null && !token.StartsWith(Prefix, StringComparison.Ordinal) && options.BearerToken is not null
+            ? ValidateBearer(token)
+            : Validate(token);
 
     /// <summary>True when an audience such as <c>amqp://127.0.0.1/HUB</c> or <c>sb://host/HUB/Partitions/0</c> names the hub.</summary>
     public bool NamesHub(string? audience)
