@@ -43,6 +43,12 @@ internal sealed class EventHubIngressOptions : EventHubConnectionOptions
     public int PrefetchCount { get; set; } = 300;
 
     /// <summary>
+    /// The longest a busy partition goes without a checkpoint (one per batch would cost a transaction per batch); a
+    /// batch that is not full is checkpointed at once. Zero: after every batch.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// The largest event body taken into the inbox; a larger one is an <c>EventTooLarge</c> dead letter. 1 MiB: the
     /// largest event a Standard hub carries, so on Standard nothing the hub accepts is refused; Premium and Dedicated
     /// allow larger events, which are no device readings and would hold the store's memory per row.

@@ -35,6 +35,11 @@ internal static class EventHubIngressSettingsFactory
             throw new ModuleStartupException($"{Section}:MaxEventBytes must be at least 1.");
         }
 
+        if (options.CheckpointInterval < TimeSpan.Zero)
+        {
+            throw new ModuleStartupException($"{Section}:CheckpointInterval must not be negative.");
+        }
+
         if (options.LoadBalancingInterval is { } interval && interval <= TimeSpan.Zero)
         {
             throw new ModuleStartupException($"{Section}:LoadBalancingInterval must be positive.");
@@ -52,6 +57,7 @@ internal static class EventHubIngressSettingsFactory
             MaxBatchSize = options.MaxBatchSize,
             PrefetchCount = options.PrefetchCount,
             MaxEventBytes = options.MaxEventBytes,
+            CheckpointInterval = options.CheckpointInterval,
             LoadBalancingInterval = options.LoadBalancingInterval,
             OwnershipExpiry = options.OwnershipExpiry,
             BindToConnectionDeviceId = options.BindToConnectionDeviceId,

@@ -28,7 +28,7 @@ public sealed class EventHubIngress : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _deadLetters = new IngressDeadLetters(store);
         var writer = new PartitionBatchWriter(inbox, _deadLetters, settings, Metrics, clock, loggerFactory.CreateLogger<PartitionBatchWriter>());
-        _processor = EventHubIngressProcessor.Create(checkpointStore, endpoint, settings, writer, Metrics, loggerFactory.CreateLogger<EventHubIngressProcessor>());
+        _processor = EventHubIngressProcessor.Create(checkpointStore, endpoint, settings, writer, Metrics, clock, loggerFactory.CreateLogger<EventHubIngressProcessor>());
     }
 
     /// <summary>Events received, partitions owned, checkpoint lag, ownership changes.</summary>

@@ -17,28 +17,34 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
     private readonly PartitionBatchWriter _writer;
     private readonly EventHubIngressMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly CheckpointPolicy _policy;
+    private readonly TimeProvider _clock;
 
-    public EventHubIngressProcessor(CheckpointStore checkpointStore, EventHubsEndpoint endpoint, EventHubIngressSettings settings, PartitionBatchWriter writer, EventHubIngressMetrics metrics, ILogger logger)
+    public EventHubIngressProcessor(CheckpointStore checkpointStore, EventHubsEndpoint endpoint, EventHubIngressSettings settings, PartitionBatchWriter writer, EventHubIngressMetrics metrics, TimeProvider clock, ILogger logger)
         : base(checkpointStore, settings.MaxBatchSize, settings.ConsumerGroup, endpoint.FullyQualifiedNamespace ?? string.Empty, endpoint.EventHubName, endpoint.Credential!, Options(endpoint, settings))
     {
         _writer = writer;
         _metrics = metrics;
         _logger = logger;
+        _policy = new CheckpointPolicy(settings.MaxBatchSize, settings.CheckpointInterval);
+        _clock = clock;
     }
 
-    public EventHubIngressProcessor(CheckpointStore checkpointStore, string connectionString, EventHubsEndpoint endpoint, EventHubIngressSettings settings, PartitionBatchWriter writer, EventHubIngressMetrics metrics, ILogger logger)
+    public EventHubIngressProcessor(CheckpointStore checkpointStore, string connectionString, EventHubsEndpoint endpoint, EventHubIngressSettings settings, PartitionBatchWriter writer, EventHubIngressMetrics metrics, TimeProvider clock, ILogger logger)
         : base(checkpointStore, settings.MaxBatchSize, settings.ConsumerGroup, connectionString, string.IsNullOrEmpty(endpoint.EventHubName) ? null : endpoint.EventHubName, Options(endpoint, settings))
     {
         _writer = writer;
         _metrics = metrics;
         _logger = logger;
+        _policy = new CheckpointPolicy(settings.MaxBatchSize, settings.CheckpointInterval);
+        _clock = clock;
     }
 
     /// <summary>A processor for <paramref name="endpoint"/>, by its connection string or its credential.</summary>
-    public static EventHubIngressProcessor Create(CheckpointStore checkpointStore, EventHubsEndpoint endpoint, EventHubIngressSettings settings, PartitionBatchWriter writer, EventHubIngressMetrics metrics, ILogger logger) =>
+    public static EventHubIngressProcessor Create(CheckpointStore checkpointStore, EventHubsEndpoint endpoint, EventHubIngressSettings settings, PartitionBatchWriter writer, EventHubIngressMetrics metrics, TimeProvider clock, ILogger logger) =>
         endpoint.Credential is null
-            ? new EventHubIngressProcessor(checkpointStore, endpoint.ConnectionString!, endpoint, settings, writer, metrics, logger)
-            : new EventHubIngressProcessor(checkpointStore, endpoint, settings, writer, metrics, logger);
+            ? new EventHubIngressProcessor(checkpointStore, endpoint.ConnectionString!, endpoint, settings, writer, metrics, clock, logger)
+            : new EventHubIngressProcessor(checkpointStore, endpoint, settings, writer, metrics, clock, logger);
 
     private static EventProcessorOptions Options(EventHubsEndpoint endpoint, EventHubIngressSettings settings)
     {
@@ -49,8 +55,10 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
             PrefetchCount = settings.PrefetchCount,
             // The service's last-enqueued sequence number rides on each delivery, for the checkpoint lag.
             TrackLastEnqueuedEventProperties = true,
-            // Null: the handler is called only with events, never empty on a timer.
-            MaximumWaitTime = null,
+            // The SDK calls the handler with an empty batch after this long without events ("emitting an empty batch of
+            // events", EventProcessorOptions.MaximumWaitTime): a partition that went quiet right after a full batch
+            // gets its stored tail checkpointed then. Null (checkpoint after every batch): only batches with events.
+            MaximumWaitTime = settings.CheckpointInterval > TimeSpan.Zero ? settings.CheckpointInterval : null,
             Identifier = settings.Identifier,
         };
         if (settings.LoadBalancingInterval is TimeSpan interval)
@@ -70,20 +78,34 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
     {
         // The SDK hands a list; a copy only if a later version hands something else.
         IReadOnlyList<SdkEventData> batch = events as IReadOnlyList<SdkEventData> ?? new List<SdkEventData>(events);
+        string partitionId = partition.PartitionId;
+        PartitionIngressState state = _metrics.Partition(partitionId);
         if (batch.Count == 0)
         {
+            // Quiet for MaximumWaitTime: the reader is at the partition's end, so what is stored is checkpointed now.
+            if (state.Pending is { } pending)
+            {
+                await WriteCheckpointAsync(partitionId, state, pending).ConfigureAwait(false);
+            }
+
             return;
         }
 
-        string partitionId = partition.PartitionId;
-        PartitionIngressState state = _metrics.Partition(partitionId);
         state.OnReceived(batch.Count, batch[batch.Count - 1].SequenceNumber);
         ReadLastEnqueued(partitionId, state);
         // An exception here would fault the partition's task and the SDK would restart it from the last checkpoint
         // (EventProcessor<T>.OnProcessingEventBatchAsync: "fault the task responsible for partition processing"); the
         // writer does not throw for a refused commit but holds instead, so only a bug would take that path.
         int stored = await _writer.StoreAsync(batch, partitionId, Topic(partitionId), e => CheckpointAsync(partitionId, state, e), cancellationToken).ConfigureAwait(false);
-        if (stored >= 0 && batch[stored].SequenceNumber != state.LastCheckpointedSequenceNumber)
+        if (stored < 0 || batch[stored].SequenceNumber == state.LastCheckpointedSequenceNumber)
+        {
+            return;
+        }
+
+        // Stored, so a checkpoint may name it; the policy says whether this batch writes one now. Until one does, the
+        // stored position waits for the next batch, the partition's stop (below) or a hold of the writer.
+        state.Pending = CheckpointPosition.FromEvent(batch[stored]);
+        if (_policy.IsDue(batch.Count, state.LastCheckpointUtc, _clock.GetUtcNow()))
         {
             await CheckpointAsync(partitionId, state, batch[stored]).ConfigureAwait(false);
         }
@@ -99,16 +121,27 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
 
     protected override Task OnInitializingPartitionAsync(EventProcessorPartition partition, CancellationToken cancellationToken)
     {
+        // A position stored under an earlier ownership is not this one's to write: the partition resumes from the store.
+        _metrics.Partition(partition.PartitionId).Pending = null;
         _metrics.OnOwnershipChanged(partition.PartitionId, owned: true);
         LogPartitionClaimed(partition.PartitionId);
         return Task.CompletedTask;
     }
 
-    protected override Task OnPartitionProcessingStoppedAsync(EventProcessorPartition partition, ProcessingStoppedReason reason, CancellationToken cancellationToken)
+    protected override async Task OnPartitionProcessingStoppedAsync(EventProcessorPartition partition, ProcessingStoppedReason reason, CancellationToken cancellationToken)
     {
+        // The SDK calls this after the partition's last batch returned. On a shutdown the stored but not yet
+        // checkpointed tail is checkpointed, so a graceful restart reads nothing twice. Not when the partition was lost:
+        // its new owner may have checkpointed past this position already.
+        PartitionIngressState state = _metrics.Partition(partition.PartitionId);
+        if (reason == ProcessingStoppedReason.Shutdown && state.Pending is { } pending)
+        {
+            await WriteCheckpointAsync(partition.PartitionId, state, pending).ConfigureAwait(false);
+        }
+
+        state.Pending = null;
         _metrics.OnOwnershipChanged(partition.PartitionId, owned: false);
         LogPartitionReleased(partition.PartitionId, reason);
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -116,12 +149,15 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
     /// durable either way, and a checkpoint only saves a new owner from reading them again. A failed write is logged
     /// and left: the next batch's checkpoint covers this one, and until then a restart replays events already stored.
     /// </summary>
-    private async Task CheckpointAsync(string partitionId, PartitionIngressState state, SdkEventData last)
+    private Task CheckpointAsync(string partitionId, PartitionIngressState state, SdkEventData last) =>
+        WriteCheckpointAsync(partitionId, state, CheckpointPosition.FromEvent(last));
+
+    private async Task WriteCheckpointAsync(string partitionId, PartitionIngressState state, CheckpointPosition position)
     {
         try
         {
-            await UpdateCheckpointAsync(partitionId, CheckpointPosition.FromEvent(last), CancellationToken.None).ConfigureAwait(false);
-            state.OnCheckpoint(last.SequenceNumber);
+            await UpdateCheckpointAsync(partitionId, position, CancellationToken.None).ConfigureAwait(false);
+            state.OnCheckpoint(position.SequenceNumber, _clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -17,6 +17,12 @@ public sealed record EventHubIngressSettings
     /// <summary>Events the SDK reads ahead per partition; holding the handler stops reading once they are in.</summary>
     public int PrefetchCount { get; init; } = 300;
 
+    /// <summary>
+    /// The longest a partition that keeps receiving full batches goes without a checkpoint; zero checkpoints every
+    /// batch. A batch smaller than <see cref="MaxBatchSize"/> (the partition has caught up) is always checkpointed.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>An event with a larger body is a dead letter, not an inbox row.</summary>
     public int MaxEventBytes { get; init; } = 1_048_576;
 

@@ -55,7 +55,18 @@ public sealed class PartitionIngressState(string partitionId)
 
     internal void OnDeadLetter() => Interlocked.Increment(ref _deadLetters);
 
-    internal void OnCheckpoint(long sequenceNumber) => Interlocked.Exchange(ref _lastCheckpointed, sequenceNumber);
+    /// <summary>When this instance last checkpointed the partition; the handler's own (no other thread reads it).</summary>
+    internal DateTimeOffset LastCheckpointUtc { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>The last stored event's position when no checkpoint names it yet; the handler's own, then the stop's.</summary>
+    internal Azure.Messaging.EventHubs.Processor.CheckpointPosition? Pending { get; set; }
+
+    internal void OnCheckpoint(long sequenceNumber, DateTimeOffset at)
+    {
+        Interlocked.Exchange(ref _lastCheckpointed, sequenceNumber);
+        LastCheckpointUtc = at;
+        Pending = null;
+    }
 
     internal void OnLastEnqueued(long sequenceNumber) => Interlocked.Exchange(ref _lastEnqueued, sequenceNumber);
 

@@ -34,9 +34,9 @@ public sealed class IngressCheckpointTests
             Assert.Equal(MessageSources.EventHub, inbox[i].Source);
         }
 
-        // Batches of at most 20: several checkpoints, each written when the inbox already held the event it names.
+        // Every checkpoint was written when the inbox already held the event it names.
         List<(long SequenceNumber, long Probe)> checkpoints = harness.Checkpoints.Checkpoints;
-        Assert.True(checkpoints.Count >= count / 20, $"{checkpoints.Count} checkpoints");
+        Assert.NotEmpty(checkpoints);
         foreach ((long sequence, long inboxRows) in checkpoints)
         {
             Assert.True(inboxRows >= sequence + 1, $"checkpoint at {sequence} written while the inbox held {inboxRows} events");
