@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace MedTechEdge.PersistLoad;
@@ -55,13 +56,15 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    static ModuleProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-    {
-        foreach (Process process in s_running.Keys.Where(p => !p.HasExited))
-        {
-            process.Kill(entireProcessTree: true);
-        }
-    };
+    // Ctrl+C and SIGTERM as well as a normal exit: the runtime's own handling of the signals does not reach ProcessExit
+    // while the main task is still awaiting.
+    private static readonly PosixSignalRegistration[] s_signals =
+    [
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => KillRunning()),
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillRunning()),
+    ];
+
+    static ModuleProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
 
     /// <summary>CPU time the module has used since it started, all threads, user and system.</summary>
     public TimeSpan ProcessorTime
@@ -90,6 +93,21 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
             lock (_lines)
             {
                 return string.Join('\n', _lines);
+            }
+        }
+    }
+
+    private static void KillRunning()
+    {
+        foreach (Process process in s_running.Keys)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited, or was disposed, in the meantime.
             }
         }
     }
