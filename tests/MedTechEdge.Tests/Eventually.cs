@@ -24,6 +24,20 @@ internal static class Eventually
         }
     }
 
+    /// <summary>The same, and the failure also says what the probe saw last (<paramref name="lastSeen"/>).</summary>
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what, Func<string> lastSeen)
+        where T : class
+    {
+        try
+        {
+            return await GetAsync(probe, timeout, what).ConfigureAwait(false);
+        }
+        catch (Xunit.Sdk.FailException ex)
+        {
+            throw new Xunit.Sdk.XunitException(ex.Message + " Last seen: " + lastSeen());
+        }
+    }
+
     /// <summary>Polls until <paramref name="condition"/> is true, or fails with <paramref name="what"/> after the timeout.</summary>
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         GetAsync(() => Task.FromResult(condition() ? what : null), timeout, what);

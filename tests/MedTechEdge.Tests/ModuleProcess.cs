@@ -14,6 +14,7 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _metricsPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ModuleProcess(string folder, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -63,7 +64,39 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         return process;
     }
 
+    /// <summary>
+    /// Starts the module with no MQTT listener (<c>Mqtt:Enabled=false</c>, a cloud instance that reads an event hub)
+    /// and waits until its metrics endpoint listens and <c>/readyz</c> answers 200.
+    /// </summary>
+    public static async Task<ModuleProcess> StartWithoutMqttAsync(string folder, params string[] args)
+    {
+        var process = new ModuleProcess(folder, ["--MedTechEdge:Mqtt:Enabled=false", "--MedTechEdge:Metrics:Port=0", .. args]);
+        Task finished = await Task.WhenAny(process._metricsPort.Task, Task.Delay(TimeSpan.FromSeconds(30)), process._process.WaitForExitAsync());
+        Assert.True(finished == process._metricsPort.Task, "the module's metrics endpoint did not start:\n" + process.Output);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.GetAsync(
+            async () =>
+            {
+                Assert.False(process.HasExited, "the module exited:\n" + process.Output);
+                try
+                {
+                    using HttpResponseMessage ready = await http.GetAsync(new Uri(process.MetricsUrl, "readyz"));
+                    return ready.IsSuccessStatusCode ? "ready" : null;
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            "/readyz to answer 200");
+        return process;
+    }
+
     public int MqttPort => _port.Task.Result;
+
+    /// <summary>The metrics and health endpoints' base URL (known once the module logged it).</summary>
+    public Uri MetricsUrl => new($"http://127.0.0.1:{_metricsPort.Task.Result.ToString(CultureInfo.InvariantCulture)}/");
 
     /// <summary>Ctrl+C, as a terminal sends it; waits for the exit.</summary>
     public async Task InterruptAsync()
@@ -125,8 +158,17 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         {
             _port.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
         }
+
+        Match metrics = MetricsLine().Match(line);
+        if (metrics.Success)
+        {
+            _metricsPort.TrySetResult(int.Parse(metrics.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
     }
 
     [GeneratedRegex(@"accepting device connections on [0-9.]+:(\d+)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"Metrics on http://\S+:(\d+)/metrics")]
+    private static partial Regex MetricsLine();
 }

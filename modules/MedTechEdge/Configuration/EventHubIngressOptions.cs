@@ -24,7 +24,7 @@ internal sealed class EventHubIngressOptions : EventHubConnectionOptions
     /// <summary>With <see cref="IngressStartPosition.EnqueuedTime"/>: the first events read are those enqueued after this instant.</summary>
     public DateTimeOffset? StartEnqueuedTime { get; set; }
 
-    /// <summary>Where ownership and checkpoints live: <c>Sqlite</c>, the module's store (one instance).</summary>
+    /// <summary>Where ownership and checkpoints live: <c>Sqlite</c>, the module's store (one instance), or <c>Blob</c> (several instances).</summary>
     public IngressCheckpointStore CheckpointStore { get; set; } = IngressCheckpointStore.Sqlite;
 
     /// <summary>Azure Blob Storage for ownership and checkpoints, in the SDK's own layout (shared by several instances).</summary>
@@ -80,6 +80,9 @@ internal enum IngressCheckpointStore
 {
     /// <summary>The module's SQLite store: one instance, nothing else to run.</summary>
     Sqlite,
+
+    /// <summary>An Azure Blob Storage container (<c>EventHubIngress:Blob</c>) in the SDK's layout, shared by every instance.</summary>
+    Blob,
 }
 
 /// <summary>

@@ -98,7 +98,7 @@ internal static class EventHubsEndpointFactory
         }
     }
 
-    private static Azure.Core.TokenCredential Credential(EventHubConnectionOptions options, EventHubConnectionOptions.Credential kind, string section)
+    internal static Azure.Core.TokenCredential Credential(EventHubConnectionOptions options, EventHubConnectionOptions.Credential kind, string section)
     {
         switch (kind)
         {

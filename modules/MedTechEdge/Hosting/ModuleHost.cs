@@ -152,7 +152,10 @@ internal static class ModuleHost
             // Checked here, so a bad setting stops the start with its name; the hub itself is reached once running.
             MedTechEdge.EventHubs.EventHubsEndpoint ingressEndpoint = EventHubsEndpointFactory.Create(options.EventHubIngress, EventHubIngressOptions.Section);
             MedTechEdge.EventHubs.Ingress.EventHubIngressSettings ingressSettings = EventHubIngressSettingsFactory.Create(options.EventHubIngress);
-            services.AddSingleton(sp => new EventHubIngressService(ingressEndpoint, ingressSettings, sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<InboxWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            Azure.Storage.Blobs.BlobContainerClient? checkpointContainer = options.EventHubIngress.CheckpointStore == IngressCheckpointStore.Blob
+                ? BlobCheckpointContainerFactory.Create(options.EventHubIngress.Blob)
+                : null;
+            services.AddSingleton(sp => new EventHubIngressService(ingressEndpoint, ingressSettings, checkpointContainer, sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<InboxWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
             services.AddHostedService(sp => sp.GetRequiredService<EventHubIngressService>());
         }
 

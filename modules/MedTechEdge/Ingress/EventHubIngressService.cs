@@ -1,3 +1,5 @@
+using Azure.Messaging.EventHubs.Primitives;
+using Azure.Storage.Blobs;
 using MedTechEdge.Configuration;
 using MedTechEdge.EventHubs;
 using MedTechEdge.EventHubs.Checkpoints;
@@ -10,9 +12,9 @@ namespace MedTechEdge.Ingress;
 
 /// <summary>
 /// Runs the Event Hubs ingress for the module's lifetime (<c>EventHubIngress:Enabled</c>), with the SQLite checkpoint
-/// store. The host does not wait for the hub: an unreachable hub or a refused sign-in at start is logged and tried
-/// again with a growing pause, as the SDK itself retries once running, so a gateway that boots before its uplink still
-/// ingests once the hub answers.
+/// store, or the Blob one when a container is given (created at start when missing). The host does not wait for the
+/// hub: an unreachable hub or a refused sign-in at start is logged and tried again with a growing pause, as the SDK
+/// itself retries once running, so a gateway that boots before its uplink still ingests once the hub answers.
 /// </summary>
 internal sealed partial class EventHubIngressService : IHostedService, IAsyncDisposable
 {
@@ -20,16 +22,18 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     private static readonly TimeSpan s_maxRetry = TimeSpan.FromMinutes(1);
 
     private readonly EventHubIngress _ingress;
-    private readonly SqliteCheckpointStore _checkpoints;
+    private readonly CheckpointStore _checkpoints;
+    private readonly BlobContainerClient? _container;
     private readonly TimeProvider _clock;
     private readonly ILogger<EventHubIngressService> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _starting = Task.CompletedTask;
     private volatile bool _started;
 
-    public EventHubIngressService(EventHubsEndpoint endpoint, EventHubIngressSettings settings, MedTechStore store, InboxWriter inbox, TimeProvider clock, ILoggerFactory loggers)
+    public EventHubIngressService(EventHubsEndpoint endpoint, EventHubIngressSettings settings, BlobContainerClient? container, MedTechStore store, InboxWriter inbox, TimeProvider clock, ILoggerFactory loggers)
     {
-        _checkpoints = new SqliteCheckpointStore(store, clock);
+        _container = container;
+        _checkpoints = container is null ? new SqliteCheckpointStore(store, clock) : new BlobCheckpointStore(container);
         // One instance per SQLite store: its owner id follows the store, so after a crash it resumes its own claims at
         // once instead of waiting out their expiry.
         settings = settings.Identifier is null ? settings with { Identifier = OwnerIdOf(store) } : settings;
@@ -49,7 +53,7 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        LogStarting(_ingress.FullyQualifiedNamespace, _ingress.EventHubName, _ingress.ConsumerGroup, "Sqlite", _ingress.Identifier);
+        LogStarting(_ingress.FullyQualifiedNamespace, _ingress.EventHubName, _ingress.ConsumerGroup, _container is null ? "Sqlite" : "Blob", _ingress.Identifier);
         _starting = StartWithRetryAsync(_stopping.Token);
         return Task.CompletedTask;
     }
@@ -72,7 +76,7 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
     public async ValueTask DisposeAsync()
     {
         await _ingress.DisposeAsync().ConfigureAwait(false);
-        _checkpoints.Dispose();
+        (_checkpoints as IDisposable)?.Dispose();
         _stopping.Dispose();
     }
 
@@ -90,6 +94,11 @@ internal sealed partial class EventHubIngressService : IHostedService, IAsyncDis
         {
             try
             {
+                if (_container is not null)
+                {
+                    await BlobCheckpointStore.EnsureContainerAsync(_container, cancellationToken).ConfigureAwait(false);
+                }
+
                 await _ingress.StartAsync(cancellationToken).ConfigureAwait(false);
                 _started = true;
                 return;

@@ -14,6 +14,7 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
     private string _refusalCondition = "";
     private int _refusedSends;
     private int _deliveries;
+    private bool _stopped;
     private readonly ConcurrentQueue<string> _tokenRefusals = new();
     private readonly ConcurrentQueue<string> _receiveFilters = new();
 
@@ -63,7 +64,11 @@ internal sealed class PeerState(EventHubsAmqpPeerOptions options)
     }
 
     /// <summary>True between a stop and the next start: a hub that is down stores nothing.</summary>
-    public bool IsStopped { get; set; }
+    public bool IsStopped
+    {
+        get => Volatile.Read(ref _stopped);
+        set => Volatile.Write(ref _stopped, value);
+    }
 
     /// <summary>Closes every client connection with amqp:connection:forced, as a hub going down does.</summary>
     public void CloseConnections()
