@@ -15,24 +15,30 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- [device messages, default 100000] [naive PUTs, default 1000] [Bundle size, default 100]
+//    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- eventhubs [events, default 100000] [load-balancing interval, s, default 1]
 // One FHIR peer (tests/peers/fhir-server), emptied before each case. Rates of the direct loader and the module are the
 // means of two runs each. Every case writes new Observations of the same
 // shape (one heart-rate Quantity each), four requests in flight unless it says otherwise. Two links to the peer:
 // loopback, and loopback through a relay adding 10 ms each way (a 20 ms round trip, as from a gateway to a cloud
 // FHIR service).
+if (args.Length > 0 && args[0] == "eventhubs")
+{
+    // Issue 13: Event Hubs ingest by 1, 2 and 3 module processes (EventHubsIngestRun).
+    return await EventHubsIngestRun.RunAsync(args[1..]);
+}
+
 int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 int naiveCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
 int bundleSize = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
-const int Devices = 50;
 const int InFlight = 4;
 
-string root = FindRoot();
+string root = RepositoryRoot.Find();
 FhirMapping fhirMapping = FhirMapping.Load(File.ReadAllText(Path.Combine(root, "modules", "MedTechEdge", "mappings", "fhirmapping.json")));
 DeviceMapping deviceMapping = DeviceMapping.Load(File.ReadAllText(Path.Combine(root, "modules", "MedTechEdge", "mappings", "devicecontent.json")));
 await using var peer = new PeerHost();
 await peer.Fixture.InitializeAsync();
 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-Console.WriteLine($"# Persistence to the FHIR peer: {messages:N0} device messages (1 Observation each, {Devices} devices), Bundles of {bundleSize}, {InFlight} requests in flight; load {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"# Persistence to the FHIR peer: {messages:N0} device messages (1 Observation each, {BenchDeviceMessages.Devices} devices), Bundles of {bundleSize}, {InFlight} requests in flight; load {File.ReadAllText("/proc/loadavg").Trim()}");
 var rows = new List<string>();
 
 await using (var wan = new LatencyProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, peer.Fixture.BaseUrl.Port), TimeSpan.FromMilliseconds(10)))
@@ -41,9 +47,9 @@ await using (var wan = new LatencyProxy(new System.Net.IPEndPoint(System.Net.IPA
     var remote = new FhirClient(http, new UriBuilder(peer.Fixture.BaseUrl) { Port = wan.Port }.Uri);
 
     // Warm-up: node's JIT and ours, on a small run of each path.
-    await SeedAsync(loopback);
-    await DirectLoaderAsync(loopback, Observations(fhirMapping, 2_000, "warm"), bundleSize, InFlight);
-    await NaivePutsAsync(loopback, Observations(fhirMapping, 500, "warm2"), InFlight);
+    await DirectLoader.SeedAsync(loopback);
+    await DirectLoader.LoadAsync(loopback, fhirMapping, 2_000, "warm", bundleSize, InFlight);
+    await NaivePutsAsync(loopback, DirectLoader.Observations(fhirMapping, 500, "warm2"), InFlight);
     await ModuleDrainAsync(loopback, deviceMapping, fhirMapping, 2_000, bundleSize, "warm3");
 
     foreach ((string link, FhirClient client) in new[] { ("loopback", loopback), ("20 ms round trip", remote) })
@@ -51,17 +57,17 @@ await using (var wan = new LatencyProxy(new System.Net.IPEndPoint(System.Net.IPA
         // Direct and module twice each, in the order direct, module, module, direct: the peer drifts over a run (node's
         // heap, the shared machine), and this order gives both the same share of early and late.
         double direct1 = await Case(client, $"{link}: direct loader (1)", messages, async () =>
-            await DirectLoaderAsync(client, Observations(fhirMapping, messages, "direct1"), bundleSize, InFlight));
+            await DirectLoader.LoadAsync(client, fhirMapping, messages, "direct1", bundleSize, InFlight));
         double module1 = await Case(client, $"{link}: module drains {messages:N0} buffered device messages (1)", messages, async () =>
             await ModuleDrainAsync(client, deviceMapping, fhirMapping, messages, bundleSize, "module1"));
         double module2 = await Case(client, $"{link}: module drains {messages:N0} buffered device messages (2)", messages, async () =>
             await ModuleDrainAsync(client, deviceMapping, fhirMapping, messages, bundleSize, "module2"));
         double direct2 = await Case(client, $"{link}: direct loader (2)", messages, async () =>
-            await DirectLoaderAsync(client, Observations(fhirMapping, messages, "direct2"), bundleSize, InFlight));
+            await DirectLoader.LoadAsync(client, fhirMapping, messages, "direct2", bundleSize, InFlight));
         double naive = await Case(client, $"{link}: naive, one PUT per Observation, one at a time", naiveCount, async () =>
-            await NaivePutsAsync(client, Observations(fhirMapping, naiveCount, "naive"), 1));
+            await NaivePutsAsync(client, DirectLoader.Observations(fhirMapping, naiveCount, "naive"), 1));
         double naiveParallel = await Case(client, $"{link}: one PUT per Observation, {InFlight} in flight", naiveCount, async () =>
-            await NaivePutsAsync(client, Observations(fhirMapping, naiveCount, "naive4"), InFlight));
+            await NaivePutsAsync(client, DirectLoader.Observations(fhirMapping, naiveCount, "naive4"), InFlight));
         double direct = (direct1 + direct2) / 2;
         double module = (module1 + module2) / 2;
         Row(link, "Direct loader, pre-built Bundles (the peer's ceiling)", direct, direct, naive);
@@ -84,75 +90,12 @@ void Row(string link, string name, double rate, double direct, double naive) =>
 async Task<double> Case(FhirClient client, string name, int count, Func<Task<int>> run)
 {
     await peer.Fixture.ResetAsync();
-    await SeedAsync(client);
+    await DirectLoader.SeedAsync(client);
     var clock = Stopwatch.StartNew();
     int written = await run();
     double rate = written / clock.Elapsed.TotalSeconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {name}: {written:N0} in {clock.Elapsed.TotalSeconds:F1} s = {rate:N0}/s"));
     return rate;
-}
-
-// The Patient and Device the pre-built Observations refer to: the peer checks references.
-static async Task SeedAsync(FhirClient client)
-{
-    await client.PutAsync("Patient", "bench-patient", """{"resourceType":"Patient","id":"bench-patient"}"""u8.ToArray());
-    await client.PutAsync("Device", "bench-device", """{"resourceType":"Device","id":"bench-device","patient":{"reference":"Patient/bench-patient"}}"""u8.ToArray());
-}
-
-static List<FhirResource> Observations(FhirMapping mapping, int count, string run)
-{
-    var output = new List<FhirResource>(count);
-    var references = new ResourceReferences("bench-patient", "bench-device");
-    var start = new DateTime(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc);
-    for (int i = 0; i < count; i++)
-    {
-        var measurement = new Measurement
-        {
-            Type = "heartrate",
-            OccurrenceTimeUtc = start.AddSeconds(i),
-            DeviceId = run + "-" + (i % Devices).ToString(CultureInfo.InvariantCulture),
-            PatientId = "bench-patient",
-            Properties = { new MeasurementProperty("hr", (60 + (i % 40)).ToString(CultureInfo.InvariantCulture)) },
-        };
-        string? error = mapping.Transform(measurement, references, start, output)?.Message;
-        if (error is not null)
-        {
-            throw new InvalidOperationException(error);
-        }
-    }
-
-    return output;
-}
-
-static async Task<int> DirectLoaderAsync(FhirClient client, List<FhirResource> observations, int bundleSize, int inFlight)
-{
-    // Bundles are built before the clock matters to the peer: the loader only posts.
-    var bundles = new List<ReadOnlyMemory<byte>>();
-    for (int start = 0; start < observations.Count; start += bundleSize)
-    {
-        using var builder = new FhirTransactionBuilder(FhirBundleType.Transaction);
-        for (int i = start; i < Math.Min(start + bundleSize, observations.Count); i++)
-        {
-            builder.AddPut("Observation", observations[i].Id, observations[i].Json);
-        }
-
-        bundles.Add(builder.Build().ToArray());
-    }
-
-    int next = -1;
-    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
-    {
-        int index;
-        while ((index = Interlocked.Increment(ref next)) < bundles.Count)
-        {
-            FhirResponse response = await client.TransactionAsync(bundles[index]);
-            if (!response.IsSuccess)
-            {
-                throw new InvalidOperationException("Bundle refused: " + response);
-            }
-        }
-    }));
-    return observations.Count;
 }
 
 static async Task<int> NaivePutsAsync(FhirClient client, List<FhirResource> observations, int inFlight)
@@ -183,13 +126,10 @@ static async Task<int> ModuleDrainAsync(FhirClient client, DeviceMapping deviceM
         var signals = new PipelineSignals();
         await using (var writer = new InboxWriter(store, signals.Inbox))
         {
-            var start = new DateTime(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc);
             InboxCommit? last = null;
             for (int i = 0; i < count; i++)
             {
-                string device = run + "-" + (i % Devices).ToString(CultureInfo.InvariantCulture);
-                string body = $$"""{"deviceId":"{{device}}","patientId":"patient-{{device}}","measurementTime":"{{start.AddSeconds(i):yyyy-MM-ddTHH:mm:ssZ}}","heartRate":{{60 + (i % 40)}}}""";
-                last = writer.Enqueue(new InboxMessage { ReceivedUtc = DateTime.UtcNow, Source = "bench", DeviceId = device, Body = Encoding.UTF8.GetBytes(body) }, out _);
+                last = writer.Enqueue(new InboxMessage { ReceivedUtc = DateTime.UtcNow, Source = "bench", DeviceId = BenchDeviceMessages.DeviceId(run, i), Body = BenchDeviceMessages.Body(run, i) }, out _);
             }
 
             await last!.AsValueTask();
@@ -201,7 +141,7 @@ static async Task<int> ModuleDrainAsync(FhirClient client, DeviceMapping deviceM
         await map.StartAsync(CancellationToken.None);
         await persist.StartAsync(CancellationToken.None);
         // Every message is one Observation; each device adds its Patient and Device once (Create mode).
-        long expected = count + (2L * Math.Min(count, Devices));
+        long expected = count + (2L * Math.Min(count, BenchDeviceMessages.Devices));
         while (persist.PersistedCount < expected)
         {
             await Task.Delay(20);
@@ -220,25 +160,4 @@ static async Task<int> ModuleDrainAsync(FhirClient client, DeviceMapping deviceM
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
-}
-
-static string FindRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "MedTechEdge.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Run from inside the repository.");
-}
-
-/// <summary>The test peer, started and stopped like a test fixture.</summary>
-internal sealed class PeerHost : IAsyncDisposable
-{
-    public FhirPeerFixture Fixture { get; } = new();
-
-    public async ValueTask DisposeAsync() => await Fixture.DisposeAsync();
 }

@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace MedTechEdge.PersistLoad;
+
+/// <summary>One scrape of a module's /metrics (Prometheus text), read by family name and a label it must carry.</summary>
+internal sealed class ModuleScrape(string text)
+{
+    /// <summary>Resources the FHIR server answered 201 for: new ones, so a replay after a partition move adds none.</summary>
+    public long Created => Sum("medtechedge_resources_saved_total", "outcome=\"created\"");
+
+    /// <summary>Every resource the sink confirmed, replays included.</summary>
+    public long Saved => Sum("medtechedge_resources_saved_total", null);
+
+    public long DeadLetters => Sum("medtechedge_dead_letters", null);
+
+    public long EventsReceived => Sum("medtechedge_eventhub_events_received_total", null);
+
+    public long PartitionsOwned => Sum("medtechedge_eventhub_partitions_owned", null);
+
+    /// <summary>Sums the samples of <paramref name="family"/> that carry <paramref name="label"/> (all when null).</summary>
+    public long Sum(string family, string? label)
+    {
+        double sum = 0;
+        foreach (string line in text.Split('\n'))
+        {
+            // A sample is "name{labels} value" or "name value"; "name_bucket" and the like are other families.
+            if (!line.StartsWith(family, StringComparison.Ordinal) || line.Length == family.Length || (line[family.Length] != '{' && line[family.Length] != ' '))
+            {
+                continue;
+            }
+
+            if (label is null || line.Contains(label, StringComparison.Ordinal))
+            {
+                sum += double.Parse(line.AsSpan(line.LastIndexOf(' ') + 1), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (long)sum;
+    }
+}
