@@ -28,7 +28,13 @@ public sealed class IngressCheckpointPolicyTests
         await IngressHarness.WaitUntilAsync(() => store.Checkpoint(harness.Namespace, "vitals", "0")?.SequenceNumber == 29, TimeSpan.FromSeconds(20), "the tail checkpointed");
 
         Assert.Equal(30, store.InboxCount());
-        Assert.Equal([4L, 29L], harness.Checkpoints.Checkpoints.Select(c => c.SequenceNumber));
+        // Full batches are 5 events: a checkpoint per batch would be at least 6. The SDK may hand a short batch when the
+        // reader catches up with what has arrived (a loaded machine delivers the prefetch in pieces), and a short batch is
+        // checkpointed at once, so a few more than the ideal two [4, 29] can appear; never one per batch.
+        long[] checkpoints = [.. harness.Checkpoints.Checkpoints.Select(c => c.SequenceNumber)];
+        Assert.True(checkpoints.Length is >= 2 and < 6, "checkpoints at " + string.Join(", ", checkpoints));
+        Assert.Equal(29, checkpoints[^1]);
+        Assert.Equal(checkpoints.Order(), checkpoints);
         Assert.Equal(0, Assert.Single(harness.Ingress.Metrics.Snapshot()).CheckpointLag);
         Assert.Empty(peer.Faults);
     }
