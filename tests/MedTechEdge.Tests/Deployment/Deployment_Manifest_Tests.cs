@@ -435,7 +435,7 @@ public sealed partial class Deployment_Manifest_Tests
 
     // ---- the manifest ----
 
-    private static string Root { get; } = FindRoot();
+    internal static string Root { get; } = FindRoot();
 
     private static string FindRoot()
     {
