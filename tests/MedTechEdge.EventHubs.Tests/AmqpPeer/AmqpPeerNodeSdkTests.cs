@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using MedTechEdge.TestPeers;
@@ -47,29 +46,7 @@ public sealed class AmqpPeerNodeSdkTests
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProducerAsync(string connectionString)
     {
-        string folder = PeerFolders.Find("eventhubs-sdk");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@azure", "event-hubs")), "run `npm ci` in tests/peers/eventhubs-sdk (./test.sh does)");
-        var start = new ProcessStartInfo("node", "producer.js")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["EH_CONNECTION_STRING"] = connectionString;
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(s_deadline);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"producer.js did not finish within {s_deadline}: {await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        NodeScriptResult run = await NodeScript.RunAsync("eventhubs-sdk", ["producer.js"], new Dictionary<string, string> { ["EH_CONNECTION_STRING"] = connectionString }, s_deadline);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 }

@@ -77,39 +77,20 @@ public sealed class NodeCheckpointStoreRefereeTests(AzuriteFixture azurite)
 
     private static async Task<JsonDocument> RunRefereeAsync(CheckpointScope scope, string command, object request)
     {
-        string folder = PeerFolders.Find("azurite");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@azure", "eventhubs-checkpointstore-blob")), "run `npm ci` in tests/peers/azurite (./test.sh does)");
-        var start = new ProcessStartInfo("node")
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["CHECKPOINT_CONNECTION_STRING"] = scope.ConnectionString,
+            ["CHECKPOINT_CONTAINER"] = scope.Container.Name,
+            ["CHECKPOINT_REQUEST"] = JsonSerializer.Serialize(new Dictionary<string, object>(ToDictionary(request))
+            {
+                ["namespace"] = CheckpointScope.Namespace,
+                ["hub"] = CheckpointScope.Hub,
+                ["group"] = CheckpointScope.Group,
+            }),
         };
-        start.ArgumentList.Add("checkpoint-referee.mjs");
-        start.ArgumentList.Add(command);
-        start.Environment["CHECKPOINT_CONNECTION_STRING"] = scope.ConnectionString;
-        start.Environment["CHECKPOINT_CONTAINER"] = scope.Container.Name;
-        start.Environment["CHECKPOINT_REQUEST"] = JsonSerializer.Serialize(new Dictionary<string, object>(ToDictionary(request))
-        {
-            ["namespace"] = CheckpointScope.Namespace,
-            ["hub"] = CheckpointScope.Hub,
-            ["group"] = CheckpointScope.Group,
-        });
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(s_deadline);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"checkpoint-referee.mjs {command} did not finish within {s_deadline}: {await stderr}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"checkpoint-referee.mjs {command} exited {process.ExitCode}: {await stderr}");
-        return JsonDocument.Parse(await stdout);
+        NodeScriptResult run = await NodeScript.RunAsync("azurite", ["checkpoint-referee.mjs", command], environment, s_deadline);
+        Assert.True(run.ExitCode == 0, $"checkpoint-referee.mjs {command} exited {run.ExitCode}: {run.Stderr}");
+        return JsonDocument.Parse(run.Stdout);
     }
 
     private static Dictionary<string, object> ToDictionary(object request) =>

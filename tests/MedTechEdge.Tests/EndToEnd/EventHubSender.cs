@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MedTechEdge.TestPeers;
 
@@ -18,34 +17,9 @@ internal static class EventHubSender
 
     public static async Task SendAsync(string connectionString, IReadOnlyList<Event> events)
     {
-        string folder = PeerFolders.Find("eventhubs-sdk");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@azure", "event-hubs")), "run `npm ci` in tests/peers/eventhubs-sdk (./test.sh does)");
-        var start = new ProcessStartInfo("node", "send-events.js")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["EH_CONNECTION_STRING"] = connectionString;
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(Json(events));
-        process.StandardInput.Close();
-        using var cancel = new CancellationTokenSource(s_deadline);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"send-events.js did not finish within {s_deadline}: {await stderr}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"send-events.js exited {process.ExitCode}: {await stderr}");
-        using JsonDocument result = JsonDocument.Parse(await stdout);
+        NodeScriptResult run = await NodeScript.RunAsync("eventhubs-sdk", ["send-events.js"], new Dictionary<string, string> { ["EH_CONNECTION_STRING"] = connectionString }, s_deadline, Json(events));
+        Assert.True(run.ExitCode == 0, $"send-events.js exited {run.ExitCode}: {run.Stderr}");
+        using JsonDocument result = JsonDocument.Parse(run.Stdout);
         Assert.Equal(events.Count, result.RootElement.GetProperty("sent").GetInt32());
     }
 
