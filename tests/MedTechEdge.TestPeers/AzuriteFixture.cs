@@ -185,6 +185,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             }
             catch (HttpRequestException) when (clock.Elapsed < s_startTimeout)
             {
+                // The polling interval of a wait with a deadline (s_startTimeout): Azurite answers once it listens.
                 await Task.Delay(50).ConfigureAwait(false);
             }
         }

@@ -59,7 +59,7 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     public static async Task<ModuleProcess> StartAsync(string folder, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var process = new ModuleProcess(folder, ["--MedTechEdge:Mqtt:Port=0", "--MedTechEdge:Metrics:Port=0", .. args], environment);
-        Task finished = await Task.WhenAny(process._port.Task, Task.Delay(TimeSpan.FromSeconds(30)), process._process.WaitForExitAsync());
+        Task? finished = await StartedOrExitedAsync(process, process._port.Task);
         Assert.True(finished == process._port.Task, "the module did not start listening:\n" + process.Output);
         return process;
     }
@@ -71,7 +71,7 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     public static async Task<ModuleProcess> StartWithoutMqttAsync(string folder, params string[] args)
     {
         var process = new ModuleProcess(folder, ["--MedTechEdge:Mqtt:Enabled=false", "--MedTechEdge:Metrics:Port=0", .. args]);
-        Task finished = await Task.WhenAny(process._metricsPort.Task, Task.Delay(TimeSpan.FromSeconds(30)), process._process.WaitForExitAsync());
+        Task? finished = await StartedOrExitedAsync(process, process._metricsPort.Task);
         Assert.True(finished == process._metricsPort.Task, "the module's metrics endpoint did not start:\n" + process.Output);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.GetAsync(
@@ -94,6 +94,19 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     }
 
     public int MqttPort => _port.Task.Result;
+
+    /// <summary>Whichever comes first, <paramref name="started"/> or the process's exit, within 30 s; null when neither did.</summary>
+    private static async Task<Task?> StartedOrExitedAsync(ModuleProcess process, Task started)
+    {
+        try
+        {
+            return await Task.WhenAny(started, process._process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The metrics and health endpoints' base URL (known once the module logged it).</summary>
     public Uri MetricsUrl => new($"http://127.0.0.1:{_metricsPort.Task.Result.ToString(CultureInfo.InvariantCulture)}/");

@@ -86,22 +86,8 @@ public sealed class BlobCheckpointProcessorTests(AzuriteFixture azurite)
         return count;
     }
 
-    // Polls a condition the SDK reaches in its own time (load-balancing cycles of 200 ms here), up to a deadline.
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(s_deadline);
-        while (!await condition())
-        {
-            try
-            {
-                await Task.Delay(100, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Not reached within {s_deadline}: {what}.");
-            }
-        }
-    }
+    // The SDK reaches these in its own time (load-balancing cycles of 200 ms here).
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Until.TrueAsync(condition, s_deadline, what);
 
     /// <summary>A processor that records what it read and checkpoints after each batch, as the ingress will.</summary>
     private sealed class CheckpointingProcessor(CheckpointStore store, string connectionString, string identifier)

@@ -34,19 +34,7 @@ internal sealed class IngressHarness : IAsyncDisposable
     /// <summary>The peer's host, as the processor names the namespace in its checkpoints.</summary>
     public string Namespace => Ingress.FullyQualifiedNamespace;
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not within {timeout}: {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => Until.TrueAsync(condition, timeout, what);
 
     public async ValueTask DisposeAsync()
     {

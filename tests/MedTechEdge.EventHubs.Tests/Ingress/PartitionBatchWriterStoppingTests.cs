@@ -13,19 +13,19 @@ public sealed class PartitionBatchWriterStoppingTests
     {
         await using var store = new IngressTestStore();
         var settings = new EventHubIngressSettings { MaxEventBytes = 4 };
+        var clock = new SteppedClock(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
         using var letters = new IngressDeadLetters(store.Store);
-        var writer = new PartitionBatchWriter(store.Inbox, letters, settings, new EventHubIngressMetrics(), TimeProvider.System, NullLogger.Instance);
+        var writer = new PartitionBatchWriter(store.Inbox, letters, settings, new EventHubIngressMetrics(), clock, NullLogger.Instance);
         await store.Inbox.DisposeAsync();
         // The first event is over MaxEventBytes, a dead letter the store takes; the second needs the stopped inbox.
         var events = new List<SdkEventData> { new(BinaryData.FromString("{\"n\":0}")), new(BinaryData.FromString("{}")) };
         using var partition = new CancellationTokenSource();
 
         Task<int> storing = writer.StoreAsync(events, "0", "vitals/Partitions/0", _ => Task.CompletedTask, partition.Token);
-        Task first = await Task.WhenAny(storing, Task.Delay(TimeSpan.FromMilliseconds(500)));
-
-        // Returning now would let the SDK hand the next batch while the second event is in no store, and that batch's
-        // checkpoint would pass it.
-        Assert.NotSame(storing, first);
+        // Held: the writer pauses on its clock (which never moves here) instead of returning. Returning would let the SDK
+        // hand the next batch while the second event is in no store, and that batch's checkpoint would pass it.
+        await IngressHarness.WaitUntilAsync(() => clock.PendingTimers > 0 || storing.IsCompleted, TimeSpan.FromSeconds(10), "the writer pauses or returns");
+        Assert.False(storing.IsCompleted, "the batch was returned half-stored");
         await partition.CancelAsync();
         Assert.Equal(0, await storing.WaitAsync(TimeSpan.FromSeconds(10)));
     }

@@ -55,6 +55,7 @@ public sealed class EventHubIngressCrashTests(FhirPeerFixture fhir) : IDisposabl
                 hub.Append(i % 4, Encoding.UTF8.GetBytes(EventHubIngressTests.DeviceJson(device, i)));
                 if (i % 12 == 11)
                 {
+                    // Real time is the point: the hub fills while the module reads, so the kills land mid-ingest.
                     await Task.Delay(20);
                 }
             }
@@ -63,7 +64,8 @@ public sealed class EventHubIngressCrashTests(FhirPeerFixture fhir) : IDisposabl
         var random = new Random(13);
         for (int kill = 0; kill < 3; kill++)
         {
-            // A random moment while events are being read and stored.
+            // A random moment while events are being read and stored: real elapsed time is the point (a crash comes
+            // when it comes), so this is a sleep by design, not a wait for a condition.
             await Task.Delay(random.Next(150, 500));
             await module.KillAsync();
             await module.DisposeAsync();
