@@ -10,44 +10,93 @@ public sealed class Password_Verifier_Tests
     [Fact]
     public async Task Checks_Beyond_The_Workers_And_The_Queue_Are_Refused_At_Once()
     {
-        // Slow hashes (about half a second each here), so the first checks still run while the rest arrive.
-        Assert.True(MqttPasswordHash.TryParse(MqttPasswordHash.Create("pw", 1_000_000), out MqttPasswordHashValue slow, out _));
-        using var verifier = new MqttPasswordVerifier(workers: 1, queueCapacity: 2);
-        var accepted = new List<Task<bool>>();
-        int refused = 0;
+        Assert.True(MqttPasswordHash.TryParse(MqttPasswordHash.Create("pw", CredentialsFile.TestIterations), out MqttPasswordHashValue hash, out _));
+        using var held = new HeldCheck();
+        using var verifier = new MqttPasswordVerifier(workers: 1, queueCapacity: 2, held.Check);
 
-        for (int i = 0; i < 10; i++)
+        Assert.True(verifier.TryVerify(hash, Encoding.UTF8.GetBytes("pw"), suspect: false, out Task<bool> running));
+        await held.Started.WaitAsync(Peers.Timeout);
+
+        var accepted = new List<Task<bool>> { running };
+        int refused = 0;
+        for (int i = 0; i < 9; i++)
         {
-            if (verifier.TryVerify(slow, Encoding.UTF8.GetBytes("pw"), suspect: false, out Task<bool> check))
+            if (verifier.TryVerify(hash, Encoding.UTF8.GetBytes("pw"), suspect: false, out Task<bool> check))
             {
                 accepted.Add(check);
             }
             else
             {
                 refused++;
+                Assert.True(check.IsCompletedSuccessfully, "a refused check answers at once");
+                Assert.False(await check);
             }
         }
 
-        // One running plus two waiting; a fourth only if the worker took the first before the third arrived.
-        Assert.InRange(accepted.Count, 2, 3);
-        Assert.Equal(10 - accepted.Count, refused);
-        Assert.All(await Task.WhenAll(accepted).WaitAsync(TimeSpan.FromSeconds(60)), Assert.True);
+        // The worker holds one; the lane holds two more; the other seven are refused without waiting.
+        Assert.Equal(3, accepted.Count);
+        Assert.Equal(7, refused);
+        held.Release();
+        Assert.All(await Task.WhenAll(accepted).WaitAsync(Peers.Timeout), Assert.True);
     }
 
     [Fact]
     public async Task A_Check_From_A_Suspect_Address_Waits_Behind_Every_Other_Check()
     {
-        Assert.True(MqttPasswordHash.TryParse(MqttPasswordHash.Create("pw", 1_000_000), out MqttPasswordHashValue slow, out _));
-        using var verifier = new MqttPasswordVerifier(workers: 1, queueCapacity: 8);
+        Assert.True(MqttPasswordHash.TryParse(MqttPasswordHash.Create("pw", CredentialsFile.TestIterations), out MqttPasswordHashValue hash, out _));
+        using var held = new HeldCheck();
+        using var verifier = new MqttPasswordVerifier(workers: 1, queueCapacity: 8, held.Check);
 
-        Assert.True(verifier.TryVerify(slow, Encoding.UTF8.GetBytes("pw"), suspect: false, out Task<bool> first));
-        Assert.True(verifier.TryVerify(slow, Encoding.UTF8.GetBytes("guess"), suspect: true, out Task<bool> guess));
-        Assert.True(verifier.TryVerify(slow, Encoding.UTF8.GetBytes("pw"), suspect: false, out Task<bool> newDevice));
+        Assert.True(verifier.TryVerify(hash, Encoding.UTF8.GetBytes("first"), suspect: false, out Task<bool> first));
+        Assert.True(verifier.TryVerify(hash, Encoding.UTF8.GetBytes("guess"), suspect: true, out Task<bool> guess));
+        Assert.True(verifier.TryVerify(hash, Encoding.UTF8.GetBytes("new-device"), suspect: false, out Task<bool> newDevice));
+        held.Release();
 
-        Assert.True(await newDevice.WaitAsync(TimeSpan.FromSeconds(60)));
-        Assert.True(first.IsCompleted);
-        Assert.False(guess.IsCompleted, "the suspect check ran before the device that came after it");
-        Assert.False(await guess.WaitAsync(TimeSpan.FromSeconds(60)));
+        await Task.WhenAll(first, guess, newDevice).WaitAsync(Peers.Timeout);
+        // Whether or not the worker had taken the first before the others arrived, the suspect runs last.
+        Assert.Equal(["first", "new-device", "guess"], held.Order);
+    }
+
+    /// <summary>A check that records which password it was given and waits until the test lets it go on.</summary>
+    private sealed class HeldCheck : IDisposable
+    {
+        private readonly ManualResetEventSlim _gate = new(false);
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<string> _order = [];
+
+        public Task Started => _started.Task;
+
+        public IReadOnlyList<string> Order
+        {
+            get
+            {
+                lock (_order)
+                {
+                    return [.. _order];
+                }
+            }
+        }
+
+        public bool Check(MqttPasswordHashValue hash, byte[] password)
+        {
+            lock (_order)
+            {
+                _order.Add(Encoding.UTF8.GetString(password));
+            }
+
+            _started.TrySetResult();
+            // Bounded, so a failed assertion cannot leave the verifier's Dispose joining a worker that waits for ever.
+            _gate.Wait(Peers.Timeout);
+            return hash.Matches(password);
+        }
+
+        public void Release() => _gate.Set();
+
+        public void Dispose()
+        {
+            _gate.Set();
+            _gate.Dispose();
+        }
     }
 
     [Fact]
