@@ -8,7 +8,7 @@ namespace MedTechEdge.Benchmarks;
 
 /// <summary>
 /// Mapping engine, normalize + transform: one device message in, one Observation JSON per measurement
-/// out (point-in-time Quantity Observations, medtech-compat §7.2, with the SHA-256 id). Identity
+/// out (point-in-time Quantity Observations, medtech-semantics §5.2, with the SHA-256 id). Identity
 /// resolution is not part of it. The Newtonsoft reference (Json.NET object tree, then serialized) is the
 /// baseline of each case, in the same run.
 /// </summary>

@@ -9,7 +9,7 @@ namespace MedTechEdge.IotEdge;
 /// </summary>
 public static class ModuleMessageTopic
 {
-    // Wire name → the name IoT Hub routing and MedTech templates use in SystemProperties (medtech-compat §2).
+    // Wire name → the name IoT Hub routing and MedTech templates use in SystemProperties (medtech-semantics §1).
     private static readonly Dictionary<string, string> s_systemNames = new(StringComparer.Ordinal)
     {
         ["$.cdid"] = "iothub-connection-device-id",

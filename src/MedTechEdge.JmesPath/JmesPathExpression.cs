@@ -32,7 +32,7 @@ public sealed class JmesPathExpression
     /// <summary>
     /// True when the top-level expression is a projection (<c>[*]</c>, <c>*</c>, <c>[]</c>, a filter, a slice,
     /// or a pipe into <c>@</c> after one). MedTech's type match then yields one match per projected item;
-    /// otherwise the whole result is one match (medtech-compat §3.3).
+    /// otherwise the whole result is one match (medtech-semantics §2.3).
     /// </summary>
     public bool IsProjection => _root.IsProjection;
 
@@ -60,7 +60,7 @@ public sealed class JmesPathExpression
     /// <summary>
     /// Evaluates the expression against <paramref name="root"/> seen as if it had one more top-level member,
     /// <paramref name="extraMemberName"/> = <paramref name="extraMemberValue"/> (replacing a member of that name).
-    /// This is MedTech's <c>matchedToken</c> (medtech-compat §3.3), without copying the document.
+    /// This is MedTech's <c>matchedToken</c> (medtech-semantics §2.3), without copying the document.
     /// </summary>
     /// <param name="root">The input object.</param>
     /// <param name="extraMemberName">The name of the added member, e.g. <c>matchedToken</c>.</param>

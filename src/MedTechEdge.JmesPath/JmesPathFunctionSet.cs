@@ -26,7 +26,7 @@ public sealed class JmesPathFunctionSet
     /// <summary>
     /// The built-in functions plus the MedTech custom functions <c>add</c>, <c>subtract</c>, <c>multiply</c>,
     /// <c>divide</c>, <c>pow</c>, <c>insertString</c>, <c>fromUnixTimestamp</c> and <c>fromUnixTimestampMs</c>
-    /// (medtech-compat §4). See docs/jmespath.md for their typing rules.
+    /// (jmespath.md, "MedTech custom functions"). See docs/jmespath.md for their typing rules.
     /// </summary>
     public static JmesPathFunctionSet MedTech => s_medTech;
 

@@ -15,7 +15,7 @@ namespace MedTechEdge.JmesPath;
 /// <para>
 /// Numbers keep whether they are integers: a JSON number written without fraction or exponent that fits a
 /// 64-bit signed integer is an integer; anything else is a float. The MedTech arithmetic functions depend on
-/// this (medtech-compat §4).
+/// this (jmespath.md, "MedTech custom functions").
 /// </para>
 /// </remarks>
 public readonly partial struct JmesPathValue
@@ -61,7 +61,7 @@ public readonly partial struct JmesPathValue
 
     /// <summary>
     /// True when the value is the array produced by a projection (<c>[*]</c>, <c>*</c>, <c>[]</c>, a filter or a
-    /// slice). MedTech's type match uses select-many semantics on projections (medtech-compat §3.3).
+    /// slice). MedTech's type match uses select-many semantics on projections (medtech-semantics §2.3).
     /// </summary>
     public bool IsProjectionResult => _isProjection;
 

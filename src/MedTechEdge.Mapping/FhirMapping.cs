@@ -113,7 +113,7 @@ public sealed class FhirMapping
         return null;
     }
 
-    /// <summary>The new Observation for <paramref name="group"/> (medtech-compat §7.2). Returns null, or the error.</summary>
+    /// <summary>The new Observation for <paramref name="group"/> (medtech-semantics §5.2). Returns null, or the error.</summary>
     public MappingError? CreateObservation(ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out FhirResource? observation)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -129,7 +129,7 @@ public sealed class FhirMapping
     }
 
     /// <summary>
-    /// Merges <paramref name="group"/> into the <paramref name="existing"/> Observation (medtech-compat §7.3).
+    /// Merges <paramref name="group"/> into the <paramref name="existing"/> Observation (medtech-semantics §7).
     /// Returns null, or the error; <paramref name="merged"/> is null when nothing changed (no write is needed).
     /// </summary>
     /// <param name="amend">Mark a changed result <c>amended</c>, as for the server's copy; false keeps the existing status (an unpublished window).</param>

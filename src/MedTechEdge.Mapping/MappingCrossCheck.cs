@@ -4,7 +4,7 @@ namespace MedTechEdge.Mapping;
 
 /// <summary>
 /// Checks a device mapping against a FHIR mapping, as the managed service's mapping debugger does
-/// (medtech-compat §7.1): a device type with no FHIR template, and a device value the FHIR template
+/// (medtech-semantics §5.1): a device type with no FHIR template, and a device value the FHIR template
 /// never uses. Both are warnings: the mappings still load.
 /// </summary>
 public static class MappingCrossCheck

@@ -7,7 +7,7 @@ public enum MapOutput
     Resources,
 
     /// <summary>
-    /// The normalized measurements (medtech-compat §5, camelCase), one record each, with no FHIR step: for an upstream
+    /// The normalized measurements (medtech-semantics §3, camelCase), one record each, with no FHIR step: for an upstream
     /// where a cloud MedTech-compatible service does the FHIR part.
     /// </summary>
     Measurements,

@@ -41,7 +41,7 @@ public sealed class PipelineOptions
     /// <summary>What the Map stage produces for the sink; the module sets it from <c>EventHub:Content</c> for the Event Hubs sink.</summary>
     public MapOutput Output { get; set; } = MapOutput.Resources;
 
-    /// <summary>How Observations find their Patient, Device and Encounter (medtech-compat §8). Lookup modes need a FHIR server.</summary>
+    /// <summary>How Observations find their Patient, Device and Encounter (medtech-semantics §6). Lookup modes need a FHIR server.</summary>
     public Identity.IdentityResolutionType ResolutionType { get; set; } = Identity.IdentityResolutionType.Create;
 
     /// <summary>The identifier system of Device searches in Lookup modes (the service's <c>DefaultDeviceIdentifierSystem</c>); blank means none.</summary>

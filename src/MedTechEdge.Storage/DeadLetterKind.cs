@@ -104,7 +104,7 @@ public static class DeadLetterKinds
             string name = kind.ToString();
             names[(int)kind] = kind switch
             {
-                // The managed service's exception names (medtech-compat, identity resolution).
+                // The managed service's exception names (medtech-semantics §6).
                 DeadLetterKind.PatientIdentityNotDefined or DeadLetterKind.EncounterIdentityNotDefined or DeadLetterKind.DeviceNotFound
                     or DeadLetterKind.PatientNotFound or DeadLetterKind.EncounterNotFound or DeadLetterKind.MultipleDeviceFound
                     or DeadLetterKind.MultiplePatientFound or DeadLetterKind.MultipleEncounterFound

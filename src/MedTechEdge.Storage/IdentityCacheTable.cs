@@ -5,7 +5,7 @@ namespace MedTechEdge.Storage;
 /// <summary>
 /// The <c>identity</c> table, owned by the Map stage: the FHIR ids a (device, patient, encounter) key resolved to
 /// in Lookup mode, and when. Keyed on all three, not on the device alone as the managed service did, so a device
-/// that moves to another patient or encounter is looked up again at once (medtech-compat §8, REC).
+/// that moves to another patient or encounter is looked up again at once (medtech-semantics §6, REC).
 /// </summary>
 public static class IdentityCacheTable
 {

@@ -9,7 +9,7 @@ public enum OutboxKind
     /// <summary>A FHIR resource written as it is (a point-in-time Observation).</summary>
     Resource = 0,
 
-    /// <summary>A SampledData Observation collected over a window, merged with the server's copy on write (medtech-compat §7.3).</summary>
+    /// <summary>A SampledData Observation collected over a window, merged with the server's copy on write (medtech-semantics §7).</summary>
     SampledDataWindow = 1,
 
     /// <summary>A Patient, Device or Encounter that later rows reference; written ahead of them (reliability guarantee 6).</summary>

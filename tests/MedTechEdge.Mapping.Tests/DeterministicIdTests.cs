@@ -4,7 +4,7 @@ using MedTechEdge.Mapping.Transform;
 
 namespace MedTechEdge.Mapping.Tests;
 
-/// <summary>Ids are lower-case hex SHA-256 of the UTF-8 text (medtech-compat §7.2), however the text is passed in.</summary>
+/// <summary>Ids are lower-case hex SHA-256 of the UTF-8 text (medtech-semantics §5.2), however the text is passed in.</summary>
 public sealed class DeterministicIdTests
 {
     [Theory]

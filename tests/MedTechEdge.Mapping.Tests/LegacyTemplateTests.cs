@@ -4,7 +4,7 @@ using MedTechEdge.Mapping.Templates;
 
 namespace MedTechEdge.Mapping.Tests;
 
-/// <summary>JsonPathContent, IotJsonPathContent and IotCentralJsonPathContent (medtech-compat §3.4-§3.6).</summary>
+/// <summary>JsonPathContent, IotJsonPathContent and IotCentralJsonPathContent (medtech-semantics §2.4).</summary>
 public sealed class LegacyTemplateTests
 {
     private static DeviceMapping Mapping(string type, string template) => DeviceMapping.Load(

@@ -6,7 +6,7 @@ using MedTechEdge.Mapping.Transform;
 
 namespace MedTechEdge.Mapping.Tests;
 
-/// <summary>Grouping by periodInterval, SampledData slots and the merge into an existing Observation (medtech-compat §6-§7.3).</summary>
+/// <summary>Grouping by periodInterval, SampledData slots and the merge into an existing Observation (medtech-semantics §4-§7).</summary>
 public sealed class SampledDataAndMergeTests
 {
     private static readonly ResourceReferences s_refs = new("pat", "dev");

@@ -4,7 +4,7 @@ namespace MedTechEdge.Benchmarks.Cases;
 
 /// <summary>
 /// (d) An IoT Central data export: the body is an array of three export records, projected by two
-/// IotCentralJsonPathContent templates into six measurements (medtech-compat §3.6).
+/// IotCentralJsonPathContent templates into six measurements (medtech-semantics §2.4).
 /// Path: two <c>$..[?(@telemetry.X)]</c> scans that descend into an array body and test a nested
 /// member; device id and time from the fixed <c>$.deviceId</c> / <c>$.enqueuedTime</c>, relative to each
 /// match; patient id from the enrichments.

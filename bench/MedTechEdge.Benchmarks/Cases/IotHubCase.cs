@@ -4,7 +4,7 @@ namespace MedTechEdge.Benchmarks.Cases;
 
 /// <summary>
 /// (c) A message routed from IoT Hub: the device id and the creation time come from the envelope's
-/// system and application properties, through two IotJsonPathContent templates (medtech-compat §3.5).
+/// system and application properties, through two IotJsonPathContent templates (medtech-semantics §2.4).
 /// Path: two <c>$..[?(@Body.x)]</c> scans over an envelope with a realistic IoT Hub SystemProperties
 /// block (the root matches); evaluation relative to the match (no matchedToken); the fixed
 /// <c>$.SystemProperties.iothub-connection-device-id</c> (hyphenated dot names) and

@@ -27,7 +27,7 @@ internal sealed class ReferenceDeviceMapping
         return new ReferenceDeviceMapping([.. templates]);
     }
 
-    /// <summary>Appends every template's measurements, template by template (medtech-compat §3.2).</summary>
+    /// <summary>Appends every template's measurements, template by template (medtech-semantics §2.1).</summary>
     public void Normalize(JObject envelope, DateTime? ingestionTimeUtc, List<Measurement> output)
     {
         foreach (ReferenceTemplate template in _templates)

@@ -5,7 +5,7 @@ using Newtonsoft.Json.Linq;
 namespace MedTechEdge.Benchmarks.Reference;
 
 /// <summary>
-/// The envelope as the open-source connector builds it (medtech-compat §2): the body decoded as UTF-8
+/// The envelope as the open-source connector builds it (medtech-semantics §1): the body decoded as UTF-8
 /// and parsed with Json.NET defaults (ISO-looking strings become date tokens), the two property
 /// dictionaries as objects whose strings stay strings.
 /// </summary>

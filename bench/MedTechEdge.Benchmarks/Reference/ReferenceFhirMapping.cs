@@ -9,7 +9,7 @@ using Newtonsoft.Json.Linq;
 namespace MedTechEdge.Benchmarks.Reference;
 
 /// <summary>
-/// The reference transform: a point-in-time Observation (medtech-compat §7.2) built as a Json.NET object
+/// The reference transform: a point-in-time Observation (medtech-semantics §5.2) built as a Json.NET object
 /// tree and then serialized, the way the connector builds FHIR objects before it writes them.
 /// </summary>
 internal sealed class ReferenceFhirMapping

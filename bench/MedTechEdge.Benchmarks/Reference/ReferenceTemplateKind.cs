@@ -3,7 +3,7 @@ namespace MedTechEdge.Benchmarks.Reference;
 /// <summary>The device template types the reference understands.</summary>
 internal enum ReferenceTemplateKind
 {
-    /// <summary>Expressions see the envelope plus <c>matchedToken</c> (medtech-compat §3.3).</summary>
+    /// <summary>Expressions see the envelope plus <c>matchedToken</c> (medtech-semantics §2.3).</summary>
     CalculatedContent,
 
     /// <summary>Expressions are relative to the match (§3.4).</summary>

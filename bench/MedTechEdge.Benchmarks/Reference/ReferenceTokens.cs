@@ -5,7 +5,7 @@ namespace MedTechEdge.Benchmarks.Reference;
 /// <summary>
 /// Reads ids, values and timestamps from Json.NET tokens the way the connector does: <c>SelectToken</c>
 /// with the path text (Json.NET parses it on every call), then <c>Value&lt;string&gt;()</c> or
-/// <c>Value&lt;DateTime&gt;()</c> (medtech-compat §3.7-§3.9).
+/// <c>Value&lt;DateTime&gt;()</c> (medtech-semantics §2.6-§2.7).
 /// </summary>
 internal static class ReferenceTokens
 {

@@ -11,7 +11,7 @@ namespace MedTechEdge.Ingress;
 /// <summary>
 /// Ingest from IoT Edge routes: a message on one of the module's inputs becomes an inbox message whose envelope is
 /// the one IoT Hub gives (<c>iothub-connection-device-id</c>, <c>iothub-enqueuedtime</c>, <c>iothub-creation-time-utc</c>,
-/// application properties), so IotJsonPathContent templates work unchanged (medtech-compat §2). The input is
+/// application properties), so IotJsonPathContent templates work unchanged (medtech-semantics §1). The input is
 /// acknowledged to edgeHub only after the commit, as MQTT ingest is. With <paramref name="bindToConnectionDeviceId"/>,
 /// a message that names the device edgeHub authenticated (<c>iothub-connection-device-id</c>) is bound to it
 /// (issue 12, item 1; docs/deploy.md, "Device binding of routed messages").

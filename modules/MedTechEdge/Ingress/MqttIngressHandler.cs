@@ -156,7 +156,7 @@ internal sealed partial class MqttIngressHandler(InboxWriter inbox, ILogger<Mqtt
     private static byte[] WriteSystemProperties(MqttIngestMessage message)
     {
         Utf8JsonWriter writer = PropertyObjectWriter.Start();
-        // The IoT Hub names, so IotJsonPathContent templates written for the cloud work unchanged (medtech-compat §2).
+        // The IoT Hub names, so IotJsonPathContent templates written for the cloud work unchanged (medtech-semantics §1).
         writer.WriteString("iothub-connection-device-id"u8, message.DeviceId);
         // The round-trip form ("o", seven fractional digits), as IoT Hub writes it; the writer's own DateTime form trims zeros.
         Span<byte> instant = stackalloc byte[40];

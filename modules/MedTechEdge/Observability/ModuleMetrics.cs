@@ -32,6 +32,7 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
         WriteSink(w, now);
         WriteIngest(w);
         WriteStore(w, now);
+        ProcessMetricsWriter.Write(w, Prefix);
         w.Family(Prefix + "ready", "gauge", "1 when /readyz answers 200 (store answers, ingest listens, mappings load), else 0.");
         w.Sample(Prefix + "ready", [], readiness.Check().Count == 0 ? 1 : 0);
         return w.ToString();

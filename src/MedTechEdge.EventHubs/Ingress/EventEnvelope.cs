@@ -7,7 +7,7 @@ using SdkEventData = Azure.Messaging.EventHubs.EventData;
 namespace MedTechEdge.EventHubs.Ingress;
 
 /// <summary>
-/// Turns an event read from a hub into an inbox message with MedTech's envelope (medtech-compat §2): Body = the
+/// Turns an event read from a hub into an inbox message with MedTech's envelope (medtech-semantics §1): Body = the
 /// event's body, Properties = its application properties, SystemProperties = its system properties. For an event the
 /// SDK received, <see cref="SdkEventData.SystemProperties"/> holds the message annotations: <c>x-opt-sequence-number</c>,
 /// <c>x-opt-offset</c>, <c>x-opt-enqueued-time</c>, <c>x-opt-partition-key</c>, and on IoT Hub-routed events

@@ -3,7 +3,7 @@ namespace MedTechEdge.JmesPath.Functions;
 /// <summary>
 /// The argument types of function signatures (specification, "Function Expressions", type names), as flags so
 /// that a parameter can accept a union such as <c>array|string</c>. <see cref="Integer"/> is the MedTech
-/// "integer number" type (medtech-compat §4).
+/// "integer number" type (jmespath.md, "MedTech custom functions").
 /// </summary>
 [Flags]
 internal enum ArgumentType

@@ -1,9 +1,9 @@
 namespace MedTechEdge.JmesPath.Functions;
 
 /// <summary>
-/// add, subtract, multiply, divide, pow. Typing rule (medtech-compat §4): when either argument is a float the
+/// add, subtract, multiply, divide, pow. Typing rule (jmespath.md, "MedTech custom functions"): when either argument is a float the
 /// operation is done in doubles; when both are integers it is done in 64-bit integers. Integer overflow is an
-/// error here (the OSS connector wraps silently; its docs, and medtech-compat §12 [REC], say error).
+/// error here (the OSS connector wraps silently; its docs, and mappings.md, "Deliberate differences" [REC], say error).
 /// </summary>
 internal static partial class MedTechFunctions
 {

@@ -3,7 +3,7 @@ using T = MedTechEdge.JmesPath.Functions.ArgumentType;
 namespace MedTechEdge.JmesPath.Functions;
 
 /// <summary>
-/// The MedTech custom functions (medtech-compat §4; iomt-fhir docs/CustomFunctions.md). Arity is checked at parse
+/// The MedTech custom functions (jmespath.md, "MedTech custom functions"; iomt-fhir docs/CustomFunctions.md). Arity is checked at parse
 /// time like every function; argument types at run time, with the "Error: invalid-type, function F expects
 /// argument N to be one of the following: …" message.
 /// </summary>
@@ -11,7 +11,7 @@ internal static partial class MedTechFunctions
 {
     /// <summary>
     /// The text form of the date that fromUnixTimestamp(Ms) return: ISO-8601 UTC with seven fraction digits.
-    /// medtech-compat §3.3 [REC]: date tokens are strings inside JMESPath.
+    /// medtech-semantics §2.3 [REC]: date tokens are strings inside JMESPath.
     /// </summary>
     public const string DateFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 

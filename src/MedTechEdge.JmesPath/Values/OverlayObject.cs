@@ -6,7 +6,7 @@ namespace MedTechEdge.JmesPath.Values;
 /// <summary>
 /// The document root seen with one extra top-level member, without copying the document. MedTech evaluates every
 /// expression of a matched token against <c>{Body, Properties, SystemProperties, matchedToken}</c>
-/// (medtech-compat §3.3, evaluation step 2); this is that copy, made of a reference and a value.
+/// (medtech-semantics §2.3, evaluation step 2); this is that copy, made of a reference and a value.
 /// </summary>
 /// <remarks>
 /// If the root already has a member named <see cref="Name"/>, the extra value replaces it at the same position,

@@ -22,7 +22,7 @@ internal readonly struct ExpressionValue
 
     public static ExpressionValue Missing => default;
 
-    /// <summary>False when the expression matched no node (medtech-compat §3.8 "nothing matched").</summary>
+    /// <summary>False when the expression matched no node (medtech-semantics §2.2 "nothing matched").</summary>
     public bool Found { get; }
 
     /// <summary>The node, when <see cref="IsComputed"/> is false.</summary>

@@ -5,7 +5,7 @@ namespace MedTechEdge.Mapping.Expressions;
 
 /// <summary>
 /// A JMESPath template expression with the MedTech custom functions, with the select-many and
-/// single-value semantics of the managed service's JmesPath evaluator (medtech-compat §3.3).
+/// single-value semantics of the managed service's JmesPath evaluator (medtech-semantics §2.3).
 /// </summary>
 internal sealed class JmesPathTemplateExpression : ITemplateExpression
 {

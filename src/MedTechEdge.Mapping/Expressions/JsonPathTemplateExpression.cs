@@ -66,7 +66,7 @@ internal sealed class JsonPathTemplateExpression : ITemplateExpression
         int count = scratch.Count;
         value = count == 1 ? ExpressionValue.Of(root.Resolve(scratch[0])) : ExpressionValue.Missing;
         scratch.Clear();
-        // Json.NET SelectToken: more than one match is the error "Path returned multiple tokens." (medtech-compat §3.3).
+        // Json.NET SelectToken: more than one match is the error "Path returned multiple tokens." (medtech-semantics §2.3).
         return count > 1 ? $"Unable to retrieve JsonToken(s) using expression {Text}: Path returned multiple tokens." : null;
     }
 }

@@ -4,7 +4,7 @@ namespace MedTechEdge.Mapping.Grouping;
 
 /// <summary>
 /// The measurements that become one Observation: same device, type, patient, encounter and
-/// correlation id, inside one period (medtech-compat §6). Values are kept per property name, in time order.
+/// correlation id, inside one period (medtech-semantics §4). Values are kept per property name, in time order.
 /// </summary>
 public sealed class ObservationGroup
 {

@@ -5,7 +5,7 @@ using MedTechEdge.Mapping.Templates;
 namespace MedTechEdge.Mapping.Grouping;
 
 /// <summary>
-/// Puts measurements into Observation groups (medtech-compat §6). The period interval applies only
+/// Puts measurements into Observation groups (medtech-semantics §4). The period interval applies only
 /// when the template holds SampledData; any other value type gives one point-in-time group per
 /// instant, as the managed service does (§6.2 REC).
 /// </summary>

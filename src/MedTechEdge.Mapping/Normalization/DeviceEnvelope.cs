@@ -7,7 +7,7 @@ namespace MedTechEdge.Mapping.Normalization;
 
 /// <summary>
 /// The object every device-mapping expression is evaluated against:
-/// <c>{"Body": &lt;body&gt;, "Properties": {...}, "SystemProperties": {...}}</c> (medtech-compat §2).
+/// <c>{"Body": &lt;body&gt;, "Properties": {...}, "SystemProperties": {...}}</c> (medtech-semantics §1).
 /// Every ingress (MQTT, IoT Edge route, replay) goes through here, so a template sees the same shape
 /// whichever way a message arrived.
 /// </summary>

@@ -2,7 +2,7 @@ namespace MedTechEdge.Mapping.Normalization;
 
 /// <summary>
 /// A normalized message: one measurement projected from a device message by a device mapping
-/// (medtech-compat §5). Written as camelCase JSON, read in either casing.
+/// (medtech-semantics §3). Written as camelCase JSON, read in either casing.
 /// </summary>
 public sealed class Measurement
 {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace MedTechEdge.Mapping.Normalization;
 
 /// <summary>
-/// The normalized message as JSON (medtech-compat §5): written camelCase with nulls left out, as the
+/// The normalized message as JSON (medtech-semantics §3): written camelCase with nulls left out, as the
 /// managed service's mapping debugger shows it; read in either casing, as the open-source connector
 /// writes PascalCase.
 /// </summary>

@@ -7,7 +7,7 @@ namespace MedTechEdge.Mapping.Normalization;
 
 /// <summary>
 /// Converts an extracted JSON value to the string a measurement carries, and timestamps to UTC,
-/// following the managed service's rules (medtech-compat §3.7 and §3.9).
+/// following the managed service's rules (medtech-semantics §2.6 and §3.9).
 /// </summary>
 internal static class ValueText
 {
@@ -88,7 +88,7 @@ internal static class ValueText
         return false;
     }
 
-    // Zone-less values are taken as UTC, offsets are honoured (medtech-compat §3.9 REC).
+    // Zone-less values are taken as UTC, offsets are honoured (medtech-semantics §2.7 REC).
     private static bool TryParseUtc(string s, out DateTime utc) =>
         DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out utc);
 
@@ -103,7 +103,7 @@ internal static class ValueText
                 return true;
             case JmesPathValueKind.Number when value.TryGetDouble(out double number):
                 // Computed doubles print with 15 significant digits, as the managed service's samples
-                // show (30.6/1.0936 -> "27.9809802487198"; medtech-compat §3.7 REC).
+                // show (30.6/1.0936 -> "27.9809802487198"; medtech-semantics §2.6 REC).
                 text = number.ToString("G15", CultureInfo.InvariantCulture);
                 return true;
             case JmesPathValueKind.Boolean:

@@ -20,7 +20,7 @@ internal sealed class CodeValueFhirTemplate
 
     /// <summary>
     /// True when the value or any component is SampledData: only then does <see cref="PeriodInterval"/>
-    /// apply; other value types are point-in-time Observations (medtech-compat §6.2, as the managed service does).
+    /// apply; other value types are point-in-time Observations (medtech-semantics §4, as the managed service does).
     /// </summary>
     public bool UsesSampledData
     {

@@ -6,7 +6,7 @@ namespace MedTechEdge.Mapping.Templates;
 
 /// <summary>
 /// A compiled device template. The type match selects tokens from the envelope; then either
-/// (CalculatedContent, medtech-compat §3.3) every other expression is evaluated against the envelope
+/// (CalculatedContent, medtech-semantics §2.3) every other expression is evaluated against the envelope
 /// with <c>matchedToken</c> set to the match, or (JsonPathContent and its Iot variants, §3.4-§3.6)
 /// against the match itself.
 /// </summary>

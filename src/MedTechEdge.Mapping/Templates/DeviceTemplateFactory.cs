@@ -40,7 +40,7 @@ internal static class DeviceTemplateFactory
         int errorsBefore = context.Errors.Count;
         bool calculated = kind == DeviceTemplateKind.CalculatedContent;
         // JsonPathContent and its variants: expressions are plain JSONPath strings, with no
-        // defaultExpressionLanguage and no expression objects (medtech-compat §3.4).
+        // defaultExpressionLanguage and no expression objects (medtech-semantics §2.4).
         context.RejectUnknownMembers(body, pointer, calculated ? "CalculatedFunctionContentTemplate" : "JsonPathContentTemplate", calculated ? s_calculatedMembers : s_legacyMembers);
         ExpressionLanguage language = ExpressionLanguage.JsonPath;
         if (calculated && TemplateContext.TryGetMember(body, "defaultExpressionLanguage", out JsonElement lang, out string langName)
@@ -105,7 +105,7 @@ internal static class DeviceTemplateFactory
     private static List<ValueTemplate> CreateValues(TemplateContext context, JsonElement body, string pointer, ExpressionLanguage language, bool allowObject)
     {
         var values = new List<ValueTemplate>();
-        // A missing values array is treated as empty (medtech-compat §3.3 REC; the OSS throws a NullReferenceException).
+        // A missing values array is treated as empty (medtech-semantics §2.3 REC; the OSS throws a NullReferenceException).
         if (!TemplateContext.TryGetMember(body, "values", out JsonElement array, out string arrayName) || array.ValueKind == JsonValueKind.Null)
         {
             return values;

@@ -1,6 +1,6 @@
 namespace MedTechEdge.Mapping.Templates;
 
-/// <summary>The device template types a CollectionContent may hold (medtech-compat §3.1).</summary>
+/// <summary>The device template types a CollectionContent may hold (medtech-semantics §2.1).</summary>
 internal enum DeviceTemplateKind
 {
     CalculatedContent,

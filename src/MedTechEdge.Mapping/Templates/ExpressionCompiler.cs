@@ -7,7 +7,7 @@ namespace MedTechEdge.Mapping.Templates;
 
 /// <summary>
 /// Compiles template expressions at load: a plain string, or an expression object
-/// <c>{"value": "...", "language": "JsonPath"|"JmesPath"}</c> (medtech-compat §3.3). Syntax errors are
+/// <c>{"value": "...", "language": "JsonPath"|"JmesPath"}</c> (medtech-semantics §2.3). Syntax errors are
 /// load errors with the template location and the position inside the expression.
 /// </summary>
 internal static class ExpressionCompiler
@@ -103,7 +103,7 @@ internal static class ExpressionCompiler
             }
             catch (JmesPathException ex)
             {
-                // Parsed at load, as the managed service does (medtech-compat §3.3).
+                // Parsed at load, as the managed service does (medtech-semantics §2.3).
                 context.Error(pointer, $"The following JmesPath expression could not be parsed: '{text}'. {ex.Message}");
                 return null;
             }

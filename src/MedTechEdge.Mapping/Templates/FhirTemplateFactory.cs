@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace MedTechEdge.Mapping.Templates;
 
-/// <summary>Builds CodeValueFhir templates from a CollectionFhir mapping (medtech-compat §7.1).</summary>
+/// <summary>Builds CodeValueFhir templates from a CollectionFhir mapping (medtech-semantics §5.1).</summary>
 internal static class FhirTemplateFactory
 {
     public static CodeValueFhirTemplate? Create(TemplateContext context, JsonElement item, string pointer)
@@ -87,7 +87,7 @@ internal static class FhirTemplateFactory
         }
 
         // Numbers, numeric strings and the names Single/Hourly/Daily/CorrelationId are accepted; any
-        // other value is rejected at load instead of failing at transform time (medtech-compat §6.2 REC).
+        // other value is rejected at load instead of failing at transform time (medtech-semantics §4 REC).
         string? text = node.ValueKind switch
         {
             JsonValueKind.Number => node.GetRawText(),

@@ -1,6 +1,6 @@
 namespace MedTechEdge.Mapping.Templates;
 
-/// <summary>The <c>valueType</c> of a FHIR template value (medtech-compat §7.1).</summary>
+/// <summary>The <c>valueType</c> of a FHIR template value (medtech-semantics §5.1).</summary>
 internal enum FhirValueType
 {
     SampledData,

@@ -1,6 +1,6 @@
 namespace MedTechEdge.Mapping.Templates;
 
-/// <summary>How measurements are grouped into one Observation (medtech-compat §6.2), in minutes.</summary>
+/// <summary>How measurements are grouped into one Observation (medtech-semantics §4), in minutes.</summary>
 public enum PeriodInterval
 {
     /// <summary>Grouped by the correlation id: the period spans the group's first to last measurement.</summary>

@@ -2,7 +2,7 @@ namespace MedTechEdge.Mapping.Templates;
 
 /// <summary>
 /// The accepted <c>templateType</c> spellings, matched case-insensitively. Some accept a
-/// <c>Template</c> suffix and some do not, exactly as the open-source factories do (medtech-compat §3.1).
+/// <c>Template</c> suffix and some do not, exactly as the open-source factories do (medtech-semantics §2.1).
 /// </summary>
 internal static class TemplateTypeNames
 {

@@ -9,7 +9,7 @@ internal sealed class ValueTemplate
 
     public required ITemplateExpression Expression { get; init; }
 
-    /// <summary>Defaults to false, as the open-source connector does (medtech-compat §3.3).</summary>
+    /// <summary>Defaults to false, as the open-source connector does (medtech-semantics §2.3).</summary>
     public bool Required { get; init; }
 
     /// <summary>Where the valueName is in the mapping file, for warnings.</summary>

@@ -5,7 +5,7 @@ namespace MedTechEdge.Mapping.Transform;
 
 /// <summary>
 /// Lower-case hex SHA-256 of a text: the logical ids the managed service derives, so that a replay or
-/// a concurrent writer produces the same id instead of a second resource (medtech-compat §7.2, §8).
+/// a concurrent writer produces the same id instead of a second resource (medtech-semantics §5.2, §8).
 /// </summary>
 public static class DeterministicId
 {

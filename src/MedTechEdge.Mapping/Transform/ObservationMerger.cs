@@ -8,7 +8,7 @@ using MedTechEdge.Mapping.Templates;
 namespace MedTechEdge.Mapping.Transform;
 
 /// <summary>
-/// Merges a group into an Observation that already exists on the server (medtech-compat §7.3):
+/// Merges a group into an Observation that already exists on the server (medtech-semantics §7):
 /// categories replaced, Quantity/String/CodeableConcept replaced, SampledData decoded and merged
 /// (the new value wins at an equal time), the effective period widened, <c>status</c> set to
 /// <c>amended</c>; and nothing at all when the result equals what is there. Runs once per group and

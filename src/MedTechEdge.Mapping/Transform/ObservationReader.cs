@@ -7,7 +7,7 @@ namespace MedTechEdge.Mapping.Transform;
 
 /// <summary>
 /// Reads an Observation this module wrote back into a group of values, so it can be merged into the
-/// copy a FHIR server already holds (medtech-compat §7.3) when only the Observation is at hand.
+/// copy a FHIR server already holds (medtech-semantics §7) when only the Observation is at hand.
 /// </summary>
 internal static class ObservationReader
 {

@@ -7,12 +7,12 @@ using MedTechEdge.Mapping.Templates;
 namespace MedTechEdge.Mapping.Transform;
 
 /// <summary>
-/// Writes a new Observation as the managed service creates it (medtech-compat §7.2), straight to UTF-8
+/// Writes a new Observation as the managed service creates it (medtech-semantics §5.2), straight to UTF-8
 /// JSON: no FHIR object model in between.
 /// </summary>
 internal static class ObservationWriter
 {
-    /// <summary>What the Observation id hashes before the identifier value (medtech-compat §7.2).</summary>
+    /// <summary>What the Observation id hashes before the identifier value (medtech-semantics §5.2).</summary>
     public const string IdPrefix = MappingNames.ServiceSystem + "_";
 
     private static readonly byte[] s_idPrefixUtf8 = System.Text.Encoding.UTF8.GetBytes(IdPrefix);

@@ -5,7 +5,7 @@ namespace MedTechEdge.Mapping.Transform;
 
 /// <summary>
 /// FHIR R4 SampledData.data for one dimension, as the managed service builds and reads it
-/// (medtech-compat §7.2 "SampledData data algorithm"): slots of <c>period</c> ms from the start while
+/// (medtech-semantics §5.2 "SampledData data algorithm"): slots of <c>period</c> ms from the start while
 /// the slot start is not after the end; each slot holds the latest value with
 /// slotStart ≤ t &lt; slotStart + period, or <c>E</c> when there is none.
 /// <code>

@@ -7,7 +7,7 @@ using MedTechEdge.Mapping.Transform;
 namespace MedTechEdge.Pipeline.Identity;
 
 /// <summary>
-/// Create mode with a FHIR server to ask (medtech-compat §8 Create): the Patient by identifier, else a new one with the
+/// Create mode with a FHIR server to ask (medtech-semantics §6 Create): the Patient by identifier, else a new one with the
 /// deterministic id; the Device by identifier, else a new one linked to the Patient; a Device without a patient is
 /// linked; a Device linked to another patient is an error (<c>PatientDeviceMismatchException</c>); an encounter id,
 /// when given, must match an Encounter. New and linked resources are written ahead of the Observations that use them.

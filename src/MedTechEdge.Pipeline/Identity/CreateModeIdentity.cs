@@ -7,7 +7,7 @@ namespace MedTechEdge.Pipeline.Identity;
 
 /// <summary>
 /// Identity in the managed service's Create mode, reduced to what needs no server round trip: the
-/// Patient and Device get deterministic ids (medtech-compat §8 step 3-4), and the first time a
+/// Patient and Device get deterministic ids (medtech-semantics §6 step 3-4), and the first time a
 /// device/patient pair is seen their resources are emitted ahead of its Observations, written with
 /// PUT like everything else, so repeats are harmless. This is the mode without a FHIR server to ask (NDJSON
 /// output); with one, <see cref="CreateIdentityResolver"/> checks the server first.

@@ -109,7 +109,7 @@ internal sealed class IdentityCache(TimeSpan expiry, TimeSpan failureExpiry, boo
                 && LinkedElsewhere(key.Device, key.Patient, linked))
             {
                 // The Device is being created linked to another patient by an earlier message whose write may not have
-                // reached the server yet: relinking it would move that patient's data (medtech-compat §8 step 5).
+                // reached the server yet: relinking it would move that patient's data (medtech-semantics §6 step 5).
                 outcome = IdentityOutcome.Failed(DeadLetterKind.PatientDeviceMismatch, "The Device is linked to another patient than the one in the message.");
             }
 

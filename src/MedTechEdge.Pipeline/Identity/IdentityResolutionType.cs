@@ -1,6 +1,6 @@
 namespace MedTechEdge.Pipeline.Identity;
 
-/// <summary>How Observations find their Patient, Device and Encounter (the managed service's "Resolution type", medtech-compat §8).</summary>
+/// <summary>How Observations find their Patient, Device and Encounter (the managed service's "Resolution type", medtech-semantics §6).</summary>
 public enum IdentityResolutionType
 {
     /// <summary>Patient and Device are written with deterministic ids from the message's patient and device ids; no server reads.</summary>

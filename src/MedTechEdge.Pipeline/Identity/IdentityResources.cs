@@ -4,7 +4,7 @@ using MedTechEdge.Mapping.Transform;
 
 namespace MedTechEdge.Pipeline.Identity;
 
-/// <summary>The Patient and Device resources Create mode writes (medtech-compat §8 Create steps 3-4).</summary>
+/// <summary>The Patient and Device resources Create mode writes (medtech-semantics §6 Create steps 3-4).</summary>
 internal static class IdentityResources
 {
     /// <summary>A Patient with the deterministic id and the business identifier (no system, as the service writes it).</summary>

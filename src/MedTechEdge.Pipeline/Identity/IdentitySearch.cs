@@ -6,10 +6,10 @@ using MedTechEdge.Fhir.Client;
 
 namespace MedTechEdge.Pipeline.Identity;
 
-/// <summary>The identifier searches of identity resolution (medtech-compat §8), shared by Lookup and Create.</summary>
+/// <summary>The identifier searches of identity resolution (medtech-semantics §6), shared by Lookup and Create.</summary>
 internal static partial class IdentitySearch
 {
-    // medtech-compat §8 Lookup step 2: a relative reference with an id of these characters; the prefix compares case-insensitively.
+    // medtech-semantics §6 Lookup step 2: a relative reference with an id of these characters; the prefix compares case-insensitively.
     [GeneratedRegex(@"^Patient/([A-Za-z0-9_.\-~#]+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PatientReference();
 
@@ -19,7 +19,7 @@ internal static partial class IdentitySearch
         string token = Token(system, value);
         JsonElement? first = null;
         int count = 0;
-        // At most two matches across pages: more than one is an error (medtech-compat §8).
+        // At most two matches across pages: more than one is an error (medtech-semantics §6).
         await foreach (FhirResponse page in client.SearchPagesAsync(type, "identifier=" + Uri.EscapeDataString(token) + "&_count=2", cancellationToken).ConfigureAwait(false))
         {
             if (!page.IsSuccess)

@@ -6,7 +6,7 @@ using MedTechEdge.Mapping.Transform;
 namespace MedTechEdge.Pipeline.Identity;
 
 /// <summary>
-/// Lookup and LookupWithEncounter exactly as medtech-compat §8 describes: the Device by identifier (with the
+/// Lookup and LookupWithEncounter exactly as medtech-semantics §6 describes: the Device by identifier (with the
 /// optional default system), the Patient from the Device's <c>patient</c> reference (not fetched), the Encounter by
 /// identifier (never with a system). The service ignores the message's patient id in these modes; this module checks
 /// it when the mapping extracts one: the Device's Patient must be that patient (its id, or one of its identifiers),
@@ -95,7 +95,7 @@ internal sealed class LookupIdentityResolver(FhirClient client, IdentityResoluti
         return IdentityOutcome.Failed(DeadLetterKind.PatientDeviceMismatch, "The Device is linked to another patient than the one in the message.");
     }
 
-    /// <summary>The Encounter by identifier, never with a system (medtech-compat §8 Lookup step 3).</summary>
+    /// <summary>The Encounter by identifier, never with a system (medtech-semantics §6 Lookup step 3).</summary>
     internal static async Task<(string? Id, IdentityOutcome? Outcome)> FindEncounterAsync(FhirClient client, string encounterId, CancellationToken cancellationToken)
     {
         (JsonElement? encounter, IdentityOutcome? failure) = await IdentitySearch.FindOneAsync(client, "Encounter", null, encounterId, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace MedTechEdge.Pipeline.Sinks;
 /// round trip for many resources, all or nothing (FHIR R4 http.html#transaction). PUT with the
 /// deterministic id makes a replay an update of the same resource (http.html#update), never a duplicate.
 /// Observations that collect values over a period (SampledData) are merged into the server's copy
-/// first (medtech-compat §7.3) and written with <c>If-Match</c>, so a later batch of the same hour adds
+/// first (medtech-semantics §7) and written with <c>If-Match</c>, so a later batch of the same hour adds
 /// to it instead of replacing it; a concurrent change makes the Bundle fail with 412, and the batch is
 /// read and merged again on the retry.
 /// </summary>

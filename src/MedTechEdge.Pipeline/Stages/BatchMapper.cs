@@ -106,7 +106,7 @@ internal sealed class BatchMapper
 
         if (_measurements.Count == 0)
         {
-            // No template matched: no error in MedTech (medtech-compat §3), but never silent: counted, or kept on request.
+            // No template matched: no error in MedTech (medtech-semantics §2), but never silent: counted, or kept on request.
             output.UnmatchedCount++;
             if (_options.DeadLetterUnmatched)
             {
@@ -203,7 +203,7 @@ internal sealed class BatchMapper
         return null;
     }
 
-    /// <summary>Normalize only: one record per measurement, in the normalized schema (medtech-compat §5).</summary>
+    /// <summary>Normalize only: one record per measurement, in the normalized schema (medtech-semantics §3).</summary>
     private bool AddMeasurements(InboxMessage message, DateTime now, MappedBatch output)
     {
         string prefix = message.Id.ToString(CultureInfo.InvariantCulture) + "-";
@@ -261,7 +261,7 @@ internal sealed class BatchMapper
             if (error is null && _fhirMapping.Check(measurement) is { } invalid)
             {
                 // Every FHIR-side data error (no template, a value not representable, no correlation id) is the
-                // service's FHIR transform error class (medtech-compat §9).
+                // service's FHIR transform error class (medtech-semantics §9).
                 kind = DeadLetterKind.FhirTransformError;
                 error = invalid.Message;
             }

@@ -167,7 +167,7 @@ public sealed class MeasurementTap
         return names;
     }
 
-    // Values are strings in the normalized schema (medtech-compat §3.7), always written with the invariant culture.
+    // Values are strings in the normalized schema (medtech-semantics §2.6), always written with the invariant culture.
     private static bool TryParse(string text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 

@@ -9,7 +9,7 @@ namespace MedTechEdge.Pipeline.Stages;
 /// The open SampledData windows (<c>open_window</c>, owned by Map): each batch's SampledData groups are merged into
 /// their window inside the batch's transaction, as values through the mapping's merge (no Observation is written and
 /// parsed back); a window is copied to the outbox once per flush interval and when it closes, so the FHIR server sees
-/// one write per window per interval instead of one per device message (medtech-compat §7.3).
+/// one write per window per interval instead of one per device message (medtech-semantics §7).
 /// </summary>
 internal sealed class SampledDataWindows(MedTechStore store, FhirMapping mapping, PipelineOptions options)
 {

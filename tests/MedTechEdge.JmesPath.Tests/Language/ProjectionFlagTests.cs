@@ -1,6 +1,6 @@
 namespace MedTechEdge.JmesPath.Tests.Language;
 
-/// <summary>IsProjection and IsProjectionResult drive MedTech's select-many type match (medtech-compat §3.3).</summary>
+/// <summary>IsProjection and IsProjectionResult drive MedTech's select-many type match (medtech-semantics §2.3).</summary>
 public sealed class ProjectionFlagTests
 {
     private const string Document = """{"a": [{"b": 1}, {"b": 2}], "o": {"x": 1, "y": 2}}""";

@@ -1,6 +1,6 @@
 namespace MedTechEdge.JmesPath.Tests.MedTech;
 
-/// <summary>add, subtract, multiply, divide, pow: the integer/float typing rules of medtech-compat §4.</summary>
+/// <summary>add, subtract, multiply, divide, pow: the integer/float typing rules of jmespath.md, "MedTech custom functions".</summary>
 public sealed class ArithmeticFunctionTests
 {
     [Theory]
@@ -44,7 +44,7 @@ public sealed class ArithmeticFunctionTests
     [Fact]
     public void Integer_division_truncates_as_the_open_source_connector_does()
     {
-        // The MedTech docs claim 0.8; the connector returns 0 (medtech-compat §4).
+        // The MedTech docs claim 0.8; the connector returns 0 (jmespath.md, "MedTech custom functions").
         Assert.Equal("0", Eval.MedTech("divide(`40`, `50`)").ToJsonString());
     }
 

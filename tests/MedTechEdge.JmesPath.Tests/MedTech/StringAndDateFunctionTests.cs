@@ -1,6 +1,6 @@
 namespace MedTechEdge.JmesPath.Tests.MedTech;
 
-/// <summary>insertString, fromUnixTimestamp, fromUnixTimestampMs (medtech-compat §4).</summary>
+/// <summary>insertString, fromUnixTimestamp, fromUnixTimestampMs (jmespath.md, "MedTech custom functions").</summary>
 public sealed class StringAndDateFunctionTests
 {
     [Theory]
@@ -66,7 +66,7 @@ public sealed class StringAndDateFunctionTests
     [Fact]
     public void A_converted_timestamp_is_a_string_inside_jmespath()
     {
-        // medtech-compat §3.3 [REC]: date tokens are strings, so type() and starts_with behave.
+        // medtech-semantics §2.3 [REC]: date tokens are strings, so type() and starts_with behave.
         Assert.Equal("\"string\"", Eval.MedTech("type(fromUnixTimestamp(`0`))").ToJsonString());
         Assert.Equal("true", Eval.MedTech("starts_with(fromUnixTimestamp(ts), '2021-07-07')", """{"ts": 1625677200}""").ToJsonString());
     }

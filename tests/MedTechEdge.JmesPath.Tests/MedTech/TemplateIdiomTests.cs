@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace MedTechEdge.JmesPath.Tests.MedTech;
 
-/// <summary>The JMESPath idioms that MedTech CalculatedContent templates use (medtech-compat §3.3, §4).</summary>
+/// <summary>The JMESPath idioms that MedTech CalculatedContent templates use (medtech-semantics §2.3, §4).</summary>
 public sealed class TemplateIdiomTests
 {
     private const string Envelope = """
@@ -73,7 +73,7 @@ public sealed class TemplateIdiomTests
 
         Assert.True(expression.IsProjection);
 
-        // JMESPath truthiness: 0 is true, so the third item qualifies (medtech-compat §3.3).
+        // JMESPath truthiness: 0 is true, so the third item qualifies (medtech-semantics §2.3).
         JsonAssert.Equal("""[{"systolic": 120}, {"systolic": 0}]""", result);
     }
 

@@ -20,7 +20,7 @@ internal static class NewtonsoftOracle
 
     /// <summary>
     /// Reads JSON the way the MedTech connector reads device messages, except DateParseHandling.None: the
-    /// date-string quirk (medtech-compat.md §2, §3.9) belongs to the mapping layer, not to JSONPath.
+    /// date-string quirk (medtech-semantics §1, §3.9) belongs to the mapping layer, not to JSONPath.
     /// Floats stay doubles (FloatParseHandling.Double, Json.NET's default, which MedTech uses).
     /// </summary>
     public static JToken ParseDocument(string json)

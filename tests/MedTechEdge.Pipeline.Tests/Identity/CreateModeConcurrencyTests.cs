@@ -11,7 +11,7 @@ using MedTechEdge.TestPeers;
 namespace MedTechEdge.Pipeline.Tests.Identity;
 
 /// <summary>
-/// Create mode (medtech-compat §8): Patient and Device ids are derived from the business identifiers, so writers
+/// Create mode (medtech-semantics §6): Patient and Device ids are derived from the business identifiers, so writers
 /// that meet the same new device at the same time all write the same two resources, and the server ends up with
 /// exactly one of each, however their writes interleave.
 /// </summary>

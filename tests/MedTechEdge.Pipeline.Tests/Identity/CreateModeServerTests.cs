@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MedTechEdge.Pipeline.Tests.Identity;
 
 /// <summary>
-/// Create mode with a FHIR server to ask (medtech-compat §8 Create): what exists is found and used, what is missing is
+/// Create mode with a FHIR server to ask (medtech-semantics §6 Create): what exists is found and used, what is missing is
 /// created with deterministic ids ahead of the Observations, a Device without a patient is linked, and a Device
 /// linked to another patient is refused.
 /// </summary>

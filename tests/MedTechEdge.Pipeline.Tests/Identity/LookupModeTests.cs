@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MedTechEdge.Pipeline.Tests.Identity;
 
 /// <summary>
-/// Lookup and LookupWithEncounter against the real FHIR peer (medtech-compat §8): the Device by identifier, the
+/// Lookup and LookupWithEncounter against the real FHIR peer (medtech-semantics §6): the Device by identifier, the
 /// Patient from its reference, the Encounter by identifier, each failure a dead letter named as the managed service
 /// named it, and results kept in the store so a restart needs no server to map known devices.
 /// </summary>

@@ -13,7 +13,7 @@ namespace MedTechEdge.Pipeline.Tests.Sinks;
 
 /// <summary>
 /// SampledData Observations of one hour written in several batches: the server's copy collects every
-/// batch's values (medtech-compat §7.3) instead of holding only the last batch.
+/// batch's values (medtech-semantics §7) instead of holding only the last batch.
 /// </summary>
 [Collection(FhirPeerFixture.CollectionName)]
 public sealed class SampledDataMergeOnWriteTests(FhirPeerFixture peer)

@@ -61,7 +61,7 @@ public sealed class EventHubIngressTests(FhirPeerFixture fhir)
         var enqueued = new DateTime(2026, 12, 6, 8, 30, 15, DateTimeKind.Utc);
         string mapping = Path.Combine(Path.GetTempPath(), "medtechedge-iotjsonpath-" + Guid.NewGuid().ToString("N") + ".json");
         // MedTech's IotJsonPathContent: the device id is $.SystemProperties.iothub-connection-device-id and, without
-        // iothub-creation-time-utc, the time is $.SystemProperties.iothub-enqueuedtime (medtech-compat §3.5).
+        // iothub-creation-time-utc, the time is $.SystemProperties.iothub-enqueuedtime (medtech-semantics §2.4).
         await File.WriteAllTextAsync(mapping, """
             {"templateType":"CollectionContent","template":[{"templateType":"IotJsonPathContent","template":{
               "typeName":"heartrate","typeMatchExpression":"$..[?(@Body.heartRate)]","patientIdExpression":"$.Body.patientId",

@@ -81,7 +81,7 @@ public sealed class MqttToFhirServerTests(FhirPeerFixture peer)
 
     private static string ExpectedObservationId(string patient, string device, string type, string second)
     {
-        // medtech-compat §7.2: identifier value "{patientRid}.{deviceRid}.{type}.{start}.{end}", id = sha256("{system}_{value}").
+        // medtech-semantics §5.2: identifier value "{patientRid}.{deviceRid}.{type}.{start}.{end}", id = sha256("{system}_{value}").
         string value = $"{Sha256("_" + patient)}.{Sha256("_" + device)}.{type}.{second}.{second}";
         return Sha256(ServiceSystem + "_" + value);
     }

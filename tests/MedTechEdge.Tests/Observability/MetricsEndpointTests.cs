@@ -54,6 +54,15 @@ public sealed class MetricsEndpointTests
         Assert.True(Value(after, "medtechedge_store_size_bytes") > 0);
         Assert.Equal(1, Value(after, "medtechedge_ready"));
 
+        // The process's own cost: what a CPU-per-message or memory figure is read from; counters never go back.
+        Assert.True(Value(after, "medtechedge_process_cpu_seconds_total") > 0);
+        Assert.True(Value(after, "medtechedge_process_resident_memory_bytes") > 1 << 20);
+        Assert.True(Value(after, "medtechedge_gc_heap_bytes") > 0);
+        Assert.True(Value(after, "medtechedge_jit_compiled_methods_total") > 0);
+        Assert.True(Value(after, "medtechedge_jit_compilation_seconds_total") > 0);
+        Assert.True(Value(after, "medtechedge_process_cpu_seconds_total") >= Value(before, "medtechedge_process_cpu_seconds_total"));
+        Assert.True(Value(after, "medtechedge_jit_compiled_methods_total") >= Value(before, "medtechedge_jit_compiled_methods_total"));
+
         // IoT Edge's labels on every sample, and nothing that names a device or a patient (cardinality, privacy).
         string instance = after[0].Labels["instance_number"];
         Assert.True(Guid.TryParse(instance, out _));
