@@ -18,7 +18,7 @@ internal static class ProcessMetricsWriter
         w.Sample(prefix + "process_resident_memory_bytes", [], Environment.WorkingSet);
         w.Family(prefix + "gc_heap_bytes", "gauge", "Bytes of the managed heap after the last garbage collection, fragmentation included.");
         w.Sample(prefix + "gc_heap_bytes", [], GC.GetGCMemoryInfo().HeapSizeBytes);
-        w.Family(prefix + "jit_compilation_seconds_total", "counter", "Time the JIT spent compiling methods since the process started, on every thread (part of the CPU time above).");
+        w.Family(prefix + "jit_compilation_seconds_total", "counter", "Time threads spent in the JIT since the process started, on every thread: elapsed time, so on a busy machine it can exceed the CPU the JIT used.");
         w.Sample(prefix + "jit_compilation_seconds_total", [], JitInfo.GetCompilationTime(currentThread: false).TotalSeconds);
         w.Family(prefix + "jit_compiled_methods_total", "counter", "Methods the JIT compiled since the process started, tier promotions included.");
         w.Sample(prefix + "jit_compiled_methods_total", [], JitInfo.GetCompiledMethodCount(currentThread: false));
