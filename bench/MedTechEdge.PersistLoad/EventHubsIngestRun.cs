@@ -43,6 +43,9 @@ internal sealed class EventHubsIngestRun
     private readonly TimeSpan _loadBalancingInterval;
     private readonly string[] _moduleArgs;
 
+    // PERSISTLOAD_SQLITE_ONLY=1: the SQLite case against its baselines only, for a quick look at one change.
+    private readonly bool _onlySqlite = Environment.GetEnvironmentVariable("PERSISTLOAD_SQLITE_ONLY") == "1";
+
     private EventHubsIngestRun(string moduleDll, PeerHost peer, HttpClient http, FhirMapping fhirMapping, EventHubsAmqpPeer hub, CheckpointContainers checkpoints, TimeSpan loadBalancingInterval, string[] moduleArgs)
     {
         _moduleDll = moduleDll;
@@ -94,20 +97,22 @@ internal sealed class EventHubsIngestRun
         // gives the ceiling both ends and keeps the baseline away from either.
         CaseResult direct1 = await DirectAsync("direct loader (1)", events, "direct1");
         CaseResult? sqlite1 = await EventHubAsync("1 instance, SQLite checkpoints", 1, "sqlite-1", blob: false);
-        CaseResult? blob2 = await EventHubAsync("2 instances, Blob checkpoints (Azurite)", 2, "blob-2", blob: true);
+        CaseResult? blob2 = _onlySqlite ? null : await EventHubAsync("2 instances, Blob checkpoints (Azurite)", 2, "blob-2", blob: true);
         CaseResult mqtt = await MqttAsync("MQTT ingest, 1 instance (baseline)", events, "mqtt");
-        CaseResult? blob3 = await EventHubAsync("3 instances, Blob checkpoints (Azurite)", 3, "blob-3", blob: true);
-        CaseResult? blob1 = await EventHubAsync("1 instance, Blob checkpoints (Azurite)", 1, "blob-1", blob: true);
+        CaseResult? blob3 = _onlySqlite ? null : await EventHubAsync("3 instances, Blob checkpoints (Azurite)", 3, "blob-3", blob: true);
+        CaseResult? blob1 = _onlySqlite ? null : await EventHubAsync("1 instance, Blob checkpoints (Azurite)", 1, "blob-1", blob: true);
         CaseResult direct2 = await DirectAsync("direct loader (2)", events, "direct2");
 
         double ceiling = (direct1.Rate + direct2.Rate) / 2;
         double mqttCpu = mqtt.CpuMicrosPerEvent;
         Console.WriteLine();
         // The last three columns are CPU seconds per second of the case: how much of the two cores each party kept busy.
-        Console.WriteLine("| Path | Events/s | ÷ direct loader | Module CPU µs per event | ÷ MQTT CPU per event | Module CPU (cores) | FHIR peer CPU (cores) | All of this run's processes (cores) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        // CPU per event twice: the whole run's (start-up and the JIT's warm-up included, as a short run pays them), and
+        // without the JIT's compile time, which a long-running module pays once.
+        Console.WriteLine("| Path | Events/s | ÷ direct loader | Module CPU µs per event | ÷ MQTT | of which JIT µs | Without JIT µs per event | ÷ MQTT without JIT | Module CPU (cores) | FHIR peer CPU (cores) | All of this run's processes (cores) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| Direct loader, pre-built Bundles (the peer's ceiling; mean of {direct1.Rate:N0} and {direct2.Rate:N0}) | {ceiling:N0} | 1.00 | — | — | — | {(direct1.PeerCores + direct2.PeerCores) / 2:F2} | {(direct1.AllCores + direct2.AllCores) / 2:F2} |"));
+            $"| Direct loader, pre-built Bundles (the peer's ceiling; mean of {direct1.Rate:N0} and {direct2.Rate:N0}) | {ceiling:N0} | 1.00 | — | — | — | — | — | — | {(direct1.PeerCores + direct2.PeerCores) / 2:F2} | {(direct1.AllCores + direct2.AllCores) / 2:F2} |"));
         foreach (CaseResult? result in new[] { mqtt, sqlite1, blob1, blob2, blob3 })
         {
             if (result is null)
@@ -116,7 +121,7 @@ internal sealed class EventHubsIngestRun
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {result.Path} | {result.Rate:N0} | {result.Rate / ceiling:F2} | {result.CpuMicrosPerEvent:N0} | {result.CpuMicrosPerEvent / mqttCpu:F2} | {result.ModuleCores:F2} | {result.PeerCores:F2} | {result.AllCores:F2} |"));
+                $"| {result.Path} | {result.Rate:N0} | {result.Rate / ceiling:F2} | {result.CpuMicrosPerEvent:N0} | {result.CpuMicrosPerEvent / mqttCpu:F2} | {result.JitMicrosPerEvent:N0} | {result.WarmCpuMicrosPerEvent:N0} | {result.WarmCpuMicrosPerEvent / mqtt.WarmCpuMicrosPerEvent:F2} | {result.ModuleCores:F2} | {result.PeerCores:F2} | {result.AllCores:F2} |"));
         }
 
         Console.WriteLine();
@@ -164,7 +169,9 @@ internal sealed class EventHubsIngestRun
         Task publish = DevicePublisher.PublishAsync(module.MqttPort, run, count, MqttWindow);
         await WaitForObservationsAsync([module], count, publish);
         await publish;
-        return Report(path, count, Since(sample, module.ProcessorTime), string.Create(CultureInfo.InvariantCulture, $"published over 1 connection, {MqttWindow} in flight; module start-up CPU {module.StartupProcessorTime.TotalSeconds:F1} s"));
+        TimeSpan cpu = module.ProcessorTime;
+        ModuleScrape scrape = await module.ScrapeAsync(_http);
+        return Report(path, count, Since(sample, cpu), string.Create(CultureInfo.InvariantCulture, $"published over 1 connection, {MqttWindow} in flight; module start-up CPU {module.StartupProcessorTime.TotalSeconds:F1} s, JIT {scrape.Jit.TotalSeconds:F1} s"), scrape.Jit);
     }
 
     /// <summary>Runs one Event Hubs case; null (and a line saying why) when the module refuses its settings.</summary>
@@ -210,15 +217,17 @@ internal sealed class EventHubsIngestRun
                 ModuleProcess.StartAsync(_moduleDll, environment, _moduleArgs, mqtt: false))));
             await WaitForObservationsAsync(modules, count, driver: null);
             TimeSpan cpu = TimeSpan.Zero;
+            TimeSpan jit = TimeSpan.Zero;
             var shares = new List<string>();
             foreach (ModuleProcess module in modules)
             {
                 cpu += module.ProcessorTime;
                 ModuleScrape scrape = await module.ScrapeAsync(_http);
-                shares.Add(string.Create(CultureInfo.InvariantCulture, $"{scrape.EventsReceived:N0} events, {scrape.PartitionsOwned} partitions owned at the end, CPU {module.ProcessorTime.TotalSeconds:F1} s (start-up {module.StartupProcessorTime.TotalSeconds:F1} s)"));
+                jit += scrape.Jit;
+                shares.Add(string.Create(CultureInfo.InvariantCulture, $"{scrape.EventsReceived:N0} events, {scrape.PartitionsOwned} partitions owned at the end, CPU {module.ProcessorTime.TotalSeconds:F1} s (start-up {module.StartupProcessorTime.TotalSeconds:F1} s, JIT {scrape.Jit.TotalSeconds:F1} s)"));
             }
 
-            return Report(path, count, Since(sample, cpu), string.Join("; ", shares));
+            return Report(path, count, Since(sample, cpu), string.Join("; ", shares), jit);
         }
         finally
         {
@@ -302,9 +311,9 @@ internal sealed class EventHubsIngestRun
         ["MedTechEdge__Pipeline__PersistConcurrency"] = InFlight.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static CaseResult Report(string path, int count, CpuSample.Delta cpu, string? detail = null)
+    private static CaseResult Report(string path, int count, CpuSample.Delta cpu, string? detail = null, TimeSpan jit = default)
     {
-        var result = new CaseResult(path, count, cpu);
+        var result = new CaseResult(path, count, cpu, jit);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# {path}: {count:N0} in {cpu.Elapsed.TotalSeconds:F1} s = {result.Rate:N0}/s; module CPU {cpu.Module.TotalSeconds:F1} s ({result.CpuMicrosPerEvent:N0} µs/event), FHIR peer {cpu.Peer.TotalSeconds:F1} s, Azurite {cpu.Azurite.TotalSeconds:F1} s, this tool {cpu.Tool.TotalSeconds:F1} s; load {cpu.LoadBefore} → {cpu.LoadAfter}"));
         if (detail is not null)
@@ -315,23 +324,50 @@ internal sealed class EventHubsIngestRun
         return result;
     }
 
+    /// <summary>
+    /// The module as the images ship it: published for linux-x64 with the Dockerfiles' settings (framework-dependent,
+    /// ReadyToRun from the project file), into this tool's own folder. A build output would be measured with every
+    /// method JIT-compiled from IL, a warm-up the shipped module does not pay. <c>PERSISTLOAD_MODULE</c> names another
+    /// MedTechEdge.dll instead (an earlier publish, a build output, to compare).
+    /// </summary>
     private static string ModuleDll(string root)
     {
-        // This tool's output is bench/MedTechEdge.PersistLoad/bin/{Configuration}/{framework}/; the module project
-        // reference builds the module with the same configuration into its own output.
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string dll = Path.Combine(root, "modules", "MedTechEdge", "bin", output.Parent!.Name, output.Name, "MedTechEdge.dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException("Build the module first: " + dll);
+        if (Environment.GetEnvironmentVariable("PERSISTLOAD_MODULE") is { Length: > 0 } given)
+        {
+            return File.Exists(given) ? given : throw new InvalidOperationException("No module at " + given);
+        }
+
+        string output = Path.Combine(AppContext.BaseDirectory, "published-module");
+        var publish = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in (string[])["publish", Path.Combine(root, "modules", "MedTechEdge", "MedTechEdge.csproj"), "-c", "Release", "-r", "linux-x64", "-p:SelfContained=false", "-p:UseAppHost=false", "-o", output])
+        {
+            publish.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(publish)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        string dll = Path.Combine(output, "MedTechEdge.dll");
+        return process.ExitCode == 0 && File.Exists(dll)
+            ? dll
+            : throw new InvalidOperationException("Publishing the module failed:\n" + stdout.Result + stderr.Result);
     }
 
     internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>One case's figures.</summary>
-    private sealed record CaseResult(string Path, int Events, CpuSample.Delta Cpu)
+    /// <param name="Jit">The modules' JIT compile time at the end: a one-time warm-up inside <see cref="CpuSample.Delta.Module"/>.</param>
+    private sealed record CaseResult(string Path, int Events, CpuSample.Delta Cpu, TimeSpan Jit)
     {
         public double Rate => Events / Cpu.Elapsed.TotalSeconds;
 
         public double CpuMicrosPerEvent => Cpu.Module.TotalMicroseconds / Events;
+
+        public double JitMicrosPerEvent => Jit.TotalMicroseconds / Events;
+
+        /// <summary>What each event costs once the code is compiled: the figure for a module that runs for weeks.</summary>
+        public double WarmCpuMicrosPerEvent => CpuMicrosPerEvent - JitMicrosPerEvent;
 
         public double ModuleCores => Cpu.Module / Cpu.Elapsed;
 

@@ -17,8 +17,13 @@ internal sealed class ModuleScrape(string text)
 
     public long PartitionsOwned => Sum("medtechedge_eventhub_partitions_owned", null);
 
+    /// <summary>The JIT's compile time so far, on every thread: the warm-up share of the module's CPU time.</summary>
+    public TimeSpan Jit => TimeSpan.FromSeconds(Total("medtechedge_jit_compilation_seconds_total", null));
+
     /// <summary>Sums the samples of <paramref name="family"/> that carry <paramref name="label"/> (all when null).</summary>
-    public long Sum(string family, string? label)
+    public long Sum(string family, string? label) => (long)Total(family, label);
+
+    private double Total(string family, string? label)
     {
         double sum = 0;
         foreach (string line in text.Split('\n'))
@@ -35,6 +40,6 @@ internal sealed class ModuleScrape(string text)
             }
         }
 
-        return (long)sum;
+        return sum;
     }
 }
