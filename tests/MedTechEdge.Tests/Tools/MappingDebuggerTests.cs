@@ -197,6 +197,31 @@ public sealed class MappingDebuggerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Filter_Json_Net_Cannot_Compare_Is_A_Normalization_Error_Naming_The_Expression_And_The_Others_Still_Map()
+    {
+        string device = Write("flag.json", """
+            {"templateType":"CollectionContent","template":[
+              {"templateType":"CalculatedContent","template":{"typeName":"bodyweight","typeMatchExpression":"$..[?(@weightLbs && @valid > false)]",
+                "deviceIdExpression":"$.matchedToken.device","timestampExpression":"$.matchedToken.time",
+                "values":[{"valueName":"weight","valueExpression":"$.matchedToken.weightLbs","required":true}]}}]}
+            """);
+        string messages = Write("flags.json", """
+            [{"device":"scale-1","time":"2026-11-21T07:00:00Z","weightLbs":150,"valid":"yes"},
+             {"device":"scale-1","time":"2026-11-21T07:01:00Z","weightLbs":151,"valid":true}]
+            """);
+
+        (int exit, JsonElement result, string errors) = await RunAsync("mappings", "debug", "--device", device, "--message", messages);
+
+        Assert.Equal(1, exit);
+        JsonElement error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(0, error.GetProperty("message").GetInt32());
+        Assert.Equal("NormalizationError", error.GetProperty("kind").GetString());
+        Assert.Contains("Template 'bodyweight': Unable to evaluate expression $..[?(@weightLbs && @valid > false)]", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("151", Assert.Single(result.GetProperty("measurements").EnumerateArray()).GetProperty("properties")[0].GetProperty("value").GetString());
+        Assert.Contains("\"yes\" > false", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Bad_Resolution_Type_Or_Fhir_Url_Is_A_Usage_Error()
     {
         string device = Write("scale-device.json", ScaleMapping);
