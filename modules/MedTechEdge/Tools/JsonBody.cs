@@ -13,8 +13,14 @@ internal static class JsonBody
             return "the body is empty";
         }
 
-        // Reads tokens only; a second top-level value or a cut-off one makes the reader throw.
-        var reader = new Utf8JsonReader(body);
+        return FirstError(body) is { } ex ? $"not JSON at byte {ex.BytePositionInLine + 1} of line {ex.LineNumber + 1}: {ReplayInput.Describe(ex)}" : null;
+    }
+
+    /// <summary>Null for one complete JSON value; otherwise the reader's error. Reads tokens only, builds nothing.</summary>
+    public static JsonException? FirstError(ReadOnlySpan<byte> json)
+    {
+        // A second top-level value or a cut-off one makes the reader throw; this cold path is where tools look at input.
+        var reader = new Utf8JsonReader(json);
         try
         {
             while (reader.Read())
@@ -25,7 +31,7 @@ internal static class JsonBody
         }
         catch (JsonException ex)
         {
-            return $"not JSON at byte {ex.BytePositionInLine + 1} of line {ex.LineNumber + 1}: {ReplayInput.Describe(ex)}";
+            return ex;
         }
     }
 }
