@@ -97,7 +97,7 @@ internal static class MappingCommands
     }
 
     /// <summary>One device message, or a JSON array of them (wrap an array body in another array: <c>[[...]]</c>).</summary>
-    internal static List<string> ReadMessages(string text)
+    private static List<string> ReadMessages(string text)
     {
         try
         {
