@@ -66,6 +66,12 @@ internal static class MappingCommands
             DefaultDeviceIdentifierSystem = settings.DefaultDeviceIdentifierSystem,
             FhirUrl = FhirUrl(args.Option("--fhir-url")),
         };
+        if (request.FhirUrl is not null && request.ResolutionType == IdentityResolutionType.Create)
+        {
+            // Resolving Create mode against the server would write Patients and Devices; say why the URL goes unused.
+            await stderr.WriteLineAsync("note: --fhir-url is used by the Lookup modes only; Create mode derives its ids without the server.").ConfigureAwait(false);
+        }
+
         MappingDebugResult result = await MappingDebugger.RunAsync(request, CancellationToken.None).ConfigureAwait(false);
         ToolJson.Print(stdout, writer => MappingDebugJson.Write(writer, request, result));
         foreach (DebugFailure failure in result.Errors)

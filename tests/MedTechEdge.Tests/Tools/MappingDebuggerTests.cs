@@ -232,6 +232,11 @@ public sealed class MappingDebuggerTests : IDisposable
         (exit, _, errors) = await RunAsync("mappings", "debug", "--device", device, "--message", ScaleMessages(), "--fhir-url", "not a url");
         Assert.Equal(1, exit);
         Assert.Contains("--fhir-url", errors, StringComparison.Ordinal);
+
+        // Create mode would write to the server: the URL is not used, and the debugger says so.
+        (exit, _, errors) = await RunAsync("mappings", "debug", "--device", device, "--message", ScaleMessages(), "--resolution-type", "Create", "--fhir-url", "http://127.0.0.1:9/fhir/");
+        Assert.Equal(0, exit);
+        Assert.Contains("Lookup modes only", errors, StringComparison.Ordinal);
     }
 
     [Fact]
