@@ -80,17 +80,22 @@ public sealed class JsonPathExpression
     }
 
     /// <summary>Appends the nodes the expression selects from <paramref name="root"/> to <paramref name="output"/>, in order.</summary>
+    /// <returns>
+    /// Null; or, in the MedTech dialect, where Json.NET would have thrown while enumerating (docs/jsonpath.md, D4):
+    /// the caller decides, and <paramref name="output"/> is then not Json.NET's answer. RFC 9535 never faults.
+    /// </returns>
     /// <remarks>Never throws for a valid <paramref name="root"/>; nothing selected leaves <paramref name="output"/> unchanged.</remarks>
-    public void Select(JsonElement root, List<JsonElement> output)
+    public JsonPathFault? Select(JsonElement root, List<JsonElement> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (_singular is not null)
         {
+            // Names and indices only: no comparison, nothing to fault.
             _singular.Select(root, null, null, default, output);
-            return;
+            return null;
         }
 
-        Evaluator.Run(_query, root, null, default, output);
+        return Evaluator.Run(_query, root, null, default, output);
     }
 
     /// <summary>
@@ -100,17 +105,18 @@ public sealed class JsonPathExpression
     /// the envelope. When <paramref name="root"/> is not an object the extra member is ignored; selecting the root
     /// itself returns <paramref name="root"/> unchanged.
     /// </summary>
-    public void Select(JsonElement root, string extraMemberName, JsonElement extraMemberValue, List<JsonElement> output)
+    /// <returns>As <see cref="Select(JsonElement, List{JsonElement})"/>.</returns>
+    public JsonPathFault? Select(JsonElement root, string extraMemberName, JsonElement extraMemberValue, List<JsonElement> output)
     {
         ArgumentNullException.ThrowIfNull(extraMemberName);
         ArgumentNullException.ThrowIfNull(output);
         if (_singular is not null)
         {
             _singular.Select(root, null, extraMemberName, extraMemberValue, output);
-            return;
+            return null;
         }
 
-        Evaluator.Run(_query, root, extraMemberName, extraMemberValue, output);
+        return Evaluator.Run(_query, root, extraMemberName, extraMemberValue, output);
     }
 
     /// <summary>
@@ -119,7 +125,8 @@ public sealed class JsonPathExpression
     /// appended as <c>default(JsonElement)</c>. MedTech dialect only.
     /// </summary>
     /// <exception cref="InvalidOperationException">The expression is not in the MedTech dialect.</exception>
-    public void Select(VirtualObject root, string? extraMemberName, JsonElement extraMemberValue, List<JsonElement> output)
+    /// <returns>As <see cref="Select(JsonElement, List{JsonElement})"/>.</returns>
+    public JsonPathFault? Select(VirtualObject root, string? extraMemberName, JsonElement extraMemberValue, List<JsonElement> output)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(output);
@@ -131,10 +138,10 @@ public sealed class JsonPathExpression
         if (_singular is not null)
         {
             _singular.Select(default, root, extraMemberName, extraMemberValue, output);
-            return;
+            return null;
         }
 
-        Evaluator.Run(_query, default, root, extraMemberName, extraMemberValue, output);
+        return Evaluator.Run(_query, default, root, extraMemberName, extraMemberValue, output);
     }
 
     /// <summary>

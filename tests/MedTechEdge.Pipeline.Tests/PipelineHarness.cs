@@ -22,7 +22,8 @@ internal sealed class PipelineHarness : IDisposable
 
     public MedTechStore Store { get; }
 
-    public DeviceMapping DeviceMapping { get; }
+    /// <summary>The bundled device mapping unless a test sets its own before <see cref="Map"/>.</summary>
+    public DeviceMapping DeviceMapping { get; set; }
 
     public FhirMapping FhirMapping { get; }
 

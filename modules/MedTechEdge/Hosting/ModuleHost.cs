@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MedTechEdge.Configuration;
 using MedTechEdge.Ingress;
 using MedTechEdge.IotEdge;
@@ -28,30 +29,7 @@ internal static class ModuleHost
     /// <param name="configure">Last changes to the services (the replay tool counts what its sink writes); null: none.</param>
     public static IHost Build(string[] args, string? twinFolder = null, Action<IServiceCollection>? configure = null)
     {
-        // "--simulate" is a bare switch; the command-line configuration provider wants key=value pairs.
-        bool simulate = Array.IndexOf(args, SimulateSwitch) >= 0;
-        string[] rest = Array.FindAll(args, a => a != SimulateSwitch);
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = rest,
-            // appsettings.json and the bundled mappings ship next to the executable; ./data stays relative to the working folder.
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        if (simulate)
-        {
-            builder.Configuration.AddInMemoryCollection([new("MedTechEdge:Simulator:Enabled", "true")]);
-        }
-
-        // The twin's layer comes last, so it wins; it cannot move the store, so the store path read here stands.
-        twinFolder ??= TwinLayer.FolderFor(builder.Configuration["MedTechEdge:Store:Path"] ?? new StoreOptions().Path);
-        TwinLayer? twin = TwinLayer.Load(twinFolder);
-        if (twin is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(twin.Settings);
-        }
-
-        var options = new MedTechEdgeOptions();
-        builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+        HostApplicationBuilder builder = CreateBuilder(args, ref twinFolder, out TwinLayer? twin, out MedTechEdgeOptions options);
         // The FHIR server and NDJSON sinks take FHIR resources; Event Hubs and edgeHub take what their Content says.
         options.Pipeline.Output = options.Sink switch
         {
@@ -176,6 +154,43 @@ internal static class ModuleHost
 
         configure?.Invoke(services);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The module's configuration, layered as the module layers it (appsettings.json, the environment, the command
+    /// line, the twin's layer), and its options bound from it. The tools read the module's settings through it too.
+    /// </summary>
+    /// <param name="args">Command-line configuration.</param>
+    /// <param name="twinFolder">Where the twin's layer is read from; null: next to the store, and then set to that folder.</param>
+    /// <param name="twin">The twin's layer, if there is one.</param>
+    /// <param name="options">The options bound from the configuration.</param>
+    internal static HostApplicationBuilder CreateBuilder(string[] args, [NotNull] ref string? twinFolder, out TwinLayer? twin, out MedTechEdgeOptions options)
+    {
+        // "--simulate" is a bare switch; the command-line configuration provider wants key=value pairs.
+        bool simulate = Array.IndexOf(args, SimulateSwitch) >= 0;
+        string[] rest = Array.FindAll(args, a => a != SimulateSwitch);
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = rest,
+            // appsettings.json and the bundled mappings ship next to the executable; ./data stays relative to the working folder.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (simulate)
+        {
+            builder.Configuration.AddInMemoryCollection([new("MedTechEdge:Simulator:Enabled", "true")]);
+        }
+
+        // The twin's layer comes last, so it wins; it cannot move the store, so the store path read here stands.
+        twinFolder ??= TwinLayer.FolderFor(builder.Configuration["MedTechEdge:Store:Path"] ?? new StoreOptions().Path);
+        twin = TwinLayer.Load(twinFolder);
+        if (twin is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(twin.Settings);
+        }
+
+        options = new MedTechEdgeOptions();
+        builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+        return builder;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using MedTechEdge.Hosting;
 using MedTechEdge.Mapping;
 using MedTechEdge.Mapping.Templates;
 using MedTechEdge.Pipeline;
+using MedTechEdge.Pipeline.Identity;
 using MedTechEdge.Storage;
 using MedTechEdge.Tools;
 using Microsoft.Data.Sqlite;
@@ -15,12 +16,12 @@ namespace MedTechEdge.IotEdge;
 /// <list type="bullet">
 /// <item><c>GetStatus</c>: version, uptime, backlog, counters, edgeHub connection, last error, and the twin configuration's state.</item>
 /// <item><c>ValidateMappings</c>: <c>{"device":{…},"fhir":{…}}</c> (or <c>deviceFile</c>/<c>fhirFile</c>) → <c>{"valid":…,"errors":[{place,line,position,message}]}</c>.</item>
-/// <item><c>DebugMapping</c>: <c>{"message":{…} or […],"properties":{…},"systemProperties":{…},"device":{…},"fhir":{…}}</c> → measurements, Observations, errors; the running mappings unless given.</item>
+/// <item><c>DebugMapping</c>: <c>{"message":{…} or […],"properties":{…},"systemProperties":{…},"device":{…},"fhir":{…} or null,"resolutionType":"Lookup"}</c> → measurements, identities, Observations, errors (as <c>mappings debug</c>); the running mappings and resolution type unless given; <c>"fhir":null</c> for measurements only. The Lookup modes answer with placeholders and the searches: the method makes no FHIR requests.</item>
 /// <item><c>Flush</c>: writes open SampledData windows to the outbox now and wakes Persist → <c>{"windowsFlushed":n}</c>.</item>
 /// <item><c>RequeueDeadLetters</c>: <c>{"ids":[…]}</c> or <c>{"all":true}</c> → <c>{"requeued":n,"missing":[…]}</c>.</item>
 /// </list>
 /// </summary>
-internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, MedTechStore store, TimeProvider clock)
+internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineOptions pipeline, PipelineSignals signals, MedTechStore store, TimeProvider clock)
 {
     public async Task<ModuleMethodResponse> InvokeAsync(string method, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -34,7 +35,7 @@ internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, De
             {
                 "GETSTATUS" => Ok(GetStatus),
                 "VALIDATEMAPPINGS" => ValidateMappings(body),
-                "DEBUGMAPPING" => DebugMapping(body),
+                "DEBUGMAPPING" => await DebugMappingAsync(body, cancellationToken).ConfigureAwait(false),
                 "FLUSH" => await FlushAsync(cancellationToken).ConfigureAwait(false),
                 "REQUEUEDEADLETTERS" => await RequeueDeadLettersAsync(body, cancellationToken).ConfigureAwait(false),
                 _ => Answer(501, w => w.WriteString("error", $"Unknown method '{method}'. Methods: GetStatus, ValidateMappings, DebugMapping, Flush, RequeueDeadLetters.")),
@@ -86,25 +87,59 @@ internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, De
         });
     }
 
-    private ModuleMethodResponse DebugMapping(JsonElement body)
+    private async Task<ModuleMethodResponse> DebugMappingAsync(JsonElement body, CancellationToken cancellationToken)
     {
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("message", out JsonElement message))
         {
-            return BadRequest("Send {\"message\":{…}} with optional properties, systemProperties, device and fhir.");
+            return BadRequest("Send {\"message\":{…}} with optional properties, systemProperties, device, fhir and resolutionType.");
         }
 
         DeviceMapping device = deviceMapping;
-        FhirMapping fhir = fhirMapping;
+        FhirMapping? fhir = fhirMapping;
         if (body.TryGetProperty("device", out JsonElement deviceJson) && !DeviceMapping.TryLoad(deviceJson.GetRawText(), out device!, out IReadOnlyList<TemplateError> deviceErrors))
         {
             return BadRequest("device mapping: " + string.Join("; ", deviceErrors));
         }
 
-        if (body.TryGetProperty("fhir", out JsonElement fhirJson) && !FhirMapping.TryLoad(fhirJson.GetRawText(), out fhir!, out IReadOnlyList<TemplateError> fhirErrors))
+        if (body.TryGetProperty("fhir", out JsonElement fhirJson))
         {
-            return BadRequest("FHIR mapping: " + string.Join("; ", fhirErrors));
+            // An explicit null: measurements only, as `mappings debug` without --fhir.
+            if (fhirJson.ValueKind == JsonValueKind.Null)
+            {
+                fhir = null;
+            }
+            else if (!FhirMapping.TryLoad(fhirJson.GetRawText(), out fhir, out IReadOnlyList<TemplateError> fhirErrors))
+            {
+                return BadRequest("FHIR mapping: " + string.Join("; ", fhirErrors));
+            }
         }
 
+        IdentityResolutionType mode = pipeline.ResolutionType;
+        if (body.TryGetProperty("resolutionType", out JsonElement modeJson)
+            && !(modeJson.ValueKind == JsonValueKind.String && Enum.TryParse(modeJson.GetString(), ignoreCase: true, out mode) && Enum.IsDefined(mode)))
+        {
+            return BadRequest("resolutionType is \"Create\", \"Lookup\" or \"LookupWithEncounter\".");
+        }
+
+        var request = new MappingDebugRequest(device, fhir, MessageBodies(message))
+        {
+            Properties = body.TryGetProperty("properties", out JsonElement p) && p.ValueKind == JsonValueKind.Object ? p.GetRawText() : "{}",
+            SystemProperties = body.TryGetProperty("systemProperties", out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s.GetRawText() : "{}",
+            ResolutionType = mode,
+            DefaultDeviceIdentifierSystem = pipeline.DefaultDeviceIdentifierSystem,
+        };
+        MappingDebugResult result = await MappingDebugger.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            MappingDebugJson.Write(writer, request, result);
+        }
+
+        return new ModuleMethodResponse(200, buffer.ToArray());
+    }
+
+    private static List<string> MessageBodies(JsonElement message)
+    {
         var bodies = new List<string>();
         if (message.ValueKind == JsonValueKind.Array)
         {
@@ -118,15 +153,7 @@ internal sealed class ModuleMethods(ModuleStatus status, ModuleTwinSync twin, De
             bodies.Add(message.GetRawText());
         }
 
-        string properties = body.TryGetProperty("properties", out JsonElement p) && p.ValueKind == JsonValueKind.Object ? p.GetRawText() : "{}";
-        string systemProperties = body.TryGetProperty("systemProperties", out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s.GetRawText() : "{}";
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            MappingDebugger.Run(device, fhir, bodies, properties, systemProperties, writer);
-        }
-
-        return new ModuleMethodResponse(200, buffer.ToArray());
+        return bodies;
     }
 
     private async Task<ModuleMethodResponse> FlushAsync(CancellationToken cancellationToken)

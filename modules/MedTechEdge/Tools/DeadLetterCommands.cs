@@ -26,7 +26,7 @@ internal static class DeadLetterCommands
         return args.Positional(1, "list, show or requeue") switch
         {
             "list" => List(connection, stdout),
-            "show" => Show(connection, Id(args), stdout, stderr),
+            "show" => Show(connection, Id(args), args.Has("--raw"), stdout, stderr),
             "requeue" => Requeue(connection, args, stdout, stderr),
             string other => ToolCommands.Fail(stderr, $"unknown deadletters command '{other}'.\n" + ToolCommands.Usage),
         };
@@ -52,7 +52,8 @@ internal static class DeadLetterCommands
         return 0;
     }
 
-    private static int Show(SqliteConnection connection, long id, TextWriter stdout, TextWriter stderr)
+    /// <summary>The letter with its body as JSON, or with <paramref name="raw"/> the body alone, byte for byte.</summary>
+    private static int Show(SqliteConnection connection, long id, bool raw, TextWriter stdout, TextWriter stderr)
     {
         DeadLetter? letter = DeadLetterTable.Find(connection, id);
         if (letter is null)
@@ -60,7 +61,13 @@ internal static class DeadLetterCommands
             return ToolCommands.Fail(stderr, $"no dead letter {id}.");
         }
 
-        ToolJson.Print(stdout, writer => DeadLetterJson.WriteFull(writer, letter));
+        if (raw)
+        {
+            RawBody.Write(stdout, letter.Message.Body);
+            return 0;
+        }
+
+        ToolJson.Print(stdout, writer => DeadLetterJson.WriteReadable(writer, letter));
         return 0;
     }
 

@@ -28,7 +28,12 @@ internal static class ExpressionCommands
         }
 
         var nodes = new List<JsonElement>();
-        path!.Select(document.RootElement, nodes);
+        if (path!.Select(document.RootElement, nodes) is { } fault)
+        {
+            // Where Json.NET throws, a mapping fails the message; the tool says so rather than print a partial list.
+            return ToolCommands.Fail(stderr, fault.Message);
+        }
+
         // RFC 9535 §2.1: the result is a node list; it prints as a JSON array.
         ToolJson.Print(stdout, writer =>
         {

@@ -1,10 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using MedTechEdge.Mapping;
-using MedTechEdge.Mapping.Grouping;
-using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Templates;
-using MedTechEdge.Mapping.Transform;
+using MedTechEdge.Pipeline.Identity;
 
 namespace MedTechEdge.Tools;
 
@@ -14,55 +12,94 @@ internal static class MappingCommands
     public static int Validate(ToolArguments args, TextWriter stdout, TextWriter stderr)
     {
         string devicePath = args.Required("--device");
-        string fhirPath = args.Required("--fhir");
+        string? fhirPath = args.Option("--fhir");
+        IdentityResolutionType mode = ResolutionType(args).ResolutionType;
         bool deviceOk = DeviceMapping.TryLoad(ToolArguments.ReadFile(devicePath), out DeviceMapping? device, out IReadOnlyList<TemplateError> deviceErrors);
-        bool fhirOk = FhirMapping.TryLoad(ToolArguments.ReadFile(fhirPath), out FhirMapping? fhir, out IReadOnlyList<TemplateError> fhirErrors);
+        FhirMapping? fhir = null;
+        IReadOnlyList<TemplateError> fhirErrors = [];
+        bool fhirOk = fhirPath is null || FhirMapping.TryLoad(ToolArguments.ReadFile(fhirPath), out fhir, out fhirErrors);
         var deviceAll = new List<TemplateError>(deviceErrors);
-        if (deviceOk && fhirOk)
+        if (deviceOk && fhir is not null)
         {
-            deviceAll.AddRange(MappingCrossCheck.Check(device!, fhir!));
+            deviceAll.AddRange(MappingCrossCheck.Check(device!, fhir));
+            // Identities are only resolved on the way to FHIR, so without a FHIR mapping nothing needs them.
+            deviceAll.AddRange(MappingIdentityCheck.Check(device!, mode == IdentityResolutionType.Create, mode == IdentityResolutionType.LookupWithEncounter, mode.ToString()));
         }
 
         ToolJson.Print(stdout, writer =>
         {
             writer.WriteStartObject();
             writer.WriteBoolean("valid", deviceOk && fhirOk);
+            writer.WriteString("resolutionType", mode.ToString());
             writer.WriteStartArray("errors");
             WriteErrors(writer, devicePath, "NORMALIZATION", deviceAll);
-            WriteErrors(writer, fhirPath, "FHIRTRANSFORMATION", fhirErrors);
+            WriteErrors(writer, fhirPath ?? string.Empty, "FHIRTRANSFORMATION", fhirErrors);
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
         Report(stderr, devicePath, deviceAll);
-        Report(stderr, fhirPath, fhirErrors);
+        Report(stderr, fhirPath ?? string.Empty, fhirErrors);
         return deviceOk && fhirOk ? 0 : 1;
     }
 
-    public static int Debug(ToolArguments args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> DebugAsync(ToolArguments args, TextWriter stdout, TextWriter stderr)
     {
         string devicePath = args.Required("--device");
-        string fhirPath = args.Required("--fhir");
+        string? fhirPath = args.Option("--fhir");
         bool deviceOk = DeviceMapping.TryLoad(ToolArguments.ReadFile(devicePath), out DeviceMapping? device, out IReadOnlyList<TemplateError> deviceErrors);
-        bool fhirOk = FhirMapping.TryLoad(ToolArguments.ReadFile(fhirPath), out FhirMapping? fhir, out IReadOnlyList<TemplateError> fhirErrors);
+        FhirMapping? fhir = null;
+        IReadOnlyList<TemplateError> fhirErrors = [];
+        bool fhirOk = fhirPath is null || FhirMapping.TryLoad(ToolArguments.ReadFile(fhirPath), out fhir, out fhirErrors);
         Report(stderr, devicePath, deviceErrors);
-        Report(stderr, fhirPath, fhirErrors);
+        Report(stderr, fhirPath ?? string.Empty, fhirErrors);
         if (!deviceOk || !fhirOk)
         {
             return 1;
         }
 
-        string properties = JsonObjectOption(args, "--properties");
-        string systemProperties = JsonObjectOption(args, "--system-properties");
-        List<string> bodies = ReadMessages(ToolArguments.ReadFile(args.Required("--message")));
-
-        List<(int Message, string Error)> errors = [];
-        ToolJson.Print(stdout, writer => errors = MappingDebugger.Run(device!, fhir!, bodies, properties, systemProperties, writer));
-        foreach ((int message, string error) in errors)
+        ModuleResolutionSettings settings = ResolutionType(args);
+        var request = new MappingDebugRequest(device!, fhir, ReadMessages(ToolArguments.ReadFile(args.Required("--message"))))
         {
-            stderr.WriteLine($"message {message}: {error}");
+            Properties = JsonObjectOption(args, "--properties"),
+            SystemProperties = JsonObjectOption(args, "--system-properties"),
+            ResolutionType = settings.ResolutionType,
+            DefaultDeviceIdentifierSystem = settings.DefaultDeviceIdentifierSystem,
+            FhirUrl = FhirUrl(args.Option("--fhir-url")),
+        };
+        if (request.FhirUrl is not null && request.ResolutionType == IdentityResolutionType.Create)
+        {
+            // Resolving Create mode against the server would write Patients and Devices; say why the URL goes unused.
+            await stderr.WriteLineAsync("note: --fhir-url is used by the Lookup modes only; Create mode derives its ids without the server.").ConfigureAwait(false);
         }
 
-        return errors.Count == 0 ? 0 : 1;
+        MappingDebugResult result = await MappingDebugger.RunAsync(request, CancellationToken.None).ConfigureAwait(false);
+        ToolJson.Print(stdout, writer => MappingDebugJson.Write(writer, request, result));
+        foreach (DebugFailure failure in result.Errors)
+        {
+            string where = failure.Measurement is int m ? $"message {failure.Message}, measurement {m}" : $"message {failure.Message}";
+            await stderr.WriteLineAsync($"{where}: {failure.KindName}: {failure.Error}").ConfigureAwait(false);
+        }
+
+        return result.Errors.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary><c>--resolution-type</c>, else the module's configured <c>Pipeline:ResolutionType</c>; the identifier system always from the configuration.</summary>
+    private static ModuleResolutionSettings ResolutionType(ToolArguments args)
+    {
+        ModuleResolutionSettings configured = ModuleResolutionSettings.Read(args.Settings());
+        return args.Option("--resolution-type") is { } text ? configured with { ResolutionType = ModuleResolutionSettings.Parse(text) } : configured;
+    }
+
+    private static Uri? FhirUrl(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+            ? url
+            : throw new ToolUsageException($"--fhir-url is an absolute http(s) URL of a FHIR base, not '{text}'.");
     }
 
     /// <summary>One device message, or a JSON array of them (wrap an array body in another array: <c>[[...]]</c>).</summary>

@@ -1,99 +1,105 @@
 using System.Text;
-using System.Text.Json;
 using MedTechEdge.Mapping;
 using MedTechEdge.Mapping.Grouping;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Transform;
+using MedTechEdge.Storage;
 
 namespace MedTechEdge.Tools;
 
 /// <summary>
-/// The managed service's mapping debugger: sample messages through a device and a FHIR mapping, showing the
-/// normalized measurements, the Observations and each message's error. Used by <c>mappings debug</c> and by the
-/// <c>DebugMapping</c> direct method. Identities are derived as Create mode derives them, so ids match what the
-/// module would write.
+/// The managed service's mapping debugger: sample messages through a device mapping, and a FHIR mapping when given,
+/// showing the normalized measurements, the identities, the Observations and every error. Used by <c>mappings debug</c>
+/// and by the <c>DebugMapping</c> direct method.
 /// </summary>
+/// <remarks>
+/// The order is the Map stage's (src/MedTechEdge.Pipeline/Stages/BatchMapper.cs): normalize a message all or nothing,
+/// then for each measurement its identity and the FHIR template's checks. A message with one failing measurement is a
+/// dead letter as a whole in the module, so none of its measurements join a group here either; all of them are still
+/// shown, the error next to the failing one.
+/// </remarks>
 internal static class MappingDebugger
 {
-    /// <summary>Writes <c>{"measurements":[…],"observations":[…],"errors":[{"message":i,"error":"…"}]}</c>; returns the errors.</summary>
-    public static List<(int Message, string Error)> Run(DeviceMapping device, FhirMapping fhir, IReadOnlyList<string> bodies, string properties, string systemProperties, Utf8JsonWriter writer)
+    public static async Task<MappingDebugResult> RunAsync(MappingDebugRequest request, CancellationToken cancellationToken)
     {
+        var result = new MappingDebugResult();
+        using var identities = new DebugIdentities(request);
+        var references = new Dictionary<(string, string?, string?), ResourceReferences>();
+        MeasurementGrouping? grouping = request.Fhir?.CreateGrouping();
         var measurements = new List<Measurement>();
-        var errors = new List<(int Message, string Error)>();
-        var references = new Dictionary<(string, string?), ResourceReferences>();
-        MeasurementGrouping grouping = fhir.CreateGrouping();
-        for (int i = 0; i < bodies.Count; i++)
+        for (int i = 0; i < request.Messages.Count; i++)
         {
-            int before = measurements.Count;
-            string? error = Normalize(device, bodies[i], properties, systemProperties, measurements);
-            for (int m = before; error is null && m < measurements.Count; m++)
+            measurements.Clear();
+            if (Normalize(request, request.Messages[i], i, measurements) is { } failed)
+            {
+                result.Errors.Add(failed);
+                continue;
+            }
+
+            int first = result.Measurements.Count;
+            bool messageFailed = false;
+            for (int m = 0; m < measurements.Count; m++)
             {
                 Measurement measurement = measurements[m];
-                error = string.IsNullOrWhiteSpace(measurement.PatientId)
-                    ? "PatientIdentityNotDefined: the device mapping extracted no patient id."
-                    : fhir.Check(measurement)?.Message;
-                if (error is null)
+                DebugFailure? failure = null;
+                if (request.Fhir is { } fhir)
                 {
-                    references[(measurement.DeviceId, measurement.PatientId)] = new ResourceReferences(
-                        DeterministicId.ForPatient(measurement.PatientId!), DeterministicId.ForDevice(measurement.DeviceId));
-                    grouping.Add(measurement);
+                    DebugIdentity identity = await identities.ResolveAsync(measurement, i, m, cancellationToken).ConfigureAwait(false);
+                    failure = identity.Failure is { } noIdentity ? noIdentity with { Message = i, Measurement = m } : null;
+                    if (failure is null && fhir.Check(measurement) is { } invalid)
+                    {
+                        // Every FHIR-side data error is the service's FHIR transform error class, as in the Map stage.
+                        failure = new DebugFailure(i, m, DeadLetterKind.FhirTransformError, invalid.Message);
+                    }
+
+                    if (failure is null)
+                    {
+                        references[(measurement.DeviceId, measurement.PatientId, measurement.EncounterId)] = identity.References!;
+                    }
+                }
+
+                result.Measurements.Add(new DebugMeasurement(i, measurement, failure));
+                if (failure is not null)
+                {
+                    result.Errors.Add(failure);
+                    messageFailed = true;
                 }
             }
 
-            if (error is not null)
+            for (int m = first; grouping is not null && !messageFailed && m < result.Measurements.Count; m++)
             {
-                errors.Add((i, error));
+                grouping.Add(result.Measurements[m].Measurement);
             }
         }
 
-        var observations = new List<FhirResource>();
-        foreach (ObservationGroup group in grouping.Groups)
+        result.Identities.AddRange(identities.Resolved);
+        if (grouping is not null)
         {
-            if (fhir.CreateObservation(group, references[(group.DeviceId, group.PatientId)], DateTime.UtcNow, out FhirResource? observation) is null)
+            foreach (ObservationGroup group in grouping.Groups)
             {
-                observations.Add(observation!);
+                // Check() vouched for every value, so creation cannot fail on data.
+                if (request.Fhir!.CreateObservation(group, references[(group.DeviceId, group.PatientId, group.EncounterId)], DateTime.UtcNow, out FhirResource? observation) is null)
+                {
+                    result.Observations.Add(observation!);
+                }
             }
         }
 
-        writer.WriteStartObject();
-        writer.WriteStartArray("measurements");
-        foreach (Measurement measurement in measurements)
-        {
-            MeasurementJson.Write(writer, measurement);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("observations");
-        foreach (FhirResource observation in observations)
-        {
-            writer.WriteRawValue(observation.Json);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("errors");
-        foreach ((int message, string error) in errors)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("message", message);
-            writer.WriteString("error", error);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        return errors;
+        return result;
     }
 
-    private static string? Normalize(DeviceMapping device, string body, string properties, string systemProperties, List<Measurement> output)
+    private static DebugFailure? Normalize(MappingDebugRequest request, string body, int index, List<Measurement> output)
     {
-        if (!DeviceEnvelope.TryCreate(Encoding.UTF8.GetBytes(body), properties, systemProperties, out DeviceEnvelope? envelope, out string? error))
+        if (!DeviceEnvelope.TryCreate(Encoding.UTF8.GetBytes(body), request.Properties, request.SystemProperties, out DeviceEnvelope? envelope, out string? error))
         {
-            return error;
+            return new DebugFailure(index, null, DeadLetterKind.InvalidDeviceMessage, error!);
         }
 
         using (envelope)
         {
-            return device.Normalize(envelope!, null, output)?.Message;
+            return request.Device.Normalize(envelope!, null, output) is { } failure
+                ? new DebugFailure(index, null, DeadLetterKind.NormalizationError, failure.Message)
+                : null;
         }
     }
 }

@@ -92,22 +92,8 @@ internal static class ReplayInput
     }
 
     /// <summary>Null for one complete JSON value; otherwise where and why not. Reads tokens only, builds nothing.</summary>
-    private static string? Validate(byte[] json)
-    {
-        var reader = new Utf8JsonReader(json);
-        try
-        {
-            while (reader.Read())
-            {
-            }
-
-            return null;
-        }
-        catch (JsonException ex)
-        {
-            return $"column {ex.BytePositionInLine + 1}: {Describe(ex)}";
-        }
-    }
+    private static string? Validate(byte[] json) =>
+        JsonBody.FirstError(json) is { } ex ? $"column {ex.BytePositionInLine + 1}: {Describe(ex)}" : null;
 
     private static IEnumerable<ReplayItem> ReadJson(string file)
     {

@@ -27,6 +27,7 @@ internal sealed partial class ReplayRun
     private readonly ILogger _logger;
     private readonly long _backlogLimit;
     private readonly long _total;
+    private readonly long _earlier;
     private readonly Queue<Pending> _pending = new();
     private Pending? _current;
     private long _fed;
@@ -44,6 +45,13 @@ internal sealed partial class ReplayRun
         _backlogLimit = Math.Max(4L * services.GetRequiredService<PipelineOptions>().MapBatchSize, 2L * Store.Options.MaxCommitBatch);
         Progress = progress;
         _total = total;
+        // Rows already in the inbox (an interrupted run, requeued dead letters) are mapped first, in inbox order, and
+        // Map counts them too: they are not this replay's messages, so they are left out of its count. The counter is
+        // read before the rows: a batch Map commits in between is then missed, never counted twice, and Done's clamp
+        // keeps that miss from showing more than the replay fed.
+        long mappedBefore = Map.MappedCount;
+        using SqliteConnection connection = Store.OpenConnection();
+        _earlier = mappedBefore + InboxTable.Count(connection);
     }
 
     public MedTechStore Store { get; }
@@ -57,7 +65,11 @@ internal sealed partial class ReplayRun
     /// <summary>Messages read from the input, the broken ones included.</summary>
     public long Read => _fed + _invalid;
 
-    private long Done => Map.MappedCount + _invalid;
+    /// <summary>
+    /// This replay's messages through Map or dead-lettered for their input: the same things the total counts, so the
+    /// progress never passes 100 %.
+    /// </summary>
+    private long Done => Math.Clamp(Map.MappedCount - _earlier, 0, _fed) + _invalid;
 
     public async Task FeedAsync(ReplayItem item, CancellationToken cancellationToken)
     {

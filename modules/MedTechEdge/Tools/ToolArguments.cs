@@ -15,6 +15,9 @@ internal sealed class ToolArguments(string[] args)
 
     public bool Has(string flag) => Array.IndexOf(args, flag) >= 0;
 
+    /// <summary>The module settings given as <c>--Section:Key=value</c>, in order (later ones win), as the module's command line takes them.</summary>
+    public string[] Settings() => Array.FindAll(args, a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal));
+
     public string Required(string name) => Option(name) ?? throw new ToolUsageException(name + " <value> is required.");
 
     public static string ReadFile(string path)

@@ -8,12 +8,13 @@ internal static class ToolCommands
 {
     public const string Usage = """
         usage:
-          MedTechEdge mappings validate --device <file> --fhir <file>
-          MedTechEdge mappings debug --device <file> --fhir <file> --message <file> [--properties <json>] [--system-properties <json>]
+          MedTechEdge mappings validate --device <file> [--fhir <file>] [--resolution-type Create|Lookup|LookupWithEncounter]
+          MedTechEdge mappings debug --device <file> [--fhir <file>] --message <file> [--properties <json>] [--system-properties <json>]
+                                     [--resolution-type Create|Lookup|LookupWithEncounter] [--fhir-url <url>] [--<Setting>=<value> ...]
           MedTechEdge jsonpath <expression> [--dialect medtech|rfc9535] < document.json
           MedTechEdge jmespath <expression> < document.json
           MedTechEdge deadletters list [--store <path>]
-          MedTechEdge deadletters show <id> [--store <path>]
+          MedTechEdge deadletters show <id> [--raw] [--store <path>]
           MedTechEdge deadletters requeue (--all | <id>) [--store <path>]
           MedTechEdge mqtt hash-password <username> < password
           MedTechEdge replay --input <file|dir> [--format ndjson|json|csv] [--store <path>] [--progress <seconds>] [--<Setting>=<value> ...]
@@ -28,7 +29,7 @@ internal static class ToolCommands
             return args switch
             {
                 ["mappings", "validate", ..] => MappingCommands.Validate(new ToolArguments(args), stdout, stderr),
-                ["mappings", "debug", ..] => MappingCommands.Debug(new ToolArguments(args), stdout, stderr),
+                ["mappings", "debug", ..] => await MappingCommands.DebugAsync(new ToolArguments(args), stdout, stderr).ConfigureAwait(false),
                 ["jsonpath", ..] => await ExpressionCommands.JsonPathAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),
                 ["deadletters", ..] => DeadLetterCommands.Run(new ToolArguments(args), stdout, stderr),
                 ["mqtt", ..] => await MqttCommands.RunAsync(new ToolArguments(args), stdin, stdout, stderr).ConfigureAwait(false),

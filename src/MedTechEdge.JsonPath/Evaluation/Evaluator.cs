@@ -25,6 +25,7 @@ internal sealed class Evaluator
     private int _scratchDepth;
     private List<JsonElement>? _output;
     private List<Node>? _sink;
+    private JsonPathFault? _fault;
 
     public JsonElement Root { get; private set; }
 
@@ -39,10 +40,11 @@ internal sealed class Evaluator
 
     public Node RootNode => Virtual is not null ? Node.VirtualRoot(HasExtraMember) : new(Root, HasExtraMember);
 
-    public static void Run(Query query, JsonElement root, string? extraName, JsonElement extraValue, List<JsonElement> output)
+    public static JsonPathFault? Run(Query query, JsonElement root, string? extraName, JsonElement extraValue, List<JsonElement> output)
         => Run(query, root, null, extraName, extraValue, output);
 
-    public static void Run(Query query, JsonElement root, VirtualObject? virtualRoot, string? extraName, JsonElement extraValue, List<JsonElement> output)
+    /// <summary>Runs the query; the first fault met, if any (evaluation goes on after it, and what it selects is not used).</summary>
+    public static JsonPathFault? Run(Query query, JsonElement root, VirtualObject? virtualRoot, string? extraName, JsonElement extraValue, List<JsonElement> output)
     {
         Evaluator evaluator = t_cached ?? new Evaluator();
         t_cached = null; // a re-entrant call (none today) would get its own instance
@@ -56,9 +58,11 @@ internal sealed class Evaluator
             evaluator._output = output;
             evaluator._sink = null;
             evaluator.Continue(query.First, evaluator.RootNode);
+            return evaluator._fault;
         }
         finally
         {
+            evaluator._fault = null;
             if (evaluator._scratchDepth != 0)
             {
                 // Only reachable if a step threw; leave no stale nodes for the next call.
@@ -92,6 +96,12 @@ internal sealed class Evaluator
             _output.Add(node.IsVirtual ? default : node.Value);
         }
     }
+
+    /// <summary>
+    /// Notes where Json.NET would have thrown. Only the first counts: Json.NET stops at it, and later filters test the
+    /// same nodes in the same order, so a first fault here is the exception there.
+    /// </summary>
+    public void ReportFault(JsonPathFault fault) => _fault ??= fault;
 
     /// <summary>Evaluates a filter sub-query into a scratch list; pair every call with <see cref="ReleaseNodes"/>.</summary>
     public List<Node> SelectNodes(Query query, in Node current)

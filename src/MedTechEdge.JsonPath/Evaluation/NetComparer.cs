@@ -13,7 +13,8 @@ namespace MedTechEdge.JsonPath.Evaluation;
 /// <item>Floats compare equal within a relative epsilon of 2.22e-16 (Json.NET's <c>ApproxEquals</c>).</item>
 /// </list>
 /// Where Json.NET throws FormatException (a conversion that fails, such as <c>"abc" &gt; 70</c>) this returns
-/// <c>null</c> and the comparison is false: a documented difference, because evaluation must not throw.
+/// <c>null</c>: the comparison is false, and the caller reports the evaluation's fault, so that the mapping layer can
+/// fail the message as the managed service did (docs/jsonpath.md, D4), without an exception on the per-message path.
 /// </summary>
 internal static class NetComparer
 {
@@ -40,10 +41,14 @@ internal static class NetComparer
         return false;
     }
 
+    /// <summary>The type Json.NET's <c>JValue.CompareTo</c> compares in: the left operand's, unless it is a string and the right is not.</summary>
+    public static NetType ComparisonType(in NetScalar left, in NetScalar right) =>
+        left.Type == NetType.String && right.Type != NetType.String ? right.Type : left.Type;
+
     /// <summary>Json.NET's <c>JValue.CompareTo</c>; null when it would throw.</summary>
     public static int? Compare(in NetScalar left, in NetScalar right)
     {
-        NetType type = left.Type == NetType.String && right.Type != NetType.String ? right.Type : left.Type;
+        NetType type = ComparisonType(left, right);
         if (left.Type == NetType.Null && right.Type == NetType.Null)
         {
             return 0;

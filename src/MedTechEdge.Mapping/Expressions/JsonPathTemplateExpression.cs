@@ -23,16 +23,10 @@ internal sealed class JsonPathTemplateExpression : ITemplateExpression
 
     public string? SelectMany(in TemplateRoot root, List<JsonElement> matches)
     {
-        if (root.Envelope is not null)
-        {
-            _path.Select(root.Envelope, null, default, matches);
-        }
-        else
-        {
-            _path.Select(root.Element, matches);
-        }
-
-        return null;
+        JsonPathFault? fault = root.Envelope is not null
+            ? _path.Select(root.Envelope, null, default, matches)
+            : _path.Select(root.Element, matches);
+        return fault is null ? null : Failed(fault);
     }
 
     public string? SelectSingle(in TemplateRoot root, JsonElement? matchedToken, out ExpressionValue value)
@@ -50,17 +44,25 @@ internal sealed class JsonPathTemplateExpression : ITemplateExpression
 
         List<JsonElement> scratch = t_scratch ??= new List<JsonElement>(4);
         scratch.Clear();
+        JsonPathFault? fault;
         if (root.Envelope is not null)
         {
-            _path.Select(root.Envelope, matchedToken is null ? null : MappingNames.MatchedToken, matchedToken.GetValueOrDefault(), scratch);
+            fault = _path.Select(root.Envelope, matchedToken is null ? null : MappingNames.MatchedToken, matchedToken.GetValueOrDefault(), scratch);
         }
         else if (matchedToken is JsonElement matched)
         {
-            _path.Select(root.Element, MappingNames.MatchedToken, matched, scratch);
+            fault = _path.Select(root.Element, MappingNames.MatchedToken, matched, scratch);
         }
         else
         {
-            _path.Select(root.Element, scratch);
+            fault = _path.Select(root.Element, scratch);
+        }
+
+        if (fault is not null)
+        {
+            scratch.Clear();
+            value = ExpressionValue.Missing;
+            return Failed(fault);
         }
 
         int count = scratch.Count;
@@ -69,4 +71,11 @@ internal sealed class JsonPathTemplateExpression : ITemplateExpression
         // Json.NET SelectToken: more than one match is the error "Path returned multiple tokens." (medtech-semantics §2.3).
         return count > 1 ? $"Unable to retrieve JsonToken(s) using expression {Text}: Path returned multiple tokens." : null;
     }
+
+    /// <summary>
+    /// Where Json.NET's SelectTokens throws during a filter, the managed service failed the message's normalization
+    /// (docs/medtech-semantics.md §2.5): the same here, as an error naming the expression; the template name is added
+    /// by the mapping, and the message becomes a NormalizationError dead letter.
+    /// </summary>
+    private string Failed(JsonPathFault fault) => $"Unable to evaluate expression {Text}: {fault.Message}";
 }

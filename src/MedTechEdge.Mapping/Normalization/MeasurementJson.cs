@@ -16,6 +16,15 @@ public static class MeasurementJson
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(measurement);
         writer.WriteStartObject();
+        WriteMembers(writer, measurement);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes the measurement's members into an object the caller opened, so it can add its own (the debugger's error).</summary>
+    public static void WriteMembers(Utf8JsonWriter writer, Measurement measurement)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(measurement);
         writer.WriteString("type"u8, measurement.Type);
         writer.WriteString("occurrenceTimeUtc"u8, Instant(measurement.OccurrenceTimeUtc));
         if (measurement.IngestionTimeUtc is DateTime ingestion)
@@ -37,7 +46,6 @@ public static class MeasurementJson
         }
 
         writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     /// <summary>Reads a measurement in camelCase or PascalCase. Returns null with the error when a required member is missing.</summary>

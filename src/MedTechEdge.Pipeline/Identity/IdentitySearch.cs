@@ -20,7 +20,7 @@ internal static partial class IdentitySearch
         JsonElement? first = null;
         int count = 0;
         // At most two matches across pages: more than one is an error (medtech-semantics §6).
-        await foreach (FhirResponse page in client.SearchPagesAsync(type, "identifier=" + Uri.EscapeDataString(token) + "&_count=2", cancellationToken).ConfigureAwait(false))
+        await foreach (FhirResponse page in client.SearchPagesAsync(type, Parameters(token), cancellationToken).ConfigureAwait(false))
         {
             if (!page.IsSuccess)
             {
@@ -52,6 +52,11 @@ internal static partial class IdentitySearch
 
         return (first, null);
     }
+
+    /// <summary>The search as it goes to the server, relative to the base: <c>Device?identifier=sys%7Cdev-1&amp;_count=2</c>.</summary>
+    public static string Query(string type, string? system, string value) => type + "?" + Parameters(Token(system, value));
+
+    private static string Parameters(string token) => "identifier=" + Uri.EscapeDataString(token) + "&_count=2";
 
     /// <summary>The logical id of a resource from the server, or null.</summary>
     public static string? Id(JsonElement resource) =>

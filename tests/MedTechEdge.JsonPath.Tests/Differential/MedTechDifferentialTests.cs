@@ -35,14 +35,16 @@ public sealed class MedTechDifferentialTests
             string path = paths.Next();
             NewtonsoftOracle.Outcome theirs = NewtonsoftOracle.RunNewtonsoft(document, path, out Exception? exception);
             NewtonsoftOracle.Outcome ours = NewtonsoftOracle.RunOurs(document, path);
-            if (exception is FormatException && !ours.Rejected)
+            bool conversionFailed = NewtonsoftOracle.IsConversionFailure(exception);
+            if (ours.Faulted && conversionFailed)
             {
-                // D4: Json.NET throws converting e.g. "abc" for "> 70" while it enumerates; we treat it as no match.
+                // D4: Json.NET throws converting e.g. "abc" for "> 70" while it enumerates; we report the same case as a fault.
                 coercionCrashes++;
                 continue;
             }
 
-            if (NewtonsoftOracle.Agree(ours, theirs))
+            // One faulting without the other is a disagreement even when both "reject".
+            if (ours.Faulted == conversionFailed && NewtonsoftOracle.Agree(ours, theirs))
             {
                 agreed++;
                 bothRejected += ours.Rejected ? 1 : 0;
@@ -61,7 +63,7 @@ public sealed class MedTechDifferentialTests
 
         _output.WriteLine(
             $"seed {seed}: {cases} cases, {agreed} agree ({bothRejected} both reject, {nonEmpty} with a non-empty result), " +
-            $"{coercionCrashes} skipped for Json.NET FormatException (D4), {failureCount} disagree");
+            $"{coercionCrashes} where Json.NET throws converting and we fault (D4), {failureCount} disagree");
         Assert.True(failureCount == 0, $"{failureCount} of {cases} cases disagree (seed {seed}):\n{failures}");
         Assert.True(nonEmpty > cases / 4, $"only {nonEmpty} cases selected anything: the generator is too weak");
         Assert.True(coercionCrashes < cases / 20, $"{coercionCrashes} cases skipped for FormatException: too many");
@@ -93,7 +95,7 @@ public sealed class MedTechDifferentialTests
             string path = random.Next(3) == 0 ? "$.matchedToken" + paths.Next().TrimStart('$') : paths.Next();
             NewtonsoftOracle.Outcome theirs = NewtonsoftOracle.RunNewtonsoftOnEnvelopeCopy(document, match, path, out Exception? exception, out bool selectedRoot);
             NewtonsoftOracle.Outcome ours = NewtonsoftOracle.RunOursWithExtraMember(document, match, path);
-            if (exception is FormatException && !ours.Rejected)
+            if (ours.Faulted && NewtonsoftOracle.IsConversionFailure(exception))
             {
                 coercionCrashes++;
             }
@@ -103,7 +105,7 @@ public sealed class MedTechDifferentialTests
                 // nothing is copied). Json.NET returns its envelope copy. Not compared; docs/jsonpath.md, API.
                 rootSelected++;
             }
-            else if (NewtonsoftOracle.Agree(ours, theirs))
+            else if (ours.Faulted == NewtonsoftOracle.IsConversionFailure(exception) && NewtonsoftOracle.Agree(ours, theirs))
             {
                 compared++;
             }
@@ -114,7 +116,7 @@ public sealed class MedTechDifferentialTests
             }
         }
 
-        _output.WriteLine($"seed {seed}: {cases} cases with matchedToken, {compared} agree, {coercionCrashes} skipped (D4), {rootSelected} skipped (root selected), {failureCount} disagree");
+        _output.WriteLine($"seed {seed}: {cases} cases with matchedToken, {compared} agree, {coercionCrashes} fault where Json.NET throws (D4), {rootSelected} skipped (root selected), {failureCount} disagree");
         Assert.True(failureCount == 0, $"{failureCount} cases disagree (seed {seed}):\n{failures}");
         Assert.True(rootSelected < cases / 4, $"{rootSelected} cases selected the root: too many to be a useful test");
     }

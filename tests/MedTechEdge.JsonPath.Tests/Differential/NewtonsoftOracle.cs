@@ -11,9 +11,12 @@ namespace MedTechEdge.JsonPath.Tests.Differential;
 internal static class NewtonsoftOracle
 {
     /// <summary>The outcome of one query on one engine: either the canonical texts of the nodes, or a rejection.</summary>
-    public sealed record Outcome(IReadOnlyList<string>? Nodes, string? Error)
+    public sealed record Outcome(IReadOnlyList<string>? Nodes, string? Error, JsonPathFault? Fault = null)
     {
         public bool Rejected => Nodes is null;
+
+        /// <summary>Ours only: the evaluation reported where Json.NET throws (D4).</summary>
+        public bool Faulted => Fault is not null;
 
         public override string ToString() => Rejected ? "rejected: " + Error : "[" + string.Join(",", Nodes!) + "]";
     }
@@ -67,7 +70,11 @@ internal static class NewtonsoftOracle
 
         using JsonDocument json = JsonDocument.Parse(document);
         var output = new List<JsonElement>();
-        expression.Select(json.RootElement, output);
+        if (expression.Select(json.RootElement, output) is { } fault)
+        {
+            return new Outcome(null, "fault: " + fault.Message, fault);
+        }
+
         var nodes = new List<string>(output.Count);
         foreach (JsonElement element in output)
         {
@@ -115,7 +122,11 @@ internal static class NewtonsoftOracle
         using JsonDocument json = JsonDocument.Parse(document);
         using JsonDocument extra = JsonDocument.Parse(match);
         var output = new List<JsonElement>();
-        expression.Select(json.RootElement, "matchedToken", extra.RootElement, output);
+        if (expression.Select(json.RootElement, "matchedToken", extra.RootElement, output) is { } fault)
+        {
+            return new Outcome(null, "fault: " + fault.Message, fault);
+        }
+
         var nodes = new List<string>(output.Count);
         foreach (JsonElement element in output)
         {
@@ -124,6 +135,9 @@ internal static class NewtonsoftOracle
 
         return new Outcome(nodes, null);
     }
+
+    /// <summary>The exceptions Json.NET's <c>JValue.CompareTo</c> raises converting an operand (D4).</summary>
+    public static bool IsConversionFailure(Exception? exception) => exception is FormatException or OverflowException;
 
     public static bool Agree(Outcome ours, Outcome theirs)
         => ours.Rejected ? theirs.Rejected : !theirs.Rejected && ours.Nodes!.SequenceEqual(theirs.Nodes!);

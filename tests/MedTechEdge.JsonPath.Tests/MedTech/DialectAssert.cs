@@ -33,6 +33,21 @@ internal static class DialectAssert
         Assert.Equal(Canonical(ours), NewtonsoftOracle.RunOurs(document, path).ToString());
     }
 
+    /// <summary>
+    /// D4: Newtonsoft throws <typeparamref name="TException"/> while enumerating; our evaluation returns a fault naming
+    /// the operands (<paramref name="fault"/> is part of its message) and throws nothing.
+    /// </summary>
+    public static void NewtonsoftThrowsAndWeFault<TException>(string document, string path, string fault)
+        where TException : Exception
+    {
+        NewtonsoftOracle.RunNewtonsoft(document, path, out Exception? exception);
+        Assert.IsAssignableFrom<TException>(exception);
+        NewtonsoftOracle.Outcome ours = NewtonsoftOracle.RunOurs(document, path);
+        Assert.True(ours.Faulted, $"{path} on {document}: no fault, {ours}");
+        Assert.Equal(JsonPathFaultKind.UnconvertibleComparison, ours.Fault!.Kind);
+        Assert.Contains(fault, ours.Fault.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A deliberate difference: Newtonsoft throws <typeparamref name="TException"/> while running; we reject at parse time.</summary>
     public static void NewtonsoftThrowsWhileRunningButWeRejectAtParse<TException>(string document, string path)
         where TException : Exception

@@ -34,12 +34,12 @@ public sealed class MedTechDeliberateDifferenceTests
     }
 
     [Fact]
-    public void D4_An_Ordering_Comparison_Json_Net_Cannot_Convert_Is_False_Instead_Of_Throwing()
+    public void D4_An_Ordering_Comparison_Json_Net_Cannot_Convert_Is_A_Fault_Where_Json_Net_Throws()
     {
-        DialectAssert.NewtonsoftThrowsButWeSelect<FormatException>(
-            """{"Body":[{"heartRate":"abc"},{"heartRate":80}]}""", "$..[?(@.heartRate > 70)]", """[{"heartRate":80}]""");
-        DialectAssert.NewtonsoftThrowsButWeSelect<FormatException>("""[{"v":5},{"v":"x"}]""", "$[?(@.v < 'x')]", """[]""");
-        DialectAssert.NewtonsoftThrowsButWeSelect<FormatException>("""[{"v":"c"},{"v":true}]""", "$[?(@.v < true)]", """[]""");
+        DialectAssert.NewtonsoftThrowsAndWeFault<FormatException>(
+            """{"Body":[{"heartRate":"abc"},{"heartRate":80}]}""", "$..[?(@.heartRate > 70)]", "\"abc\" > 70: Json.NET converts both to Integer");
+        DialectAssert.NewtonsoftThrowsAndWeFault<FormatException>("""[{"v":5},{"v":"x"}]""", "$[?(@.v < 'x')]", "5 < \"x\"");
+        DialectAssert.NewtonsoftThrowsAndWeFault<FormatException>("""[{"v":"c"},{"v":true}]""", "$[?(@.v < true)]", "to Boolean");
     }
 
     [Fact]

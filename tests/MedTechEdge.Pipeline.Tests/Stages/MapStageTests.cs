@@ -41,6 +41,34 @@ public sealed class MapStageTests
     }
 
     [Fact]
+    public async Task A_Filter_Comparison_Json_Net_Cannot_Convert_Is_A_Normalization_Dead_Letter_Naming_The_Expression()
+    {
+        using var harness = new PipelineHarness();
+        // MedTech's SelectTokens threw FormatException on "yes" > false and the message failed normalization.
+        harness.DeviceMapping = Mapping.DeviceMapping.Load("""
+            {"templateType":"CollectionContent","template":[
+              {"templateType":"CalculatedContent","template":{"typeName":"heartrate","typeMatchExpression":"$..[?(@heartRate && @valid > false)]",
+                "deviceIdExpression":"$.matchedToken.deviceId","patientIdExpression":"$.matchedToken.patientId",
+                "timestampExpression":"$.matchedToken.measurementTime",
+                "values":[{"valueName":"hr","valueExpression":"$.matchedToken.heartRate","required":true}]}}]}
+            """);
+        await harness.AppendAsync(
+            """{"deviceId":"d1","patientId":"p1","measurementTime":"2026-11-21T17:00:00Z","heartRate":72,"valid":"yes"}""",
+            """{"deviceId":"d1","patientId":"p1","measurementTime":"2026-11-21T17:00:01Z","heartRate":73,"valid":true}""");
+        MapStage map = harness.Map();
+
+        await map.StartAsync(CancellationToken.None);
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the inbox to drain");
+        await map.StopAsync(CancellationToken.None);
+
+        Storage.DeadLetter letter = Assert.Single(harness.DeadLetters());
+        Assert.Equal(Storage.DeadLetterKind.NormalizationError, letter.Kind);
+        Assert.StartsWith("Template 'heartrate': Unable to evaluate expression $..[?(@heartRate && @valid > false)]", letter.Error, StringComparison.Ordinal);
+        Assert.Contains("\"yes\" > false", letter.Error, StringComparison.Ordinal);
+        Assert.Equal(["Patient", "Device", "Observation"], harness.Outbox().ConvertAll(r => r.ResourceType));
+    }
+
+    [Fact]
     public async Task Outbox_Rows_Carry_The_Device_And_The_Deterministic_Id_Of_The_Resource()
     {
         using var harness = new PipelineHarness();

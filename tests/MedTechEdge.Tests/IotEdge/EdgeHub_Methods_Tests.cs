@@ -42,6 +42,22 @@ public sealed class EdgeHub_Methods_Tests
         Assert.Equal("Observation", observation.GetProperty("resourceType").GetString());
         Assert.Equal(61, observation.GetProperty("valueQuantity").GetProperty("value").GetInt32());
 
+        // DebugMapping follows `mappings debug`: another resolution type, and a device mapping alone with "fhir": null.
+        (status, body) = await hub.InvokeMethodAsync("DebugMapping", $$"""{"message":{{EdgeHubRig.HeartRate}},"resolutionType":"Lookup"}""", s_timeout);
+        Assert.Equal(200, status);
+        Assert.Equal("Lookup", body.RootElement.GetProperty("resolutionType").GetString());
+        JsonElement identity = body.RootElement.GetProperty("identities")[0];
+        Assert.Equal("placeholder", identity.GetProperty("source").GetString());
+        Assert.StartsWith("GET Device?identifier=", identity.GetProperty("requests")[0].GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Patient/(patient of Device identifier ", body.RootElement.GetProperty("observations")[0].GetProperty("subject").GetProperty("reference").GetString(), StringComparison.Ordinal);
+        (status, body) = await hub.InvokeMethodAsync("DebugMapping", $$"""{"message":{{EdgeHubRig.HeartRate}},"fhir":null}""", s_timeout);
+        Assert.Equal(200, status);
+        Assert.Equal(1, body.RootElement.GetProperty("measurements").GetArrayLength());
+        Assert.Equal(0, body.RootElement.GetProperty("observations").GetArrayLength());
+        (status, body) = await hub.InvokeMethodAsync("DebugMapping", $$"""{"message":{{EdgeHubRig.HeartRate}},"resolutionType":"Sometimes"}""", s_timeout);
+        Assert.Equal(400, status);
+        Assert.Contains("LookupWithEncounter", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+
         // Flush: answered with what it wrote (no SampledData windows are open here).
         (status, body) = await hub.InvokeMethodAsync("Flush", "null", s_timeout);
         Assert.Equal(200, status);

@@ -113,6 +113,52 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Progress_Counts_Only_The_Replays_Own_Messages_When_The_Store_Already_Holds_Some()
+    {
+        // Two messages left in the store's inbox (requeued dead letters) are mapped by the same Map stage ahead of the
+        // replay's own; they used to be counted on top of the input's total (51/50, 102 %).
+        MedTechStore store = MedTechStore.Open(new StoreOptions { Path = StorePath });
+        using (var connection = store.OpenConnection())
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                using var transaction = connection.BeginTransaction();
+                DeadLetterTable.Insert(connection, transaction, new DeadLetter
+                {
+                    CreatedUtc = DateTime.UtcNow,
+                    Stage = PipelineStage.Map,
+                    Kind = DeadLetterKind.NormalizationError,
+                    Error = "left from an earlier run",
+                    Message = new InboxMessage { Source = "test", Body = System.Text.Encoding.UTF8.GetBytes(Message("r-old", 10 + i, 50)) },
+                });
+                transaction.Commit();
+            }
+
+            foreach (long id in DeadLetterTable.Ids(connection))
+            {
+                Assert.True(DeadLetterTable.Requeue(connection, id, DateTime.UtcNow));
+            }
+
+            Assert.Equal(2, InboxTable.Count(connection));
+        }
+
+        File.WriteAllLines(Path.Combine(Input, "three.ndjson"), [Message("r-new", 1, 61), Message("r-new", 2, 62), Message("r-new", 3, 63)]);
+
+        (int exit, string output, string errors) = await ReplayAsync("--input", Input, "--progress", "0");
+
+        Assert.True(exit == 0, errors);
+        Assert.Contains("replay: 3/3 messages (100 %)", errors, StringComparison.Ordinal);
+        foreach (string line in errors.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Assert.False(line.StartsWith("replay: 4/", StringComparison.Ordinal) || line.StartsWith("replay: 5/", StringComparison.Ordinal), line);
+        }
+
+        // The earlier messages were still mapped: the replay counts its own, the pipeline does its whole job.
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(_folder, "fhir", "Observation.ndjson")).Length);
+        Assert.Equal(3, JsonDocument.Parse(output).RootElement.GetProperty("messages").GetInt64());
+    }
+
+    [Fact]
     public async Task A_File_Of_Unknown_Format_Or_A_Missing_Input_Is_A_Usage_Error()
     {
         File.WriteAllText(Path.Combine(Input, "notes.txt"), "{}");

@@ -100,6 +100,16 @@ public sealed class ToolCommandTests : IDisposable
         Assert.Single(JsonDocument.Parse(output).RootElement.GetProperty("observations").EnumerateArray());
     }
 
+    [Fact]
+    public async Task JsonPath_Reports_A_Comparison_Json_Net_Cannot_Convert_As_An_Error()
+    {
+        (int exit, string output, string errors) = await RunAsync("""[{"hr":"high"},{"hr":80}]""", "jsonpath", "$[?(@.hr > 70)]");
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("cannot compare \"high\" > 70", errors, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("medtech", "$..[?(@hr)]", 2)]
     [InlineData("rfc9535", "$..[?@.hr]", 2)]

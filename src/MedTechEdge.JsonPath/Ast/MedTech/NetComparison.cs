@@ -80,7 +80,7 @@ internal sealed class NetComparison : FilterExpression
         NetOperand right = _right!;
         if (right.Path is null)
         {
-            return Match(left, right.Literal);
+            return Match(evaluator, left, right.Literal);
         }
 
         List<Node> nodes = evaluator.SelectNodes(right.Path, current);
@@ -88,7 +88,7 @@ internal sealed class NetComparison : FilterExpression
         {
             for (int i = 0; i < nodes.Count; i++)
             {
-                if (Match(left, NetScalar.FromNode(nodes[i])))
+                if (Match(evaluator, left, NetScalar.FromNode(nodes[i])))
                 {
                     return true;
                 }
@@ -102,7 +102,7 @@ internal sealed class NetComparison : FilterExpression
         }
     }
 
-    private bool Match(in NetScalar left, in NetScalar right)
+    private bool Match(Evaluator evaluator, in NetScalar left, in NetScalar right)
     {
         if (left.Type == NetType.Container || right.Type == NetType.Container)
         {
@@ -120,13 +120,13 @@ internal sealed class NetComparison : FilterExpression
             case NetOperator.StrictNotEquals:
                 return !NetComparer.AreEqual(left, right);
             case NetOperator.LessThan:
-                return NetComparer.Compare(left, right) < 0;
+                return Ordered(evaluator, left, right) < 0;
             case NetOperator.LessThanOrEquals:
-                return NetComparer.Compare(left, right) <= 0;
+                return Ordered(evaluator, left, right) <= 0;
             case NetOperator.GreaterThan:
-                return NetComparer.Compare(left, right) > 0;
+                return Ordered(evaluator, left, right) > 0;
             case NetOperator.GreaterThanOrEquals:
-                return NetComparer.Compare(left, right) >= 0;
+                return Ordered(evaluator, left, right) >= 0;
             case NetOperator.RegexEquals:
                 return left.Type == NetType.String && right.Type == NetType.String
                     && NetRegex.IsMatch(left.GetString(), right, _right!.Regex);
@@ -134,4 +134,27 @@ internal sealed class NetComparison : FilterExpression
                 return false;
         }
     }
+
+    /// <summary>
+    /// The comparison, or null (false for every operator) where Json.NET's conversion throws; that is reported as the
+    /// evaluation's fault, because Json.NET's exception ends the whole <c>SelectTokens</c>, not just this pair.
+    /// </summary>
+    private int? Ordered(Evaluator evaluator, in NetScalar left, in NetScalar right)
+    {
+        int? order = NetComparer.Compare(left, right);
+        if (order is null)
+        {
+            evaluator.ReportFault(new JsonPathFault(JsonPathFaultKind.UnconvertibleComparison, left.ToJsonText(), Symbol(_operator), right.ToJsonText(), NetComparer.ComparisonType(left, right).ToString()));
+        }
+
+        return order;
+    }
+
+    private static string Symbol(NetOperator op) => op switch
+    {
+        NetOperator.LessThan => "<",
+        NetOperator.LessThanOrEquals => "<=",
+        NetOperator.GreaterThan => ">",
+        _ => ">=",
+    };
 }

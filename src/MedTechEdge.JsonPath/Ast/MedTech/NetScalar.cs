@@ -85,6 +85,17 @@ internal readonly struct NetScalar
         }
     }
 
+    /// <summary>The value as JSON text, for a fault's message (never on the path that matches).</summary>
+    public string ToJsonText() => Type switch
+    {
+        NetType.Null => "null",
+        NetType.Boolean => Boolean ? "true" : "false",
+        NetType.Integer => Integer.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        NetType.Float => Float.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        NetType.String => "\"" + JsonEncodedText.Encode(GetString()).ToString() + "\"",
+        _ => "(object or array)",
+    };
+
     /// <summary>The string value; allocates for document strings.</summary>
     public string GetString() => _string ?? _element.GetString() ?? string.Empty;
 

@@ -1,0 +1,27 @@
+using MedTechEdge.Configuration;
+using MedTechEdge.Hosting;
+using MedTechEdge.Pipeline.Identity;
+
+namespace MedTechEdge.Tools;
+
+/// <summary>
+/// The identity settings the module would run with, read as the module reads its configuration (appsettings.json, the
+/// environment, <c>--Section:Key=value</c> settings, the twin's layer), so the debugger's default resolution type is
+/// the one the module applies to the same data.
+/// </summary>
+internal sealed record ModuleResolutionSettings(IdentityResolutionType ResolutionType, string? DefaultDeviceIdentifierSystem)
+{
+    public static ModuleResolutionSettings Read(string[] settings)
+    {
+        // Only configuration is built: no host, no store, no listener.
+        string? twinFolder = null;
+        ModuleHost.CreateBuilder(settings, ref twinFolder, out _, out MedTechEdgeOptions options);
+        return new ModuleResolutionSettings(options.Pipeline.ResolutionType, options.Pipeline.DefaultDeviceIdentifierSystem);
+    }
+
+    /// <summary>The <c>--resolution-type</c> value, case-insensitive.</summary>
+    public static IdentityResolutionType Parse(string text) =>
+        Enum.TryParse(text, ignoreCase: true, out IdentityResolutionType type) && Enum.IsDefined(type)
+            ? type
+            : throw new ToolUsageException($"--resolution-type is Create, Lookup or LookupWithEncounter, not '{text}'.");
+}
