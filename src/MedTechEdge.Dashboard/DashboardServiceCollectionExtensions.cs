@@ -1,0 +1,31 @@
+using MedTechEdge.Pipeline;
+using MedTechEdge.Pipeline.Stages;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace MedTechEdge.Dashboard;
+
+/// <summary>How a host adds the dashboard to its services.</summary>
+public static class DashboardServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the dashboard as a hosted service, with the measurement tap the Map stage records into only when it is
+    /// registered, and the pipeline's counters (shared with the metrics endpoint when that is on). The host validates
+    /// <paramref name="options"/> first (<see cref="DashboardOptionsValidator"/>) and registers an
+    /// <see cref="IDashboardListener"/>.
+    /// </summary>
+    public static IServiceCollection AddDashboard(this IServiceCollection services, DashboardOptions options, Func<IServiceProvider, DashboardSources> sources)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(sources);
+        services.AddSingleton<MeasurementTap>();
+        services.TryAddSingleton<PipelineMetrics>();
+        services.AddSingleton<DashboardSampler>();
+        // A factory: the service's constructor is internal, as the sampler it takes is.
+        services.AddSingleton(sp => new DashboardService(options, sp.GetRequiredService<DashboardSampler>(), sp.GetRequiredService<IDashboardListener>(), sp.GetRequiredService<ILogger<DashboardService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DashboardService>());
+        return services;
+    }
+}
