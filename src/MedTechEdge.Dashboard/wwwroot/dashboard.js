@@ -311,7 +311,7 @@
       if (direction !== 0) {
         // Coloured and said in words, so the flag does not rest on colour alone.
         box.classList.add('out-of-range');
-        box.appendChild(element('span', 'flag', direction > 0 ? ' \u25b2 above normal' : ' \u25bc below normal'));
+        box.appendChild(element('span', 'flag', direction > 0 ? '\u25b2 above normal' : '\u25bc below normal'));
       }
       var normal = rangeText(s);
       if (normal) { box.appendChild(element('div', 'normal', 'normal ' + normal)); }
