@@ -7,13 +7,14 @@
   // With an access key configured, the page is opened as /?key=…; the key goes along with every data request.
   var key = new URLSearchParams(window.location.search).get('key');
 
-  // Vital signs by the bundled device mapping's type names (modules/MedTechEdge/mappings/devicecontent.json).
+  // Vital signs by the bundled device mapping's type names (modules/MedTechEdge/mappings/devicecontent.json). No vital
+  // is drawn in red: red means outside the configured normal range.
   // Other numeric types are charted under their own name; ECG windows carry no single number and are not charted.
   var VITALS = {
     heartrate: { label: 'Heart rate', unit: 'bpm', digits: 0, color: '#3ddc84' },
     pulserate: { label: 'Pulse rate', unit: 'bpm', digits: 0, color: '#7fe7a9' },
     spo2: { label: 'SpO\u2082', unit: '%', digits: 0, color: '#4fc3f7' },
-    bloodpressure: { label: 'Blood pressure', unit: 'mmHg', digits: 0, color: '#ff6b6b', second: '#ffa8a8' },
+    bloodpressure: { label: 'Blood pressure', unit: 'mmHg', digits: 0, color: '#ce93d8', second: '#e1bee7' },
     bodytemperature: { label: 'Temperature', unit: '\u00b0C', digits: 1, color: '#ffd54f' },
     respiratoryrate: { label: 'Resp. rate', unit: '/min', digits: 0, color: '#e0e0e0' }
   };
@@ -54,7 +55,7 @@
   }
 
   function vital(type) {
-    return VITALS[type] || { label: type, unit: '', digits: 1, color: '#b39ddb', second: '#d1c4e9' };
+    return VITALS[type] || { label: type, unit: '', digits: 1, color: '#90a4ae', second: '#cfd8dc' };
   }
 
   function format(type, point) {
