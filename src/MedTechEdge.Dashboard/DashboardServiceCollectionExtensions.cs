@@ -2,7 +2,6 @@ using MedTechEdge.Pipeline;
 using MedTechEdge.Pipeline.Stages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace MedTechEdge.Dashboard;
 
@@ -23,8 +22,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<MeasurementTap>();
         services.TryAddSingleton<PipelineMetrics>();
         services.AddSingleton<DashboardSampler>();
-        // A factory: the service's constructor is internal, as the sampler it takes is.
-        services.AddSingleton(sp => new DashboardService(options, sp.GetRequiredService<DashboardSampler>(), sp.GetRequiredService<IDashboardListener>(), sp.GetRequiredService<ILogger<DashboardService>>()));
+        services.AddSingleton<DashboardService>();
         services.AddHostedService(sp => sp.GetRequiredService<DashboardService>());
         return services;
     }
