@@ -17,7 +17,7 @@ namespace MedTechEdge.Dashboard;
 /// Only GET and HEAD are answered: nothing here changes the module. With <c>Dashboard:AccessKey</c> set, the page and
 /// the JSON answer only requests that carry the key; the script and style sheet hold no data and are served to anyone.
 /// </summary>
-internal sealed partial class DashboardService : IHostedService, IAsyncDisposable
+public sealed partial class DashboardService : IHostedService, IAsyncDisposable
 {
     private const string KeyHeader = "X-Access-Key";
 
@@ -43,7 +43,7 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
     private Task? _sampling;
 
     /// <summary>Creates the dashboard; <paramref name="options"/> are valid (<see cref="DashboardOptionsValidator"/>).</summary>
-    public DashboardService(DashboardOptions options, DashboardSampler sampler, IDashboardListener listener, ILogger<DashboardService> logger)
+    internal DashboardService(DashboardOptions options, DashboardSampler sampler, IDashboardListener listener, ILogger<DashboardService> logger)
     {
         _options = options;
         // The host validated the settings before composing the dashboard, so these name no user error.

@@ -2,6 +2,7 @@ using MedTechEdge.Pipeline;
 using MedTechEdge.Pipeline.Stages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace MedTechEdge.Dashboard;
 
@@ -22,7 +23,9 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<MeasurementTap>();
         services.TryAddSingleton<PipelineMetrics>();
         services.AddSingleton<DashboardSampler>();
-        services.AddSingleton<DashboardService>();
+        // A factory, as the constructor is internal (its sampler is); the service itself is public so that the host can
+        // read where it listens (LocalEndPoint) for its start-up log and its tests.
+        services.AddSingleton(sp => new DashboardService(options, sp.GetRequiredService<DashboardSampler>(), sp.GetRequiredService<IDashboardListener>(), sp.GetRequiredService<ILogger<DashboardService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<DashboardService>());
         return services;
     }
