@@ -1,10 +1,8 @@
-using MedTechEdge.EventHubs.Ingress;
-
 namespace MedTechEdge.Dashboard;
 
 /// <summary>
 /// What the dashboard reads from parts only the host knows (the edgeHub connection, the Event Hubs ingress service), as
-/// functions the host supplies when it composes the dashboard. Each is read once a sampler tick or once a request.
+/// functions the host supplies when it composes the dashboard. Each is called once a sampler tick.
 /// </summary>
 public sealed class DashboardSources
 {
@@ -17,10 +15,3 @@ public sealed class DashboardSources
     /// <summary>The Event Hubs ingress when it runs; null when it is off.</summary>
     public Func<EventHubIngressView?> EventHubIngress { get; init; } = static () => null;
 }
-
-/// <summary>Where the Event Hubs ingress reads and its live counters.</summary>
-/// <param name="Namespace">The fully qualified namespace.</param>
-/// <param name="EventHub">The event hub's name.</param>
-/// <param name="ConsumerGroup">The consumer group the module reads as.</param>
-/// <param name="Metrics">Counters per partition, read when the status is written.</param>
-public sealed record EventHubIngressView(string Namespace, string EventHub, string ConsumerGroup, EventHubIngressMetrics Metrics);
