@@ -1,4 +1,4 @@
-namespace MedTechEdge.Tests.Dashboard;
+namespace MedTechEdge.Dashboard.Tests;
 
 /// <summary>A clock that moves only when a test says so.</summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider

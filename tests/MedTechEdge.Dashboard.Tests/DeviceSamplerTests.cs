@@ -1,8 +1,7 @@
-using MedTechEdge.Dashboard;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Pipeline.Stages;
 
-namespace MedTechEdge.Tests.Dashboard;
+namespace MedTechEdge.Dashboard.Tests;
 
 /// <summary>
 /// The sampler's view of the devices: each judged live or silent against its own usual interval, at the time a

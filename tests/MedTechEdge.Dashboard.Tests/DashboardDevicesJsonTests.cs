@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using MedTechEdge.Dashboard;
 using MedTechEdge.Pipeline.Stages;
 
-namespace MedTechEdge.Tests.Dashboard;
+namespace MedTechEdge.Dashboard.Tests;
 
 /// <summary>The devices answer the page reads: activity per device, ranges per value, and patients only when allowed.</summary>
 [Trait("Category", "Unit")]
