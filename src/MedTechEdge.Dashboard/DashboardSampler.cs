@@ -10,9 +10,9 @@ namespace MedTechEdge.Dashboard;
 /// <summary>
 /// Reads the stages' counters and the store's backlog every <see cref="Tick"/> into one immutable
 /// <see cref="DashboardSnapshot"/>, and closes a throughput bucket every <see cref="BucketSeconds"/> seconds into a ring
-/// of <see cref="BucketCount"/>. The devices and whether each is still sending are copied from the measurement tap on
-/// the same tick, at the same clock. The page's requests only read the latest snapshot, so the store is counted once
-/// a tick however many browsers watch, and a viewer cannot load the store by polling faster.
+/// of <see cref="BucketCount"/>. On the same tick the devices are copied from the measurement tap and each is judged
+/// live or silent by the same <see cref="TimeProvider"/>. The page's requests only read the latest snapshot, so the
+/// store is counted once a tick however many browsers watch, and a viewer cannot load the store by polling faster.
 /// </summary>
 internal sealed partial class DashboardSampler
 {
