@@ -39,7 +39,7 @@ internal sealed class MedTechEdgeOptions
 
     public MedTechEdge.Observability.MetricsOptions Metrics { get; set; } = new();
 
-    public DashboardOptions Dashboard { get; set; } = new();
+    public MedTechEdge.Dashboard.DashboardOptions Dashboard { get; set; } = new();
 }
 
 /// <summary>The embedded MQTT listener.</summary>
@@ -253,22 +253,4 @@ internal sealed class SimulatorOptions
     public int Devices { get; set; } = 4;
 
     public int IntervalMs { get; set; } = 1000;
-}
-
-/// <summary>The read-only web dashboard the module serves (docs/operations.md, "Dashboard").</summary>
-internal sealed class DashboardOptions
-{
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>Loopback by default, as the MQTT listener: the page shows device data, so reaching it from other hosts is a decision.</summary>
-    public string BindAddress { get; set; } = "127.0.0.1";
-
-    /// <summary>HTTP port; 0 lets the OS choose (tests).</summary>
-    public int Port { get; set; } = 8080;
-
-    /// <summary>When set, the page and its data answer only requests that carry it (<c>?key=</c> or the <c>X-Access-Key</c> header). A secret.</summary>
-    public string? AccessKey { get; set; }
-
-    /// <summary>Patient identifiers reach the page only when this is true; device ids always do.</summary>
-    public bool ShowPatientIds { get; set; }
 }

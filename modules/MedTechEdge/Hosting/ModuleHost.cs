@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using MedTechEdge.Configuration;
+using MedTechEdge.Dashboard;
 using MedTechEdge.Ingress;
 using MedTechEdge.IotEdge;
 using MedTechEdge.Mapping;
@@ -144,12 +145,22 @@ internal static class ModuleHost
 
         if (options.Dashboard.Enabled)
         {
-            // The Map stage records into the tap only when the dashboard reads it. The sink's state comes from the
-            // Persist stage's counters, the metrics endpoint's too (registered there when it is on).
-            services.AddSingleton<MeasurementTap>();
-            Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<PipelineMetrics>(services);
-            services.AddSingleton<Dashboard.DashboardSampler>();
-            AddStage<Dashboard.DashboardService>(services);
+            // The Map stage records into the dashboard's tap only when it is on. The host lends it a listener and what
+            // only the host knows: the edgeHub connection the sink writes through, and the Event Hubs ingress.
+            IReadOnlyList<string> dashboardProblems = DashboardOptionsValidator.Validate(options.Dashboard);
+            if (dashboardProblems.Count > 0)
+            {
+                throw new ModuleStartupException(string.Join(Environment.NewLine, dashboardProblems));
+            }
+
+            services.AddSingleton<IDashboardListener, DashboardListener>();
+            services.AddDashboard(options.Dashboard, sp => new DashboardSources
+            {
+                UpstreamConnected = () => sp.GetRequiredService<IResourceSink>() is EdgeHubSink ? sp.GetService<EdgeHubService>()?.Client.IsConnected : null,
+                EventHubIngress = () => sp.GetService<EventHubIngressService>() is { } ingress
+                    ? new EventHubIngressView(ingress.Source.Namespace, ingress.Source.EventHub, ingress.Source.ConsumerGroup, ingress.Metrics)
+                    : null,
+            });
         }
 
         configure?.Invoke(services);

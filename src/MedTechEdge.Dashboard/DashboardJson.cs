@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using MedTechEdge.EventHubs.Ingress;
 using MedTechEdge.Pipeline;
 using MedTechEdge.Pipeline.Stages;
 
@@ -11,7 +11,7 @@ namespace MedTechEdge.Dashboard;
 /// ISO 8601 UTC; chart points are <c>[unix ms, value, value?]</c> arrays to keep the once-a-second answer small.
 /// Patient identifiers are left out, and masked in error texts, unless <c>Dashboard:ShowPatientIds</c> allows them.
 /// </summary>
-internal static partial class DashboardJson
+internal static class DashboardJson
 {
     public static void WriteStatus(Utf8JsonWriter writer, DashboardSnapshot snapshot, PatientIdMask mask)
     {
@@ -57,25 +57,24 @@ internal static partial class DashboardJson
     }
 
     /// <summary>The Event Hubs ingress: where it reads, and per partition what it read, whether it owns it, and the checkpoint lag; null when off.</summary>
-    private static void WriteEventHub(Utf8JsonWriter writer, Ingress.EventHubIngressService? service)
+    private static void WriteEventHub(Utf8JsonWriter writer, EventHubIngressView? ingress)
     {
-        if (service is null)
+        if (ingress is null)
         {
             writer.WriteNull("eventHubIngress");
             return;
         }
 
-        MedTechEdge.EventHubs.Ingress.EventHubIngressMetrics metrics = service.Metrics;
-        (string hubNamespace, string hub, string group) = service.Source;
+        EventHubIngressMetrics metrics = ingress.Metrics;
         writer.WriteStartObject("eventHubIngress");
-        writer.WriteString("namespace", hubNamespace);
-        writer.WriteString("eventHub", hub);
-        writer.WriteString("consumerGroup", group);
+        writer.WriteString("namespace", ingress.Namespace);
+        writer.WriteString("eventHub", ingress.EventHub);
+        writer.WriteString("consumerGroup", ingress.ConsumerGroup);
         writer.WriteNumber("partitionsOwned", metrics.OwnedPartitions);
         writer.WriteNumber("ownershipChanges", metrics.OwnershipChanges);
         writer.WriteNumber("heldBatches", metrics.HeldBatches);
         writer.WriteStartArray("partitions");
-        foreach (MedTechEdge.EventHubs.Ingress.PartitionIngressState p in metrics.Snapshot())
+        foreach (PartitionIngressState p in metrics.Snapshot())
         {
             writer.WriteStartObject();
             writer.WriteString("id", p.PartitionId);
@@ -137,13 +136,19 @@ internal static partial class DashboardJson
         writer.WriteEndObject();
     }
 
-    public static void WriteDevices(Utf8JsonWriter writer, List<MeasurementTapDevice> devices, DateTime nowUtc, bool showPatientIds)
+    /// <summary>
+    /// The devices of one tick. Each carries its activity (<c>state</c>: <c>live</c>, <c>no-data</c>, or <c>unknown</c>
+    /// before its rhythm is known) and, per series, the normal range of each value where one is configured, so the page
+    /// colours what lies outside with the bounds the module was given.
+    /// </summary>
+    public static void WriteDevices(Utf8JsonWriter writer, DeviceView[] devices, DateTime nowUtc, bool showPatientIds, NormalRanges ranges)
     {
         writer.WriteStartObject();
         WriteTime(writer, "timeUtc", nowUtc);
         writer.WriteStartArray("devices");
-        foreach (MeasurementTapDevice device in devices)
+        foreach (DeviceView view in devices)
         {
+            MeasurementTapDevice device = view.Device;
             writer.WriteStartObject();
             writer.WriteString("deviceId", device.DeviceId);
             if (showPatientIds)
@@ -152,34 +157,11 @@ internal static partial class DashboardJson
             }
 
             WriteTime(writer, "lastSeenUtc", device.LastSeenUtc);
+            WriteActivity(writer, view.Activity);
             writer.WriteStartArray("series");
             foreach (MeasurementTapSeries series in device.Series)
             {
-                writer.WriteStartObject();
-                writer.WriteString("type", series.Type);
-                writer.WriteStartArray("values");
-                foreach (string name in series.ValueNames)
-                {
-                    writer.WriteStringValue(name);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteStartArray("points");
-                foreach (MeasurementSample sample in series.Samples)
-                {
-                    writer.WriteStartArray();
-                    writer.WriteNumberValue(new DateTimeOffset(sample.TimeUtc, TimeSpan.Zero).ToUnixTimeMilliseconds());
-                    writer.WriteNumberValue(sample.First);
-                    if (series.ValueNames.Count > 1)
-                    {
-                        writer.WriteNumberValue(sample.Second);
-                    }
-
-                    writer.WriteEndArray();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
+                WriteSeries(writer, series, ranges);
             }
 
             writer.WriteEndArray();
@@ -188,6 +170,80 @@ internal static partial class DashboardJson
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    private static void WriteActivity(Utf8JsonWriter writer, DeviceActivity activity)
+    {
+        writer.WriteString("state", activity.UsualInterval is null ? "unknown" : activity.NoData ? "no-data" : "live");
+        if (activity.UsualInterval is TimeSpan usual)
+        {
+            writer.WriteNumber("usualIntervalSeconds", Math.Round(usual.TotalSeconds, 1));
+        }
+        else
+        {
+            writer.WriteNull("usualIntervalSeconds");
+        }
+
+        writer.WriteNumber("silentSeconds", Math.Round(activity.SilentFor.TotalSeconds, 1));
+    }
+
+    private static void WriteSeries(Utf8JsonWriter writer, MeasurementTapSeries series, NormalRanges ranges)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", series.Type);
+        writer.WriteStartArray("values");
+        foreach (string name in series.ValueNames)
+        {
+            writer.WriteStringValue(name);
+        }
+
+        writer.WriteEndArray();
+        // One entry per value: [low, high] with null for an open bound, or null when the value has no range.
+        writer.WriteStartArray("ranges");
+        foreach (string name in series.ValueNames)
+        {
+            if (ranges.For(series.Type, name) is NormalRange range)
+            {
+                writer.WriteStartArray();
+                WriteBound(writer, range.Low);
+                WriteBound(writer, range.High);
+                writer.WriteEndArray();
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("points");
+        foreach (MeasurementSample sample in series.Samples)
+        {
+            writer.WriteStartArray();
+            writer.WriteNumberValue(new DateTimeOffset(sample.TimeUtc, TimeSpan.Zero).ToUnixTimeMilliseconds());
+            writer.WriteNumberValue(sample.First);
+            if (series.ValueNames.Count > 1)
+            {
+                writer.WriteNumberValue(sample.Second);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteBound(Utf8JsonWriter writer, double? bound)
+    {
+        if (bound is double value)
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
     }
 
     private static void WriteBucket(Utf8JsonWriter writer, ThroughputBucket bucket)
@@ -210,54 +266,4 @@ internal static partial class DashboardJson
 
     private static void WriteTime(Utf8JsonWriter writer, string name, DateTime utc) =>
         writer.WriteString(name, utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-
-    [GeneratedRegex(@"Patient/[A-Za-z0-9\-.]{1,64}", RegexOptions.CultureInvariant)]
-    internal static partial Regex PatientReference();
-}
-
-/// <summary>
-/// Hides patient identifiers in free text (dead-letter errors, the sink's reasons): the ids the tap has seen and any
-/// FHIR <c>Patient/{id}</c> reference. Mapping errors name expressions, not values, so these are what a server's
-/// diagnostics may echo. With <c>ShowPatientIds</c> it leaves text as it is.
-/// </summary>
-internal sealed class PatientIdMask
-{
-    public const string Mask = "[patient]";
-
-    private readonly List<string>? _ids;
-
-    private PatientIdMask(List<string>? ids) => _ids = ids;
-
-    public static PatientIdMask None { get; } = new(null);
-
-    public static PatientIdMask For(List<MeasurementTapDevice> devices)
-    {
-        var ids = new List<string>(devices.Count);
-        foreach (MeasurementTapDevice device in devices)
-        {
-            if (!string.IsNullOrEmpty(device.PatientId) && !ids.Contains(device.PatientId))
-            {
-                ids.Add(device.PatientId);
-            }
-        }
-
-        // Longest first, so an id that contains another is masked whole.
-        ids.Sort(static (a, b) => b.Length.CompareTo(a.Length));
-        return new PatientIdMask(ids);
-    }
-
-    public string? Apply(string? text)
-    {
-        if (_ids is null || string.IsNullOrEmpty(text))
-        {
-            return text;
-        }
-
-        foreach (string id in _ids)
-        {
-            text = text.Replace(id, Mask, StringComparison.Ordinal);
-        }
-
-        return DashboardJson.PatientReference().Replace(text, "Patient/" + Mask);
-    }
 }

@@ -7,13 +7,14 @@
   // With an access key configured, the page is opened as /?key=…; the key goes along with every data request.
   var key = new URLSearchParams(window.location.search).get('key');
 
-  // Vital signs by the bundled device mapping's type names (modules/MedTechEdge/mappings/devicecontent.json).
+  // Vital signs by the bundled device mapping's type names (modules/MedTechEdge/mappings/devicecontent.json). No vital
+  // is drawn in red: red means outside the configured normal range.
   // Other numeric types are charted under their own name; ECG windows carry no single number and are not charted.
   var VITALS = {
     heartrate: { label: 'Heart rate', unit: 'bpm', digits: 0, color: '#3ddc84' },
     pulserate: { label: 'Pulse rate', unit: 'bpm', digits: 0, color: '#7fe7a9' },
     spo2: { label: 'SpO\u2082', unit: '%', digits: 0, color: '#4fc3f7' },
-    bloodpressure: { label: 'Blood pressure', unit: 'mmHg', digits: 0, color: '#ff6b6b', second: '#ffa8a8' },
+    bloodpressure: { label: 'Blood pressure', unit: 'mmHg', digits: 0, color: '#ce93d8', second: '#e1bee7' },
     bodytemperature: { label: 'Temperature', unit: '\u00b0C', digits: 1, color: '#ffd54f' },
     respiratoryrate: { label: 'Resp. rate', unit: '/min', digits: 0, color: '#e0e0e0' }
   };
@@ -54,7 +55,7 @@
   }
 
   function vital(type) {
-    return VITALS[type] || { label: type, unit: '', digits: 1, color: '#b39ddb', second: '#d1c4e9' };
+    return VITALS[type] || { label: type, unit: '', digits: 1, color: '#90a4ae', second: '#cfd8dc' };
   }
 
   function format(type, point) {
@@ -194,6 +195,12 @@
   }
 
   // ---- Devices and their vitals ----
+  function silence(device) {
+    // The module judges silence against the device's own rhythm (Dashboard:SilentIntervals of its usual interval).
+    if (device.state !== 'no-data') { return ''; }
+    return 'No data for ' + duration(device.silentSeconds) + ' (usually every ' + duration(device.usualIntervalSeconds) + ')';
+  }
+
   function showDevices(d) {
     var now = Date.parse(d.timeUtc);
     var showPatients = d.devices.some(function (device) { return 'patientId' in device; });
@@ -209,13 +216,15 @@
       var age = Math.max(0, (now - Date.parse(device.lastSeenUtc)) / 1000);
       var row = body.insertRow();
       row.dataset.device = device.deviceId;
+      row.classList.toggle('no-data', device.state === 'no-data');
       row.appendChild(element('td', 'device-id', device.deviceId));
-      if (showPatients) { row.appendChild(element('td', null, device.patientId || '\u2013')); }
+      if (showPatients) { row.appendChild(element('td', 'patient-cell', device.patientId || '\u2013')); }
       var last = element('td', 'last-seen nowrap', duration(age) + ' ago (' + clock(device.lastSeenUtc) + ')');
-      last.classList.toggle('stale', age > 60);
+      last.classList.toggle('stale', device.state === 'no-data');
+      if (device.state === 'no-data') { last.appendChild(element('span', 'no-data-badge', ' no data')); }
       row.appendChild(last);
       row.appendChild(element('td', null, device.series.map(function (s) { return vital(s.type).label; }).join(', ') || 'no numeric values'));
-      showVitals(device, age);
+      showVitals(device, age, showPatients);
     });
     Object.keys(cards).forEach(function (id) {
       if (!seen[id]) { cards[id].root.remove(); delete cards[id]; }
@@ -234,26 +243,59 @@
     if (existing) { return existing; }
     var root = element('div', 'card vital-card');
     root.dataset.device = device.deviceId;
-    var title = element('h3', null, device.deviceId);
+    var title = element('h3');
+    title.appendChild(element('span', 'device-id', device.deviceId));
+    // Patient context beside the device, only when the module sends it (Dashboard:ShowPatientIds).
+    var patient = element('span', 'patient');
+    patient.hidden = true;
     var seen = element('span', 'muted seen');
+    var badge = element('span', 'no-data-badge');
+    badge.hidden = true;
+    title.appendChild(patient);
     title.appendChild(seen);
+    title.appendChild(badge);
     var layout = element('div', 'vital-layout');
-    var canvas = element('canvas', 'chart vitals-chart');
-    canvas.height = 180;
+    var chart = document.createElementNS(SVG, 'svg');
+    chart.setAttribute('class', 'chart vitals-chart');
     var values = element('div', 'vital-values');
-    layout.appendChild(canvas);
+    layout.appendChild(chart);
     layout.appendChild(values);
     root.appendChild(title);
     root.appendChild(layout);
     $('vitals').appendChild(root);
-    cards[device.deviceId] = { root: root, canvas: canvas, values: values, seen: seen };
+    cards[device.deviceId] = { root: root, chart: chart, values: values, seen: seen, patient: patient, badge: badge };
     return cards[device.deviceId];
   }
 
-  function showVitals(device, age) {
+  // Which of a point's values lie outside their normal range: -1 below, 1 above, 0 inside or no range.
+  function outside(series, point, k) {
+    var range = series.ranges && series.ranges[k - 1];
+    if (!range) { return 0; }
+    if (range[0] !== null && point[k] < range[0]) { return -1; }
+    if (range[1] !== null && point[k] > range[1]) { return 1; }
+    return 0;
+  }
+
+  function rangeText(series) {
+    var parts = [];
+    (series.ranges || []).forEach(function (range, i) {
+      if (!range) { return; }
+      var name = series.values.length > 1 ? series.values[i] + ' ' : '';
+      parts.push(name + (range[0] === null ? '\u2264 ' + range[1] : range[1] === null ? '\u2265 ' + range[0] : range[0] + '\u2013' + range[1]));
+    });
+    return parts.join(', ');
+  }
+
+  function showVitals(device, age, showPatients) {
     var series = sortedSeries(device);
     var c = card(device);
+    var noData = device.state === 'no-data';
+    c.root.classList.toggle('no-data', noData);
+    c.patient.hidden = !showPatients;
+    c.patient.textContent = showPatients ? 'Patient ' + (device.patientId || 'unknown') : '';
     c.seen.textContent = ' last seen ' + duration(age) + ' ago';
+    c.badge.hidden = !noData;
+    c.badge.textContent = silence(device);
     c.values.textContent = '';
     series.forEach(function (s) {
       var v = vital(s.type);
@@ -265,30 +307,60 @@
       var value = element('span', 'value', latest ? format(s.type, latest) : '\u2013');
       box.appendChild(value);
       box.appendChild(element('span', 'unit', ' ' + v.unit));
+      var direction = 0;
+      for (var k = 1; latest && k < latest.length; k++) { direction = direction || outside(s, latest, k); }
+      if (direction !== 0) {
+        // Coloured and said in words, so the flag does not rest on colour alone.
+        box.classList.add('out-of-range');
+        box.appendChild(element('span', 'flag', direction > 0 ? '\u25b2 above normal' : '\u25bc below normal'));
+      }
+      var normal = rangeText(s);
+      if (normal) { box.appendChild(element('div', 'normal', 'normal ' + normal)); }
       c.values.appendChild(box);
     });
-    drawVitals(c.canvas, series);
+    drawVitals(c.chart, series);
   }
 
-  // One lane per vital, each with its own scale, over the last CHART_SECONDS of the device's own clock.
-  function drawVitals(canvas, series) {
-    var c = fitCanvas(canvas);
-    var g = c.g;
+  var SVG = 'http://www.w3.org/2000/svg';
+  var LABEL_BAND = 14;  // each lane's name sits in this band above its plot, never over the line
+  var GAP = 4;          // between the band and the plot, and around the line inside the plot (stroke and markers)
+  var LANE_MIN = 48;    // a lane's least height: the band, the gaps and about 20 px of line
+
+  function svg(tag, attributes, parent) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attributes).forEach(function (name) { e.setAttribute(name, attributes[name]); });
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  // One lane per vital, each with its own scale, over the last CHART_SECONDS of the device's own clock. A lane is a
+  // label band on top and a plot below it; the line is scaled into the plot only, so a label cannot cover it.
+  function drawVitals(chart, series) {
+    // Tall enough that every lane keeps room for a line under its label.
+    chart.style.height = Math.max(180, series.length * LANE_MIN) + 'px';
+    var width = chart.clientWidth || 300;
+    var height = chart.clientHeight || 180;
+    chart.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+    chart.textContent = '';
     if (series.length === 0) {
-      g.fillStyle = '#8a96a8';
-      g.font = '12px system-ui, sans-serif';
-      g.fillText('no numeric measurements yet', 8, 20);
+      var none = svg('text', { x: 8, y: 20, 'class': 'lane-label' }, chart);
+      none.textContent = 'no numeric measurements yet';
       return;
     }
-    // The device's own clock sets the window: up to CHART_SECONDS, or what there is so far, across the full width.
     var end = -Infinity, first = Infinity;
     series.forEach(function (s) { s.points.forEach(function (p) { end = Math.max(end, p[0]); first = Math.min(first, p[0]); }); });
     var start = Math.max(first, end - CHART_SECONDS * 1000);
     var span = Math.max(1000, end - start);
-    var laneHeight = c.height / series.length;
+    var laneHeight = height / series.length;
     series.forEach(function (s, lane) {
       var v = vital(s.type);
-      var top = lane * laneHeight + 4, height = laneHeight - 8;
+      var laneTop = lane * laneHeight;
+      var plotTop = laneTop + LABEL_BAND + GAP;
+      var plotBottom = laneTop + laneHeight - GAP;
+      var g = svg('g', { 'class': 'lane', 'data-type': s.type }, chart);
+      svg('line', { x1: 0, x2: width, y1: laneTop + laneHeight - 0.5, y2: laneTop + laneHeight - 0.5, 'class': 'lane-rule' }, g);
+      var label = svg('text', { x: 4, y: laneTop + LABEL_BAND - 3, 'class': 'lane-label' }, g);
+      label.textContent = v.label;
       var points = s.points.filter(function (p) { return p[0] >= start; });
       var lo = Infinity, hi = -Infinity;
       points.forEach(function (p) {
@@ -297,26 +369,27 @@
       if (hi - lo < 2) { lo -= 1; hi += 1; }
       var pad = (hi - lo) * 0.15;
       lo -= pad; hi += pad;
-      g.strokeStyle = '#232b36';
-      g.lineWidth = 1;
-      g.beginPath(); g.moveTo(0, top + height + 4); g.lineTo(c.width, top + height + 4); g.stroke();
-      g.fillStyle = '#8a96a8';
-      g.font = '10px system-ui, sans-serif';
-      g.fillText(v.label, 4, top + 10);
+      var top = plotTop + GAP, bottom = plotBottom - GAP;
+      function x(p) { return 4 + (width - 8) * (p[0] - start) / span; }
+      function y(value) { return bottom - (bottom - top) * (value - lo) / (hi - lo); }
+      // The normal range as a band behind the line, cut to the plot.
+      (s.ranges || []).forEach(function (range) {
+        if (!range) { return; }
+        var upper = Math.max(top, Math.min(bottom, y(range[1] === null ? hi : range[1])));
+        var lower = Math.max(top, Math.min(bottom, y(range[0] === null ? lo : range[0])));
+        if (lower > upper) { svg('rect', { x: 0, width: width, y: upper, height: lower - upper, 'class': 'normal-band' }, g); }
+      });
       for (var k = 1; k < (points[0] ? points[0].length : 1); k++) {
-        g.strokeStyle = k === 1 ? v.color : (v.second || v.color);
-        g.lineWidth = 2;
-        g.beginPath();
-        var last = null;
+        var color = k === 1 ? v.color : (v.second || v.color);
+        var coordinates = points.map(function (p) { return x(p).toFixed(1) + ',' + y(p[k]).toFixed(1); }).join(' ');
+        svg('polyline', { points: coordinates, stroke: color, 'class': 'lane-line' }, g);
         points.forEach(function (p, index) {
-          var x = 4 + (c.width - 8) * (p[0] - start) / span;
-          var y = top + height - height * (p[k] - lo) / (hi - lo);
-          if (index === 0) { g.moveTo(x, y); } else { g.lineTo(x, y); }
-          last = { x: x, y: y };
+          var off = outside(s, p, k);
+          // Points outside the normal range are marked; the latest point always, so a first sample shows before there is a line.
+          if (off !== 0 || index === points.length - 1) {
+            svg('circle', { cx: x(p).toFixed(1), cy: y(p[k]).toFixed(1), r: 3, fill: off !== 0 ? '#ff6b6b' : color, 'class': off !== 0 ? 'lane-point out-of-range' : 'lane-point' }, g);
+          }
         });
-        g.stroke();
-        // The latest point marked, so a first sample shows before there is a line.
-        if (last) { g.fillStyle = g.strokeStyle; g.fillRect(last.x - 3, last.y - 3, 6, 6); }
       }
     });
   }

@@ -3,9 +3,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MedTechEdge.Configuration;
-using MedTechEdge.Hosting;
-using MedTechEdge.Pipeline.Stages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,11 +12,12 @@ namespace MedTechEdge.Dashboard;
 
 /// <summary>
 /// The read-only dashboard: a static page (embedded in this assembly: no files beside it, nothing fetched from the
-/// internet) and four small JSON answers it polls, served by Kestrel on <c>Dashboard:BindAddress</c>:<c>Dashboard:Port</c>.
+/// internet) and four small JSON answers it polls, served on <c>Dashboard:BindAddress</c>:<c>Dashboard:Port</c> by the
+/// listener the host lends it (<see cref="IDashboardListener"/>).
 /// Only GET and HEAD are answered: nothing here changes the module. With <c>Dashboard:AccessKey</c> set, the page and
 /// the JSON answer only requests that carry the key; the script and style sheet hold no data and are served to anyone.
 /// </summary>
-internal sealed partial class DashboardService : IHostedService, IAsyncDisposable
+public sealed partial class DashboardService : IHostedService, IAsyncDisposable
 {
     private const string KeyHeader = "X-Access-Key";
 
@@ -37,54 +35,43 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
     private readonly IPEndPoint _configuredEndPoint;
     private readonly byte[]? _keyHash;
     private readonly DashboardSampler _sampler;
-    private readonly MeasurementTap _tap;
-    private readonly TimeProvider _clock;
-    private readonly IServiceProvider _services;
-    private readonly ILoggerFactory _loggers;
+    private readonly NormalRanges _ranges;
+    private readonly IDashboardListener _listener;
     private readonly ILogger<DashboardService> _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private LocalHttpServer? _server;
+    private IAsyncDisposable? _server;
     private Task? _sampling;
 
-    public DashboardService(MedTechEdgeOptions options, DashboardSampler sampler, MeasurementTap tap, TimeProvider clock, IServiceProvider services, ILoggerFactory loggers)
+    /// <summary>Creates the dashboard; <paramref name="options"/> are valid (<see cref="DashboardOptionsValidator"/>).</summary>
+    internal DashboardService(DashboardOptions options, DashboardSampler sampler, IDashboardListener listener, ILogger<DashboardService> logger)
     {
-        _options = options.Dashboard;
-        if (!IPAddress.TryParse(_options.BindAddress, out IPAddress? address))
-        {
-            throw new ModuleStartupException($"MedTechEdge:Dashboard:BindAddress '{_options.BindAddress}' is not an IP address.");
-        }
-
-        if (_options.Port is < 0 or > 65535)
-        {
-            throw new ModuleStartupException($"MedTechEdge:Dashboard:Port {_options.Port} is not a TCP port (0 to 65535; 0 lets the system choose).");
-        }
-
-        _configuredEndPoint = new IPEndPoint(address, _options.Port);
+        _options = options;
+        // The host validated the settings before composing the dashboard, so these name no user error.
+        _configuredEndPoint = new IPEndPoint(IPAddress.Parse(_options.BindAddress), _options.Port);
         // Compared as hashes: equal lengths for the constant-time comparison, whatever the caller sends.
         _keyHash = string.IsNullOrEmpty(_options.AccessKey) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(_options.AccessKey));
         _sampler = sampler;
-        _tap = tap;
-        _clock = clock;
-        _services = services;
-        _loggers = loggers;
-        _logger = loggers.CreateLogger<DashboardService>();
+        _ranges = new NormalRanges(options);
+        _listener = listener;
+        _logger = logger;
     }
 
     /// <summary>Where the dashboard listens, once started (port 0 picks a free one); null when it could not listen.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
 
+    /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        (LocalHttpServer? server, string? failure) = await LocalHttpServer.TryStartAsync(_configuredEndPoint, 64, HandleAsync, _services, _loggers, cancellationToken).ConfigureAwait(false);
-        if (server is null)
+        DashboardListening listening = await _listener.TryListenAsync(_configuredEndPoint, 64, HandleAsync, cancellationToken).ConfigureAwait(false);
+        if (listening.Server is null || listening.LocalEndPoint is null)
         {
             // The port is taken: the dashboard is a view, so the module goes on ingesting without it.
-            LogCannotListen(_configuredEndPoint.ToString(), failure ?? "unknown");
+            LogCannotListen(_configuredEndPoint.ToString(), listening.Failure ?? "unknown");
             return;
         }
 
-        _server = server;
-        LocalEndPoint = server.LocalEndPoint;
+        _server = listening.Server;
+        LocalEndPoint = listening.LocalEndPoint;
         _sampling = Task.Run(() => _sampler.RunAsync(_stopping.Token), CancellationToken.None);
         LogListening(LocalEndPoint.ToString(), _keyHash is not null ? "an access key is required" : "no access key is set");
         if (_keyHash is null && !IPAddress.IsLoopback(_configuredEndPoint.Address))
@@ -93,12 +80,14 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
         }
     }
 
+    /// <inheritdoc/>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_server is not null)
         {
-            await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+            await _server.DisposeAsync().ConfigureAwait(false);
+            _server = null;
         }
 
         if (_sampling is not null)
@@ -107,11 +96,15 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
         }
     }
 
-    public ValueTask DisposeAsync()
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
     {
-        _server?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stopping.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -175,15 +168,10 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
     private ArrayBufferWriter<byte>? Answer(string path)
     {
         DashboardSnapshot snapshot = _sampler.Latest;
-        List<MeasurementTapDevice>? devices = null;
-        PatientIdMask mask = PatientIdMask.None;
-        if (path is "/api/devices" || (!_options.ShowPatientIds && path is "/api/status" or "/api/deadletters"))
-        {
-            // The tap knows the patient ids to mask in error texts, as well as the devices.
-            devices = [];
-            _tap.Snapshot(devices);
-            mask = _options.ShowPatientIds ? PatientIdMask.None : PatientIdMask.For(devices);
-        }
+        // The tick's devices know the patient ids to mask in error texts.
+        PatientIdMask mask = _options.ShowPatientIds || path is not ("/api/status" or "/api/deadletters")
+            ? PatientIdMask.None
+            : PatientIdMask.For(snapshot.Devices);
 
         var buffer = new ArrayBufferWriter<byte>(4096);
         using var writer = new Utf8JsonWriter(buffer);
@@ -199,7 +187,7 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
                 DashboardJson.WriteDeadLetters(writer, snapshot, mask);
                 break;
             case "/api/devices":
-                DashboardJson.WriteDevices(writer, devices!, _clock.GetUtcNow().UtcDateTime, _options.ShowPatientIds);
+                DashboardJson.WriteDevices(writer, snapshot.Devices, snapshot.TimeUtc, _options.ShowPatientIds, _ranges);
                 break;
             default:
                 return null;
@@ -223,10 +211,22 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
     private static Task WriteTextAsync(HttpContext context, int status, string text) =>
         WriteAsync(context, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text));
 
-    private static Task WriteAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body) =>
-        LocalHttpServer.WriteAsync(context, status, contentType, body);
+    /// <summary>A whole answer at once, its length known; HEAD gets the same headers and no body.</summary>
+    private static async Task WriteAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
 
-    /// <summary>One embedded file of the page (<c>Dashboard/wwwroot</c>), read once.</summary>
+        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>One embedded file of the page (<c>wwwroot/</c>), read once.</summary>
     private sealed class Asset(string contentType, byte[] content, bool needsKey)
     {
         public string ContentType { get; } = contentType;
@@ -238,7 +238,7 @@ internal sealed partial class DashboardService : IHostedService, IAsyncDisposabl
         public static Asset Load(string name, string contentType, bool needsKey)
         {
             using Stream stream = typeof(DashboardService).Assembly.GetManifestResourceStream("dashboard/" + name)
-                ?? throw new InvalidOperationException($"The dashboard's '{name}' is not embedded in the module (MedTechEdge.csproj, EmbeddedResource).");
+                ?? throw new InvalidOperationException($"The dashboard's '{name}' is not embedded (MedTechEdge.Dashboard.csproj, EmbeddedResource).");
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
             return new Asset(contentType, copy.ToArray(), needsKey);

@@ -3,7 +3,6 @@ using MedTechEdge.Pipeline.Sinks;
 using MedTechEdge.Pipeline.Stages;
 using MedTechEdge.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace MedTechEdge.Dashboard;
@@ -11,8 +10,9 @@ namespace MedTechEdge.Dashboard;
 /// <summary>
 /// Reads the stages' counters and the store's backlog every <see cref="Tick"/> into one immutable
 /// <see cref="DashboardSnapshot"/>, and closes a throughput bucket every <see cref="BucketSeconds"/> seconds into a ring
-/// of <see cref="BucketCount"/>. The page's requests only read the latest snapshot, so the store is counted once a
-/// tick however many browsers watch, and a viewer cannot load the store by polling faster.
+/// of <see cref="BucketCount"/>. On the same tick the devices are copied from the measurement tap and each is judged
+/// live or silent by the same <see cref="TimeProvider"/>. The page's requests only read the latest snapshot, so the
+/// store is counted once a tick however many browsers watch, and a viewer cannot load the store by polling faster.
 /// </summary>
 internal sealed partial class DashboardSampler
 {
@@ -35,7 +35,8 @@ internal sealed partial class DashboardSampler
     private readonly PersistStage _persist;
     private readonly IResourceSink _sink;
     private readonly PipelineMetrics _metrics;
-    private readonly IServiceProvider _services;
+    private readonly DashboardSources _sources;
+    private readonly DeviceSampler _devices;
     private readonly TimeProvider _clock;
     private readonly ILogger<DashboardSampler> _logger;
     private readonly ThroughputBucket[] _ring = new ThroughputBucket[BucketCount];
@@ -48,7 +49,7 @@ internal sealed partial class DashboardSampler
     private bool _storeFailing;
     private DashboardSnapshot _latest;
 
-    public DashboardSampler(MedTechStore store, InboxWriter inbox, MapStage map, PersistStage persist, IResourceSink sink, PipelineMetrics metrics, IServiceProvider services, TimeProvider clock, ILogger<DashboardSampler> logger)
+    public DashboardSampler(MedTechStore store, InboxWriter inbox, MapStage map, PersistStage persist, IResourceSink sink, PipelineMetrics metrics, DashboardSources sources, MeasurementTap tap, DashboardOptions options, TimeProvider clock, ILogger<DashboardSampler> logger)
     {
         _store = store;
         _inbox = inbox;
@@ -56,12 +57,13 @@ internal sealed partial class DashboardSampler
         _persist = persist;
         _sink = sink;
         _metrics = metrics;
-        _services = services;
+        _sources = sources;
+        _devices = new DeviceSampler(tap, clock, options);
         _clock = clock;
         _logger = logger;
         _bucketStartUtc = clock.GetUtcNow().UtcDateTime;
         _bucketStart = Counters();
-        _latest = new DashboardSnapshot(_bucketStartUtc, _bucketStart, null, "Starting.", [], new ThroughputBucket(_bucketStartUtc, default, 0), [], Sink(_bucketStartUtc)) { EventHub = _services.GetService<Ingress.EventHubIngressService>() };
+        _latest = new DashboardSnapshot(_bucketStartUtc, _bucketStart, null, "Starting.", [], new ThroughputBucket(_bucketStartUtc, default, 0), [], Sink(_bucketStartUtc)) { EventHub = _sources.EventHubIngress() };
     }
 
     /// <summary>The latest sample; never null (before the first tick: counters only).</summary>
@@ -85,7 +87,7 @@ internal sealed partial class DashboardSampler
         }
     }
 
-    /// <summary>One tick: counters, a closed bucket when one is due, the store's backlog and the newest dead letters.</summary>
+    /// <summary>One tick: counters, a closed bucket when one is due, the store's backlog, the newest dead letters and the devices.</summary>
     internal void Sample(SqliteConnection connection)
     {
         DateTime now = _clock.GetUtcNow().UtcDateTime;
@@ -118,7 +120,11 @@ internal sealed partial class DashboardSampler
             }
         }
 
-        var snapshot = new DashboardSnapshot(now, totals, backlog, storeError, Buckets(), new ThroughputBucket(now, totals - _bucketStart, (now - _bucketStartUtc).TotalSeconds), _deadLetters, Sink(now)) { EventHub = _services.GetService<Ingress.EventHubIngressService>() };
+        SinkSample sink = Sink(now);
+        // The devices last: the page masks the patient ids they carry in the sink's reason, so every patient the reason
+        // can name must be among them.
+        DeviceView[] devices = _devices.Sample();
+        var snapshot = new DashboardSnapshot(now, totals, backlog, storeError, Buckets(), new ThroughputBucket(now, totals - _bucketStart, (now - _bucketStartUtc).TotalSeconds), _deadLetters, sink) { EventHub = _sources.EventHubIngress(), Devices = devices };
         Volatile.Write(ref _latest, snapshot);
     }
 
@@ -183,8 +189,7 @@ internal sealed partial class DashboardSampler
         // The Persist stage's state (retrying, then failing after a minute of transient failures), made failing at once
         // when the sink says its configuration is refused or the edgeHub connection it writes through is down.
         string? configurationError = (_sink as EventHubSink)?.ConfigurationError;
-        bool? edgeHubConnected = _sink is IotEdge.EdgeHubSink ? _services.GetService<IotEdge.EdgeHubService>()?.Client.IsConnected : null;
-        SinkState state = configurationError is not null || edgeHubConnected == false ? SinkState.Failing : _metrics.GetSinkState(now);
+        SinkState state = configurationError is not null || _sources.UpstreamConnected() == false ? SinkState.Failing : _metrics.GetSinkState(now);
         return new SinkSample(_sink.Name, state, _metrics.SinkRetries, _persist.LastRetryReason, configurationError);
     }
 
@@ -223,5 +228,8 @@ internal sealed record DashboardSnapshot(
     SinkSample Sink)
 {
     /// <summary>The Event Hubs ingress when it runs: its counters are live atomics, read when the status is written.</summary>
-    public Ingress.EventHubIngressService? EventHub { get; init; }
+    public EventHubIngressView? EventHub { get; init; }
+
+    /// <summary>The devices at <see cref="TimeUtc"/>, most recently seen first; empty before the first tick.</summary>
+    public DeviceView[] Devices { get; init; } = [];
 }

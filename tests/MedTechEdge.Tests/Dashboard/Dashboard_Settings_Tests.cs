@@ -1,0 +1,33 @@
+using MedTechEdge.Hosting;
+
+namespace MedTechEdge.Tests.Dashboard;
+
+/// <summary>The host checks the dashboard's settings when it composes it: a bad one stops the start, named.</summary>
+[Trait("Category", "Unit")]
+public sealed class Dashboard_Settings_Tests
+{
+    [Fact]
+    public void The_Module_Does_Not_Start_With_A_Bad_Range_And_Says_Which_Setting()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "medtechedge-ranges-" + Guid.NewGuid().ToString("N"));
+        ModuleStartupException refused = Assert.Throws<ModuleStartupException>(() => ModuleHost.Build(
+        [
+            "--MedTechEdge:Store:Path=" + Path.Combine(folder, "store.db"),
+            "--MedTechEdge:Dashboard:NormalRanges:HeartRate:Low=130",
+            "--MedTechEdge:Dashboard:NormalRanges:HeartRate:High=60",
+        ]));
+        Assert.Equal("MedTechEdge:Dashboard:NormalRanges:HeartRate:Low (130) is above MedTechEdge:Dashboard:NormalRanges:HeartRate:High (60).", refused.Message);
+    }
+
+    [Fact]
+    public void The_Module_Does_Not_Start_With_Fewer_Than_Two_Silent_Intervals()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "medtechedge-silence-" + Guid.NewGuid().ToString("N"));
+        ModuleStartupException refused = Assert.Throws<ModuleStartupException>(() => ModuleHost.Build(
+        [
+            "--MedTechEdge:Store:Path=" + Path.Combine(folder, "store.db"),
+            "--MedTechEdge:Dashboard:SilentIntervals=1",
+        ]));
+        Assert.StartsWith("MedTechEdge:Dashboard:SilentIntervals 1 is below 2", refused.Message, StringComparison.Ordinal);
+    }
+}
