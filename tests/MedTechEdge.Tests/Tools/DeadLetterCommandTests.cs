@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MedTechEdge.Hosting;
 using MedTechEdge.Tools;
 
 namespace MedTechEdge.Tests.Tools;
@@ -9,7 +10,7 @@ public sealed class DeadLetterCommandTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = await ToolCommands.RunAsync(args, new StringReader(string.Empty), stdout, stderr);
+        int exit = await ModuleEntryPoint.RunAsync(args, new StringReader(string.Empty), stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

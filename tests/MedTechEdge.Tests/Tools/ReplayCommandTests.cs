@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MedTechEdge.Hosting;
 using MedTechEdge.Storage;
 using MedTechEdge.Tools;
 
@@ -31,7 +32,7 @@ public sealed class ReplayCommandTests : IDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = await ToolCommands.RunAsync(
+        int exit = await ModuleEntryPoint.RunAsync(
             ["replay", .. args, "--store", StorePath, "--MedTechEdge:Output:NdjsonFolder=" + Path.Combine(_folder, "fhir")],
             new StringReader(string.Empty),
             stdout,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MedTechEdge.Hosting;
 using MedTechEdge.Tools;
 
 namespace MedTechEdge.Tests.Tools;
@@ -23,7 +24,7 @@ public sealed class ToolCommandTests : IDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = await ToolCommands.RunAsync(args, new StringReader(stdin), stdout, stderr);
+        int exit = await ModuleEntryPoint.RunAsync(args, new StringReader(stdin), stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,0 +1,26 @@
+using System.Diagnostics.CodeAnalysis;
+using MedTechEdge.Tools;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MedTechEdge.Hosting;
+
+/// <summary>The module's host for the tools that run its pipeline (<c>replay</c>): <see cref="ModuleHost.Build"/> with their settings.</summary>
+internal sealed class ModuleHostFactory : IModuleHostFactory
+{
+    public bool TryBuild(IReadOnlyList<string> settings, Action<IServiceCollection> configure, [NotNullWhen(true)] out IHost? host, [NotNullWhen(false)] out string? error)
+    {
+        try
+        {
+            host = ModuleHost.Build([.. settings], configure: configure);
+            error = null;
+            return true;
+        }
+        catch (ModuleStartupException ex)
+        {
+            host = null;
+            error = ex.Message;
+            return false;
+        }
+    }
+}
