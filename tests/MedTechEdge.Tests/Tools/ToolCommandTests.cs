@@ -130,8 +130,9 @@ public sealed class ToolCommandTests : IDisposable
     [Fact]
     public async Task Unknown_Command_Prints_Usage()
     {
+        // A usage error is exit code 2 since the move to System.CommandLine (issue 14); 1 means the tool found a problem.
         (int exit, _, string errors) = await RunAsync(string.Empty, "mappings", "frobnicate");
-        Assert.Equal(1, exit);
-        Assert.Contains("usage:", errors, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("Usage:", errors, StringComparison.Ordinal);
     }
 }
