@@ -89,6 +89,8 @@ public sealed partial class CommandLineTests : IDisposable
     [InlineData("frobnicate", "frobnicate")]
     [InlineData("--bogus", "--bogus")]
     [InlineData("--port=1", "--port=1")]
+    [InlineData("--MedTechEdge:Mqtt:Port", "has no value")]
+    [InlineData("--MedTechEdge:Mqtt:Port --simulate", "has no value")]
     [InlineData("mappings frobnicate", "frobnicate")]
     [InlineData("mappings", "Required command")]
     [InlineData("mappings validate --device a.json", "--fhir")]

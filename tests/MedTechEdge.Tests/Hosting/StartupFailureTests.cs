@@ -38,7 +38,9 @@ public sealed class StartupFailureTests : IDisposable
         ModuleCommand.Result result = await ModuleCommand.RunAsync(
             _folder,
             s_deadline,
-            "--MedTechEdge:Mqtt:Port=" + port,
+            // The value as the next word, the other form .NET's command-line configuration reads (docs/configuration.md).
+            "--MedTechEdge:Mqtt:Port",
+            port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--MedTechEdge:Metrics:Port=0",
             "--MedTechEdge:Dashboard:Enabled=false");
 
