@@ -13,11 +13,11 @@ public sealed partial class CommandLineTests : IDisposable
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "medtechedge-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly TestFolder _test = new("medtechedge-cli-");
 
-    public CommandLineTests() => Directory.CreateDirectory(_folder);
+    private string Folder => _test.Path;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _test.Dispose();
 
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
@@ -116,7 +116,7 @@ public sealed partial class CommandLineTests : IDisposable
     [Fact]
     public async Task A_File_The_Tool_Cannot_Read_Is_Exit_1_Without_Usage()
     {
-        string missing = Path.Combine(_folder, "missing.json");
+        string missing = Path.Combine(Folder, "missing.json");
 
         (int exit, _, string errors) = await RunAsync("mappings", "validate", "--device", missing, "--fhir", missing);
 
@@ -131,22 +131,22 @@ public sealed partial class CommandLineTests : IDisposable
     public async Task Help_From_The_Executable_Exits_Without_Starting_The_Module(string arg)
     {
         // The module, once started, runs until it is stopped: an exit within the deadline means it never started.
-        ModuleCommand.Result result = await ModuleCommand.RunAsync(_folder, s_deadline, arg);
+        ModuleCommand.Result result = await ModuleCommand.RunAsync(Folder, s_deadline, arg);
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains("Usage:", result.Out, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_folder, "data")), "the store was created: the module started");
+        Assert.False(Directory.Exists(Path.Combine(Folder, "data")), "the store was created: the module started");
     }
 
     [Fact]
     public async Task An_Unknown_Option_From_The_Executable_Exits_2_With_The_Error_On_Stderr()
     {
-        ModuleCommand.Result result = await ModuleCommand.RunAsync(_folder, s_deadline, "--simulat");
+        ModuleCommand.Result result = await ModuleCommand.RunAsync(Folder, s_deadline, "--simulat");
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Equal(string.Empty, result.Out);
         Assert.Contains("'--simulat'", result.Err, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_folder, "data")), "the store was created: the module started");
+        Assert.False(Directory.Exists(Path.Combine(Folder, "data")), "the store was created: the module started");
     }
 
     [GeneratedRegex(@"^\d+\.\d+\.\d+\S*\s*$")]

@@ -13,20 +13,11 @@ public sealed class StartupFailureTests : IDisposable
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "medtechedge-startup-" + Guid.NewGuid().ToString("N"));
+    private readonly TestFolder _test = new("medtechedge-startup-");
 
-    public StartupFailureTests() => Directory.CreateDirectory(_folder);
+    private string Folder => _test.Path;
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _test.Dispose();
 
     [Fact]
     public async Task A_Taken_Mqtt_Port_Is_One_Line_Naming_The_Address_And_The_Setting_And_Exit_Code_5()
@@ -36,7 +27,7 @@ public sealed class StartupFailureTests : IDisposable
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
         ModuleCommand.Result result = await ModuleCommand.RunAsync(
-            _folder,
+            Folder,
             s_deadline,
             // The value as the next word, the other form .NET's command-line configuration reads (docs/configuration.md).
             "--MedTechEdge:Mqtt:Port",
@@ -55,9 +46,9 @@ public sealed class StartupFailureTests : IDisposable
     public async Task A_Missing_Mapping_File_Is_Exit_Code_4_Naming_The_Setting_Without_A_Stack_Trace()
     {
         ModuleCommand.Result result = await ModuleCommand.RunAsync(
-            _folder,
+            Folder,
             s_deadline,
-            "--MedTechEdge:Mappings:Device=" + Path.Combine(_folder, "missing.json"),
+            "--MedTechEdge:Mappings:Device=" + Path.Combine(Folder, "missing.json"),
             "--MedTechEdge:Mqtt:Port=0",
             "--MedTechEdge:Metrics:Port=0",
             "--MedTechEdge:Dashboard:Enabled=false");
@@ -76,7 +67,7 @@ public sealed class StartupFailureTests : IDisposable
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
         // Later settings win: this port replaces the helper's free one.
-        await using ModuleProcess module = await ModuleProcess.StartAsync(_folder, "--MedTechEdge:Metrics:Port=" + port, "--MedTechEdge:Dashboard:Enabled=false");
+        await using ModuleProcess module = await ModuleProcess.StartAsync(Folder, "--MedTechEdge:Metrics:Port=" + port, "--MedTechEdge:Dashboard:Enabled=false");
 
         string warning = Assert.Single(module.Output.Split('\n'), l => l.Contains("metrics and health endpoints cannot listen", StringComparison.Ordinal));
         Assert.Contains($"127.0.0.1:{port}", warning, StringComparison.Ordinal);
@@ -89,7 +80,7 @@ public sealed class StartupFailureTests : IDisposable
     {
         // A FHIR server that is never reached: the log names its host, not the token in its query nor the bearer token.
         await using ModuleProcess module = await ModuleProcess.StartAsync(
-            _folder,
+            Folder,
             "--MedTechEdge:Fhir:Url=http://fhir.example.invalid:8080/fhir?token=secret-token",
             "--MedTechEdge:Fhir:Authentication=BearerToken",
             "--MedTechEdge:Fhir:BearerToken=secret-bearer",
@@ -100,7 +91,7 @@ public sealed class StartupFailureTests : IDisposable
         string log = module.Output;
         Assert.Contains("Writing to the FHIR server at fhir.example.invalid; identities resolved in Lookup mode.", log, StringComparison.Ordinal);
         Assert.Matches(@"Device mapping \S+devicecontent\.json \(\d+ templates\); FHIR mapping \S+fhirmapping\.json \(\d+ templates\)", log);
-        Assert.Contains($"Store {Path.Combine(_folder, "data", "medtechedge.db")}, capped at 64 MiB.", log, StringComparison.Ordinal);
+        Assert.Contains($"Store {Path.Combine(Folder, "data", "medtechedge.db")}, capped at 64 MiB.", log, StringComparison.Ordinal);
         Assert.Contains("MQTT listener accepting device connections on 127.0.0.1:", log, StringComparison.Ordinal);
         Assert.Contains("Metrics on http://127.0.0.1:", log, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-token", log, StringComparison.Ordinal);
