@@ -29,7 +29,7 @@ public sealed class ModuleCommandLine
         _settings.Hidden = true;
         _root = new RootCommand(
             "MedTechEdge: Azure MedTech mappings at the edge. Without a command, runs the module: MQTT in, FHIR out, an embedded store between.\n" +
-            "Settings: --Section:Key=value after the options, e.g. --MedTechEdge:Mqtt:Port=1884 (docs/configuration.md); later ones win.")
+            "Settings: --Section:Key=value, e.g. --MedTechEdge:Mqtt:Port=1884 (docs/configuration.md); later ones win.")
         {
             simulate,
             _settings,
