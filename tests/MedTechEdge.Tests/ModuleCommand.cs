@@ -1,16 +1,26 @@
 using System.Diagnostics;
+using MedTechEdge.Hosting;
 
 namespace MedTechEdge.Tests;
 
 /// <summary>
-/// The built executable run once to its exit, with stdout and stderr kept apart: what a user or a script sees of a
-/// command (help, a usage error, a start-up that fails).
+/// The executable's command line run once to its exit, with stdout and stderr kept apart: what a user or a script sees
+/// of a command (a tool's output, help, a usage error, a start-up that fails), in-process or as the built executable.
 /// </summary>
 internal static class ModuleCommand
 {
     public sealed record Result(int ExitCode, string Out, string Err);
 
-    /// <summary>Runs it in <paramref name="folder"/>; fails the test when it has not exited within <paramref name="timeout"/>.</summary>
+    /// <summary>In-process, through the same entry point as the executable, with <paramref name="stdin"/> as its input.</summary>
+    public static async Task<(int Exit, string Out, string Err)> RunInProcessAsync(string stdin, IReadOnlyList<string> args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = await ModuleEntryPoint.RunAsync(args, new StringReader(stdin), stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The built executable, in <paramref name="folder"/>; fails the test when it has not exited within <paramref name="timeout"/>.</summary>
     public static async Task<Result> RunAsync(string folder, TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using MedTechEdge.Hosting;
 using MedTechEdge.Tools;
 
 namespace MedTechEdge.Tests.Hosting;
@@ -19,14 +18,8 @@ public sealed partial class CommandLineTests : IDisposable
 
     public void Dispose() => _test.Dispose();
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        // A deadline, not a hang: a help request that started the module would never return.
-        int exit = await ModuleEntryPoint.RunAsync(args, new StringReader(string.Empty), stdout, stderr).WaitAsync(s_deadline);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    // A deadline, not a hang: a help request that started the module would never return.
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => ModuleCommand.RunInProcessAsync(string.Empty, args).WaitAsync(s_deadline);
 
     [Theory]
     [InlineData("--help")]

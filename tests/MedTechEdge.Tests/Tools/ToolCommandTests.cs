@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MedTechEdge.Hosting;
 using MedTechEdge.Tools;
 
 namespace MedTechEdge.Tests.Tools;
@@ -20,13 +19,7 @@ public sealed class ToolCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = await ModuleEntryPoint.RunAsync(args, new StringReader(stdin), stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args) => ModuleCommand.RunInProcessAsync(stdin, args);
 
     private string Write(string name, string content)
     {
