@@ -101,7 +101,7 @@ internal static partial class ReplayCommand
 
     /// <summary>
     /// The module's configuration with every listener off (the replay is the only writer of the inbox), logs on stderr
-    /// (stdout is the summary) at Error unless the command line says otherwise, and the caller's <c>--Key=value</c> settings.
+    /// (stdout is the summary) at Error unless the command line says otherwise, and the caller's <c>--Section:Key=value</c> settings.
     /// </summary>
     private static string[] HostArguments(ToolArguments args)
     {
