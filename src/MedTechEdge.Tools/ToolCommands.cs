@@ -103,7 +103,8 @@ internal static class ToolCommands
         return new Command("deadletters", "What could not be delivered, and why; requeue it once fixed.") { store, list, show, requeue };
     }
 
-    private static Argument<long?> DeadLetterId() => new("id") { Description = "A dead letter's id (see `deadletters list`)." };
+    // long? so requeue can tell "no id" from 0; a nullable argument is optional by default, so the arity says it is not.
+    private static Argument<long?> DeadLetterId() => new("id") { Description = "A dead letter's id (see `deadletters list`).", Arity = ArgumentArity.ExactlyOne };
 
     private static Command Mqtt(TextReader stdin)
     {

@@ -91,6 +91,7 @@ public sealed partial class CommandLineTests : IDisposable
     [InlineData("jsonpath", "expression")]
     [InlineData("jsonpath $.a --dialect xpath", "xpath")]
     [InlineData("deadletters show twelve", "twelve")]
+    [InlineData("deadletters show", "show")]
     [InlineData("deadletters requeue", "--all")]
     [InlineData("deadletters requeue 12 --all", "--all")]
     [InlineData("replay --input x --format xml", "xml")]
