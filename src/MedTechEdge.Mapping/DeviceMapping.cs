@@ -27,6 +27,9 @@ public sealed class DeviceMapping
 
     internal IReadOnlyList<DeviceTemplate> Templates => _templates;
 
+    /// <summary>How many templates the mapping holds (the host's start-up log names it).</summary>
+    public int TemplateCount => _templates.Length;
+
     /// <summary>The type names the mapping can emit, in template order.</summary>
     public IEnumerable<string> TypeNames => _templates.Select(t => t.TypeName);
 

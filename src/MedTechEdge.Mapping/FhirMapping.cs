@@ -26,6 +26,9 @@ public sealed class FhirMapping
     /// <summary>Warnings found at load.</summary>
     public IReadOnlyList<TemplateError> Warnings { get; }
 
+    /// <summary>How many templates the mapping holds (the host's start-up log names it).</summary>
+    public int TemplateCount => _templates.Count;
+
     /// <summary>Loads a mapping; throws <see cref="TemplateLoadException"/> with every error found.</summary>
     public static FhirMapping Load(string json) =>
         TryLoad(json, out FhirMapping? mapping, out IReadOnlyList<TemplateError> errors) ? mapping! : throw new TemplateLoadException(errors);

@@ -84,6 +84,9 @@ internal static class ModuleHost
             services.AddSingleton(_ => SinkFactory.Create(options, fhirMapping, fhirClient));
         }
 
+        // First, so the start-up log says what the module runs on before the listeners say where they listen.
+        services.AddHostedService(sp => new StartupReport(options, deviceMapping, fhirMapping, fhirClient is not null, sp.GetRequiredService<ILogger<StartupReport>>()));
+
         // Start order is registration order and stop order its reverse: devices and the listener stop
         // first, so nothing arrives while the stages finish their current transaction. The metrics and health
         // endpoints start before all of them and stop after.

@@ -2,6 +2,7 @@ using System.Net;
 using MedTechEdge.Configuration;
 using MedTechEdge.Hosting;
 using MedTechEdge.Mqtt.Server;
+using MedTechEdge.Tools;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,6 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
 {
     private readonly MqttServer _server;
     private readonly ILogger<MqttListenerService> _logger;
-    private readonly string _configuredEndPoint;
 
     public MqttListenerService(MedTechEdgeOptions options, MqttIngressHandler handler, ILoggerFactory loggers)
     {
@@ -41,7 +41,6 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
             }
         }
 
-        _configuredEndPoint = new IPEndPoint(address, options.Mqtt.Port).ToString();
         try
         {
             // The credentials file and certificates are read here, so a bad one stops the module at start-up.
@@ -67,9 +66,11 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
         {
             await _server.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (System.Net.Sockets.SocketException ex)
+        catch (MqttListenerBindException ex)
         {
-            throw new ModuleStartupException($"The MQTT listener cannot bind {_configuredEndPoint}: {ex.Message}. Is another broker running on that port? Set MedTechEdge:Mqtt:Port.");
+            // Essential: without its MQTT listener the module cannot take device data, so it stops rather than runs deaf.
+            string setting = ex.IsTls ? "MedTechEdge:Mqtt:Tls:Port" : "MedTechEdge:Mqtt:Port";
+            throw new ModuleStartupException($"The MQTT listener cannot bind {ex.EndPoint}: {ex.Message}. Is another broker running on that port? Set {setting} (or MedTechEdge:Mqtt:BindAddress).", ExitCodes.CannotBind);
         }
 
         LogListening(_server.LocalEndPoint!.ToString());

@@ -66,7 +66,7 @@ public sealed class MqttServer : IAsyncDisposable
     /// <summary>Live counters.</summary>
     public MqttServerStatistics Statistics { get; }
 
-    /// <summary>Binds and starts accepting connections. Throws <see cref="SocketException"/> when a port is taken.</summary>
+    /// <summary>Binds and starts accepting connections. Throws <see cref="MqttListenerBindException"/> when a port is taken.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -79,12 +79,12 @@ public sealed class MqttServer : IAsyncDisposable
         {
             if (_options.UnencryptedListenerEnabled)
             {
-                LocalEndPoint = Listen(_options.Port);
+                LocalEndPoint = Listen(_options.Port, tls: false);
             }
 
             if (_options.Tls is { } tls)
             {
-                TlsLocalEndPoint = Listen(tls.Port);
+                TlsLocalEndPoint = Listen(tls.Port, tls: true);
             }
         }
         catch
@@ -118,11 +118,20 @@ public sealed class MqttServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private IPEndPoint Listen(int port)
+    private IPEndPoint Listen(int port, bool tls)
     {
         var listener = new Socket(_options.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listeners.Add(listener);
-        listener.Bind(new IPEndPoint(_options.BindAddress, port));
+        var endPoint = new IPEndPoint(_options.BindAddress, port);
+        try
+        {
+            listener.Bind(endPoint);
+        }
+        catch (SocketException ex)
+        {
+            throw new MqttListenerBindException(ex.SocketErrorCode, endPoint, tls);
+        }
+
         listener.Listen(512);
         return (IPEndPoint)listener.LocalEndPoint!;
     }

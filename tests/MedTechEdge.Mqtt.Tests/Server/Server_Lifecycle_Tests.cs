@@ -24,6 +24,23 @@ public sealed class Server_Lifecycle_Tests
     }
 
     [Fact]
+    public async Task A_Taken_Port_Fails_The_Start_Naming_The_Listener_And_Its_Address()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        await using var server = new MqttServer(new MqttServerOptions { Port = port });
+
+        // Still a SocketException for callers that catch that; the host names the setting from IsTls and EndPoint.
+        MqttListenerBindException ex = await Assert.ThrowsAsync<MqttListenerBindException>(() => server.StartAsync(CancellationToken.None));
+
+        Assert.Equal(System.Net.Sockets.SocketError.AddressAlreadyInUse, ex.SocketErrorCode);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), ex.EndPoint);
+        Assert.False(ex.IsTls);
+        Assert.Null(server.LocalEndPoint);
+    }
+
+    [Fact]
     public async Task Stop_Sends_Disconnect_0x8B_To_V5_Clients()
     {
         var server = new MqttServer(new MqttServerOptions { Port = 0 });

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MedTechEdge.Hosting;
 using MedTechEdge.Storage;
 using MedTechEdge.TestPeers;
 using MedTechEdge.Tools;
@@ -55,7 +56,7 @@ public sealed class DeviceIdentityBindingTests(FhirPeerFixture peer) : IDisposab
         foreach ((string user, string password) in users)
         {
             var line = new StringWriter();
-            Assert.Equal(0, await ToolCommands.RunAsync(["mqtt", "hash-password", user], new StringReader(password + "\n"), line, new StringWriter()));
+            Assert.Equal(0, await ModuleEntryPoint.RunAsync(["mqtt", "hash-password", user], new StringReader(password + "\n"), line, new StringWriter()));
             file.Append(line.ToString());
         }
 

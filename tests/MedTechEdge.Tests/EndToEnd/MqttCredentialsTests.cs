@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedTechEdge.Hosting;
 using MedTechEdge.TestPeers;
 using MedTechEdge.Tools;
 
@@ -15,7 +16,7 @@ public sealed class MqttCredentialsTests : IDisposable
     public async Task Devices_Log_In_With_Hashed_Credentials_And_Wrong_Passwords_Are_Refused()
     {
         var line = new StringWriter();
-        Assert.Equal(0, await ToolCommands.RunAsync(["mqtt", "hash-password", "bed-7"], new StringReader("s3cret-pass\n"), line, new StringWriter()));
+        Assert.Equal(0, await ModuleEntryPoint.RunAsync(["mqtt", "hash-password", "bed-7"], new StringReader("s3cret-pass\n"), line, new StringWriter()));
         Assert.DoesNotContain("s3cret-pass", line.ToString(), StringComparison.Ordinal);
         File.WriteAllText(_file, line.ToString());
 

@@ -1,17 +1,10 @@
 using System.Text.Json;
-using MedTechEdge.Tools;
 
 namespace MedTechEdge.Tests.Tools;
 
 public sealed class DeadLetterCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = await ToolCommands.RunAsync(args, new StringReader(string.Empty), stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => ModuleCommand.RunInProcessAsync(string.Empty, args);
 
     [Fact]
     public async Task A_Dead_Letter_Can_Be_Listed_Shown_And_Requeued_Into_The_Inbox()

@@ -64,11 +64,8 @@ public sealed class MappingDebuggerTests : IDisposable
 
     internal static async Task<(int Exit, JsonElement Out, string Err)> RunAsync(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = await ToolCommands.RunAsync(args, new StringReader(string.Empty), stdout, stderr);
-        string output = stdout.ToString();
-        return (exit, output.Length == 0 ? default : JsonDocument.Parse(output).RootElement.Clone(), stderr.ToString());
+        (int exit, string output, string error) = await ModuleCommand.RunInProcessAsync(string.Empty, args);
+        return (exit, output.Length == 0 ? default : JsonDocument.Parse(output).RootElement.Clone(), error);
     }
 
     internal static string Write(string folder, string name, string content)

@@ -27,17 +27,8 @@ public sealed class ReplayCommandTests : IDisposable
 
     private string StorePath => Path.Combine(_folder, "store.db");
 
-    private async Task<(int Exit, string Out, string Err)> ReplayAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = await ToolCommands.RunAsync(
-            ["replay", .. args, "--store", StorePath, "--MedTechEdge:Output:NdjsonFolder=" + Path.Combine(_folder, "fhir")],
-            new StringReader(string.Empty),
-            stdout,
-            stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> ReplayAsync(params string[] args) =>
+        ModuleCommand.RunInProcessAsync(string.Empty, ["replay", .. args, "--store", StorePath, "--MedTechEdge:Output:NdjsonFolder=" + Path.Combine(_folder, "fhir")]);
 
     private static string Message(string device, int minute, int heartRate) =>
         $$"""{"deviceId":"{{device}}","patientId":"p-{{device}}","measurementTime":"2026-03-01T08:{{minute:00}}:00Z","heartRate":{{heartRate}}}""";

@@ -19,13 +19,7 @@ public sealed class ToolCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = await ToolCommands.RunAsync(args, new StringReader(stdin), stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args) => ModuleCommand.RunInProcessAsync(stdin, args);
 
     private string Write(string name, string content)
     {
@@ -139,8 +133,9 @@ public sealed class ToolCommandTests : IDisposable
     [Fact]
     public async Task Unknown_Command_Prints_Usage()
     {
+        // A usage error is exit code 2 since the move to System.CommandLine (issue 14); 1 means the tool found a problem.
         (int exit, _, string errors) = await RunAsync(string.Empty, "mappings", "frobnicate");
-        Assert.Equal(1, exit);
-        Assert.Contains("usage:", errors, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("Usage:", errors, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,3 @@
-using MedTechEdge.Configuration;
-using MedTechEdge.Hosting;
 using MedTechEdge.Pipeline.Identity;
 
 namespace MedTechEdge.Tools;
@@ -11,12 +9,10 @@ namespace MedTechEdge.Tools;
 /// </summary>
 internal sealed record ModuleResolutionSettings(IdentityResolutionType ResolutionType, string? DefaultDeviceIdentifierSystem)
 {
-    public static ModuleResolutionSettings Read(string[] settings)
+    public static ModuleResolutionSettings Read(IModuleHostFactory hosts, IReadOnlyList<string> settings)
     {
-        // Only configuration is built: no host, no store, no listener.
-        string? twinFolder = null;
-        ModuleHost.CreateBuilder(settings, ref twinFolder, out _, out MedTechEdgeOptions options);
-        return new ModuleResolutionSettings(options.Pipeline.ResolutionType, options.Pipeline.DefaultDeviceIdentifierSystem);
+        (IdentityResolutionType type, string? system) = hosts.ReadIdentitySettings(settings);
+        return new ModuleResolutionSettings(type, system);
     }
 
     /// <summary>The <c>--resolution-type</c> value, case-insensitive.</summary>

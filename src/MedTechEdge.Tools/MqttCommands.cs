@@ -12,7 +12,7 @@ internal static class MqttCommands
     {
         if (args.Positional(1, "hash-password") != "hash-password")
         {
-            return ToolCommands.Fail(stderr, "unknown mqtt command.\n" + ToolCommands.Usage);
+            return ToolCommands.Fail(stderr, "unknown mqtt command.");
         }
 
         string username = args.Positional(2, "a username");

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using MedTechEdge.Hosting;
 using MedTechEdge.Pipeline;
 using MedTechEdge.Pipeline.Sinks;
 using MedTechEdge.Pipeline.Stages;
@@ -22,26 +21,25 @@ namespace MedTechEdge.Tools;
 /// </summary>
 /// <remarks>
 /// Run it with the module stopped, or on a store of its own (<c>--store</c>): two processes mapping one inbox would
-/// both take the same rows. Exit codes: 0 all delivered; 1 a usage error; 2 the pipeline cannot start (configuration);
-/// 3 finished, but some messages are dead letters; 130 interrupted (what is in the store is delivered by the next run
-/// of the module or of replay).
+/// both take the same rows. Exit codes (<see cref="ExitCodes"/>): 0 all delivered; 1 an input it cannot read; 2 a usage
+/// error; 3 finished, but some messages are dead letters; 4 the pipeline cannot start (configuration); 130 interrupted
+/// (what is in the store is delivered by the next run of the module or of replay).
 /// </remarks>
 internal static partial class ReplayCommand
 {
-    public const int DeadLettersExitCode = 3;
-    public const int InterruptedExitCode = 130;
+    public const int DeadLettersExitCode = ExitCodes.DeadLetters;
+    public const int InterruptedExitCode = ExitCodes.Interrupted;
 
     /// <summary>How many dead letters the end of a run names on stderr; the rest are in <c>deadletters list</c>.</summary>
     private const int DeadLettersShown = 20;
 
-    public static async Task<int> RunAsync(string[] raw, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(ToolArguments args, IModuleHostFactory hosts, TextWriter stdout, TextWriter stderr)
     {
-        var args = new ToolArguments(raw);
         string input = args.Required("--input");
         string? format = args.Option("--format");
         // Every file's format is settled before anything starts: a wrong name is a usage error, not a half-done run.
         List<(string File, ReplayFormat Format)> plan = ReplayInput.Files(input).ConvertAll(f => (f, ReplayInput.FormatOf(f, format)));
-        TimeSpan interval = TimeSpan.FromSeconds(double.Parse(args.Option("--progress") ?? "5", CultureInfo.InvariantCulture));
+        TimeSpan interval = TimeSpan.FromSeconds(args.Value<double>("--progress"));
 
         long total = 0;
         foreach ((string file, ReplayFormat fileFormat) in plan)
@@ -50,15 +48,10 @@ internal static partial class ReplayCommand
         }
 
         CountingSink? counting = null;
-        IHost host;
-        try
+        if (!hosts.TryBuild(HostArguments(args), services => WrapSink(services, sink => counting = sink), out IHost? host, out string? error))
         {
-            host = ModuleHost.Build(HostArguments(raw, args), configure: services => WrapSink(services, sink => counting = sink));
-        }
-        catch (ModuleStartupException ex)
-        {
-            await stderr.WriteLineAsync("error: the pipeline cannot start: " + ex.Message).ConfigureAwait(false);
-            return 2;
+            await stderr.WriteLineAsync("error: the pipeline cannot start: " + error).ConfigureAwait(false);
+            return ExitCodes.Configuration;
         }
 
         using var interrupted = new CancellationTokenSource();
@@ -108,9 +101,9 @@ internal static partial class ReplayCommand
 
     /// <summary>
     /// The module's configuration with every listener off (the replay is the only writer of the inbox), logs on stderr
-    /// (stdout is the summary) at Error unless the command line says otherwise, and the caller's <c>--Key=value</c> settings.
+    /// (stdout is the summary) at Error unless the command line says otherwise, and the caller's <c>--Section:Key=value</c> settings.
     /// </summary>
-    private static string[] HostArguments(string[] raw, ToolArguments args)
+    private static string[] HostArguments(ToolArguments args)
     {
         var host = new List<string>
         {
@@ -130,7 +123,7 @@ internal static partial class ReplayCommand
         }
 
         // Later ones win: the caller may turn logging up, or point the replay at another FHIR server.
-        host.AddRange(Array.FindAll(raw, a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)));
+        host.AddRange(args.Settings);
         return [.. host];
     }
 

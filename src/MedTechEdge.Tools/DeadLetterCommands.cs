@@ -28,7 +28,7 @@ internal static class DeadLetterCommands
             "list" => List(connection, stdout),
             "show" => Show(connection, Id(args), args.Has("--raw"), stdout, stderr),
             "requeue" => Requeue(connection, args, stdout, stderr),
-            string other => ToolCommands.Fail(stderr, $"unknown deadletters command '{other}'.\n" + ToolCommands.Usage),
+            string other => ToolCommands.Fail(stderr, $"unknown deadletters command '{other}'."),
         };
     }
 

@@ -9,11 +9,11 @@ namespace MedTechEdge.Tools;
 /// <summary><c>mappings validate</c> and <c>mappings debug</c>: the managed service's mapping debugger, offline.</summary>
 internal static class MappingCommands
 {
-    public static int Validate(ToolArguments args, TextWriter stdout, TextWriter stderr)
+    public static int Validate(ToolArguments args, IModuleHostFactory hosts, TextWriter stdout, TextWriter stderr)
     {
         string devicePath = args.Required("--device");
         string? fhirPath = args.Option("--fhir");
-        IdentityResolutionType mode = ResolutionType(args).ResolutionType;
+        IdentityResolutionType mode = ResolutionType(args, hosts).ResolutionType;
         bool deviceOk = DeviceMapping.TryLoad(ToolArguments.ReadFile(devicePath), out DeviceMapping? device, out IReadOnlyList<TemplateError> deviceErrors);
         FhirMapping? fhir = null;
         IReadOnlyList<TemplateError> fhirErrors = [];
@@ -42,7 +42,7 @@ internal static class MappingCommands
         return deviceOk && fhirOk ? 0 : 1;
     }
 
-    public static async Task<int> DebugAsync(ToolArguments args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> DebugAsync(ToolArguments args, IModuleHostFactory hosts, TextWriter stdout, TextWriter stderr)
     {
         string devicePath = args.Required("--device");
         string? fhirPath = args.Option("--fhir");
@@ -57,7 +57,7 @@ internal static class MappingCommands
             return 1;
         }
 
-        ModuleResolutionSettings settings = ResolutionType(args);
+        ModuleResolutionSettings settings = ResolutionType(args, hosts);
         var request = new MappingDebugRequest(device!, fhir, ReadMessages(ToolArguments.ReadFile(args.Required("--message"))))
         {
             Properties = JsonObjectOption(args, "--properties"),
@@ -84,9 +84,9 @@ internal static class MappingCommands
     }
 
     /// <summary><c>--resolution-type</c>, else the module's configured <c>Pipeline:ResolutionType</c>; the identifier system always from the configuration.</summary>
-    private static ModuleResolutionSettings ResolutionType(ToolArguments args)
+    private static ModuleResolutionSettings ResolutionType(ToolArguments args, IModuleHostFactory hosts)
     {
-        ModuleResolutionSettings configured = ModuleResolutionSettings.Read(args.Settings());
+        ModuleResolutionSettings configured = ModuleResolutionSettings.Read(hosts, args.Settings);
         return args.Option("--resolution-type") is { } text ? configured with { ResolutionType = ModuleResolutionSettings.Parse(text) } : configured;
     }
 
