@@ -86,7 +86,7 @@ public sealed partial class CommandLineTests : IDisposable
     [InlineData("--MedTechEdge:Mqtt:Port --simulate", "has no value")]
     [InlineData("mappings frobnicate", "frobnicate")]
     [InlineData("mappings", "Required command")]
-    [InlineData("mappings validate --device a.json", "--fhir")]
+    [InlineData("mappings validate", "--device")]
     [InlineData("mappings validate --device a.json --fhir b.json --verbose", "--verbose")]
     [InlineData("jsonpath", "expression")]
     [InlineData("jsonpath $.a --dialect xpath", "xpath")]
