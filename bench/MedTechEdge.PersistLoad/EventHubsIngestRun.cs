@@ -40,13 +40,13 @@ internal sealed class EventHubsIngestRun
     private readonly EventHubsAmqpPeer _hub;
     private readonly CheckpointContainers _checkpoints;
     private readonly Process? _fhirPeerProcess;
-    private readonly TimeSpan _loadBalancingInterval;
+    private readonly TimeSpan? _loadBalancingInterval;
     private readonly string[] _moduleArgs;
 
     // PERSISTLOAD_SQLITE_ONLY=1: the SQLite case against its baselines only, for a quick look at one change.
     private readonly bool _onlySqlite = Environment.GetEnvironmentVariable("PERSISTLOAD_SQLITE_ONLY") == "1";
 
-    private EventHubsIngestRun(string moduleDll, PeerHost peer, HttpClient http, FhirMapping fhirMapping, EventHubsAmqpPeer hub, CheckpointContainers checkpoints, TimeSpan loadBalancingInterval, string[] moduleArgs)
+    private EventHubsIngestRun(string moduleDll, PeerHost peer, HttpClient http, FhirMapping fhirMapping, EventHubsAmqpPeer hub, CheckpointContainers checkpoints, TimeSpan? loadBalancingInterval, string[] moduleArgs)
     {
         _moduleDll = moduleDll;
         _peer = peer;
@@ -61,7 +61,7 @@ internal sealed class EventHubsIngestRun
     }
 
     /// <summary>
-    /// <c>eventhubs [events, default 100000] [load-balancing interval in seconds, default 1] [--MedTechEdge:…=… …]</c>:
+    /// <c>eventhubs [events, default 100000] [load-balancing interval in seconds, default the module's (the SDK's 10 s)] [--MedTechEdge:…=… …]</c>:
     /// settings after the numbers go to every module process, to try one (e.g. <c>--MedTechEdge:EventHubIngress:MaxBatchSize=500</c>).
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
@@ -69,7 +69,7 @@ internal sealed class EventHubsIngestRun
         string[] moduleArgs = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         args = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         int events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-        TimeSpan interval = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1);
+        TimeSpan? interval = args.Length > 1 ? TimeSpan.FromSeconds(double.Parse(args[1], CultureInfo.InvariantCulture)) : null;
         string root = RepositoryRoot.Find();
         FhirMapping fhirMapping = FhirMapping.Load(File.ReadAllText(Path.Combine(root, "modules", "MedTechEdge", "mappings", "fhirmapping.json")));
 
@@ -81,7 +81,7 @@ internal sealed class EventHubsIngestRun
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var run = new EventHubsIngestRun(ModuleDll(root), peer, http, fhirMapping, hub, checkpoints, interval, moduleArgs);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# Event Hubs ingest to the FHIR peer: {events:N0} events on {Partitions} partitions ({BenchDeviceMessages.Devices} devices, 1 Observation each), Bundles of {BundleSize}, {InFlight} in flight; load-balancing interval {interval.TotalSeconds:0.#} s; {Environment.ProcessorCount} cores; load {LoadAverage()}{(moduleArgs.Length > 0 ? "; module settings " + string.Join(' ', moduleArgs) : "")}"));
+            $"# Event Hubs ingest to the FHIR peer: {events:N0} events on {Partitions} partitions ({BenchDeviceMessages.Devices} devices, 1 Observation each), Bundles of {BundleSize}, {InFlight} in flight; load-balancing interval {(interval is { } every ? every.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s" : "the module's default")}; {Environment.ProcessorCount} cores; load {LoadAverage()}{(moduleArgs.Length > 0 ? "; module settings " + string.Join(' ', moduleArgs) : "")}"));
         return await run.RunCasesAsync(events);
     }
 
@@ -199,7 +199,10 @@ internal sealed class EventHubsIngestRun
         environment["MedTechEdge__EventHubIngress__ConnectionString"] = _hub.ConnectionString;
         environment["MedTechEdge__EventHubIngress__ConsumerGroup"] = consumerGroup;
         environment["MedTechEdge__EventHubIngress__StartPosition"] = "Earliest";
-        environment["MedTechEdge__EventHubIngress__LoadBalancingInterval"] = _loadBalancingInterval.ToString("c", CultureInfo.InvariantCulture);
+        if (_loadBalancingInterval is { } interval)
+        {
+            environment["MedTechEdge__EventHubIngress__LoadBalancingInterval"] = interval.ToString("c", CultureInfo.InvariantCulture);
+        }
         environment["MedTechEdge__EventHubIngress__CheckpointStore"] = blob ? "Blob" : "Sqlite";
         if (blob)
         {

@@ -33,6 +33,12 @@ internal sealed class EventHubIngressOptions : EventHubConnectionOptions
     /// <summary>How often the SDK balances partitions among instances; empty keeps its default (10 s).</summary>
     public TimeSpan? LoadBalancingInterval { get; set; }
 
+    /// <summary>
+    /// How partitions are claimed: <c>Greedy</c> (default) claims this instance's fair share in one balancing cycle;
+    /// <c>Balanced</c>, the SDK's own default, one partition per cycle.
+    /// </summary>
+    public Azure.Messaging.EventHubs.Processor.LoadBalancingStrategy LoadBalancingStrategy { get; set; } = Azure.Messaging.EventHubs.Processor.LoadBalancingStrategy.Greedy;
+
     /// <summary>How long a claim lasts without renewal before another instance may take the partition; empty keeps the SDK's default (30 s).</summary>
     public TimeSpan? OwnershipExpiry { get; set; }
 

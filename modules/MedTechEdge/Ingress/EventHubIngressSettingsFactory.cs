@@ -59,6 +59,7 @@ internal static class EventHubIngressSettingsFactory
             MaxEventBytes = options.MaxEventBytes,
             CheckpointInterval = options.CheckpointInterval,
             LoadBalancingInterval = options.LoadBalancingInterval,
+            LoadBalancingStrategy = options.LoadBalancingStrategy,
             OwnershipExpiry = options.OwnershipExpiry,
             BindToConnectionDeviceId = options.BindToConnectionDeviceId,
         };

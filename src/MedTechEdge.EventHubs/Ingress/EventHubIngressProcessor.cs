@@ -61,6 +61,7 @@ internal sealed partial class EventHubIngressProcessor : PluggableCheckpointStor
             // gets its stored tail checkpointed then. Null (checkpoint after every batch): only batches with events.
             MaximumWaitTime = settings.CheckpointInterval > TimeSpan.Zero ? settings.CheckpointInterval : null,
             Identifier = settings.Identifier,
+            LoadBalancingStrategy = settings.LoadBalancingStrategy,
         };
         if (settings.LoadBalancingInterval is TimeSpan interval)
         {

@@ -1,4 +1,5 @@
 using Azure.Messaging.EventHubs.Consumer;
+using Azure.Messaging.EventHubs.Processor;
 
 namespace MedTechEdge.EventHubs.Ingress;
 
@@ -28,6 +29,14 @@ public sealed record EventHubIngressSettings
 
     /// <summary>The SDK's load-balancing interval; null keeps its default (10 s).</summary>
     public TimeSpan? LoadBalancingInterval { get; init; }
+
+    /// <summary>
+    /// How the SDK claims partitions. Greedy: an instance claims its whole fair share in one cycle, so a lone instance
+    /// reads every partition from its first cycle after a start or restart. The SDK's default, Balanced, claims one
+    /// partition per cycle: at its 10 s interval a lone instance would read 1 of 6 partitions for 10 s, 2 for the next
+    /// 10 s, and so on.
+    /// </summary>
+    public LoadBalancingStrategy LoadBalancingStrategy { get; init; } = LoadBalancingStrategy.Greedy;
 
     /// <summary>The SDK's partition ownership expiration; null keeps its default (30 s).</summary>
     public TimeSpan? OwnershipExpiry { get; init; }
