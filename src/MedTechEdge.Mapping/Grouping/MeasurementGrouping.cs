@@ -10,7 +10,7 @@ namespace MedTechEdge.Mapping.Grouping;
 public sealed class MeasurementGrouping
 {
     private readonly FhirMapping _mapping;
-    private readonly Dictionary<string, ObservationGroup> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObservationGroupKey, ObservationGroup> _groups = [];
 
     internal MeasurementGrouping(FhirMapping mapping)
     {

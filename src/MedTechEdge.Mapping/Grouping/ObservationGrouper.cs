@@ -68,7 +68,7 @@ internal static class ObservationGrouper
     }
 
     /// <summary>Adds <paramref name="measurement"/> to its group in <paramref name="groups"/>; returns an error or null.</summary>
-    public static string? Add(CodeValueFhirTemplate template, Measurement measurement, Dictionary<string, ObservationGroup> groups)
+    public static string? Add(CodeValueFhirTemplate template, Measurement measurement, Dictionary<ObservationGroupKey, ObservationGroup> groups)
     {
         string? error = Bucket(template, measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket);
         if (error is not null)
@@ -76,8 +76,8 @@ internal static class ObservationGrouper
             return error;
         }
 
-        // §6.1: DeviceId-Type-PatientId-EncounterId-CorrelationId, ordinal; plus the period bucket.
-        string key = string.Concat(measurement.DeviceId, "-", measurement.Type, "-", measurement.PatientId, "-", measurement.EncounterId, "-", measurement.CorrelationId, "|", bucket);
+        // DeviceId, Type, PatientId, EncounterId, CorrelationId (ordinal), plus the period bucket; field by field.
+        var key = new ObservationGroupKey(measurement.DeviceId, measurement.Type, measurement.PatientId, measurement.EncounterId, measurement.CorrelationId, bucket);
         if (!groups.TryGetValue(key, out ObservationGroup? group))
         {
             group = new ObservationGroup(measurement, start, end, bucket);

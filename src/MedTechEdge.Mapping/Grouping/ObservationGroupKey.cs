@@ -1,0 +1,9 @@
+namespace MedTechEdge.Mapping.Grouping;
+
+/// <summary>
+/// What puts two measurements into one Observation group (medtech-semantics §4): device, type, patient, encounter,
+/// correlation id and the period bucket, each compared on its own. MedTech joins them into one string with "-", so
+/// patient "p-e" without an encounter and patient "p" with encounter "e" share a group there, and one patient's values
+/// land in the other's Observation; kept apart here (docs/mappings.md, "Deliberate differences").
+/// </summary>
+internal readonly record struct ObservationGroupKey(string DeviceId, string Type, string? PatientId, string? EncounterId, string? CorrelationId, string Bucket);
