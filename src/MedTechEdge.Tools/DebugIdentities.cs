@@ -56,7 +56,7 @@ internal sealed class DebugIdentities : IDisposable
             // As CreateModeIdentity derives them without a server; with one the module would use what it finds by identifier.
             return patientId is null
                 ? Failed(DeadLetterKind.PatientIdentityNotDefined, "Create mode: the device mapping extracted no patient id. In Lookup modes the patient comes from the Device (--resolution-type Lookup).")
-                : new DebugIdentity(deviceId, patientId, encounterId, DebugIdentitySource.Derived, new ResourceReferences(DeterministicId.ForPatient(patientId), DeterministicId.ForDevice(deviceId)), [], null);
+                : new DebugIdentity(deviceId, patientId, encounterId, DebugIdentitySource.Derived, new ResourceReferences(DeterministicId.ForPatient(patientId), DeterministicId.ForDevice(deviceId, Blank(_request.DefaultDeviceIdentifierSystem))), [], null);
         }
 
         IReadOnlyList<string> requests = IdentityLookup.Requests(mode, _request.DefaultDeviceIdentifierSystem, deviceId, patientId, encounterId);

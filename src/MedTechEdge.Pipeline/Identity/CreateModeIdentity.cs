@@ -15,8 +15,15 @@ namespace MedTechEdge.Pipeline.Identity;
 /// <c>PatientDeviceMismatchException</c>, as the service answers for a Device linked to another patient (§8 step 5).
 /// The links are kept in the store's <c>identity</c> table, so they hold across restarts.
 /// </summary>
-internal sealed class CreateModeIdentity
+/// <param name="deviceSystem">
+/// The Device identifier system (<c>Pipeline:DefaultDeviceIdentifierSystem</c>); blank for none. In the Device's
+/// identifier and its id, as <see cref="CreateIdentityResolver"/> writes them: the same device gets the same Device
+/// whichever sink the module writes to.
+/// </param>
+internal sealed class CreateModeIdentity(string? deviceSystem = null)
 {
+    private readonly string? _system = string.IsNullOrWhiteSpace(deviceSystem) ? null : deviceSystem;
+
     // The references of every pair seen so far: hashing once per pair, not once per measurement.
     private readonly Dictionary<(string Device, string Patient), ResourceReferences> _known = [];
     private readonly Dictionary<string, string> _linkedTo = new(StringComparer.Ordinal);
@@ -64,14 +71,14 @@ internal sealed class CreateModeIdentity
         }
 
         string patientId = DeterministicId.ForPatient(measurement.PatientId);
-        string deviceId = DeterministicId.ForDevice(measurement.DeviceId);
+        string deviceId = DeterministicId.ForDevice(measurement.DeviceId, _system);
         var references = new ResourceReferences(patientId, deviceId);
         _known.Add((measurement.DeviceId, measurement.PatientId), references);
         _linkedTo[measurement.DeviceId] = measurement.PatientId;
         _toSave.Add((measurement.DeviceId, measurement.PatientId));
         emitted.Add((measurement.DeviceId, measurement.PatientId));
         output.Add(IdentityResources.Patient(patientId, measurement.PatientId));
-        output.Add(IdentityResources.Device(deviceId, measurement.DeviceId, null, patientId));
+        output.Add(IdentityResources.Device(deviceId, measurement.DeviceId, _system, patientId));
         error = null;
         return references;
     }

@@ -42,7 +42,7 @@ internal sealed class BatchMapper
         _fhirMapping = fhirMapping;
         _options = options;
         _cache = cache;
-        _created = cache is null ? new CreateModeIdentity() : null;
+        _created = cache is null ? new CreateModeIdentity(options.DefaultDeviceIdentifierSystem) : null;
         _tap = tap;
         _grouping = fhirMapping.CreateGrouping();
     }
