@@ -107,10 +107,11 @@ public sealed class KnownDifferenceTests
     [InlineData("abs(`1625677200123`)", "{}", 1625677200123)]
     [InlineData("sort_by(@, &t)[0].t", """[{"t": 1625677200123}, {"t": 1625677200000}]""", 1625677200000)]
     [InlineData("ceil(`9223372036854775807`)", "{}", long.MaxValue)]
+    [InlineData("floor(`9223372036854775807`)", "{}", long.MaxValue)]
     public void Integers_beyond_Int32_work_here_while_JmesPath_Net_throws_OverflowException(string expression, string json, long ours)
     {
         // Millisecond timestamps (fromUnixTimestampMs input) are past Int32: JmesPath.Net's abs and sort_by read
-        // integers as int, and its ceil returns Convert.ToInt64 of a double, which is 2^63 here.
+        // integers as int, and its ceil and floor return Convert.ToInt64 of a double (2^63 for Int64.MaxValue).
         Assert.True(Eval.Standard(expression, json).TryGetInt64(out long result));
         Assert.Equal(ours, result);
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Newtonsoft.Json.Linq;
 using Xunit.Abstractions;
@@ -23,8 +22,7 @@ public sealed class MedTechRefereeTests
     public void Type_matches_and_value_expressions_agree_with_JmesPath_Net_for_every_envelope()
     {
         var check = new CrossCheck(JmesPathFunctionSet.MedTech);
-        var unexpected = new List<string>();
-        var categories = new Dictionary<string, int>(StringComparer.Ordinal);
+        var tally = new DifferenceTally();
         int matchesCompared = 0;
 
         foreach (string envelopeJson in MedTechCorpus.Envelopes)
@@ -36,7 +34,7 @@ public sealed class MedTechRefereeTests
                 CaseResult selected = check.Compare(typeMatch, envelope.RootElement, theirEnvelope);
                 if (selected.Difference is not null)
                 {
-                    unexpected.Add($"{typeMatch} over envelope {Array.IndexOf(MedTechCorpus.Envelopes, envelopeJson)}: {selected.Difference}");
+                    tally.Add(selected, $"{typeMatch} over envelope {Array.IndexOf(MedTechCorpus.Envelopes, envelopeJson)}");
                     continue;
                 }
 
@@ -48,8 +46,7 @@ public sealed class MedTechRefereeTests
                 // The type match's select-many rule depends on the projection flag: both engines must agree on it.
                 if (selected.Ours.Value.IsProjectionResult != selected.Theirs.Value.IsProjection)
                 {
-                    unexpected.Add($"{typeMatch}: projection flag ours {selected.Ours.Value.IsProjectionResult}, JmesPath.Net {selected.Theirs.Value.IsProjection}");
-                    continue;
+                    Assert.Fail($"{typeMatch}: projection flag ours {selected.Ours.Value.IsProjectionResult}, JmesPath.Net {selected.Theirs.Value.IsProjection}");
                 }
 
                 List<JmesPathValue> ourMatches = OurMatches(selected.Ours.Value);
@@ -61,37 +58,25 @@ public sealed class MedTechRefereeTests
                     JToken theirRoot = ReferenceEngine.WithMatchedToken(theirEnvelope, theirMatches[i]);
                     foreach (string selection in MedTechCorpus.Selections)
                     {
-                        CaseResult result = check.CompareWithMatch(selection, envelope.RootElement, ourMatches[i], theirRoot);
-                        if (result.Difference is null)
-                        {
-                            continue;
-                        }
-
-                        string? category = KnownDifferences.Classify(result);
-                        if (category is null)
-                        {
-                            unexpected.Add($"{typeMatch} → match {i} → {selection}: {result.Difference}");
-                        }
-                        else
-                        {
-                            categories[category] = categories.GetValueOrDefault(category) + 1;
-                        }
+                        tally.Add(
+                            check.CompareWithMatch(selection, envelope.RootElement, ourMatches[i], theirRoot),
+                            $"{typeMatch} → match {i} → {selection}");
                     }
                 }
             }
         }
 
-        _output.WriteLine($"{check.Compared} expressions compared over {matchesCompared} matches; known differences: {Summary(categories)}");
-        Assert.True(unexpected.Count == 0, Report(unexpected));
+        _output.WriteLine($"{check.Compared} expressions compared over {matchesCompared} matches; known differences: {tally.Summary()}");
+        Assert.False(tally.HasUnexpected, tally.Report());
 
         // Enough of the corpus reached the value expressions for the agreement to mean something.
         Assert.True(matchesCompared >= 90, $"only {matchesCompared} matches compared");
         Assert.True(check.Compared >= 5_000, $"only {check.Compared} expressions compared");
 
         // The corpus reaches each of JmesPath.Net's departures that a MedTech message can hit.
-        Assert.True(categories.GetValueOrDefault(KnownDifferences.LegacyLiteralRefused) > 0, "no legacy literal reached");
-        Assert.True(categories.GetValueOrDefault(KnownDifferences.DocumentNullsKept) > 0, "no explicit null reached");
-        Assert.True(categories.GetValueOrDefault(KnownDifferences.NarrowIntegers) > 0, "no integer beyond Int32 reached");
+        Assert.True(tally.Count(KnownDifferences.LegacyLiteralRefused) > 0, "no legacy literal reached");
+        Assert.True(tally.Count(KnownDifferences.DocumentNullsKept) > 0, "no explicit null reached");
+        Assert.True(tally.Count(KnownDifferences.NarrowIntegers) > 0, "no integer beyond Int32 reached");
     }
 
     [Fact]
@@ -108,34 +93,19 @@ public sealed class MedTechRefereeTests
         JToken theirRoot = ReferenceEngine.WithMatchedToken(theirEnvelope, theirEnvelope["Body"]!);
 
         var check = new CrossCheck(JmesPathFunctionSet.MedTech);
-        var categories = new Dictionary<string, int>(StringComparer.Ordinal);
-        var unexpected = new List<string>();
+        var tally = new DifferenceTally();
         foreach (string expression in MedTechCorpus.FunctionCalls())
         {
-            CaseResult result = check.CompareWithMatch(expression, envelope.RootElement, ourMatch, theirRoot);
-            if (result.Difference is null)
-            {
-                continue;
-            }
-
-            string? category = KnownDifferences.Classify(result);
-            if (category is null)
-            {
-                unexpected.Add($"{expression}: {result.Difference}");
-            }
-            else
-            {
-                categories[category] = categories.GetValueOrDefault(category) + 1;
-            }
+            tally.Add(check.CompareWithMatch(expression, envelope.RootElement, ourMatch, theirRoot), expression);
         }
 
-        _output.WriteLine($"{check.Compared} function calls compared; known differences: {Summary(categories)}");
-        Assert.True(unexpected.Count == 0, Report(unexpected));
+        _output.WriteLine($"{check.Compared} function calls compared; known differences: {tally.Summary()}");
+        Assert.False(tally.HasUnexpected, tally.Report());
         Assert.True(check.Compared >= 2_500, $"only {check.Compared} expressions compared");
 
         // The sweep reaches both documented differences; if it stopped reaching them, the classifier would be untested.
-        Assert.True(categories.GetValueOrDefault(KnownDifferences.OverflowWraps) > 0, "no overflow case reached");
-        Assert.True(categories.GetValueOrDefault(KnownDifferences.PowThroughDoubles) > 0, "no pow precision case reached");
+        Assert.True(tally.Count(KnownDifferences.OverflowWraps) > 0, "no overflow case reached");
+        Assert.True(tally.Count(KnownDifferences.PowThroughDoubles) > 0, "no pow precision case reached");
     }
 
     private static List<JmesPathValue> OurMatches(JmesPathValue result)
@@ -146,19 +116,5 @@ public sealed class MedTechRefereeTests
         }
 
         return result.IsNull ? [] : [result];
-    }
-
-    private static string Summary(Dictionary<string, int> categories) =>
-        string.Join("; ", categories.Select(category => $"{category.Key} × {category.Value}"));
-
-    private static string Report(List<string> differences)
-    {
-        var report = new StringBuilder($"{differences.Count} unexpected differences from JmesPath.Net:");
-        foreach (string difference in differences.Take(40))
-        {
-            report.AppendLine().Append("  ").Append(difference);
-        }
-
-        return report.ToString();
     }
 }
