@@ -133,6 +133,20 @@ internal static class MedTechCorpus
         "matchedToken | value",
         "matchedToken.*",
         "matchedToken.tags[*] | [0]",
+        "matchedToken.tags[::-1]",
+        "join(', ', matchedToken.tags)",
+        "length(matchedToken.note)",
+        "to_string(matchedToken.weight)",
+        "to_number(matchedToken.value) || `0`",
+        "Body[-1].type",
+        "Body[?type=='hr'] | [0].value",
+        "max(Body[?time > `0`].time)",
+        // Timestamp expressions as templates write them, alone and inside a multiselect.
+        "fromUnixTimestamp(matchedToken.time)",
+        "fromUnixTimestamp(matchedToken.ts)",
+        "fromUnixTimestampMs(matchedToken.endMs)",
+        "fromUnixTimestampMs(matchedToken.tsMs)",
+        "{id: SystemProperties.\"iothub-connection-device-id\", at: fromUnixTimestamp(matchedToken.time), v: matchedToken.value}",
     ];
 
     /// <summary>Operands for the MedTech arithmetic: integers, floats, fields, nested calls, and wrong types.</summary>
