@@ -203,7 +203,17 @@ internal static class ModuleHost
         }
 
         options = new MedTechEdgeOptions();
-        builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+        try
+        {
+            builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A value the binder cannot convert (a port that is not a number, a resolution type it does not know): the
+            // operator's setting, so one line naming it and exit code 4, as for every other unusable setting.
+            throw new ModuleStartupException(ex.Message);
+        }
+
         return builder;
     }
 
