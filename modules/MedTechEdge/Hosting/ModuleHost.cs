@@ -150,7 +150,14 @@ internal static class ModuleHost
         {
             // The Map stage records into the dashboard's tap only when it is on. The host lends it a listener and what
             // only the host knows: the edgeHub connection the sink writes through, and the Event Hubs ingress.
-            IReadOnlyList<string> dashboardProblems = DashboardOptionsValidator.Validate(options.Dashboard);
+            // The bounds as written first: the binder leaves out a range with a bound it could not convert, so the
+            // options' own checks would only add confusing follow-on lines about what is missing.
+            IReadOnlyList<string> dashboardProblems = DashboardOptionsValidator.ValidateBoundsText(builder.Configuration.GetSection(DashboardOptions.Section + ":NormalRanges"));
+            if (dashboardProblems.Count == 0)
+            {
+                dashboardProblems = DashboardOptionsValidator.Validate(options.Dashboard);
+            }
+
             if (dashboardProblems.Count > 0)
             {
                 throw new ModuleStartupException(string.Join(Environment.NewLine, dashboardProblems));
