@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Configuration;
 
 namespace MedTechEdge.Dashboard;
 
@@ -56,6 +57,41 @@ public static class DashboardOptionsValidator
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// Every bound under <c>Dashboard:NormalRanges</c> as written, before binding: the configuration binder drops a
+    /// dictionary entry whose value it cannot convert without a word, so <c>High=12O</c> would remove the whole range
+    /// (and its <c>Low</c>) from the page instead of stopping the start. One line per bound that is not a number.
+    /// </summary>
+    /// <param name="normalRanges">The <c>MedTechEdge:Dashboard:NormalRanges</c> section.</param>
+    public static IReadOnlyList<string> ValidateBoundsText(IConfigurationSection normalRanges)
+    {
+        ArgumentNullException.ThrowIfNull(normalRanges);
+        var problems = new List<string>();
+        foreach (IConfigurationSection type in normalRanges.GetChildren())
+        {
+            CheckBoundsText(type, problems);
+            foreach (IConfigurationSection value in type.GetSection("Values").GetChildren())
+            {
+                CheckBoundsText(value, problems);
+            }
+        }
+
+        return problems;
+    }
+
+    private static void CheckBoundsText(IConfigurationSection range, List<string> problems)
+    {
+        foreach (IConfigurationSection bound in range.GetChildren())
+        {
+            bool isBound = string.Equals(bound.Key, "Low", StringComparison.OrdinalIgnoreCase) || string.Equals(bound.Key, "High", StringComparison.OrdinalIgnoreCase);
+            // As the binder reads a double: invariant culture, any float syntax; an empty value leaves the bound open.
+            if (isBound && !string.IsNullOrEmpty(bound.Value) && !double.TryParse(bound.Value, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _))
+            {
+                problems.Add($"{bound.Path} '{bound.Value}' is not a number.");
+            }
+        }
     }
 
     private static void CheckRange(string path, NormalRangeOptions range, List<string> problems)

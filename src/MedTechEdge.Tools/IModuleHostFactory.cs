@@ -23,5 +23,9 @@ public interface IModuleHostFactory
     /// The identity settings the module would run with under <paramref name="settings"/>, read as the module reads its
     /// configuration (appsettings.json, the environment, the settings, the twin's layer); no host is built.
     /// </summary>
-    (IdentityResolutionType ResolutionType, string? DefaultDeviceIdentifierSystem) ReadIdentitySettings(IReadOnlyList<string> settings);
+    /// <param name="settings">Command-line settings, <c>--Section:Key=value</c>; later ones win.</param>
+    /// <param name="identity">The resolution type and the Device identifier system, when the configuration could be read.</param>
+    /// <param name="error">Why not: the setting whose value cannot be used, in one readable message.</param>
+    /// <returns>False when the configuration is unusable (a value that does not convert); other failures throw.</returns>
+    bool TryReadIdentitySettings(IReadOnlyList<string> settings, out (IdentityResolutionType ResolutionType, string? DefaultDeviceIdentifierSystem) identity, [NotNullWhen(false)] out string? error);
 }

@@ -9,10 +9,15 @@ namespace MedTechEdge.Tools;
 /// </summary>
 internal sealed record ModuleResolutionSettings(IdentityResolutionType ResolutionType, string? DefaultDeviceIdentifierSystem)
 {
+    /// <exception cref="ToolConfigurationException">The module's configuration is unusable; the message names the setting.</exception>
     public static ModuleResolutionSettings Read(IModuleHostFactory hosts, IReadOnlyList<string> settings)
     {
-        (IdentityResolutionType type, string? system) = hosts.ReadIdentitySettings(settings);
-        return new ModuleResolutionSettings(type, system);
+        if (!hosts.TryReadIdentitySettings(settings, out (IdentityResolutionType Type, string? System) identity, out string? error))
+        {
+            throw new ToolConfigurationException("the module's configuration is unusable: " + error);
+        }
+
+        return new ModuleResolutionSettings(identity.Type, identity.System);
     }
 
     /// <summary>The <c>--resolution-type</c> value, case-insensitive.</summary>

@@ -75,3 +75,6 @@ internal sealed class ToolArguments
 
 /// <summary>An input the command line names is unusable (a file it cannot read, a value that is not JSON); the message says how.</summary>
 internal sealed class ToolUsageException(string message) : Exception(message);
+
+/// <summary>The module's configuration, which the tool reads, is unusable (exit code <see cref="ExitCodes.Configuration"/>); the message names the setting.</summary>
+internal sealed class ToolConfigurationException(string message) : Exception(message);

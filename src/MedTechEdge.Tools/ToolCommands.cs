@@ -149,7 +149,10 @@ internal static class ToolCommands
 
     private delegate Task<int> ToolAction(ToolArguments args, TextWriter stdout, TextWriter stderr);
 
-    /// <summary>The command's body with the streams the invocation names; an unusable input ends it with exit code 1.</summary>
+    /// <summary>
+    /// The command's body with the streams the invocation names; an unusable input ends it with exit code 1, an unusable
+    /// module configuration (which <c>mappings</c> reads for its default resolution type) with exit code 4.
+    /// </summary>
     private static void SetAction(Command command, ToolAction action) =>
         command.SetAction(async (result, _) =>
         {
@@ -162,6 +165,11 @@ internal static class ToolCommands
             catch (ToolUsageException ex)
             {
                 return Fail(stderr, ex.Message);
+            }
+            catch (ToolConfigurationException ex)
+            {
+                await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                return ExitCodes.Configuration;
             }
         });
 }

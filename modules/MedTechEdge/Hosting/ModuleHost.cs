@@ -150,7 +150,14 @@ internal static class ModuleHost
         {
             // The Map stage records into the dashboard's tap only when it is on. The host lends it a listener and what
             // only the host knows: the edgeHub connection the sink writes through, and the Event Hubs ingress.
-            IReadOnlyList<string> dashboardProblems = DashboardOptionsValidator.Validate(options.Dashboard);
+            // The bounds as written first: the binder leaves out a range with a bound it could not convert, so the
+            // options' own checks would only add confusing follow-on lines about what is missing.
+            IReadOnlyList<string> dashboardProblems = DashboardOptionsValidator.ValidateBoundsText(builder.Configuration.GetSection(DashboardOptions.Section + ":NormalRanges"));
+            if (dashboardProblems.Count == 0)
+            {
+                dashboardProblems = DashboardOptionsValidator.Validate(options.Dashboard);
+            }
+
             if (dashboardProblems.Count > 0)
             {
                 throw new ModuleStartupException(string.Join(Environment.NewLine, dashboardProblems));
@@ -203,7 +210,17 @@ internal static class ModuleHost
         }
 
         options = new MedTechEdgeOptions();
-        builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+        try
+        {
+            builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A value the binder cannot convert (a port that is not a number, a resolution type it does not know): the
+            // operator's setting, so one line naming it and exit code 4, as for every other unusable setting.
+            throw new ModuleStartupException(ex.Message);
+        }
+
         return builder;
     }
 

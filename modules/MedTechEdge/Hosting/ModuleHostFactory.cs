@@ -26,11 +26,24 @@ internal sealed class ModuleHostFactory : IModuleHostFactory
         }
     }
 
-    public (IdentityResolutionType ResolutionType, string? DefaultDeviceIdentifierSystem) ReadIdentitySettings(IReadOnlyList<string> settings)
+    public bool TryReadIdentitySettings(IReadOnlyList<string> settings, out (IdentityResolutionType ResolutionType, string? DefaultDeviceIdentifierSystem) identity, [NotNullWhen(false)] out string? error)
     {
         // Only configuration is built: no host, no store, no listener.
         string? twinFolder = null;
-        ModuleHost.CreateBuilder([.. settings], ref twinFolder, out _, out MedTechEdgeOptions options);
-        return (options.Pipeline.ResolutionType, options.Pipeline.DefaultDeviceIdentifierSystem);
+        MedTechEdgeOptions options;
+        try
+        {
+            ModuleHost.CreateBuilder([.. settings], ref twinFolder, out _, out options);
+        }
+        catch (ModuleStartupException ex)
+        {
+            identity = default;
+            error = ex.Message;
+            return false;
+        }
+
+        identity = (options.Pipeline.ResolutionType, options.Pipeline.DefaultDeviceIdentifierSystem);
+        error = null;
+        return true;
     }
 }

@@ -19,7 +19,11 @@ internal sealed partial class StartupReport(MedTechEdgeOptions options, DeviceMa
         LogPipeline(Sink(), options.Pipeline.ResolutionType.ToString());
         LogMappings(ModuleHost.ResolveMappingPath(options.Mappings.Device), device.TemplateCount, ModuleHost.ResolveMappingPath(options.Mappings.Fhir), fhir.TemplateCount);
         string maxAge = options.Store.MaxAge > TimeSpan.Zero ? ", rows older than " + options.Store.MaxAge.ToString("c", CultureInfo.InvariantCulture) + " removed" : string.Empty;
-        LogStore(Path.GetFullPath(options.Store.Path), options.Store.MaxSizeBytes / (1024 * 1024), maxAge);
+        // MaxSizeBytes 0 (or less) is no cap at all, as the inbox writer reads it (docs/configuration.md).
+        string cap = options.Store.MaxSizeBytes > 0
+            ? "capped at " + (options.Store.MaxSizeBytes / (1024.0 * 1024)).ToString("0.##", CultureInfo.InvariantCulture) + " MiB"
+            : "not capped";
+        LogStore(Path.GetFullPath(options.Store.Path), cap, maxAge);
         return Task.CompletedTask;
     }
 
@@ -42,6 +46,6 @@ internal sealed partial class StartupReport(MedTechEdgeOptions options, DeviceMa
     [LoggerMessage(Level = LogLevel.Information, Message = "Device mapping {DeviceFile} ({DeviceTemplates} templates); FHIR mapping {FhirFile} ({FhirTemplates} templates).")]
     private partial void LogMappings(string deviceFile, int deviceTemplates, string fhirFile, int fhirTemplates);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Store {StorePath}, capped at {MaxSizeMiB} MiB{MaxAge}.")]
-    private partial void LogStore(string storePath, long maxSizeMiB, string maxAge);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store {StorePath}, {Cap}{MaxAge}.")]
+    private partial void LogStore(string storePath, string cap, string maxAge);
 }

@@ -57,6 +57,12 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
     /// <summary>Where the listener accepts connections; known once started (port 0 picks a free one).</summary>
     public IPEndPoint? LocalEndPoint => _server.LocalEndPoint;
 
+    /// <summary>Where the TLS listener accepts connections; null when TLS is off or before the start.</summary>
+    public IPEndPoint? TlsLocalEndPoint => _server.TlsLocalEndPoint;
+
+    /// <summary>True once one of the listeners is bound: with <c>UnencryptedListenerEnabled=false</c> only the TLS one is.</summary>
+    public bool IsListening => _server.LocalEndPoint is not null || _server.TlsLocalEndPoint is not null;
+
     /// <summary>The broker's counters.</summary>
     public MqttServerStatistics Statistics => _server.Statistics;
 
@@ -73,7 +79,16 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
             throw new ModuleStartupException($"The MQTT listener cannot bind {ex.EndPoint}: {ex.Message}. Is another broker running on that port? Set {setting} (or MedTechEdge:Mqtt:BindAddress).", ExitCodes.CannotBind);
         }
 
-        LogListening(_server.LocalEndPoint!.ToString());
+        // With UnencryptedListenerEnabled=false only the TLS listener is bound: name each listener that is.
+        if (_server.LocalEndPoint is { } plain)
+        {
+            LogListening(plain.ToString());
+        }
+
+        if (_server.TlsLocalEndPoint is { } tls)
+        {
+            LogListeningTls(tls.ToString());
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
@@ -82,4 +97,7 @@ internal sealed partial class MqttListenerService : IHostedService, IAsyncDispos
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT listener accepting device connections on {EndPoint}.")]
     private partial void LogListening(string endPoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT TLS listener accepting device connections on {EndPoint}.")]
+    private partial void LogListeningTls(string endPoint);
 }

@@ -22,7 +22,7 @@ internal sealed class ModuleReadiness(IServiceProvider services, MedTechEdgeOpti
             reasons.Add("store: " + storeError);
         }
 
-        if (options.Mqtt.Enabled && services.GetService<MqttListenerService>()?.LocalEndPoint is null)
+        if (options.Mqtt.Enabled && services.GetService<MqttListenerService>()?.IsListening != true)
         {
             reasons.Add("ingest: the MQTT listener is not listening yet");
         }

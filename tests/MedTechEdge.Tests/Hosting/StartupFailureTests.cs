@@ -97,4 +97,13 @@ public sealed class StartupFailureTests : IDisposable
         Assert.DoesNotContain("secret-token", log, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-bearer", log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_Start_Up_Log_Says_A_Store_Without_A_Cap_Is_Not_Capped()
+    {
+        // Store:MaxSizeBytes=0 is "no cap" (docs/configuration.md); the log said "capped at 0 MiB".
+        await using ModuleProcess module = await ModuleProcess.StartAsync(Folder, "--MedTechEdge:Store:MaxSizeBytes=0", "--MedTechEdge:Dashboard:Enabled=false");
+
+        Assert.Contains($"Store {Path.Combine(Folder, "data", "medtechedge.db")}, not capped.", module.Output, StringComparison.Ordinal);
+    }
 }
