@@ -1,8 +1,10 @@
+using System.Text;
 using System.Threading.Channels;
 using MedTechEdge.Mqtt.Tests.TestSupport;
 using MQTTnet;
 using MQTTnet.Diagnostics.PacketInspection;
 using MQTTnet.Formatter;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
 namespace MedTechEdge.Mqtt.Tests.Interop;
@@ -76,6 +78,9 @@ internal sealed class MqttNetPeer : IAsyncDisposable
         return peer;
     }
 
+    /// <summary>A user property value for MQTTnet 5, whose string overloads are obsolete (it keeps values as bytes).</summary>
+    public static ReadOnlyMemory<byte> Utf8(string value) => Encoding.UTF8.GetBytes(value);
+
     /// <summary>The raw bytes of the first packet received (the CONNACK), fixed header included.</summary>
     public Task<byte[]> FirstInboundPacketAsync() => _firstInbound.Task.WaitAsync(Peers.Timeout);
 
@@ -130,9 +135,9 @@ internal sealed class MqttNetPeer : IAsyncDisposable
     {
         MqttApplicationMessage m = e.ApplicationMessage;
         var properties = new List<KeyValuePair<string, string>>();
-        foreach (MQTTnet.Packets.MqttUserProperty property in m.UserProperties ?? [])
+        foreach (MqttUserProperty property in m.UserProperties ?? [])
         {
-            properties.Add(new(property.Name, property.Value));
+            properties.Add(new(property.Name, property.ReadValueAsString()));
         }
 
         _received.Writer.TryWrite(new MqttNetReceived(m.Topic, m.ConvertPayloadToString(), m.QualityOfServiceLevel, m.Retain, properties, m.ContentType));

@@ -86,10 +86,10 @@ public sealed class MqttNet_Client_Delivery_Tests
 
         await device.PublishAsync("devices/ecg-3/messages/events/", "{\"hr\":61}", configure: m => m
             .WithContentType("application/json")
-            .WithUserProperty("schema", "ecg-v2")
-            .WithUserProperty("unit", "bpm")
+            .WithUserProperty("schema", MqttNetPeer.Utf8("ecg-v2"))
+            .WithUserProperty("unit", MqttNetPeer.Utf8("bpm"))
             // A repeated name is allowed and both must arrive, in order [MQTT-3.3.2-18].
-            .WithUserProperty("schema", "ecg-v3"));
+            .WithUserProperty("schema", MqttNetPeer.Utf8("ecg-v3")));
 
         MqttNetReceived received = await subscriber.ReceiveAsync();
         KeyValuePair<string, string>[] expected = [new("schema", "ecg-v2"), new("unit", "bpm"), new("schema", "ecg-v3")];

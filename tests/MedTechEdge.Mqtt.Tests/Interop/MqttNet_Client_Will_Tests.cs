@@ -38,7 +38,7 @@ public sealed class MqttNet_Client_Will_Tests
             .WithWillTopic("wills/leaving")
             .WithWillPayload("{\"state\":\"gone\"}")
             .WithWillContentType("application/json")
-            .WithWillUserProperty("ward", "icu"));
+            .WithWillUserProperty("ward", MqttNetPeer.Utf8("icu")));
 
         // §3.14.2.1: 0x04 Disconnect with Will Message: the client wants its will sent even though it says goodbye.
         await leaving.Client.DisconnectAsync(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage);
