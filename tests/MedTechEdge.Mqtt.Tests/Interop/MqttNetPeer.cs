@@ -13,7 +13,20 @@ namespace MedTechEdge.Mqtt.Tests.Interop;
 /// One message as an MQTTnet client received it. Copied inside the event handler because MQTTnet may reuse the
 /// payload buffer once the handler returns.
 /// </summary>
-internal sealed record MqttNetReceived(string Topic, string Payload, MqttQualityOfServiceLevel QoS, bool Retain, IReadOnlyList<KeyValuePair<string, string>> UserProperties, string? ContentType);
+internal sealed record MqttNetReceived(string Topic, string Payload, MqttQualityOfServiceLevel QoS, bool Retain, IReadOnlyList<KeyValuePair<string, string>> UserProperties, string? ContentType)
+{
+    public bool Dup { get; init; }
+
+    public uint MessageExpiryInterval { get; init; }
+
+    public MqttPayloadFormatIndicator PayloadFormatIndicator { get; init; }
+
+    public string? ResponseTopic { get; init; }
+
+    public byte[]? CorrelationData { get; init; }
+
+    public IReadOnlyList<uint> SubscriptionIdentifiers { get; init; } = [];
+}
 
 /// <summary>
 /// An MQTTnet 5 client used as a referee against our broker: what it received, the DISCONNECT it got and the raw
@@ -140,7 +153,15 @@ internal sealed class MqttNetPeer : IAsyncDisposable
             properties.Add(new(property.Name, property.ReadValueAsString()));
         }
 
-        _received.Writer.TryWrite(new MqttNetReceived(m.Topic, m.ConvertPayloadToString(), m.QualityOfServiceLevel, m.Retain, properties, m.ContentType));
+        _received.Writer.TryWrite(new MqttNetReceived(m.Topic, m.ConvertPayloadToString(), m.QualityOfServiceLevel, m.Retain, properties, m.ContentType)
+        {
+            Dup = m.Dup,
+            MessageExpiryInterval = m.MessageExpiryInterval,
+            PayloadFormatIndicator = m.PayloadFormatIndicator,
+            ResponseTopic = m.ResponseTopic,
+            CorrelationData = m.CorrelationData?.ToArray(),
+            SubscriptionIdentifiers = [.. m.SubscriptionIdentifiers ?? []],
+        });
         return Task.CompletedTask;
     }
 }

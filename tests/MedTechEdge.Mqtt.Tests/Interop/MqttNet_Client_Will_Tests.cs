@@ -93,4 +93,48 @@ public sealed class MqttNet_Client_Will_Tests
         // The wait started after the drop, so the broker's delay lies inside it; allow for timer granularity.
         Assert.True(sinceDrop.Elapsed >= TimeSpan.FromMilliseconds(900), $"the will came {sinceDrop.Elapsed.TotalMilliseconds:F0} ms after the drop, before its 1 s delay");
     }
+
+    [Fact]
+    public async Task Will_Is_Sent_When_The_Session_Ends_Before_The_Will_Delay()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using MqttNetPeer watcher = await MqttNetPeer.ConnectAsync(broker.Port, "watcher");
+        await watcher.SubscribeAsync("wills/#");
+        // A will delay far beyond the test's deadline, and a session that ends after one second.
+        MqttNetPeer dying = await MqttNetPeer.ConnectAsync(broker.Port, "short-session", configure: o => o
+            .WithSessionExpiryInterval(1)
+            .WithWillTopic("wills/short-session")
+            .WithWillPayload("offline")
+            .WithWillDelayInterval(3600));
+
+        var sinceDrop = Stopwatch.StartNew();
+        dying.Abort();
+        MqttNetReceived will = await watcher.ReceiveAsync();
+
+        // §3.1.3.2.2: the will is published when the delay passes or the session ends, whichever is first.
+        Assert.Equal(("wills/short-session", "offline"), (will.Topic, will.Payload));
+        Assert.True(sinceDrop.Elapsed >= TimeSpan.FromMilliseconds(900), $"the will came {sinceDrop.Elapsed.TotalMilliseconds:F0} ms after the drop, before the session ended");
+    }
+
+    [Fact]
+    public async Task Will_With_Retain_Set_Is_Kept_For_Later_Subscribers()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        MqttNetPeer dying = await MqttNetPeer.ConnectAsync(broker.Port, "dying", configure: o => o
+            .WithWillTopic("status/dying")
+            .WithWillPayload("offline")
+            .WithWillRetain());
+        await using MqttNetPeer watcher = await MqttNetPeer.ConnectAsync(broker.Port, "watcher");
+        await watcher.SubscribeAsync("status/#");
+
+        dying.Abort();
+        MqttNetReceived live = await watcher.ReceiveAsync();
+        await using MqttNetPeer late = await MqttNetPeer.ConnectAsync(broker.Port, "late");
+        await late.SubscribeAsync("status/#");
+
+        // §3.1.2.7 Will Retain: the will is published as a retained message, so a later subscriber gets it at subscribe.
+        Assert.Equal(("status/dying", "offline"), (live.Topic, live.Payload));
+        MqttNetReceived retained = await late.ReceiveAsync();
+        Assert.Equal(("status/dying", "offline", true), (retained.Topic, retained.Payload, retained.Retain));
+    }
 }
