@@ -168,6 +168,46 @@ public sealed class MqttClient_Against_MqttNet_Broker_Tests
         Assert.All(handler.Messages, m => Assert.Equal("pump-1", m.DeviceId));
     }
 
+    [Fact]
+    public async Task Many_Concurrent_QoS_1_And_2_Publishes_All_Complete_And_Arrive_Once()
+    {
+        var payloads = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await using MqttNetBroker broker = await MqttNetBroker.StartAsync(server => server.InterceptingPublishAsync += e =>
+        {
+            payloads.Add(Encoding.UTF8.GetString(e.ApplicationMessage.Payload));
+            return Task.CompletedTask;
+        });
+        await using MqttClient client = await Peers.ConnectAsync(broker.Port, "burst");
+
+        // Packet identifiers in flight together must be distinct [MQTT-2.2.1-4]; QoS 2 must be forwarded once (§4.3.3).
+        MqttPublishResult[] results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            client.PublishAsync("medtech/burst/telemetry", Encoding.UTF8.GetBytes(Peers.Text(i)), i % 2 == 0 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.ExactlyOnce)));
+
+        Assert.All(results, r => Assert.True(r.IsSuccess, $"PUBACK {r.ReasonCode}"));
+        Assert.Equal(Enumerable.Range(0, 200).Select(Peers.Text).Order(StringComparer.Ordinal), payloads.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task Large_Payload_From_MqttNet_Arrives_Intact_In_Order_With_Small_Ones(MqttProtocolVersion version)
+    {
+        await using MqttNetBroker broker = await MqttNetBroker.StartAsync();
+        await using MqttClient client = await Peers.ConnectAsync(broker.Port, "monitor", version);
+        await client.SubscribeAsync("waveforms/#", MqttQualityOfServiceLevel.ExactlyOnce);
+        string large = string.Concat(Enumerable.Range(0, 30_000).Select(i => Peers.Text(i % 10)));
+
+        await InjectAsync(broker, "waveforms/ecg", "start", MqttQualityOfServiceLevel.ExactlyOnce);
+        await InjectAsync(broker, "waveforms/ecg", large, MqttQualityOfServiceLevel.ExactlyOnce);
+        await InjectAsync(broker, "waveforms/ecg", "end", MqttQualityOfServiceLevel.AtLeastOnce);
+
+        string[] received = [
+            Encoding.UTF8.GetString((await Peers.ReceiveAsync(client)).Payload.Span),
+            Encoding.UTF8.GetString((await Peers.ReceiveAsync(client)).Payload.Span),
+            Encoding.UTF8.GetString((await Peers.ReceiveAsync(client)).Payload.Span)];
+        Assert.Equal(["start", large, "end"], received);
+    }
+
     private static Task CheckPassword(ValidatingConnectionEventArgs e)
     {
         if (e.UserName != "monitor" || e.Password != "pw-right")

@@ -100,4 +100,27 @@ public sealed class MqttNet_Client_Delivery_Tests
         Assert.Equal("application/json", ingested.ContentType);
         Assert.Equal(expected, ingested.UserProperties.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
     }
+
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task Large_And_Empty_Payloads_And_Multi_Byte_Topics_Arrive_Intact(MqttProtocolVersion version)
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using MqttNetPeer subscriber = await MqttNetPeer.ConnectAsync(broker.Port, "monitor", version);
+        await subscriber.SubscribeAsync("stations/#", MqttQualityOfServiceLevel.ExactlyOnce);
+        await using MqttNetPeer publisher = await MqttNetPeer.ConnectAsync(broker.Port, "station", version);
+        // 200 KB: many socket reads and a three-byte Remaining Length, under the broker's 256 KiB maximum.
+        string large = string.Concat(Enumerable.Range(0, 20_000).Select(i => (i % 10_000).ToString("D10", System.Globalization.CultureInfo.InvariantCulture)));
+
+        await publisher.PublishAsync("stations/Zürich/温度", large, MqttQualityOfServiceLevel.ExactlyOnce);
+        await publisher.PublishAsync("stations/empty", string.Empty, MqttQualityOfServiceLevel.AtLeastOnce);
+
+        MqttNetReceived first = await subscriber.ReceiveAsync();
+        MqttNetReceived second = await subscriber.ReceiveAsync();
+        // §1.5.4: topics are UTF-8; a PUBLISH may have a zero-length payload (§3.3.3).
+        Assert.Equal("stations/Zürich/温度", first.Topic);
+        Assert.Equal(large, first.Payload);
+        Assert.Equal(("stations/empty", string.Empty), (second.Topic, second.Payload));
+    }
 }
