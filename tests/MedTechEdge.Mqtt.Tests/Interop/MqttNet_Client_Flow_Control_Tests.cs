@@ -30,6 +30,19 @@ public sealed class MqttNet_Client_Flow_Control_Tests
     }
 
     [Fact]
+    public async Task Maximum_QoS_1_Is_Announced_And_Caps_The_Granted_QoS()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync(o => o.MaximumQoS = MedTechEdge.Mqtt.Protocol.MqttQualityOfServiceLevel.AtLeastOnce);
+        await using MqttNetPeer client = await MqttNetPeer.ConnectAsync(broker.Port, "capped");
+
+        MqttClientSubscribeResult result = await client.Client.SubscribeAsync("alarms/#", MqttQualityOfServiceLevel.ExactlyOnce);
+
+        // §3.2.2.3.4: Maximum QoS in CONNACK; [MQTT-3.2.2-10] no grant above it.
+        Assert.Equal(MqttQualityOfServiceLevel.AtLeastOnce, client.ConnectResult.MaximumQoS);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, Assert.Single(result.Items).ResultCode);
+    }
+
+    [Fact]
     public async Task Shared_Subscription_Gives_Each_Message_To_Exactly_One_Member()
     {
         await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();

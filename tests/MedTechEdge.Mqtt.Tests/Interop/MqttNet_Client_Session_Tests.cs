@@ -60,6 +60,57 @@ public sealed class MqttNet_Client_Session_Tests
         Assert.Equal(["flush"], (await back.ReceiveUntilAsync("flush")).Select(m => m.Topic));
     }
 
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311, MqttQualityOfServiceLevel.AtLeastOnce)]
+    [InlineData(MqttProtocolVersion.V311, MqttQualityOfServiceLevel.ExactlyOnce)]
+    [InlineData(MqttProtocolVersion.V500, MqttQualityOfServiceLevel.AtLeastOnce)]
+    [InlineData(MqttProtocolVersion.V500, MqttQualityOfServiceLevel.ExactlyOnce)]
+    public async Task Unacknowledged_Delivery_Is_Resent_With_Dup_When_The_Session_Resumes(MqttProtocolVersion version, MqttQualityOfServiceLevel qos)
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        MqttNetPeer first = await MqttNetPeer.ConnectAsync(broker.Port, "night-nurse", version, o => Persistent(o, version));
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.Client.ApplicationMessageReceivedAsync += e =>
+        {
+            // Neither PUBACK nor PUBREC: the delivery stays unacknowledged in the session.
+            e.AutoAcknowledge = false;
+            held.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await first.SubscribeAsync("alarms/#", qos);
+        await using MqttNetPeer pump = await MqttNetPeer.ConnectAsync(broker.Port, "pump", version);
+        await pump.PublishAsync("alarms/pump", "occlusion", qos);
+        await held.Task.WaitAsync(Peers.Timeout);
+        Assert.False((await first.ReceiveAsync()).Dup);
+
+        first.Abort();
+        await using MqttNetPeer back = await MqttNetPeer.ConnectAsync(broker.Port, "night-nurse", version, o => Persistent(o, version));
+
+        // [MQTT-4.4.0-1]: on resumption the server resends unacknowledged PUBLISHes, with DUP set [MQTT-3.3.1-1].
+        MqttNetReceived again = await back.ReceiveAsync();
+        Assert.Equal(("alarms/pump", "occlusion", qos, true), (again.Topic, again.Payload, again.QoS, again.Dup));
+    }
+
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task Empty_Client_Id_With_Clean_Start_Is_Accepted_And_Assigned_One_In_V5(MqttProtocolVersion version)
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+
+        // MQTTnet itself refuses to send an empty id without Clean Start (it applies 3.1.1's [MQTT-3.1.3-7] to both
+        // versions), so the 3.1.1 refusal 0x02 is covered by the raw-socket tests in Server/, not here.
+        await using MqttNetPeer peer = await MqttNetPeer.ConnectAsync(broker.Port, string.Empty, version, o => o.WithCleanStart(true));
+
+        // 5.0 §3.2.2.3.7: the server assigns an identifier and returns it as Assigned Client Identifier.
+        if (version == MqttProtocolVersion.V500)
+        {
+            Assert.False(string.IsNullOrEmpty(peer.ConnectResult.AssignedClientIdentifier));
+        }
+
+        await peer.SubscribeAsync("alarms/#");
+    }
+
     private static void Persistent(MqttClientOptionsBuilder options, MqttProtocolVersion version)
     {
         // 3.1.1: Clean Session 0 keeps the session. 5.0: Clean Start 0 resumes it, and a non-zero Session Expiry
