@@ -176,6 +176,72 @@ public sealed class MqttNet_Client_Flow_Control_Tests
     }
 
     [Fact]
+    public async Task Resent_And_Queued_Deliveries_On_Resumption_Respect_The_New_Receive_Maximum()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        Action<MqttClientOptionsBuilder> persistent = o => o.WithCleanStart(false).WithSessionExpiryInterval(60);
+        MqttNetPeer first = await MqttNetPeer.ConnectAsync(broker.Port, "slow", configure: persistent);
+        var held = Channel.CreateUnbounded<string>();
+        first.Client.ApplicationMessageReceivedAsync += e =>
+        {
+            e.AutoAcknowledge = false;
+            held.Writer.TryWrite(e.ApplicationMessage.ConvertPayloadToString());
+            return Task.CompletedTask;
+        };
+        await first.SubscribeAsync("pumps/#");
+        await using MqttNetPeer publisher = await MqttNetPeer.ConnectAsync(broker.Port, "pump");
+        for (int i = 0; i < 3; i++)
+        {
+            await publisher.PublishAsync("pumps/1", $"dose-{i}");
+        }
+
+        // Three deliveries left unacknowledged, then two more queued while the client is away.
+        for (int i = 0; i < 3; i++)
+        {
+            await held.Reader.ReadAsync().AsTask().WaitAsync(Peers.Timeout);
+        }
+
+        first.Abort();
+        Assert.True(await Until.TrueAsync(() => broker.Server.Statistics.ConnectedClients == 1), "the first connection never closed");
+        for (int i = 3; i < 5; i++)
+        {
+            await publisher.PublishAsync("pumps/1", $"dose-{i}");
+        }
+
+        var arrivals = Channel.CreateUnbounded<MqttApplicationMessageReceivedEventArgs>();
+        int inFlight = 0;
+        int maxInFlight = 0;
+        IMqttClient back = new MqttClientFactory().CreateMqttClient();
+        back.ApplicationMessageReceivedAsync += e =>
+        {
+            e.AutoAcknowledge = false;
+            InterlockedMax(ref maxInFlight, Interlocked.Increment(ref inFlight));
+            arrivals.Writer.TryWrite(e);
+            return Task.CompletedTask;
+        };
+        MqttClientOptionsBuilder options = MqttNetPeer.Options(broker.Port, "slow", MQTTnet.Formatter.MqttProtocolVersion.V500).WithReceiveMaximum(1);
+        persistent(options);
+        using (back)
+        {
+            await back.ConnectAsync(options.Build());
+            var payloads = new List<string>();
+            for (int i = 0; i < 5; i++)
+            {
+                MqttApplicationMessageReceivedEventArgs e = await arrivals.Reader.ReadAsync().AsTask().WaitAsync(Peers.Timeout);
+                payloads.Add(e.ApplicationMessage.ConvertPayloadToString());
+                await back.PingAsync();
+                Interlocked.Decrement(ref inFlight);
+                await e.AcknowledgeAsync(CancellationToken.None);
+            }
+
+            // §4.9 applies to resends as well [MQTT-4.9.0-1]: the Receive Maximum of the new CONNECT bounds what the
+            // server has unacknowledged, resent messages (§4.4) included; and the order is kept (§4.6).
+            Assert.Equal(1, Volatile.Read(ref maxInFlight));
+            Assert.Equal(["dose-0", "dose-1", "dose-2", "dose-3", "dose-4"], payloads);
+        }
+    }
+
+    [Fact]
     public async Task Client_Exceeding_The_Broker_Receive_Maximum_Gets_Disconnect_0x93()
     {
         var gate = new TaskCompletionSource<MqttIngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);

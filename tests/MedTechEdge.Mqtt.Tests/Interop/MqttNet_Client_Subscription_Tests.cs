@@ -27,6 +27,68 @@ public sealed class MqttNet_Client_Subscription_Tests
     }
 
     [Fact]
+    public async Task Subscription_Identifier_Comes_With_Retained_Messages_Sent_At_Subscribe()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using MqttNetPeer publisher = await MqttNetPeer.ConnectAsync(broker.Port, "ward-config");
+        await publisher.PublishAsync("wards/icu/config", "beds=12", MqttQualityOfServiceLevel.ExactlyOnce, retain: true);
+        await using MqttNetPeer monitor = await MqttNetPeer.ConnectAsync(broker.Port, "monitor");
+
+        await SubscribeAsync(monitor, new MqttTopicFilterBuilder().WithTopic("wards/#").WithAtLeastOnceQoS(), subscriptionIdentifier: 5);
+
+        // [MQTT-3.3.4-3] holds for retained messages too; and the QoS is the lower of message and subscription (§3.8.4).
+        MqttNetReceived retained = await monitor.ReceiveAsync();
+        Assert.Equal([5u], retained.SubscriptionIdentifiers);
+        Assert.Equal((MqttQualityOfServiceLevel.AtLeastOnce, true), (retained.QoS, retained.Retain));
+    }
+
+    [Fact]
+    public async Task Unsubscribing_A_Shared_Subscription_Leaves_The_Group()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using MqttNetPeer leaving = await MqttNetPeer.ConnectAsync(broker.Port, "worker-a");
+        await using MqttNetPeer staying = await MqttNetPeer.ConnectAsync(broker.Port, "worker-b");
+        await leaving.SubscribeAsync("$share/workers/jobs/#");
+        await leaving.SubscribeAsync("flush");
+        await staying.SubscribeAsync("$share/workers/jobs/#");
+
+        MqttClientUnsubscribeResult result = await leaving.Client.UnsubscribeAsync("$share/workers/jobs/#");
+        await using MqttNetPeer dispatcher = await MqttNetPeer.ConnectAsync(broker.Port, "dispatcher");
+        for (int i = 0; i < 4; i++)
+        {
+            await dispatcher.PublishAsync($"jobs/{i}", "job");
+        }
+
+        await dispatcher.PublishAsync("flush", "end");
+
+        Assert.Equal(MqttClientUnsubscribeResultCode.Success, Assert.Single(result.Items).ResultCode);
+        Assert.Equal(["flush"], (await leaving.ReceiveUntilAsync("flush")).Select(m => m.Topic));
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal($"jobs/{i}", (await staying.ReceiveAsync()).Topic);
+        }
+    }
+
+    [Fact]
+    public async Task Topic_Alias_Does_Not_Survive_The_Connection()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using (MqttNetPeer first = await MqttNetPeer.ConnectAsync(broker.Port, "spo2-1"))
+        {
+            await first.PublishAsync("devices/spo2-1/messages/events/", "98", configure: m => m.WithTopicAlias(3));
+            await first.Client.DisconnectAsync();
+        }
+
+        await using MqttNetPeer second = await MqttNetPeer.ConnectAsync(broker.Port, "spo2-1");
+        Task<MqttClientPublishResult> publish = second.PublishAsync(string.Empty, "97", configure: m => m.WithTopicAlias(3));
+
+        // [MQTT-3.3.2-7]: alias mappings live only as long as the Network Connection; an unknown alias is a protocol error.
+        Assert.Equal(MqttClientDisconnectReason.ProtocolError, (await second.DisconnectedAsync()).Reason);
+        await Assert.ThrowsAnyAsync<Exception>(() => publish);
+        Assert.Single(broker.Handler.Messages);
+    }
+
+    [Fact]
     public async Task No_Local_Keeps_A_Clients_Own_Messages_From_It()
     {
         await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
