@@ -17,6 +17,16 @@ namespace MedTechEdge.Mqtt.Tests.Interop;
 /// </summary>
 public sealed class MqttClient_Against_MqttNet_Broker_Tests
 {
+    public static TheoryData<MqttProtocolVersion, MqttQualityOfServiceLevel> VersionsAndQoS { get; } = new()
+    {
+        { MqttProtocolVersion.V311, MqttQualityOfServiceLevel.AtMostOnce },
+        { MqttProtocolVersion.V311, MqttQualityOfServiceLevel.AtLeastOnce },
+        { MqttProtocolVersion.V311, MqttQualityOfServiceLevel.ExactlyOnce },
+        { MqttProtocolVersion.V500, MqttQualityOfServiceLevel.AtMostOnce },
+        { MqttProtocolVersion.V500, MqttQualityOfServiceLevel.AtLeastOnce },
+        { MqttProtocolVersion.V500, MqttQualityOfServiceLevel.ExactlyOnce },
+    };
+
     [Theory]
     [InlineData(MqttProtocolVersion.V311)]
     [InlineData(MqttProtocolVersion.V500)]
@@ -57,12 +67,7 @@ public sealed class MqttClient_Against_MqttNet_Broker_Tests
     }
 
     [Theory]
-    [InlineData(MqttProtocolVersion.V311, MqttQualityOfServiceLevel.AtMostOnce)]
-    [InlineData(MqttProtocolVersion.V311, MqttQualityOfServiceLevel.AtLeastOnce)]
-    [InlineData(MqttProtocolVersion.V311, MqttQualityOfServiceLevel.ExactlyOnce)]
-    [InlineData(MqttProtocolVersion.V500, MqttQualityOfServiceLevel.AtMostOnce)]
-    [InlineData(MqttProtocolVersion.V500, MqttQualityOfServiceLevel.AtLeastOnce)]
-    [InlineData(MqttProtocolVersion.V500, MqttQualityOfServiceLevel.ExactlyOnce)]
+    [MemberData(nameof(VersionsAndQoS))]
     public async Task Publish_At_Each_QoS_Reaches_The_MqttNet_Broker(MqttProtocolVersion version, MqttQualityOfServiceLevel qos)
     {
         var published = new TaskCompletionSource<(string ClientId, string Topic, string Payload, int QoS)>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,12 +87,7 @@ public sealed class MqttClient_Against_MqttNet_Broker_Tests
     }
 
     [Theory]
-    [InlineData(MqttProtocolVersion.V311, MqttQualityOfServiceLevel.AtMostOnce)]
-    [InlineData(MqttProtocolVersion.V311, MqttQualityOfServiceLevel.AtLeastOnce)]
-    [InlineData(MqttProtocolVersion.V311, MqttQualityOfServiceLevel.ExactlyOnce)]
-    [InlineData(MqttProtocolVersion.V500, MqttQualityOfServiceLevel.AtMostOnce)]
-    [InlineData(MqttProtocolVersion.V500, MqttQualityOfServiceLevel.AtLeastOnce)]
-    [InlineData(MqttProtocolVersion.V500, MqttQualityOfServiceLevel.ExactlyOnce)]
+    [MemberData(nameof(VersionsAndQoS))]
     public async Task Subscribes_And_Receives_At_Each_QoS(MqttProtocolVersion version, MqttQualityOfServiceLevel qos)
     {
         await using MqttNetBroker broker = await MqttNetBroker.StartAsync();
