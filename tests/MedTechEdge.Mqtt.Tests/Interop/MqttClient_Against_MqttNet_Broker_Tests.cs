@@ -208,6 +208,43 @@ public sealed class MqttClient_Against_MqttNet_Broker_Tests
         Assert.Equal(["start", large, "end"], received);
     }
 
+    [Fact]
+    public async Task Unsubscribe_Completes_And_Stops_Delivery()
+    {
+        var unsubscribed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using MqttNetBroker broker = await MqttNetBroker.StartAsync(server => server.ClientUnsubscribedTopicAsync += e =>
+        {
+            unsubscribed.TrySetResult(e.TopicFilter);
+            return Task.CompletedTask;
+        });
+        await using MqttClient client = await Peers.ConnectAsync(broker.Port, "monitor");
+        await client.SubscribeAsync("alarms/#");
+        await client.SubscribeAsync("flush");
+
+        await client.UnsubscribeAsync("alarms/#");
+        await InjectAsync(broker, "alarms/pump-1", "occlusion", MqttQualityOfServiceLevel.AtLeastOnce);
+        await InjectAsync(broker, "flush", "end", MqttQualityOfServiceLevel.AtLeastOnce);
+
+        // §3.10.4: after UNSUBACK no new messages for the filter; MQTTnet's broker delivers in order, so the marker comes first.
+        Assert.Equal("alarms/#", await unsubscribed.Task.WaitAsync(Peers.Timeout));
+        Assert.Equal("flush", (await Peers.ReceiveAsync(client)).Topic);
+    }
+
+    [Fact]
+    public async Task Disconnect_From_The_Broker_Ends_The_Connection_And_Carries_Its_Reason()
+    {
+        await using MqttNetBroker broker = await MqttNetBroker.StartAsync();
+        await using MqttClient client = await Peers.ConnectAsync(broker.Port, "monitor");
+
+        await broker.Server.DisconnectClientAsync("monitor", MqttNetDisconnectReasonCode.AdministrativeAction);
+
+        // §3.14: a 5.0 server may send DISCONNECT with a reason code before closing.
+        await client.Completion.WaitAsync(Peers.Timeout);
+        Assert.False(client.IsConnected);
+        Assert.Equal(MqttDisconnectReasonCode.AdministrativeAction, client.ServerDisconnectReason);
+        Assert.True(client.ReceivedMessages.Completion.IsCompleted);
+    }
+
     private static Task CheckPassword(ValidatingConnectionEventArgs e)
     {
         if (e.UserName != "monitor" || e.Password != "pw-right")
