@@ -91,6 +91,29 @@ public sealed class MqttNet_Client_Flow_Control_Tests
     }
 
     [Fact]
+    public async Task Topic_Alias_Can_Be_Mapped_Again_To_Another_Topic()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        await using MqttNetPeer subscriber = await MqttNetPeer.ConnectAsync(broker.Port, "monitor");
+        await subscriber.SubscribeAsync("vitals/#");
+        await using MqttNetPeer device = await MqttNetPeer.ConnectAsync(broker.Port, "multi-1");
+
+        await device.PublishAsync("vitals/hr", "61", configure: m => m.WithTopicAlias(1));
+        await device.PublishAsync("vitals/spo2", "98", configure: m => m.WithTopicAlias(1));
+        await device.PublishAsync(string.Empty, "97", configure: m => m.WithTopicAlias(1));
+
+        // §3.3.2.3.4: a PUBLISH with an alias and a non-empty topic replaces that alias's mapping.
+        var received = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            MqttNetReceived m = await subscriber.ReceiveAsync();
+            received.Add($"{m.Topic} {m.Payload}");
+        }
+
+        Assert.Equal(["vitals/hr 61", "vitals/spo2 98", "vitals/spo2 97"], received);
+    }
+
+    [Fact]
     public async Task Topic_Alias_Above_The_Maximum_Gets_Disconnect_0x94()
     {
         await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync(o => o.TopicAliasMaximum = 2);
