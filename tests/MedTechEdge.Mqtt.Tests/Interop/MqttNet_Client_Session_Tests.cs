@@ -111,6 +111,23 @@ public sealed class MqttNet_Client_Session_Tests
         await peer.SubscribeAsync("alarms/#");
     }
 
+    [Fact]
+    public async Task Disconnect_Cannot_Extend_A_Session_That_Ends_With_The_Connection()
+    {
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
+        MqttNetPeer first = await MqttNetPeer.ConnectAsync(broker.Port, "day-nurse", configure: o => o.WithCleanStart(false));
+        await first.SubscribeAsync("alarms/#");
+
+        // [MQTT-3.14.2-2]: Session Expiry 0 at CONNECT and non-zero at DISCONNECT is a protocol error; the session
+        // still ends with the connection.
+        await first.Client.DisconnectAsync(sessionExpiryInterval: 60);
+        await first.DisposeAsync();
+        Assert.True(await Until.TrueAsync(() => broker.Server.Statistics.ConnectedClients == 0), "the first connection never closed");
+        await using MqttNetPeer back = await MqttNetPeer.ConnectAsync(broker.Port, "day-nurse", configure: o => Persistent(o, MqttProtocolVersion.V500));
+
+        Assert.False(back.ConnectResult.IsSessionPresent);
+    }
+
     private static void Persistent(MqttClientOptionsBuilder options, MqttProtocolVersion version)
     {
         // 3.1.1: Clean Session 0 keeps the session. 5.0: Clean Start 0 resumes it, and a non-zero Session Expiry
