@@ -269,6 +269,8 @@ function literalTarget(ref) {
 class PeerRepository extends MemoryRepository {
   // Open transaction: { undo: [...], refs: [...] }, or undefined.
   tx = undefined;
+  // The body of the update in progress, as the client sent it (see createResource).
+  updating = undefined;
   // `Type\u0001lowercased identifier.value` -> Set of ids.
   idIndex = new Map();
 
@@ -282,8 +284,11 @@ class PeerRepository extends MemoryRepository {
   }
 
   async createResource(resource, options) {
-    // What the client sent, before the server's own meta is stripped or added.
-    const received = resource;
+    // What the client sent, before the server's own meta is stripped or added. An update reaches here as upstream's
+    // clone with meta.versionId and meta.lastUpdated deleted (possibly an empty meta the client never sent), so
+    // updateResource hands over the original.
+    const received = this.updating ?? resource;
+    this.updating = undefined;
     // The server owns meta.versionId and meta.lastUpdated (R4 resource.html#Meta).
     if (resource?.meta && (resource.meta.versionId || resource.meta.lastUpdated)) {
       const meta = { ...resource.meta };
@@ -325,7 +330,13 @@ class PeerRepository extends MemoryRepository {
         throw preconditionFailed(`If-Match W/"${ifMatch}" does not match current version W/"${existing.meta?.versionId}"`);
       }
     }
-    return super.updateResource(resource);
+    // Upstream's updateResource calls createResource synchronously, and requests run one at a time.
+    this.updating = resource;
+    try {
+      return super.updateResource(resource);
+    } finally {
+      this.updating = undefined;
+    }
   }
 
   async deleteResource(type, id) {
