@@ -157,15 +157,7 @@ public sealed class SampledDataAndMergeTests
     [Fact]
     public void Merge_Of_A_Quantity_Replaces_It_And_Widens_The_Period()
     {
-        FhirMapping mapping = Mapping("0", "Quantity");
-        byte[] existing = Encoding.UTF8.GetBytes(Create(mapping, Hr(0, "70", millisecond: 100)).Single().GetRawText());
-        MeasurementGrouping later = mapping.CreateGrouping();
-        later.Add(Hr(0, "75", millisecond: 900));
-
-        Assert.Null(mapping.MergeObservation(later.Groups.Single(), existing, out byte[]? merged));
-        FhirResourceAssert.Valid(merged!);
-
-        JsonElement obs = JsonDocument.Parse(merged!).RootElement;
+        JsonElement obs = MergeInOneSecond(Mapping("0", "Quantity"), "70", "75");
         Assert.Equal(75m, obs.GetProperty("valueQuantity").GetProperty("value").GetDecimal());
         Assert.Equal("2026-11-21T10:00:00.1000000Z", obs.GetProperty("effectivePeriod").GetProperty("start").GetString());
         Assert.Equal("2026-11-21T10:00:00.9000000Z", obs.GetProperty("effectivePeriod").GetProperty("end").GetString());
@@ -181,16 +173,21 @@ public sealed class SampledDataAndMergeTests
               "typeName":"hr","periodInterval":0,"codes":[{"code":"8867-4","system":"http://loinc.org"}],
               "value":{"valueType":"{{{{valueType}}}}","valueName":"hr","text":"Rhythm","codes":[{"code":"R","system":"urn:rhythm"}]}}}]}
             """);
-        byte[] existing = Encoding.UTF8.GetBytes(Create(mapping, Hr(0, "sinus", millisecond: 100)).Single().GetRawText());
+        JsonElement obs = MergeInOneSecond(mapping, "sinus", "irregular");
+        Assert.True(obs.TryGetProperty(property, out _));
+        Assert.Equal("amended", obs.GetProperty("status").GetString());
+    }
+
+    // Writes `first` at 10:00:00.1, merges `second` at 10:00:00.9 into it, and has Firely check the merge result.
+    private static JsonElement MergeInOneSecond(FhirMapping mapping, string first, string second)
+    {
+        byte[] existing = Encoding.UTF8.GetBytes(Create(mapping, Hr(0, first, millisecond: 100)).Single().GetRawText());
         MeasurementGrouping later = mapping.CreateGrouping();
-        later.Add(Hr(0, "irregular", millisecond: 900));
+        later.Add(Hr(0, second, millisecond: 900));
 
         Assert.Null(mapping.MergeObservation(later.Groups.Single(), existing, out byte[]? merged));
         FhirResourceAssert.Valid(merged!);
-
-        JsonElement obs = JsonDocument.Parse(merged!).RootElement;
-        Assert.True(obs.TryGetProperty(property, out _));
-        Assert.Equal("amended", obs.GetProperty("status").GetString());
+        return JsonDocument.Parse(merged!).RootElement;
     }
 
     [Fact]
