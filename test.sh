@@ -43,6 +43,8 @@ dotnet build MedTechEdge.sln -c Release -nologo -v q
 
 results=$(mktemp -d)
 status=0
+# Each test process appends how many FHIR resources Firely checked (tests/MedTechEdge.TestPeers/FhirResourceAssert.cs).
+export MEDTECHEDGE_FHIR_CHECK_LOG="$results/fhir-checks.log"
 dotnet test MedTechEdge.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=840000 || status=$?
 
@@ -51,13 +53,29 @@ python3 - "$results" <<'PY' || true
 import sys, glob, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
+run_errors = []
 for path in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    summary = ET.parse(path).getroot().find("t:ResultSummary", ns)
+    # Errors outside any test, such as a collection fixture that fails at disposal (the FHIR peer's Firely check).
+    run_errors += [i.findtext("t:Text", "", ns) for i in summary.findall("t:RunInfos/t:RunInfo[@outcome='Error']", ns)]
+    c = summary.find("t:Counters", ns)
     if c is None:
         continue
     passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
     skipped += int(c.get("notExecuted", 0))
-print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped" + (f", {len(run_errors)} run errors:" if run_errors else ""))
+for text in run_errors:
+    print("  " + text)
+checked = invalid = 0
+try:
+    with open(sys.argv[1] + "/fhir-checks.log") as log:
+        for line in log:
+            fields = line.split()
+            checked += int(fields[0]); invalid += int(fields[1])
+except FileNotFoundError:
+    pass
+# The rejected ones are the negative tests' deliberately broken resources; any other fails its test or the run.
+print(f"fhir: {checked} resources checked by Firely (strict parse + validation), {invalid} rejected")
 PY
 rm -rf "$results"
 exit $status

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Templates;
 using MedTechEdge.Mapping.Transform;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Mapping.Tests;
 
@@ -29,6 +30,7 @@ public sealed class FhirMappingTests
         var output = new List<FhirResource>();
         Assert.Null(mapping.Transform(measurement, s_refs, s_issued, output));
         resource = Assert.Single(output);
+        FhirResourceAssert.Valid(resource.Json);
         return JsonDocument.Parse(resource.Json).RootElement;
     }
 
@@ -184,7 +186,8 @@ public sealed class CodeableConceptTests
 
         Assert.Null(mapping.Transform(m, new ResourceReferences("p", "d"), DateTime.UtcNow, output));
 
-        JsonElement obs = JsonDocument.Parse(Assert.Single(output).Json).RootElement;
+        FhirResourceAssert.Valid(Assert.Single(output).Json);
+        JsonElement obs = JsonDocument.Parse(output[0].Json).RootElement;
         Assert.Equal(expected, obs.TryGetProperty("valueCodeableConcept", out JsonElement concept));
         if (expected)
         {

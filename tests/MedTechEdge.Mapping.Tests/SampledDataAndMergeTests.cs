@@ -3,6 +3,7 @@ using System.Text.Json;
 using MedTechEdge.Mapping.Grouping;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Transform;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Mapping.Tests;
 
@@ -41,7 +42,8 @@ public sealed class SampledDataAndMergeTests
         foreach (ObservationGroup group in grouping.Groups)
         {
             Assert.Null(mapping.CreateObservation(group, s_refs, s_issued, out FhirResource? observation));
-            observations.Add(JsonDocument.Parse(observation!.Json).RootElement);
+            FhirResourceAssert.Valid(observation!.Json);
+            observations.Add(JsonDocument.Parse(observation.Json).RootElement);
         }
 
         return observations;
@@ -132,6 +134,7 @@ public sealed class SampledDataAndMergeTests
         later.Add(Hr(3, "83"));
 
         Assert.Null(mapping.MergeObservation(later.Groups.Single(), existing, out byte[]? merged));
+        FhirResourceAssert.Valid(merged!);
 
         JsonElement obs = JsonDocument.Parse(merged!).RootElement;
         Assert.Equal("amended", obs.GetProperty("status").GetString());
@@ -154,17 +157,37 @@ public sealed class SampledDataAndMergeTests
     [Fact]
     public void Merge_Of_A_Quantity_Replaces_It_And_Widens_The_Period()
     {
-        FhirMapping mapping = Mapping("0", "Quantity");
-        byte[] existing = Encoding.UTF8.GetBytes(Create(mapping, Hr(0, "70", millisecond: 100)).Single().GetRawText());
-        MeasurementGrouping later = mapping.CreateGrouping();
-        later.Add(Hr(0, "75", millisecond: 900));
-
-        Assert.Null(mapping.MergeObservation(later.Groups.Single(), existing, out byte[]? merged));
-
-        JsonElement obs = JsonDocument.Parse(merged!).RootElement;
+        JsonElement obs = MergeInOneSecond(Mapping("0", "Quantity"), "70", "75");
         Assert.Equal(75m, obs.GetProperty("valueQuantity").GetProperty("value").GetDecimal());
         Assert.Equal("2026-11-21T10:00:00.1000000Z", obs.GetProperty("effectivePeriod").GetProperty("start").GetString());
         Assert.Equal("2026-11-21T10:00:00.9000000Z", obs.GetProperty("effectivePeriod").GetProperty("end").GetString());
+    }
+
+    [Theory]
+    [InlineData("String", "valueString")]
+    [InlineData("CodeableConcept", "valueCodeableConcept")]
+    public void Merge_Of_A_String_Or_CodeableConcept_Replaces_It_And_Stays_Valid_Fhir(string valueType, string property)
+    {
+        FhirMapping mapping = FhirMapping.Load($$$$"""
+            {"templateType":"CollectionFhir","template":[{"templateType":"CodeValueFhir","template":{
+              "typeName":"hr","periodInterval":0,"codes":[{"code":"8867-4","system":"http://loinc.org"}],
+              "value":{"valueType":"{{{{valueType}}}}","valueName":"hr","text":"Rhythm","codes":[{"code":"R","system":"urn:rhythm"}]}}}]}
+            """);
+        JsonElement obs = MergeInOneSecond(mapping, "sinus", "irregular");
+        Assert.True(obs.TryGetProperty(property, out _));
+        Assert.Equal("amended", obs.GetProperty("status").GetString());
+    }
+
+    // Writes `first` at 10:00:00.1, merges `second` at 10:00:00.9 into it, and has Firely check the merge result.
+    private static JsonElement MergeInOneSecond(FhirMapping mapping, string first, string second)
+    {
+        byte[] existing = Encoding.UTF8.GetBytes(Create(mapping, Hr(0, first, millisecond: 100)).Single().GetRawText());
+        MeasurementGrouping later = mapping.CreateGrouping();
+        later.Add(Hr(0, second, millisecond: 900));
+
+        Assert.Null(mapping.MergeObservation(later.Groups.Single(), existing, out byte[]? merged));
+        FhirResourceAssert.Valid(merged!);
+        return JsonDocument.Parse(merged!).RootElement;
     }
 
     [Fact]
@@ -199,10 +222,12 @@ public sealed class SampledDataAndMergeTests
         MeasurementGrouping first = mapping.CreateGrouping();
         first.Add(Bp(new MeasurementProperty("sys", "120")));
         Assert.Null(mapping.CreateObservation(first.Groups.Single(), s_refs, s_issued, out FhirResource? created));
+        FhirResourceAssert.Valid(created!.Json);
         MeasurementGrouping second = mapping.CreateGrouping();
         second.Add(Bp(new MeasurementProperty("dia", "80")));
 
-        Assert.Null(mapping.MergeObservation(second.Groups.Single(), created!.Json, out byte[]? merged));
+        Assert.Null(mapping.MergeObservation(second.Groups.Single(), created.Json, out byte[]? merged));
+        FhirResourceAssert.Valid(merged!);
 
         JsonElement components = JsonDocument.Parse(merged!).RootElement.GetProperty("component");
         Assert.Equal(2, components.GetArrayLength());

@@ -19,6 +19,8 @@ namespace MedTechEdge.TestPeers;
 public sealed class FakeEdgeHub : IAsyncDisposable
 {
     private readonly string _deviceId;
+    // The FHIR resources among the outputs, kept apart from Outputs, which tests may drain.
+    private readonly ConcurrentQueue<string> _fhirOutputs = new();
     private readonly string _moduleId;
     private readonly string _directory;
     private readonly StringBuilder _log = new();
@@ -202,12 +204,15 @@ public sealed class FakeEdgeHub : IAsyncDisposable
         await StartEmulatorAsync();
     }
 
+    /// <summary>Stops the broker, then has Firely check every FHIR resource the module sent to an output.</summary>
+    /// <exception cref="Xunit.Sdk.XunitException">Firely rejects one of them.</exception>
     public async ValueTask DisposeAsync()
     {
         await StopBrokerAsync();
         _broker?.Dispose();
         Pki.Dispose();
         System.IO.Directory.Delete(_directory, recursive: true);
+        FhirResourceAssert.AllValid(_fhirOutputs, "that the module sent to edgeHub outputs");
     }
 
     private MqttClient Emulator => _emulator ?? throw new InvalidOperationException("The broker is stopped.");
@@ -341,6 +346,26 @@ public sealed class FakeEdgeHub : IAsyncDisposable
         else
         {
             Outputs.Enqueue((topic, body));
+            // A FHIR resource on an output (the observations output) is one the module wrote: Firely checks it at disposal.
+            if (IsFhirResource(body))
+            {
+                _fhirOutputs.Enqueue(body);
+            }
+        }
+    }
+
+    private static bool IsFhirResource(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("resourceType", out JsonElement type)
+                && type.ValueKind == JsonValueKind.String;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -15,6 +15,13 @@ namespace MedTechEdge.TestPeers;
 /// <c>ICollectionFixture&lt;FhirPeerFixture&gt;</c> in the test project) and keep tests apart with
 /// unique identifier systems or <see cref="ResetAsync"/>. The peer needs <c>npm ci</c> in
 /// <c>tests/peers/fhir-server</c> once (<c>./test.sh</c> does it).
+/// <para>
+/// Every resource the peer accepts is also checked by Firely's strict parser and validator
+/// (<see cref="FhirResourceAssert"/>): the peer appends each accepted body to a file of the fixture's
+/// (<c>FHIR_PEER_RECORD</c>), and <see cref="ResetAsync"/>, <see cref="AssertReceivedResourcesValid"/> and
+/// <see cref="DisposeAsync"/> check what was added since the last check, so no test that writes to the peer can
+/// skip it. A collection fixture that fails at disposal fails the run as a collection clean-up failure.
+/// </para>
 /// </remarks>
 public sealed class FhirPeerFixture : IAsyncLifetime
 {
@@ -32,6 +39,8 @@ public sealed class FhirPeerFixture : IAsyncLifetime
     private Task? _stdoutDrain;
     private HttpClient? _http;
     private Uri? _baseUrl;
+    private string? _recordPath;
+    private long _recordChecked;
 
     /// <summary>
     /// The peer's FHIR base, e.g. <c>http://127.0.0.1:41234/fhir/</c>. Always ends in a slash, so
@@ -83,6 +92,8 @@ public sealed class FhirPeerFixture : IAsyncLifetime
         startInfo.ArgumentList.Add("fhir-peer.mjs");
         startInfo.Environment["FHIR_PEER_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         startInfo.Environment["FHIR_PEER_HOST"] = "127.0.0.1";
+        _recordPath = Path.Combine(Path.GetTempPath(), $"medtechedge-fhir-peer-{Guid.NewGuid():N}.ndjson");
+        startInfo.Environment["FHIR_PEER_RECORD"] = _recordPath;
         // If the test host dies without disposing us, its end of the stdin pipe closes and the
         // peer exits instead of lingering as an orphan.
         startInfo.Environment["FHIR_PEER_EXIT_ON_STDIN_EOF"] = "1";
@@ -130,23 +141,78 @@ public sealed class FhirPeerFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Wipes every resource in the peer (<c>POST {base}/$reset</c>, a test-only extension).
+    /// Wipes every resource in the peer (<c>POST {base}/$reset</c>, a test-only extension), then checks what it
+    /// accepted since the last check (<see cref="AssertReceivedResourcesValid"/>).
     /// </summary>
     /// <exception cref="HttpRequestException">The peer did not answer with a success status.</exception>
+    /// <exception cref="Xunit.Sdk.XunitException">Firely rejects a resource the peer accepted.</exception>
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
         var http = _http ?? throw new InvalidOperationException("The FHIR peer has not been started.");
         using var response = await http.PostAsync(new Uri(BaseUrl, "$reset"), content: null, cancellationToken)
             .ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
+        AssertReceivedResourcesValid();
     }
 
-    /// <summary>Kills the node process tree and waits for it to exit.</summary>
+    /// <summary>Resources the peer accepted that this fixture has checked with Firely so far.</summary>
+    public int CheckedResources { get; private set; }
+
+    /// <summary>
+    /// Checks with Firely every resource the peer accepted (created or updated, alone or in a committed
+    /// transaction) since the last check. The peer records a write before it answers it, so everything a
+    /// test saw acknowledged is included.
+    /// </summary>
+    /// <exception cref="Xunit.Sdk.XunitException">Lists each rejected resource (<c>Type/id</c>) with every problem.</exception>
+    public void AssertReceivedResourcesValid()
+    {
+        if (_recordPath is null || !File.Exists(_recordPath))
+        {
+            return;
+        }
+
+        var fresh = new List<string>();
+        using (var stream = new FileStream(_recordPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            stream.Position = _recordChecked;
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            string rest = reader.ReadToEnd();
+            // Only whole lines: the peer may be appending one right now.
+            int end = rest.LastIndexOf('\n') + 1;
+            _recordChecked += Encoding.UTF8.GetByteCount(rest.AsSpan(0, end));
+            foreach (string line in rest[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                fresh.Add(line);
+            }
+        }
+
+        CheckedResources += fresh.Count;
+        FhirResourceAssert.AllValid(fresh, $"that the FHIR test peer at {_baseUrl} accepted");
+    }
+
+    /// <summary>
+    /// Kills the node process tree, waits for it to exit, then checks what it accepted since the last
+    /// check (<see cref="AssertReceivedResourcesValid"/>).
+    /// </summary>
+    /// <exception cref="Xunit.Sdk.XunitException">Firely rejects a resource the peer accepted.</exception>
     public async Task DisposeAsync()
     {
         _http?.Dispose();
         _http = null;
         await StopAsync().ConfigureAwait(false);
+        try
+        {
+            // After the exit, so nothing is still on its way into the file.
+            AssertReceivedResourcesValid();
+        }
+        finally
+        {
+            if (_recordPath is not null)
+            {
+                File.Delete(_recordPath);
+                _recordPath = null;
+            }
+        }
     }
 
     private async Task StopAsync()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MedTechEdge.Hosting;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Tests;
 
@@ -46,6 +47,8 @@ internal static class ModuleCommand
             Assert.Fail($"MedTechEdge {string.Join(' ', args)} did not exit within {timeout.TotalSeconds:0} s:\n{await stdout}\n{await stderr}");
         }
 
+        // A command that ran the pipeline (replay, --simulate) wrote its NDJSON output in the folder.
+        FhirResourceAssert.NdjsonValid(folder);
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }

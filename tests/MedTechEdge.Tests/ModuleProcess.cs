@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Tests;
 
@@ -12,12 +13,14 @@ namespace MedTechEdge.Tests;
 internal sealed partial class ModuleProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string _folder;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _metricsPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ModuleProcess(string folder, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
+        _folder = folder;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
         {
@@ -144,6 +147,8 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Kills the module if it still runs, then has Firely check what its NDJSON sink wrote in its folder.</summary>
+    /// <exception cref="Xunit.Sdk.XunitException">Firely rejects a resource in the NDJSON output.</exception>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -152,6 +157,7 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        FhirResourceAssert.NdjsonValid(_folder);
     }
 
     private void OnLine(string? line)

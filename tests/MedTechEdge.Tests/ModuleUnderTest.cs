@@ -93,22 +93,30 @@ internal sealed class ModuleUnderTest : IAsyncDisposable
     /// <summary>Stops the module but keeps its folder, to look at the store afterwards.</summary>
     public Task StopAsync() => _host.StopAsync();
 
+    /// <summary>Stops the module, has Firely check what its NDJSON sink wrote, and deletes the folder (unless kept).</summary>
+    /// <exception cref="Xunit.Sdk.XunitException">Firely rejects a resource in the NDJSON output.</exception>
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (KeepFolder)
-        {
-            return;
-        }
-
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            // Once stopped the sink writes no more; lines checked before (a module on a kept folder) are skipped.
+            FhirResourceAssert.NdjsonValid(Folder);
         }
-        catch (IOException)
+        finally
         {
+            if (!KeepFolder)
+            {
+                try
+                {
+                    Directory.Delete(Folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
         }
     }
 }

@@ -10,15 +10,24 @@ internal sealed class TestFolder : IDisposable
     /// <summary>A folder inside, created if missing (a module's working folder, say).</summary>
     public string Sub(string name) => Directory.CreateDirectory(System.IO.Path.Combine(Path, name)).FullName;
 
+    /// <summary>Has Firely check any NDJSON output of a module in the folder not checked yet, then deletes the folder.</summary>
+    /// <exception cref="Xunit.Sdk.XunitException">Firely rejects a resource in the NDJSON output.</exception>
     public void Dispose()
     {
         try
         {
-            Directory.Delete(Path, recursive: true);
+            MedTechEdge.TestPeers.FhirResourceAssert.NdjsonValid(Path);
         }
-        catch (IOException)
+        finally
         {
-            // A process of the test's may still hold a file; the system's temporary folder is cleaned anyway.
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A process of the test's may still hold a file; the system's temporary folder is cleaned anyway.
+            }
         }
     }
 }

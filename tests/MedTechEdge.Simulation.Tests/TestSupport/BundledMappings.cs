@@ -4,6 +4,7 @@ using MedTechEdge.Mapping.Grouping;
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Mapping.Templates;
 using MedTechEdge.Mapping.Transform;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Simulation.Tests.TestSupport;
 
@@ -63,7 +64,9 @@ internal static class BundledMappings
         foreach (ObservationGroup group in grouping.Groups)
         {
             Assert.Null(Fhir.CreateObservation(group, new ResourceReferences("pat", "dev"), s_issued, out FhirResource? observation));
-            observations.Add(JsonDocument.Parse(observation!.Json).RootElement);
+            // Every simulated device's Observations are valid FHIR, by Firely's reading as well as ours.
+            FhirResourceAssert.Valid(observation!.Json);
+            observations.Add(JsonDocument.Parse(observation.Json).RootElement);
         }
 
         return observations;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MedTechEdge.Storage;
+using MedTechEdge.TestPeers;
 using MedTechEdge.TestPeers.EventHubsAmqp;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,8 @@ public sealed class EventHubSinkTests
         Assert.Equal(["Patient", "Device", "Observation"], events.Select(e => e.Properties["kind"]));
         Assert.All(events, e => Assert.Equal("bed-3", e.PartitionKey));
         Assert.Single(events.Select(e => e.PartitionId).Distinct());
+        // What goes upstream is what a FHIR server behind the cloud tier gets: Firely reads it as valid FHIR.
+        FhirResourceAssert.AllValid(events.Select(e => Encoding.UTF8.GetString(e.Body)), "that went upstream as events");
         JsonElement observation = JsonDocument.Parse(events[2].Body).RootElement;
         Assert.Equal(64, observation.GetProperty("valueQuantity").GetProperty("value").GetInt32());
     }

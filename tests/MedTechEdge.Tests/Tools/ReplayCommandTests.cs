@@ -16,10 +16,18 @@ public sealed class ReplayCommandTests : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(_folder, recursive: true);
+            // The replayed Observations (fhir/Observation.ndjson; the inputs' names are not resource types).
+            MedTechEdge.TestPeers.FhirResourceAssert.NdjsonValid(_folder);
         }
-        catch (IOException)
+        finally
         {
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 

