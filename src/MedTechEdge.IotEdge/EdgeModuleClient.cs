@@ -68,6 +68,7 @@ public sealed class EdgeModuleClient : IAsyncDisposable
             KeepAlive = options.KeepAlive,
             FirstReconnectDelay = options.FirstReconnectDelay,
             MaxReconnectDelay = options.MaxReconnectDelay,
+            TimeProvider = options.TimeProvider,
             Connected = OnConnectedAsync,
         };
         subscriberOptions.TopicFilters.Clear();
@@ -204,7 +205,7 @@ public sealed class EdgeModuleClient : IAsyncDisposable
     {
         try
         {
-            await Task.Delay(_options.TokenLifetime * _options.TokenRenewal, stopping).ConfigureAwait(false);
+            await Task.Delay(_options.TokenLifetime * _options.TokenRenewal, _options.TimeProvider, stopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -221,7 +222,7 @@ public sealed class EdgeModuleClient : IAsyncDisposable
     private async ValueTask<string> CreateTokenAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _tokensIssued);
-        DateTimeOffset expires = DateTimeOffset.UtcNow + _options.TokenLifetime;
+        DateTimeOffset expires = _options.TimeProvider.GetUtcNow() + _options.TokenLifetime;
         return _identity.CreateTokenWithKey(expires)
             ?? await _workload!.CreateModuleTokenAsync(expires, cancellationToken).ConfigureAwait(false);
     }

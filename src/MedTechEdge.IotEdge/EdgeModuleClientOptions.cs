@@ -21,6 +21,9 @@ public sealed class EdgeModuleClientOptions
     /// <summary>Fraction of <see cref="TokenLifetime"/> after which the connection is renewed with a fresh token.</summary>
     public double TokenRenewal { get; set; } = 0.8;
 
+    /// <summary>The clock of token expiry and renewal, Keep Alive and the reconnect backoff; tests substitute a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>How long a twin request waits for edgeHub's answer.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,5 +1,6 @@
 using MedTechEdge.Mapping.Normalization;
 using MedTechEdge.Pipeline.Stages;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedTechEdge.Dashboard.Tests;
 
@@ -12,7 +13,7 @@ public sealed class DeviceSamplerTests
 {
     private static readonly DateTimeOffset s_start = new(2026, 12, 7, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly ManualClock _clock = new(s_start);
+    private readonly FakeTimeProvider _clock = new(s_start);
     private readonly MeasurementTap _tap = new();
 
     /// <summary>A heart rate as the Map stage records it: received now, by the manual clock.</summary>

@@ -63,6 +63,8 @@ public sealed class Mqtt_Transport_Tests
         var simulation = new DeviceSimulation(new DeviceSimulationOptions { DeviceCount = 2, Interval = TimeSpan.FromMilliseconds(50), ReconnectDelay = TimeSpan.FromMilliseconds(100) }, transport);
         using var stop = new CancellationTokenSource();
         Task run = simulation.RunAsync(stop.Token);
+        // Real time on purpose: the devices' real connection attempts to a closed port go on for half a second (several
+        // reconnect delays) without a connection and without ending the run.
         await Task.Delay(500);
         Assert.Equal(0, simulation.Statistics.Connects);
 

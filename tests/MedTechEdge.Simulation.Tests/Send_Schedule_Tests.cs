@@ -1,4 +1,5 @@
 using MedTechEdge.Simulation.Tests.TestSupport;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Simulation.Tests;
 
@@ -14,14 +15,14 @@ public sealed class Send_Schedule_Tests
 
         public Run(DeviceSimulationOptions options)
         {
-            Clock = new ManualTimeProvider(Generated.Start);
+            Clock = new TestClock(Generated.Start);
             options.TimeProvider = Clock;
             Transport = new RecordingTransport(Clock);
             Simulation = new DeviceSimulation(options, Transport);
             _task = Simulation.RunAsync(_stop.Token);
         }
 
-        public ManualTimeProvider Clock { get; }
+        public TestClock Clock { get; }
 
         public RecordingTransport Transport { get; }
 
@@ -53,6 +54,7 @@ public sealed class Send_Schedule_Tests
 
         // Seconds 1-4: one each; second 5: a burst of four each; 6-9: one each; 10: another burst.
         await run.StepAsync(4, 6, 8, 10, 18, 20, 22, 24, 26, 34);
+        // Real time on purpose: a message too many, which must not come, gets 100 ms to arrive.
         await Task.Delay(100);
 
         Assert.Equal(34, run.Transport.Messages.Count);
@@ -78,6 +80,7 @@ public sealed class Send_Schedule_Tests
         run.Clock.Advance(s_second);
         await run.Transport.WaitForAsync(6);
         run.Clock.Advance(s_second);
+        // Real time on purpose: the tick of second 4 may send nothing; a message that should not come gets 200 ms.
         await Task.Delay(200);
         Assert.Equal(6, run.Transport.Messages.Count);
         run.Clock.Advance(s_second);
@@ -95,7 +98,7 @@ public sealed class Send_Schedule_Tests
     [Fact]
     public async Task A_Device_Retries_Until_The_Transport_Connects_And_Reconnects_After_A_Loss()
     {
-        var clock = new ManualTimeProvider(Generated.Start);
+        var clock = new TestClock(Generated.Start);
         var transport = new RecordingTransport(clock) { Reachable = false };
         var simulation = new DeviceSimulation(new DeviceSimulationOptions { DeviceCount = 1, Seed = 1, TimeProvider = clock, ReconnectDelay = s_second }, transport);
         using var stop = new CancellationTokenSource();

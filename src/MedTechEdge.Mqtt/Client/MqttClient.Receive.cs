@@ -22,7 +22,7 @@ public sealed partial class MqttClient
                     break;
                 }
 
-                Volatile.Write(ref _lastReceivedTimestamp, Stopwatch.GetTimestamp());
+                Volatile.Write(ref _lastReceivedTimestamp, _options.TimeProvider.GetTimestamp());
                 await OnPacketAsync(channel, packet).ConfigureAwait(false);
             }
         }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
@@ -87,7 +86,7 @@ public sealed partial class MqttClient : IAsyncDisposable
             _channel = new MqttPacketChannel(socket) { ProtocolVersion = options.ProtocolVersion };
         }
 
-        Volatile.Write(ref _lastReceivedTimestamp, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _lastReceivedTimestamp, options.TimeProvider.GetTimestamp());
         _connAck = new TaskCompletionSource<MqttConnAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
         _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
         var connect = new MqttConnectPacket
@@ -185,13 +184,14 @@ public sealed partial class MqttClient : IAsyncDisposable
         try
         {
             // MQTT 5.0 §3.1.2.10: a PINGREQ within every Keep Alive period when nothing else is sent; sending it a bit early is harmless.
+            TimeProvider time = _options.TimeProvider;
             while (true)
             {
-                await Task.Delay(interval * 0.75, _closed.Token).ConfigureAwait(false);
+                await Task.Delay(interval * 0.75, time, _closed.Token).ConfigureAwait(false);
                 // §3.1.2.10 and §3.12.4: a client that gets no PINGRESP in reasonable time SHOULD close the connection.
                 // Nothing at all read for 1.5 x Keep Alive (the server's own limit) means the last PINGREQ went
                 // unanswered for 0.75 x Keep Alive: a dead broker or a half-open TCP connection that would never end.
-                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceivedTimestamp)) > interval * 1.5)
+                if (time.GetElapsedTime(Volatile.Read(ref _lastReceivedTimestamp)) > interval * 1.5)
                 {
                     _channel!.Abort();
                     return;

@@ -38,8 +38,14 @@ public sealed class MqttClientOptions
     /// <summary>QoS 1/2 messages the server may send before we acknowledge (5.0 Receive Maximum).</summary>
     public ushort ReceiveMaximum { get; set; } = 100;
 
-    /// <summary>Time to wait for CONNACK, SUBACK, PUBACK and the rest.</summary>
+    /// <summary>Time to wait for CONNACK, SUBACK, PUBACK and the rest, on real time whatever <see cref="TimeProvider"/> is.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The clock of Keep Alive: when a PINGREQ is due and when a silent server is given up. Tests substitute a fake one;
+    /// <see cref="Timeout"/> stays on real time, so a client on a stopped test clock still fails instead of hanging.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
     /// When true, a received QoS 1/2 message is not acknowledged on arrival: the consumer calls

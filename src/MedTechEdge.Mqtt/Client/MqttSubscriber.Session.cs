@@ -77,7 +77,7 @@ public sealed partial class MqttSubscriber
             ProtocolVersion = _options.ProtocolVersion,
             UserProperties = message.UserProperties,
             ContentType = message.ContentType,
-            ReceivedAt = DateTimeOffset.UtcNow,
+            ReceivedAt = _options.TimeProvider.GetUtcNow(),
         };
         try
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using MedTechEdge.Mqtt.Protocol;
@@ -124,7 +123,7 @@ public sealed partial class MqttSubscriber : IAsyncDisposable
         MqttClientOptions clientOptions = _options.ToClientOptions();
         while (!stopping.IsCancellationRequested)
         {
-            long started = Stopwatch.GetTimestamp();
+            long started = _options.TimeProvider.GetTimestamp();
             ConnectionOutcome outcome;
             try
             {
@@ -152,7 +151,7 @@ public sealed partial class MqttSubscriber : IAsyncDisposable
             }
 
             // A connection that stayed up as long as the largest delay was healthy: the next failure is a new episode.
-            if (outcome.Connected && Stopwatch.GetElapsedTime(started) >= _options.MaxReconnectDelay)
+            if (outcome.Connected && _options.TimeProvider.GetElapsedTime(started) >= _options.MaxReconnectDelay)
             {
                 _backoff.Reset();
             }
@@ -171,7 +170,7 @@ public sealed partial class MqttSubscriber : IAsyncDisposable
 
             try
             {
-                await Task.Delay(delay, stopping).ConfigureAwait(false);
+                await Task.Delay(delay, _options.TimeProvider, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

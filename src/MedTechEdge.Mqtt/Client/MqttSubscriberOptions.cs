@@ -70,8 +70,11 @@ public sealed class MqttSubscriberOptions
     /// <summary>Largest reconnect delay. A connection that stayed up this long starts the backoff over.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Time to wait for CONNACK, SUBACK and DISCONNECT.</summary>
+    /// <summary>Time to wait for CONNACK, SUBACK and DISCONNECT, on real time whatever <see cref="TimeProvider"/> is.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock of the reconnect backoff and of Keep Alive; tests substitute a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal void Validate()
     {
@@ -122,6 +125,7 @@ public sealed class MqttSubscriberOptions
         SessionExpiryInterval = SessionExpiryInterval,
         ReceiveMaximum = ReceiveMaximum,
         Timeout = Timeout,
+        TimeProvider = TimeProvider,
         ManualAcknowledgement = true,
     };
 }

@@ -105,9 +105,11 @@ internal sealed partial class MqttBroker
         bool resumedByTakeover = false;
         lock (_sessionsLock)
         {
-            if (session.Connection != connection)
+            if (session.Connection != connection || session.IsDiscarded)
             {
-                // Taken over: the new connection owns the session now, unless its Clean Start ended this one.
+                // Taken over: the new connection owns the session now, or its Clean Start ended this one (then the
+                // session is discarded but still names this connection). An ended session has no expiry to wait for,
+                // and its will is not held back by the delay (§3.1.3.2.2).
                 expiry = uint.MaxValue;
                 generation = -1;
                 resumedByTakeover = _sessions.TryGetValue(session.ClientId, out MqttServerSession? current) && current == session;
@@ -140,7 +142,7 @@ internal sealed partial class MqttBroker
                 return;
             }
 
-            var message = new MqttStoredMessage(will.WillTopic, will.WillPayload, will.WillQoS, will.WillRetain, will.WillProperties, will.ClientId, MqttStoredMessage.NowTicks);
+            var message = new MqttStoredMessage(will.WillTopic, will.WillPayload, will.WillQoS, will.WillRetain, will.WillProperties, will.ClientId, NowTicks);
             if (delay == 0 || generation < 0)
             {
                 Route(message);
@@ -162,7 +164,7 @@ internal sealed partial class MqttBroker
     {
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(delaySeconds), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(delaySeconds), Options.TimeProvider, cancellationToken).ConfigureAwait(false);
             Route(will);
         }
         catch (OperationCanceledException)
@@ -173,7 +175,7 @@ internal sealed partial class MqttBroker
 
     private async Task ExpireLaterAsync(MqttServerSession session, int generation, uint expirySeconds)
     {
-        await Task.Delay(TimeSpan.FromSeconds(expirySeconds)).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(expirySeconds), Options.TimeProvider).ConfigureAwait(false);
         lock (_sessionsLock)
         {
             if (session.Connection is null && session.Generation == generation)

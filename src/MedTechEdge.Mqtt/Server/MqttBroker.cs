@@ -17,6 +17,7 @@ internal sealed partial class MqttBroker
     private readonly MqttSubscriptionIndex _subscriptions = new();
     private readonly MqttRetainedStore _retained = new();
     private readonly string[] _ingestFilters;
+    private readonly long _startedTimestamp;
     private int _sharedRoundRobin;
 
     public MqttBroker(MqttServerOptions options, IMqttIngestHandler? ingestHandler, MqttServerStatistics statistics, ILogger logger, MqttServerSecurity security)
@@ -27,6 +28,7 @@ internal sealed partial class MqttBroker
         Statistics = statistics;
         Logger = logger;
         _ingestFilters = [.. options.IngestTopicFilters];
+        _startedTimestamp = options.TimeProvider.GetTimestamp();
     }
 
     public MqttServerOptions Options { get; }
@@ -40,6 +42,13 @@ internal sealed partial class MqttBroker
     public ILogger Logger { get; }
 
     public MqttRetainedStore Retained => _retained;
+
+    /// <summary>
+    /// Now, for Message Expiry (MQTT 5.0 §3.3.2.3.3): ticks on the options' clock since the broker started. Monotonic,
+    /// so a wall-clock change neither expires nor revives a message; never 0, which <see cref="MqttStoredMessage"/>
+    /// reads as "never expires".
+    /// </summary>
+    public long NowTicks => TimeSpan.TicksPerSecond + Options.TimeProvider.GetElapsedTime(_startedTimestamp).Ticks;
 
     public bool IsIngestTopic(string topic)
     {
@@ -71,7 +80,7 @@ internal sealed partial class MqttBroker
     {
         if (packet.Retain || HasMatch(packet.Topic))
         {
-            Route(new MqttStoredMessage(packet, senderClientId, MqttStoredMessage.NowTicks));
+            Route(new MqttStoredMessage(packet, senderClientId, NowTicks));
         }
     }
 

@@ -63,7 +63,7 @@ internal sealed partial class MqttServerConnection
     /// <summary>Sends one queued message. Returns false when nothing went out and the caller's send slot is unused.</summary>
     private async Task<bool> DeliverAsync(MqttServerSession session, MqttQueuedMessage queued, bool haveSlot, CancellationToken cancellationToken)
     {
-        long now = MqttStoredMessage.NowTicks;
+        long now = _broker.NowTicks;
         if (queued.Message.IsExpired(now))
         {
             // [MQTT-3.3.2-5]: expired messages are not delivered.

@@ -119,7 +119,7 @@ internal sealed partial class MqttServerConnection
             ProtocolVersion = _channel.ProtocolVersion,
             UserProperties = (IReadOnlyList<MqttUserProperty>?)publish.Properties.UserProperties ?? [],
             ContentType = publish.Properties.ContentType,
-            ReceivedAt = DateTimeOffset.UtcNow,
+            ReceivedAt = _broker.Options.TimeProvider.GetUtcNow(),
         };
 
         try

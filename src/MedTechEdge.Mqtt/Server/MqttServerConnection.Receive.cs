@@ -5,20 +5,38 @@ namespace MedTechEdge.Mqtt.Server;
 
 internal sealed partial class MqttServerConnection
 {
+    private static readonly TimerCallback s_keepAliveExpired = static state =>
+    {
+        try
+        {
+            ((CancellationTokenSource)state!).Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A timer callback already under way when the loop ended and disposed the source: nothing to cancel.
+        }
+    };
+
     private async Task ReceiveLoopAsync()
     {
         using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(_connectionCts.Token);
         // MQTT 5.0 §3.1.2.10 / 3.1.1 §3.1.2.10: close after one and a half times the Keep Alive without a packet [MQTT-3.1.2-24].
         TimeSpan keepAliveTimeout = _keepAlive == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(_keepAlive * 1500);
+        // On the broker's clock, not CancelAfter's real one, so a test moves Keep Alive instead of waiting it out.
+        // Declared after the source, so it is disposed first; a callback already running then is caught above.
+        using ITimer keepAliveTimer = _broker.Options.TimeProvider.CreateTimer(s_keepAliveExpired, keepAlive, keepAliveTimeout, Timeout.InfiniteTimeSpan);
         while (true)
         {
-            keepAlive.CancelAfter(keepAliveTimeout);
             MqttPacket? packet = await _channel.ReceiveAsync(keepAlive.Token).ConfigureAwait(false);
             if (packet is null)
             {
                 // Closed without DISCONNECT: the will is published (MQTT 5.0 §3.1.2.5).
                 return;
             }
+
+            // The period restarts when a packet arrives, before it is handled: a PINGRESP or PUBACK the client sees
+            // was sent after its packet already counted.
+            keepAliveTimer.Change(keepAliveTimeout, Timeout.InfiniteTimeSpan);
 
             switch (packet)
             {

@@ -52,7 +52,7 @@ internal sealed partial class MqttServerConnection
             return;
         }
 
-        long now = MqttStoredMessage.NowTicks;
+        long now = _broker.NowTicks;
         foreach ((MqttSubscription subscription, bool isNew) in accepted)
         {
             // Shared subscriptions never get retained messages at subscribe time (MQTT 5.0 §4.8.2).

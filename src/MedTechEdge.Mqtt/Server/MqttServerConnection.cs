@@ -138,8 +138,9 @@ internal sealed partial class MqttServerConnection
 
         if (_session is not null)
         {
-            Interlocked.Decrement(ref _broker.Statistics._connectedClients);
+            // Counted out after the detach: whoever sees the count drop sees the will and the session expiry decided.
             _broker.DetachSession(this, _session, _sendWill && _connect is { HasWill: true } ? _connect : null);
+            Interlocked.Decrement(ref _broker.Statistics._connectedClients);
         }
 
         await _channel.DisposeAsync().ConfigureAwait(false);

@@ -64,7 +64,10 @@ public sealed class MqttServerOptions
     /// <summary>Limits on password verification under a flood of bad CONNECTs (concurrency, per-address backoff, success cache, log aggregation).</summary>
     public MqttAuthenticationOptions Authentication { get; set; } = new();
 
-    /// <summary>The clock of the authentication backoff, cache and log windows; tests substitute a manual one.</summary>
+    /// <summary>
+    /// The broker's clock: Keep Alive, Will Delay, Session and Message Expiry, and the authentication backoff, cache
+    /// and log windows. Tests substitute a fake one so these run without waiting; the CONNECT timeout stays on real time.
+    /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>The TLS listener; null (default) for none.</summary>

@@ -46,12 +46,10 @@ internal sealed class MqttStoredMessage
     public byte[]? CorrelationData { get; }
     public List<MqttUserProperty>? UserProperties { get; }
 
-    /// <summary>Message Expiry (MQTT 5.0 §3.3.2.3.3) as an absolute <see cref="Environment.TickCount64"/>-based tick count; 0 = never.</summary>
+    /// <summary>Message Expiry (MQTT 5.0 §3.3.2.3.3) as an absolute tick count on <see cref="MqttBroker.NowTicks"/>; 0 = never.</summary>
     public long ExpiresAtTicks { get; }
 
     public bool IsExpired(long nowTicks) => ExpiresAtTicks != 0 && nowTicks >= ExpiresAtTicks;
-
-    public static long NowTicks => Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
 
     /// <summary>Builds the outgoing PUBLISH for one subscriber. Remaining expiry is sent, not the original [MQTT-3.3.2-6].</summary>
     public MqttPublishPacket ToPublishPacket(MqttQualityOfServiceLevel qos, bool retain, uint? subscriptionIdentifier, long nowTicks)

@@ -3,6 +3,7 @@ using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Consumer;
 using Azure.Messaging.EventHubs.Producer;
 using MedTechEdge.TestPeers.EventHubsAmqp;
+using Microsoft.Extensions.Time.Testing;
 using SdkEventData = Azure.Messaging.EventHubs.EventData;
 
 namespace MedTechEdge.EventHubs.Tests.AmqpPeer;
@@ -78,11 +79,11 @@ public sealed class AmqpPeerConsumerTests
     public async Task An_Enqueued_Time_Start_Skips_The_Events_Before_It()
     {
         DateTimeOffset start = DateTimeOffset.UtcNow;
-        var clock = new ManualClock(start);
+        var clock = new FakeTimeProvider(start);
         using var peer = new EventHubsAmqpPeer(new EventHubsAmqpPeerOptions { Clock = clock });
         for (int i = 0; i < 4; i++)
         {
-            clock.Now = start + TimeSpan.FromMinutes(i);
+            clock.SetUtcNow(start + TimeSpan.FromMinutes(i));
             peer.Append(0, Encoding.UTF8.GetBytes($"minute {i}"));
         }
 
@@ -166,13 +167,13 @@ public sealed class AmqpPeerConsumerTests
     public async Task Partition_Properties_Follow_The_Events_As_They_Arrive()
     {
         DateTimeOffset start = DateTimeOffset.UtcNow;
-        var clock = new ManualClock(start);
+        var clock = new FakeTimeProvider(start);
         using var peer = new EventHubsAmqpPeer(new EventHubsAmqpPeerOptions { Clock = clock });
         await using EventHubConsumerClient consumer = SdkConsumer.Create(peer.ConnectionString);
 
         PartitionProperties empty = await consumer.GetPartitionPropertiesAsync("2");
         peer.Append(2, new byte[10]);
-        clock.Now = start + TimeSpan.FromSeconds(5);
+        clock.SetUtcNow(start + TimeSpan.FromSeconds(5));
         peer.Append(2, new byte[7]);
         PartitionProperties filled = await consumer.GetPartitionPropertiesAsync("2");
 

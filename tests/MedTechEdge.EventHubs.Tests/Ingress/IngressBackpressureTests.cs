@@ -1,6 +1,7 @@
 using System.Text;
 using MedTechEdge.EventHubs.Ingress;
 using MedTechEdge.Storage;
+using MedTechEdge.TestPeers;
 using MedTechEdge.TestPeers.EventHubsAmqp;
 using Microsoft.Data.Sqlite;
 
@@ -28,19 +29,21 @@ public sealed class IngressBackpressureTests
             store.Store.Options.MaxSizeBytes = StoreSize.UsedBytes(connection);
         }
 
-        var clock = new SteppedClock(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        var clock = new TestClock(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
         var settings = new EventHubIngressSettings { MaxBatchSize = 10, PrefetchCount = 10, LoadBalancingInterval = TimeSpan.FromSeconds(1) };
         await using var harness = new IngressHarness(peer, store, clock, settings);
         await harness.Ingress.StartAsync(CancellationToken.None);
 
         // The first batch is refused and the handler pauses on the clock: one refusal, one timer, no spinning.
-        await IngressHarness.WaitUntilAsync(() => harness.Ingress.Metrics.HeldBatches == 1 && clock.PendingTimers >= 1, s_deadline, "the partition held");
+        await IngressHarness.WaitUntilAsync(() => harness.Ingress.Metrics.HeldBatches == 1, s_deadline, "the partition held");
+        await clock.WaitForTimerAsync(settings.FirstRetryPause, s_deadline);
         Assert.Equal(10, store.Inbox.RejectedCount);
         Assert.Equal(1, harness.Ingress.Metrics.HeldBatches);
 
         // Each step of the clock past the pause is one more try of the same events (250 ms, then 500 ms).
         clock.Advance(TimeSpan.FromMilliseconds(250));
-        await IngressHarness.WaitUntilAsync(() => harness.Ingress.Metrics.HeldBatches == 2 && clock.PendingTimers >= 1, s_deadline, "a second try after the first pause");
+        await IngressHarness.WaitUntilAsync(() => harness.Ingress.Metrics.HeldBatches == 2, s_deadline, "a second try after the first pause");
+        await clock.WaitForTimerAsync(settings.FirstRetryPause * 2, s_deadline);
         Assert.Equal(20, store.Inbox.RejectedCount);
         clock.Advance(TimeSpan.FromMilliseconds(250));
         Assert.Equal(2, harness.Ingress.Metrics.HeldBatches);

@@ -1,6 +1,7 @@
 using System.Text;
 using MedTechEdge.EventHubs.Ingress;
 using MedTechEdge.TestPeers.EventHubsAmqp;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedTechEdge.EventHubs.Tests.Ingress;
 
@@ -19,7 +20,7 @@ public sealed class IngressCheckpointPolicyTests
         // The clock stands still: after the first batch's checkpoint no interval passes, so the five full batches after
         // it are stored without one, and the tail is checkpointed when the SDK reports the partition quiet (an empty
         // batch after MaximumWaitTime, which the ingress sets to the interval).
-        var clock = new SteppedClock(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
         await using var store = new IngressTestStore();
         var settings = new EventHubIngressSettings { MaxBatchSize = 5, PrefetchCount = 10, CheckpointInterval = TimeSpan.FromSeconds(1) };
         await using var harness = new IngressHarness(peer, store, clock, settings);

@@ -1,5 +1,6 @@
 using MedTechEdge.EventHubs.Ingress;
 using MedTechEdge.Storage;
+using MedTechEdge.TestPeers;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdkEventData = Azure.Messaging.EventHubs.EventData;
 
@@ -13,7 +14,7 @@ public sealed class PartitionBatchWriterStoppingTests
     {
         await using var store = new IngressTestStore();
         var settings = new EventHubIngressSettings { MaxEventBytes = 4 };
-        var clock = new SteppedClock(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        var clock = new TestClock(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
         using var letters = new IngressDeadLetters(store.Store);
         var writer = new PartitionBatchWriter(store.Inbox, letters, settings, new EventHubIngressMetrics(), clock, NullLogger.Instance);
         await store.Inbox.DisposeAsync();
@@ -24,8 +25,10 @@ public sealed class PartitionBatchWriterStoppingTests
         Task<int> storing = writer.StoreAsync(events, "0", "vitals/Partitions/0", _ => Task.CompletedTask, partition.Token);
         // Held: the writer pauses on its clock (which never moves here) instead of returning. Returning would let the SDK
         // hand the next batch while the second event is in no store, and that batch's checkpoint would pass it.
-        await IngressHarness.WaitUntilAsync(() => clock.PendingTimers > 0 || storing.IsCompleted, TimeSpan.FromSeconds(10), "the writer pauses or returns");
+        Task paused = clock.WaitForTimerAsync(settings.FirstRetryPause, TimeSpan.FromSeconds(10));
+        await Task.WhenAny(paused, storing);
         Assert.False(storing.IsCompleted, "the batch was returned half-stored");
+        await paused;
         await partition.CancelAsync();
         Assert.Equal(0, await storing.WaitAsync(TimeSpan.FromSeconds(10)));
     }

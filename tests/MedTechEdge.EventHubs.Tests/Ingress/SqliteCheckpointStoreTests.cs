@@ -2,6 +2,7 @@ using Azure.Messaging.EventHubs.Consumer;
 using Azure.Messaging.EventHubs.Primitives;
 using Azure.Messaging.EventHubs.Processor;
 using MedTechEdge.EventHubs.Checkpoints;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedTechEdge.EventHubs.Tests.Ingress;
 
@@ -17,7 +18,7 @@ public sealed class SqliteCheckpointStoreTests
     public async Task Of_Two_Claims_On_The_Same_Version_Only_The_First_Wins_And_A_Stale_Version_Is_Refused()
     {
         await using var temp = new IngressTestStore();
-        var clock = new SteppedClock(s_start);
+        var clock = new FakeTimeProvider(s_start);
         using var store = new SqliteCheckpointStore(temp.Store, clock);
 
         // Both processors see no owner and claim partition 0 with no version: the insert admits one.
@@ -49,7 +50,7 @@ public sealed class SqliteCheckpointStoreTests
     public async Task Claims_For_Several_Partitions_Succeed_Or_Fail_Each_On_Its_Own()
     {
         await using var temp = new IngressTestStore();
-        using var store = new SqliteCheckpointStore(temp.Store, new SteppedClock(s_start));
+        using var store = new SqliteCheckpointStore(temp.Store, new FakeTimeProvider(s_start));
         EventProcessorPartitionOwnership one = Assert.Single(await store.ClaimOwnershipAsync([Desired("a", "1", null)], CancellationToken.None));
 
         IEnumerable<EventProcessorPartitionOwnership> claimed = await store.ClaimOwnershipAsync(
@@ -67,7 +68,7 @@ public sealed class SqliteCheckpointStoreTests
     public async Task A_Checkpoint_Round_Trips_And_Resumes_After_Its_Sequence_Number()
     {
         await using var temp = new IngressTestStore();
-        var clock = new SteppedClock(s_start);
+        var clock = new FakeTimeProvider(s_start);
         using var store = new SqliteCheckpointStore(temp.Store, clock);
         Assert.Null(await store.GetCheckpointAsync(Namespace, Hub, Group, "3", CancellationToken.None));
 

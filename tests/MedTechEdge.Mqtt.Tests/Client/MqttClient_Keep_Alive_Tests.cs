@@ -4,25 +4,45 @@ using System.Text;
 using MedTechEdge.Mqtt.Client;
 using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.Mqtt.Tests.TestSupport;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Mqtt.Tests.Client;
 
 /// <summary>The client's side of Keep Alive (MQTT 5.0 §3.1.2.10) and connection results.</summary>
 public sealed class MqttClient_Keep_Alive_Tests
 {
+    private static readonly TimeSpan s_pingEvery = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan s_serverLimit = TimeSpan.FromSeconds(3);
+
     [Theory]
     [InlineData(MqttProtocolVersion.V311)]
     [InlineData(MqttProtocolVersion.V500)]
     public async Task Idle_Client_Sends_PingReq_So_The_Server_Keeps_It(MqttProtocolVersion version)
     {
-        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync();
-        await using MqttClient client = await Peers.ConnectAsync(broker.Port, "idle", version, o => o.KeepAlive = TimeSpan.FromSeconds(2));
+        // Broker and client on one test clock: the client pings every 1.5 s (0.75 x Keep Alive 2), the broker gives a
+        // silent client 3 s (1.5 x Keep Alive).
+        var clock = new TestClock();
+        await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync(o => o.TimeProvider = clock);
+        await using MqttClient client = await Peers.ConnectAsync(broker.Port, "idle", version, o =>
+        {
+            o.KeepAlive = TimeSpan.FromSeconds(2);
+            o.TimeProvider = clock;
+        });
+        await clock.WaitForTimerAsync(s_serverLimit);
+        await clock.WaitForTimerAsync(s_pingEvery);
 
-        // Well past the server's 3 s limit (1.5 x Keep Alive) for a client that sends nothing.
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // The broker re-arms its 3 s when the PINGREQ arrives.
+        clock.Advance(s_pingEvery);
+        await clock.WaitForTimerAsync(s_serverLimit);
+        await clock.WaitForTimerAsync(s_pingEvery);
+
+        // 3 s after CONNECT: a client that had sent nothing would be disconnected now.
+        clock.Advance(s_pingEvery);
+        await clock.WaitForTimerAsync(s_serverLimit);
 
         Assert.True(client.IsConnected);
         Assert.True((await client.PublishAsync("a", Encoding.UTF8.GetBytes("x"))).IsSuccess);
+        Assert.Equal(0, broker.Server.Statistics.ProtocolErrors);
     }
 
     [Fact]
@@ -32,18 +52,31 @@ public sealed class MqttClient_Keep_Alive_Tests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         Task<Socket> accepted = listener.AcceptSocketAsync();
+        var clock = new TestClock();
         var client = new MqttClient();
         Task<MqttConnectResult> connecting = client.ConnectAsync(
-            new MqttClientOptions { Port = ((IPEndPoint)listener.LocalEndpoint).Port, ClientId = "half-open", ProtocolVersion = MqttProtocolVersion.V311, KeepAlive = TimeSpan.FromSeconds(1) },
+            new MqttClientOptions { Port = ((IPEndPoint)listener.LocalEndpoint).Port, ClientId = "half-open", ProtocolVersion = MqttProtocolVersion.V311, KeepAlive = TimeSpan.FromSeconds(1), TimeProvider = clock },
             CancellationToken.None);
         using Socket server = await accepted;
         byte[] connect = new byte[256];
         _ = await server.ReceiveAsync(connect);
         await server.SendAsync(new byte[] { 0x20, 0x02, 0x00, 0x00 }); // CONNACK, 3.1.1, accepted
         Assert.True((await connecting).IsSuccess);
+        TimeSpan pingEvery = TimeSpan.FromSeconds(0.75);
 
-        // The PINGREQ goes unanswered and nothing is read for 1.5 x Keep Alive: the client closes (MQTT 5.0 §3.1.2.10).
-        await client.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        // PINGREQs at 0.75 s and 1.5 s go unanswered; the client waits for the next one, so it is still open at 1.5 x Keep Alive.
+        for (int i = 0; i < 2; i++)
+        {
+            await clock.WaitForTimerAsync(pingEvery);
+            clock.Advance(pingEvery);
+        }
+
+        await clock.WaitForTimerAsync(pingEvery);
+        Assert.True(client.IsConnected);
+
+        // Past 1.5 x Keep Alive with nothing read: the client closes (MQTT 5.0 §3.1.2.10).
+        clock.Advance(pingEvery);
+        await client.Completion.WaitAsync(Peers.Timeout);
 
         Assert.False(client.IsConnected);
         await client.DisposeAsync();

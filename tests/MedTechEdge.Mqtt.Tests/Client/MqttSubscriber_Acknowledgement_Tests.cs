@@ -32,6 +32,7 @@ public sealed class MqttSubscriber_Acknowledgement_Tests(MosquittoFixture mosqui
 
             // Both calls are made at once; "second" completes but its ack waits behind "first" [MQTT-4.6.0-2].
             await WaitUntilAsync(() => blocking.Messages.Count == 2, "both messages at the handler");
+            // Real time on purpose: an acknowledgement that must not come gets 300 ms to be counted.
             await Task.Delay(300);
             Assert.Equal(0, first.Statistics.MessagesAcknowledged);
         }
@@ -129,6 +130,7 @@ public sealed class MqttSubscriber_Acknowledgement_Tests(MosquittoFixture mosqui
         await WaitUntilAsync(() => handler.Messages.Count == 1, "the message at the handler");
 
         Task stopping = subscriber.StopAsync(CancellationToken.None);
+        // Real time on purpose: a stop that does not wait for the handler gets 200 ms to finish early.
         await Task.Delay(200);
         Assert.False(stopping.IsCompleted);
         gate.SetResult(MqttIngestResult.Accepted);
@@ -137,6 +139,7 @@ public sealed class MqttSubscriber_Acknowledgement_Tests(MosquittoFixture mosqui
         Assert.Equal(1, subscriber.Statistics.MessagesAcknowledged);
         var again = new SubscriberTestHandler();
         await using MqttSubscriber resumed = await StartAsync(options, again);
+        // Real time on purpose: Mosquitto would redeliver an unacknowledged message right after the resume; it gets 500 ms.
         await Task.Delay(500);
         Assert.Empty(again.Messages);
     }

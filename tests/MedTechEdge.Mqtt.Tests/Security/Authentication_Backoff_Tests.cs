@@ -1,6 +1,6 @@
 using System.Net;
 using MedTechEdge.Mqtt.Security;
-using MedTechEdge.Mqtt.Tests.TestSupport;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Mqtt.Tests.Security;
 
@@ -9,7 +9,7 @@ namespace MedTechEdge.Mqtt.Tests.Security;
 public sealed class Authentication_Backoff_Tests
 {
     private static readonly IPAddress s_attacker = IPAddress.Parse("192.0.2.66");
-    private readonly ManualClock _clock = new();
+    private readonly TestClock _clock = new();
 
     private MqttAuthenticationBackoff Backoff() =>
         new(failuresBeforeBackoff: 3, window: TimeSpan.FromMinutes(1), firstBackoff: TimeSpan.FromSeconds(10), maxBackoff: TimeSpan.FromSeconds(25), _clock);

@@ -1,13 +1,14 @@
 using System.Text;
 using MedTechEdge.Mqtt.Security;
 using MedTechEdge.Mqtt.Tests.TestSupport;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Mqtt.Tests.Security;
 
 /// <summary>The cache of successful password checks: bounded, expiring, and keyed so a changed password or file misses.</summary>
 public sealed class Authentication_Cache_Tests
 {
-    private readonly ManualClock _clock = new();
+    private readonly TestClock _clock = new();
     private readonly MqttPasswordHashValue _stored = Parse(MqttPasswordHash.Create("pw-1", CredentialsFile.TestIterations));
 
     [Fact]

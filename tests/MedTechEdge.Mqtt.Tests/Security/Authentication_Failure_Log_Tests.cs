@@ -2,6 +2,7 @@ using System.Net;
 using MedTechEdge.Mqtt.Protocol;
 using MedTechEdge.Mqtt.Security;
 using MedTechEdge.Mqtt.Tests.TestSupport;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.Mqtt.Tests.Security;
 
@@ -9,7 +10,7 @@ namespace MedTechEdge.Mqtt.Tests.Security;
 public sealed class Authentication_Failure_Log_Tests
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromMinutes(1);
-    private readonly ManualClock _clock = new();
+    private readonly TestClock _clock = new();
     private readonly RecordingLogger _log = new();
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class Connect_Flood_Tests : IDisposable
 {
     private const string DeviceTopic = "devices/dev-1/messages/events/";
     private readonly CredentialsFile _credentials = CredentialsFile.Create(("dev-1", "pw-one"), ("dev-2", "pw-two"));
-    private readonly ManualClock _clock = new();
+    private readonly TestClock _clock = new();
     private readonly RecordingLogger _log = new();
 
     public void Dispose() => _credentials.Dispose();

@@ -156,7 +156,7 @@ public sealed class Session_Ownership_Tests : IDisposable
     [Fact]
     public async Task Refused_Client_Ids_Are_Logged_As_One_Warning_Per_Address_And_Interval_Without_Names()
     {
-        var clock = new ManualClock();
+        var clock = new TestClock();
         var log = new RecordingLogger();
         await using EmbeddedBroker broker = await EmbeddedBroker.StartAsync(
             o =>

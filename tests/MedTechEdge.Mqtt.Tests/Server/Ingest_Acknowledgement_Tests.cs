@@ -25,6 +25,8 @@ public sealed class Ingest_Acknowledgement_Tests
 
         Task<MqttPublishResult> publish = device.PublishAsync("devices/dev-1/messages/events/", s_payload, qos);
         await handler.WaitForAsync(1, Peers.Timeout);
+        // Real time on purpose: nothing can signal an acknowledgement that must not come, so a wrong early one gets
+        // 300 ms to arrive.
         await Task.Delay(300);
 
         Assert.False(publish.IsCompleted, "The acknowledgement arrived before the handler completed.");
@@ -56,6 +58,7 @@ public sealed class Ingest_Acknowledgement_Tests
         await handler.WaitForAsync(3, Peers.Timeout);
         gates[2].SetResult(MqttIngestResult.Accepted);
         gates[1].SetResult(MqttIngestResult.Accepted);
+        // Real time on purpose: an out-of-order acknowledgement, which must not come, gets 300 ms to arrive.
         await Task.Delay(300);
         Assert.False(publishes[1].IsCompleted || publishes[2].IsCompleted, "Later messages were acknowledged before the first one.");
 

@@ -30,7 +30,7 @@ public sealed class Shared_Subscription_Tests
             await Peers.ReceiveAsync(observer);
         }
 
-        await Task.Delay(300);
+        Assert.True(await Until.TrueAsync(() => workerA.ReceivedMessages.Count + workerB.ReceivedMessages.Count >= 10), "the workers did not get all ten");
         int a = workerA.ReceivedMessages.Count;
         int b = workerB.ReceivedMessages.Count;
         Assert.Equal(10, a + b);

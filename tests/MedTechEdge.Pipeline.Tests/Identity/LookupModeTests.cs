@@ -128,9 +128,14 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         // A new stage (a restarted module) whose FHIR server is unreachable.
         var unreachable = new FhirClient(http, new Uri($"http://127.0.0.1:{ClosedPort()}/fhir/"));
         await harness.AppendAsync(Message("mon-" + _run, 1), Message("new-" + _run, 2));
-        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, unreachable);
+        var clock = new TestClock();
+        MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, clock, NullLogger<MapStage>.Instance, unreachable);
         await map.StartAsync(CancellationToken.None);
-        await Task.Delay(1500);
+        // The stage waits on its clock after each failed lookup, twice as long each time: it has tried twice, and
+        // held the batch both times, when it waits the second, longer delay.
+        await clock.WaitForTimerAsync(harness.Options.FirstRetryDelay);
+        clock.Advance(harness.Options.FirstRetryDelay);
+        await clock.WaitForTimerAsync(harness.Options.FirstRetryDelay * 2);
         await map.StopAsync(CancellationToken.None);
 
         // The batch with the unknown device cannot be resolved: it waits, whole, rather than failing or splitting.

@@ -81,6 +81,7 @@ internal sealed class SlowRecordingSink(TimeSpan latency) : IResourceSink
         {
         }
 
+        // Real latency on purpose: writes must overlap in real time for the in-flight maximum to mean anything.
         await Task.Delay(latency, cancellationToken);
         lock (Written)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MedTechEdge.Mapping;
 using MedTechEdge.Pipeline.Stages;
 using MedTechEdge.Storage;
+using MedTechEdge.TestPeers;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -28,8 +29,11 @@ public sealed class SampledDataWindowTests
           "value":{"valueType":"SampledData","valueName":"mv","defaultPeriod":1000,"unit":"mV"}}}]}
         """);
 
-    // Device time two hours ahead: the window cannot close while the test runs, whatever the hour.
-    private static readonly DateTime s_openHour = TopOfHour(DateTime.UtcNow).AddHours(2);
+    // The windows' hour. The stage's clock starts ten minutes into it: a window closes only when a test moves the
+    // clock past the hour, and flushes only when a test moves it past the interval.
+    private static readonly DateTime s_openHour = new(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc);
+
+    private readonly TestClock _clock = new(new DateTimeOffset(s_openHour.AddMinutes(10)));
 
     [Fact]
     public async Task Messages_Of_One_Open_Window_In_Separate_Batches_Become_One_Write_Per_Flush()
@@ -44,10 +48,19 @@ public sealed class SampledDataWindowTests
             // One message per batch: the stage has mapped each before the next arrives.
             await harness.AppendAsync(Message(s_openHour.AddSeconds(i), i));
             await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the batch to be mapped");
+            _clock.Advance(TimeSpan.FromSeconds(0.5));
         }
 
+        await PassAsync(harness, map);
+        Assert.Empty(Writes(harness));
+
+        // Five seconds after the first message: one write with all five.
+        _clock.Advance(TimeSpan.FromSeconds(2.5));
         await PipelineHarness.WaitAsync(() => Writes(harness).Count >= 1, "the window's flush");
-        await Task.Delay(5500);
+
+        // Another interval passes with nothing new: nothing is left to write, even when asked.
+        _clock.Advance(TimeSpan.FromSeconds(5.5));
+        Assert.Equal(0, await harness.Signals.RequestWindowFlushAsync());
         await map.StopAsync(CancellationToken.None);
 
         OutboxRecord write = Assert.Single(Writes(harness));
@@ -68,9 +81,13 @@ public sealed class SampledDataWindowTests
         await map.StartAsync(CancellationToken.None);
 
         await harness.AppendAsync(Message(s_openHour, 0), Message(s_openHour.AddSeconds(1), 1));
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the first messages to be mapped");
+        _clock.Advance(TimeSpan.FromMilliseconds(300));
         await PipelineHarness.WaitAsync(() => Writes(harness).Count == 1, "the first flush");
 
         await harness.AppendAsync(Message(s_openHour.AddSeconds(3), 3));
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the third message to be mapped");
+        _clock.Advance(TimeSpan.FromMilliseconds(300));
         await PipelineHarness.WaitAsync(() => Writes(harness).Count == 2, "the second flush");
         await map.StopAsync(CancellationToken.None);
 
@@ -86,23 +103,23 @@ public sealed class SampledDataWindowTests
     {
         using var harness = new PipelineHarness();
         harness.Options.SampledDataFlushInterval = TimeSpan.FromMinutes(10);
-        var clock = new ManualClock(s_openHour.AddMinutes(30));
-        MapStage map = new(harness.Store, s_devices, s_fhir, harness.Signals, harness.Options, clock, NullLogger<MapStage>.Instance);
+        _clock.SetUtcNow(new DateTimeOffset(s_openHour.AddMinutes(30)));
+        MapStage map = Map(harness);
         await map.StartAsync(CancellationToken.None);
 
         await harness.AppendAsync(Message(s_openHour.AddMinutes(29), 1), Message(s_openHour.AddMinutes(29).AddSeconds(2), 3));
         await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the messages to be mapped");
-        await Task.Delay(300);
+        await PassAsync(harness, map);
         Assert.Empty(Writes(harness));
 
         // The hour ends long before the ten-minute interval would have written it.
-        clock.Now = s_openHour.AddHours(1).AddSeconds(1);
+        _clock.SetUtcNow(new DateTimeOffset(s_openHour.AddHours(1).AddSeconds(1)));
         await PipelineHarness.WaitAsync(() => Writes(harness).Count == 1, "the write at the end of the hour");
         using SqliteConnection connection = harness.Store.OpenConnection();
         Assert.Equal(1, WindowTable.Count(connection));
 
         // Kept one interval for late data, then gone.
-        clock.Now = s_openHour.AddHours(1).AddMinutes(11);
+        _clock.SetUtcNow(new DateTimeOffset(s_openHour.AddHours(1).AddMinutes(11)));
         await PipelineHarness.WaitAsync(() => WindowTable.Count(connection) == 0, "the closed window to leave the store");
         await map.StopAsync(CancellationToken.None);
 
@@ -128,33 +145,31 @@ public sealed class SampledDataWindowTests
         harness.Options.SampledDataFlushInterval = TimeSpan.FromMilliseconds(100);
         MapStage second = Map(harness);
         await second.StartAsync(CancellationToken.None);
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
         await PipelineHarness.WaitAsync(() => Writes(harness).Count == 1, "the window kept in the store to be written");
         await second.StopAsync(CancellationToken.None);
     }
 
-    private static DateTime TopOfHour(DateTime now) => new(now.Ticks - (now.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
+    /// <summary>
+    /// Returns once the stage has finished the loop pass that mapped everything appended so far, flush check
+    /// included: a message that matches no template is mapped only in a later pass.
+    /// </summary>
+    private static async Task PassAsync(PipelineHarness harness, MapStage map)
+    {
+        long mapped = map.MappedCount;
+        await harness.AppendAsync("""{"unrelated":true}""");
+        await PipelineHarness.WaitAsync(() => map.MappedCount > mapped, "a later pass of the stage");
+    }
 
     // The Observations written; Create mode also writes the Patient and Device once.
     private static List<OutboxRecord> Writes(PipelineHarness harness) => harness.Outbox().FindAll(r => r.ResourceType == "Observation");
 
-    private static MapStage Map(PipelineHarness harness)
-    {
-        // The open hour lies ahead of the clock (so it cannot close mid-test): allow that much skew.
-        harness.Options.MaxClockSkew = TimeSpan.FromHours(3);
-        return new(harness.Store, s_devices, s_fhir, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance);
-    }
+    private MapStage Map(PipelineHarness harness) =>
+        new(harness.Store, s_devices, s_fhir, harness.Signals, harness.Options, _clock, NullLogger<MapStage>.Instance);
 
     private static string Message(DateTime time, int tenths) =>
         $$"""{"deviceId":"ecg-1","patientId":"p1","time":"{{time.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}","mv":{{(tenths / 10.0).ToString("0.0", CultureInfo.InvariantCulture)}}}""";
 
     private static string[] Slots(JsonElement observation) =>
         observation.GetProperty("valueSampledData").GetProperty("data").GetString()!.Split(' ');
-
-    /// <summary>A clock the test sets.</summary>
-    private sealed class ManualClock(DateTime start) : TimeProvider
-    {
-        public DateTime Now { get; set; } = start;
-
-        public override DateTimeOffset GetUtcNow() => new(Now, TimeSpan.Zero);
-    }
 }

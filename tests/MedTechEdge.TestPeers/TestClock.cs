@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace MedTechEdge.TestPeers;
+
+/// <summary>
+/// The tests' one fake clock: <see cref="FakeTimeProvider"/>, plus a record of every time a timer on it is armed
+/// (created, or changed to a new due time). Code under test arms its timer (a delay on the clock, a
+/// keep-alive timer) on its own thread; an <see cref="FakeTimeProvider.Advance(TimeSpan)"/> that comes before that is
+/// lost on the timer, and the test would hang or pass for the wrong reason. <see cref="WaitForTimerAsync"/> lets a
+/// test advance only once the code is waiting on the clock.
+/// </summary>
+public sealed class TestClock : FakeTimeProvider
+{
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
+
+    private readonly Lock _lock = new();
+    private readonly List<(TimeSpan DueTime, bool Claimed)> _armed = [];
+
+    /// <summary>A clock at 2026-12-01 08:00 UTC.</summary>
+    public TestClock()
+        : this(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    /// <summary>A clock at <paramref name="start"/>.</summary>
+    public TestClock(DateTimeOffset start)
+        : base(start)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new WatchedTimer(this, base.CreateTimer(callback, state, dueTime, period));
+        Armed(dueTime);
+        return timer;
+    }
+
+    /// <summary>
+    /// Waits, in real time and with a deadline, until a timer is armed with <paramref name="dueTime"/> (created or
+    /// changed) and no earlier call has claimed that arming, and claims it: two waits for one due time need two armings.
+    /// </summary>
+    public async Task WaitForTimerAsync(TimeSpan dueTime, TimeSpan? timeout = null)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!TryClaim(dueTime))
+        {
+            Assert.True(waited.Elapsed < (timeout ?? s_timeout), $"No timer was armed for {dueTime.TotalSeconds:0.###} s on the test clock; armed so far: {Describe()}.");
+            await Task.Delay(s_poll).ConfigureAwait(false);
+        }
+    }
+
+    // Recorded after the base timer has it: once a test sees it, an Advance reaches it.
+    private void Armed(TimeSpan dueTime)
+    {
+        lock (_lock)
+        {
+            _armed.Add((dueTime, false));
+        }
+    }
+
+    private bool TryClaim(TimeSpan dueTime)
+    {
+        lock (_lock)
+        {
+            for (int i = 0; i < _armed.Count; i++)
+            {
+                // Within a millisecond: a delay on the clock arms its timer with the delay cut to whole milliseconds.
+                if (!_armed[i].Claimed && (_armed[i].DueTime - dueTime).Duration() < TimeSpan.FromMilliseconds(1))
+                {
+                    _armed[i] = (_armed[i].DueTime, true);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private string Describe()
+    {
+        lock (_lock)
+        {
+            return string.Join(", ", _armed.Select(c => $"{c.DueTime.TotalSeconds:0.######} s{(c.Claimed ? " (claimed)" : string.Empty)}"));
+        }
+    }
+
+    /// <summary>The base's timer, with every change of its due time recorded.</summary>
+    private sealed class WatchedTimer(TestClock clock, ITimer inner) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            bool changed = inner.Change(dueTime, period);
+            clock.Armed(dueTime);
+            return changed;
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}
