@@ -14,4 +14,10 @@ public enum FhirFault
 
     /// <summary>429 Too Many Requests with <c>Retry-After: 1</c>.</summary>
     TooManyRequests,
+
+    /// <summary>
+    /// 429 Too Many Requests with <c>Retry-After</c> as an HTTP-date, <see cref="FhirRecordingProxy.RetryAfterDate"/>
+    /// (RFC 9110 §10.2.3): a client turns it into a wait with its own clock.
+    /// </summary>
+    TooManyRequestsUntilDate,
 }

@@ -43,6 +43,9 @@ public sealed class FhirRecordingProxy : IAsyncDisposable
     /// <summary>The proxy's FHIR base URL (same path as the server's).</summary>
     public Uri BaseUrl { get; }
 
+    /// <summary>The instant <see cref="FhirFault.TooManyRequestsUntilDate"/> names: 30 s after the test clock's default start.</summary>
+    public static DateTimeOffset RetryAfterDate { get; } = new(2026, 12, 1, 8, 0, 30, TimeSpan.Zero);
+
     /// <summary>The fault applied to every request from now on.</summary>
     public FhirFault Fault
     {
@@ -96,6 +99,9 @@ public sealed class FhirRecordingProxy : IAsyncDisposable
                 return;
             case FhirFault.TooManyRequests:
                 await AnswerAsync(context, 429, "1").ConfigureAwait(false);
+                return;
+            case FhirFault.TooManyRequestsUntilDate:
+                await AnswerAsync(context, 429, RetryAfterDate.ToString("r", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 return;
         }
 

@@ -15,7 +15,7 @@ internal sealed class EdgeHubService : IHostedService, IAsyncDisposable
 {
     private readonly ModuleTwinSync _twin;
 
-    public EdgeHubService(IotEdgeSettings identity, MedTechEdgeOptions options, MqttIngressHandler ingress, ModuleTwinSync twin, ModuleMethods methods, ILoggerFactory loggers)
+    public EdgeHubService(IotEdgeSettings identity, MedTechEdgeOptions options, MqttIngressHandler ingress, ModuleTwinSync twin, ModuleMethods methods, TimeProvider clock, ILoggerFactory loggers)
     {
         EdgeHubOptions edgeHub = options.EdgeHub;
         Handler = new EdgeHubInputHandler(identity, edgeHub.Inputs.Count > 0 ? edgeHub.Inputs : [ModuleEndpoints.DeviceDataInput], ingress, edgeHub.BindToConnectionDeviceId);
@@ -27,6 +27,7 @@ internal sealed class EdgeHubService : IHostedService, IAsyncDisposable
                 UseTls = edgeHub.UseTls,
                 CaFile = edgeHub.CaFile,
                 TokenLifetime = edgeHub.TokenLifetime,
+                TimeProvider = clock,
             }, Handler, loggers);
         }
         catch (ArgumentException ex)

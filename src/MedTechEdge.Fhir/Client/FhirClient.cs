@@ -40,6 +40,9 @@ public sealed class FhirClient
         BaseUrl = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
     }
 
+    /// <summary>The clock that turns a <c>Retry-After</c> HTTP-date into a wait.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The FHIR base URL, always ending in a slash.</summary>
     public Uri BaseUrl { get; }
 
@@ -203,7 +206,7 @@ public sealed class FhirClient
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
                 .ConfigureAwait(false);
             byte[] content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return FhirResponse.FromHttp(response, content);
+            return FhirResponse.FromHttp(response, content, Clock.GetUtcNow());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

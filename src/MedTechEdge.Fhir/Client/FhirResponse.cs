@@ -137,7 +137,10 @@ public sealed class FhirResponse
         return IsSuccess || Outcome is null ? head : $"{head}: {Outcome}";
     }
 
-    internal static FhirResponse FromHttp(HttpResponseMessage response, byte[] body)
+    /// <param name="response">The HTTP answer: status and headers.</param>
+    /// <param name="body">Its body, read whole.</param>
+    /// <param name="now">When the answer arrived, by the client's clock: a <c>Retry-After</c> date becomes a wait from then.</param>
+    internal static FhirResponse FromHttp(HttpResponseMessage response, byte[] body, DateTimeOffset now)
     {
         Uri? location = response.Headers.Location;
         if (location is not null && !location.IsAbsoluteUri && response.RequestMessage?.RequestUri is Uri requestUri)
@@ -149,7 +152,7 @@ public sealed class FhirResponse
         {
             ETag = ReadETag(response.Headers),
             Location = location,
-            RetryAfter = ReadRetryAfter(response.Headers),
+            RetryAfter = ReadRetryAfter(response.Headers, now),
         };
     }
 
@@ -166,7 +169,7 @@ public sealed class FhirResponse
         return headers.NonValidated.TryGetValues("ETag", out HeaderStringValues values) ? values.ToString() : null;
     }
 
-    private static TimeSpan? ReadRetryAfter(HttpResponseHeaders headers)
+    private static TimeSpan? ReadRetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
     {
         RetryConditionHeaderValue? retryAfter = headers.RetryAfter;
         if (retryAfter?.Delta is TimeSpan delta)
@@ -176,7 +179,7 @@ public sealed class FhirResponse
 
         if (retryAfter?.Date is DateTimeOffset date)
         {
-            TimeSpan wait = date - DateTimeOffset.UtcNow;
+            TimeSpan wait = date - now;
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 

@@ -98,7 +98,9 @@ public sealed class EdgeHub_Connection_Tests
     public async Task The_Sas_Token_Is_Renewed_Before_It_Expires_By_A_New_Connection()
     {
         await using FakeEdgeHub hub = await EdgeHubRig.StartHubAsync();
-        // Tokens of 3 s, renewed at 80 %: a new connection with a new token about every 2.4 s.
+        // Tokens of 3 s, renewed at 80 %: a new connection with a new token about every 2.4 s. Real time on purpose: the
+        // whole module keeps ingesting across renewals here; the renewal's timing itself is tested on the test clock
+        // (MedTechEdge.IotEdge.Tests, EdgeModuleClientTokenRenewalTests).
         await using ModuleUnderTest module = await EdgeHubRig.StartModuleAsync(hub, "--MedTechEdge:EdgeHub:TokenLifetime=00:00:03");
         await EdgeHubRig.WaitUntilReportedAsync(hub);
 
