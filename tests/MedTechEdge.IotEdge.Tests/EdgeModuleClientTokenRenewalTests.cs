@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MedTechEdge.Mqtt.Server;
 using MedTechEdge.TestPeers;
 
@@ -23,7 +22,7 @@ public sealed class EdgeModuleClientTokenRenewalTests
         await using var client = new EdgeModuleClient(identity!, new EdgeModuleClientOptions { Port = hub.TlsPort, CaFile = hub.Pki.CaFile, TokenLifetime = lifetime, TimeProvider = clock }, new NoInputs());
 
         await client.StartAsync(CancellationToken.None);
-        await UntilAsync(() => client.IsConnected && client.TokensIssued == 1, "connected with a first token");
+        await Poll.UntilAsync(() => client.IsConnected && client.TokensIssued == 1, s_deadline, "connected with a first token");
 
         // The renewal waits on the clock for 80 % of the lifetime; a minute short of it, nothing happens.
         await clock.WaitForTimerAsync(renewal);
@@ -33,21 +32,22 @@ public sealed class EdgeModuleClientTokenRenewalTests
         clock.Advance(TimeSpan.FromMinutes(1));
         // The renewal drops the connection; the subscriber reconnects after its first backoff, a random share of a
         // second (full jitter) on the same clock, so the clock moves on in small steps until the new token is in use.
-        await UntilAsync(() => client.TokensIssued == 2 && client.IsConnected, "reconnected with a second token", () => clock.Advance(TimeSpan.FromMilliseconds(100)));
+        await Poll.UntilAsync(
+            () =>
+            {
+                if (client.TokensIssued == 2 && client.IsConnected)
+                {
+                    return true;
+                }
+
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+                return false;
+            },
+            s_deadline,
+            "reconnected with a second token");
 
         // The new connection arms the next renewal, again for 80 % of a new token's lifetime.
         await clock.WaitForTimerAsync(renewal);
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what, Action? meanwhile = null)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(waited.Elapsed < s_deadline, "not within " + s_deadline + ": " + what);
-            meanwhile?.Invoke();
-            await Task.Delay(10);
-        }
     }
 
     private sealed class NoInputs : IMqttIngestHandler

@@ -87,7 +87,7 @@ public sealed class BlobCheckpointProcessorTests(AzuriteFixture azurite)
     }
 
     // The SDK reaches these in its own time (load-balancing cycles of 200 ms here).
-    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Until.TrueAsync(condition, s_deadline, what);
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Poll.UntilAsync(condition, s_deadline, what);
 
     /// <summary>A processor that records what it read and checkpoints after each batch, as the ingress will.</summary>
     private sealed class CheckpointingProcessor(CheckpointStore store, string connectionString, string identifier)

@@ -2,6 +2,7 @@ using MedTechEdge.EventHubs.Checkpoints;
 using MedTechEdge.EventHubs.Ingress;
 using MedTechEdge.TestPeers.EventHubsAmqp;
 using Microsoft.Extensions.Logging.Abstractions;
+using MedTechEdge.TestPeers;
 
 namespace MedTechEdge.EventHubs.Tests.Ingress;
 
@@ -34,7 +35,7 @@ internal sealed class IngressHarness : IAsyncDisposable
     /// <summary>The peer's host, as the processor names the namespace in its checkpoints.</summary>
     public string Namespace => Ingress.FullyQualifiedNamespace;
 
-    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => Until.TrueAsync(condition, timeout, what);
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => Poll.UntilAsync(condition, timeout, what);
 
     public async ValueTask DisposeAsync()
     {
