@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Globalization;
+using MedTechEdge.Benchmarks.Cases;
+using MedTechEdge.Benchmarks.Engine;
+
+namespace MedTechEdge.Benchmarks;
+
+/// <summary>
+/// <c>--loop {case} {seconds}</c>: runs the engine's normalize + transform of one case in a loop, for a profiler
+/// (<c>perf record -g</c> with <c>DOTNET_PerfMapEnabled=1</c>) to sample; prints a rough rate, which is no benchmark.
+/// </summary>
+internal static class ProfilingLoop
+{
+    public static void Run(string caseName, string seconds)
+    {
+        var engine = new EnginePipeline(BenchmarkCases.Get(caseName));
+        var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
+        var clock = Stopwatch.StartNew();
+        long messages = 0;
+        while (clock.Elapsed < duration)
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                engine.NormalizeAndTransform();
+            }
+
+            messages += 10_000;
+        }
+
+        Console.WriteLine($"{messages / clock.Elapsed.TotalSeconds:N0} msgs/s (rough, one thread)");
+    }
+}
