@@ -91,6 +91,14 @@ internal static class ObservationGrouper
     /// <summary>The group of <paramref name="measurement"/> alone, as <see cref="Add"/> would start it; returns an error or null.</summary>
     public static string? Single(CodeValueFhirTemplate template, Measurement measurement, out ObservationGroup? group)
     {
+        if (!template.UsesSampledData)
+        {
+            // A point in time: the instant is the period, and its id segment is written from it only when asked for.
+            DateTime instant = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
+            group = ObservationGroup.ForSingle(measurement, instant, instant, idSegment: null);
+            return null;
+        }
+
         group = null;
         string? error = Bucket(template, measurement, out _, out DateTime start, out DateTime end, out string bucket);
         if (error is not null)
@@ -139,16 +147,24 @@ internal static class ObservationGrouper
         }
     }
 
-    /// <summary><c>yyyyMMddHHmmssZ.yyyyMMddHHmmssZ</c>, written digit by digit (this runs for every Observation).</summary>
-    private static string Segment(DateTime start, DateTime end) =>
-        string.Create(31, (start, end), static (span, range) =>
-        {
-            WriteCompact(span, range.start);
-            span[15] = '.';
-            WriteCompact(span[16..], range.end);
-        });
+    /// <summary>How long a period's id segment is: <c>yyyyMMddHHmmssZ.yyyyMMddHHmmssZ</c>.</summary>
+    public const int SegmentLength = 31;
 
-    private static void WriteCompact(Span<char> span, DateTime time)
+    /// <summary><c>yyyyMMddHHmmssZ.yyyyMMddHHmmssZ</c>, written digit by digit (this runs for every Observation).</summary>
+    public static string Segment(DateTime start, DateTime end) =>
+        string.Create(SegmentLength, (start, end), static (span, range) => WriteSegment(span, range.start, range.end));
+
+    /// <summary><see cref="Segment"/> into <paramref name="target"/>, as characters or as UTF-8 (all ASCII).</summary>
+    public static void WriteSegment<T>(Span<T> target, DateTime start, DateTime end)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        WriteCompact(target, start);
+        target[15] = T.CreateTruncating('.');
+        WriteCompact(target[16..], end);
+    }
+
+    private static void WriteCompact<T>(Span<T> span, DateTime time)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         WriteDigits(span, time.Year, 4);
         WriteDigits(span[4..], time.Month, 2);
@@ -156,14 +172,15 @@ internal static class ObservationGrouper
         WriteDigits(span[8..], time.Hour, 2);
         WriteDigits(span[10..], time.Minute, 2);
         WriteDigits(span[12..], time.Second, 2);
-        span[14] = 'Z';
+        span[14] = T.CreateTruncating('Z');
     }
 
-    private static void WriteDigits(Span<char> span, int value, int count)
+    private static void WriteDigits<T>(Span<T> span, int value, int count)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         for (int i = count - 1; i >= 0; i--)
         {
-            span[i] = (char)('0' + (value % 10));
+            span[i] = T.CreateTruncating('0' + (value % 10));
             value /= 10;
         }
     }
