@@ -103,7 +103,7 @@ public sealed class ObservationGroup
             return false;
         }
 
-        ObservationGrouper.WriteSegment(target[length..], Start, End);
+        ObservationGrouper.WriteSegmentUtf8(target[length..], Start, End);
         length += ObservationGrouper.SegmentLength;
         return true;
     }
