@@ -11,12 +11,8 @@ namespace MedTechEdge.Benchmarks.Tests;
 /// </summary>
 public sealed class FloorTests
 {
-    public static TheoryData<string> NormalizationCases => [.. BenchmarkCases.Runnable(BenchmarkCases.All.Select(c => c.Name))];
-
-    public static TheoryData<string> TransformCases => [.. BenchmarkCases.Runnable(BenchmarkCases.TransformNames)];
-
     [Theory]
-    [MemberData(nameof(NormalizationCases))]
+    [MemberData(nameof(EquivalenceTests.NormalizationCases), MemberType = typeof(EquivalenceTests))]
     public void Parse_Only_Reads_Every_Token_Of_The_Body_And_Both_Property_Objects(string name)
     {
         BenchmarkCase benchmarkCase = BenchmarkCases.Get(name);
@@ -27,7 +23,7 @@ public sealed class FloorTests
     }
 
     [Theory]
-    [MemberData(nameof(TransformCases))]
+    [MemberData(nameof(EquivalenceTests.TransformCases), MemberType = typeof(EquivalenceTests))]
     public void Id_Rows_Hash_One_Id_Per_Observation_Of_The_Message(string name)
     {
         BenchmarkCase benchmarkCase = BenchmarkCases.Get(name);
