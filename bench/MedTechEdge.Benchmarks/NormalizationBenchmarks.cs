@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MedTechEdge.Benchmarks.Cases;
 using MedTechEdge.Benchmarks.Engine;
+using MedTechEdge.Benchmarks.Floors;
 using MedTechEdge.Benchmarks.Reference;
 using MedTechEdge.Benchmarks.Verification;
 
@@ -10,6 +11,7 @@ namespace MedTechEdge.Benchmarks;
 /// Mapping engine, normalization only: one device message in (envelope building included, since every
 /// message pays it), its measurements out. The Newtonsoft reference is the baseline of each case, in the
 /// same run. One operation is one device message; see the case classes for the path each input exercises.
+/// The parse-only row is the floor (issue 16 §5): a Utf8JsonReader over the same bytes, every token read.
 /// </summary>
 // Public and unsealed: BenchmarkDotNet derives its generated runner from the class.
 [MemoryDiagnoser]
@@ -18,6 +20,7 @@ public class NormalizationBenchmarks
 {
     private EnginePipeline _engine = null!;
     private ReferencePipeline _reference = null!;
+    private ParseOnly _parseOnly = null!;
 
     /// <summary>The input: single-vital, five-vital, iothub-envelope, iotcentral-export.</summary>
     [ParamsSource(nameof(Cases))]
@@ -32,6 +35,7 @@ public class NormalizationBenchmarks
         BenchmarkCase benchmarkCase = BenchmarkCases.Get(Case);
         _engine = new EnginePipeline(benchmarkCase);
         _reference = new ReferencePipeline(benchmarkCase);
+        _parseOnly = new ParseOnly(benchmarkCase);
         Equivalence.Check(_engine, _reference, transform: false, benchmarkCase.ExpectedMeasurements);
     }
 
@@ -40,4 +44,7 @@ public class NormalizationBenchmarks
 
     [Benchmark(Description = "MedTechEdge engine")]
     public int Engine() => _engine.Normalize();
+
+    [Benchmark(Description = "Parse only (Utf8JsonReader, floor)")]
+    public int ParseOnly() => _parseOnly.Read();
 }

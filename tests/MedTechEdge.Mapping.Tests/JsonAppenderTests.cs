@@ -86,6 +86,25 @@ public sealed class JsonAppenderTests
     }
 
     [Fact]
+    public void Instants_Alternating_Between_Kept_And_New_Ones_Are_Each_Right()
+    {
+        // Two instants are kept (an Observation's time and the batch's issued time); a third replaces the older.
+        var appender = new JsonAppender();
+        var a = new DateTime(2026, 11, 21, 17, 0, 0, DateTimeKind.Utc);
+        DateTime b = a.AddSeconds(1);
+        DateTime c = a.AddTicks(-1);
+        DateTime[] sequence = [a, b, a, c, b, a, b, c, c, a, DateTime.MinValue, a];
+        var expected = new System.Text.StringBuilder();
+        foreach (DateTime instant in sequence)
+        {
+            appender.AppendInstant(instant);
+            expected.Append('"').Append(instant.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).Append('"');
+        }
+
+        Assert.Equal(expected.ToString().Replace("0001-01-01T00:00:00.0000000\"", "0001-01-01T00:00:00.0000000Z\"", StringComparison.Ordinal), System.Text.Encoding.UTF8.GetString(appender.Written));
+    }
+
+    [Fact]
     public void Instants_Have_Seven_Fractional_Digits_And_Z()
     {
         var appender = new JsonAppender();

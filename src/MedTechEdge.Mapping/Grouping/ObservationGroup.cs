@@ -14,16 +14,20 @@ public sealed class ObservationGroup
     // needs the value table, which most point-in-time Observations never do.
     private Measurement? _single;
 
+    // Null for a point-in-time group made by ForSingle until someone asks: the writer puts the period's digits
+    // straight into the identifier instead.
+    private string? _idSegment;
+
     internal ObservationGroup(string type, DateTime start, DateTime end, string idSegment)
     {
         Type = type;
         DeviceId = string.Empty;
         Start = start;
         End = end;
-        IdSegment = idSegment;
+        _idSegment = idSegment;
     }
 
-    internal ObservationGroup(Measurement first, DateTime start, DateTime end, string idSegment)
+    internal ObservationGroup(Measurement first, DateTime start, DateTime end, string? idSegment)
     {
         Type = first.Type;
         DeviceId = first.DeviceId;
@@ -32,7 +36,7 @@ public sealed class ObservationGroup
         CorrelationId = first.CorrelationId;
         Start = start;
         End = end;
-        IdSegment = idSegment;
+        _idSegment = idSegment;
     }
 
     /// <summary>The normalized type name.</summary>
@@ -57,7 +61,7 @@ public sealed class ObservationGroup
     public DateTime End { get; private set; }
 
     /// <summary>The last part of the Observation identifier: the period, or the correlation id.</summary>
-    public string IdSegment { get; }
+    public string IdSegment => _idSegment ??= ObservationGrouper.Segment(Start, End);
 
     /// <summary>How many values the group holds, over all names.</summary>
     public int Count
@@ -76,9 +80,33 @@ public sealed class ObservationGroup
 
     internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => Table();
 
-    /// <summary>A group of <paramref name="measurement"/> alone; its values stay in the measurement.</summary>
-    internal static ObservationGroup ForSingle(Measurement measurement, DateTime start, DateTime end, string idSegment)
+    /// <summary>
+    /// A group of <paramref name="measurement"/> alone; its values stay in the measurement. A null
+    /// <paramref name="idSegment"/> means the period itself, which a group of one never widens.
+    /// </summary>
+    internal static ObservationGroup ForSingle(Measurement measurement, DateTime start, DateTime end, string? idSegment)
         => new(measurement, start, end, idSegment) { _single = measurement };
+
+    /// <summary>
+    /// Writes <see cref="IdSegment"/> at <paramref name="length"/> in <paramref name="target"/> and advances it, when it is
+    /// plain ASCII and fits; false otherwise. A period segment not yet made into a string is written from the period.
+    /// </summary>
+    internal bool TryAppendIdSegment(Span<byte> target, ref int length)
+    {
+        if (_idSegment is not null)
+        {
+            return Transform.JsonAppender.TryAppendPlain(target, ref length, _idSegment);
+        }
+
+        if (target.Length - length < ObservationGrouper.SegmentLength)
+        {
+            return false;
+        }
+
+        ObservationGrouper.WriteSegmentUtf8(target[length..], Start, End);
+        length += ObservationGrouper.SegmentLength;
+        return true;
+    }
 
     /// <summary>The value of <paramref name="name"/> at the group's latest time (a point-in-time Observation's value).</summary>
     internal bool TryGetLatest(string name, out string? value)

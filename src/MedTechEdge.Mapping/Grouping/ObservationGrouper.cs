@@ -91,6 +91,14 @@ internal static class ObservationGrouper
     /// <summary>The group of <paramref name="measurement"/> alone, as <see cref="Add"/> would start it; returns an error or null.</summary>
     public static string? Single(CodeValueFhirTemplate template, Measurement measurement, out ObservationGroup? group)
     {
+        if (!template.UsesSampledData)
+        {
+            // A point in time: the instant is the period, and its id segment is written from it only when asked for.
+            DateTime instant = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
+            group = ObservationGroup.ForSingle(measurement, instant, instant, idSegment: null);
+            return null;
+        }
+
         group = null;
         string? error = Bucket(template, measurement, out _, out DateTime start, out DateTime end, out string bucket);
         if (error is not null)
@@ -139,32 +147,53 @@ internal static class ObservationGrouper
         }
     }
 
-    /// <summary><c>yyyyMMddHHmmssZ.yyyyMMddHHmmssZ</c>, written digit by digit (this runs for every Observation).</summary>
-    private static string Segment(DateTime start, DateTime end) =>
-        string.Create(31, (start, end), static (span, range) =>
+    /// <summary>How long a period's id segment is: <c>yyyyMMddHHmmssZ.yyyyMMddHHmmssZ</c>.</summary>
+    public const int SegmentLength = 31;
+
+    /// <summary><c>yyyyMMddHHmmssZ.yyyyMMddHHmmssZ</c>, written two digits at a time (this runs for every Observation).</summary>
+    public static string Segment(DateTime start, DateTime end) =>
+        string.Create(SegmentLength, (start, end), static (span, range) =>
         {
-            WriteCompact(span, range.start);
-            span[15] = '.';
-            WriteCompact(span[16..], range.end);
+            Span<byte> utf8 = stackalloc byte[SegmentLength];
+            WriteSegmentUtf8(utf8, range.start, range.end);
+            for (int i = 0; i < utf8.Length; i++)
+            {
+                span[i] = (char)utf8[i];
+            }
         });
 
-    private static void WriteCompact(Span<char> span, DateTime time)
+    /// <summary><see cref="Segment"/> into <paramref name="target"/> as UTF-8 (it is all ASCII), two digits at a time.</summary>
+    public static void WriteSegmentUtf8(Span<byte> target, DateTime start, DateTime end)
     {
-        WriteDigits(span, time.Year, 4);
-        WriteDigits(span[4..], time.Month, 2);
-        WriteDigits(span[6..], time.Day, 2);
-        WriteDigits(span[8..], time.Hour, 2);
-        WriteDigits(span[10..], time.Minute, 2);
-        WriteDigits(span[12..], time.Second, 2);
-        span[14] = 'Z';
+        WriteCompactUtf8(target, start);
+        target[15] = (byte)'.';
+        if (end == start)
+        {
+            // A point in time: the second half repeats the first.
+            target[..15].CopyTo(target[16..]);
+        }
+        else
+        {
+            WriteCompactUtf8(target[16..], end);
+        }
     }
 
-    private static void WriteDigits(Span<char> span, int value, int count)
+    private static void WriteCompactUtf8(Span<byte> span, DateTime time)
     {
-        for (int i = count - 1; i >= 0; i--)
-        {
-            span[i] = (char)('0' + (value % 10));
-            value /= 10;
-        }
+        time.Deconstruct(out int year, out int month, out int day);
+        WritePair(span, year / 100);
+        WritePair(span[2..], year % 100);
+        WritePair(span[4..], month);
+        WritePair(span[6..], day);
+        WritePair(span[8..], time.Hour);
+        WritePair(span[10..], time.Minute);
+        WritePair(span[12..], time.Second);
+        span[14] = (byte)'Z';
+    }
+
+    private static void WritePair(Span<byte> span, int value)
+    {
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8
+            .Slice(value * 2, 2).CopyTo(span);
     }
 }

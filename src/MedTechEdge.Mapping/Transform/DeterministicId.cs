@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -9,8 +10,8 @@ namespace MedTechEdge.Mapping.Transform;
 /// </summary>
 public static class DeterministicId
 {
-    // One hasher per thread, reused: the one-shot API sets up and tears down a native context per call,
-    // which costs more than hashing the ~150 bytes of an Observation identifier.
+    // Fallback where libcrypto's digest functions are not there: one hasher per thread, reused (the one-shot API
+    // sets up and tears down a native context per call, which costs more than hashing ~150 bytes).
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 
@@ -18,76 +19,56 @@ public static class DeterministicId
     public static string For(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return For(string.Empty, text);
+        return For(ReadOnlySpan<byte>.Empty, text);
     }
 
-    /// <summary>The id for <paramref name="prefix"/> followed by <paramref name="text"/>, without joining them first.</summary>
+    /// <summary>The id for <paramref name="prefix"/> followed by <paramref name="text"/>, without joining them as strings.</summary>
     public static string For(string prefix, string text)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(text);
-        IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Append(sha256, prefix);
-        return Finish(sha256, text);
+        int max = Encoding.UTF8.GetMaxByteCount(prefix.Length);
+        byte[]? rented = max > 256 ? ArrayPool<byte>.Shared.Rent(max) : null;
+        Span<byte> utf8 = rented ?? stackalloc byte[256];
+        string id = For(utf8[..Encoding.UTF8.GetBytes(prefix, utf8)], text);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return id;
     }
 
     /// <summary>The same with the prefix already in UTF-8 (a constant, encoded once by the caller).</summary>
     public static string For(ReadOnlySpan<byte> utf8Prefix, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha256.AppendData(utf8Prefix);
-        return Finish(sha256, text);
-    }
-
-    /// <summary>The id for text already in UTF-8: one call into the hasher.</summary>
-    public static string For(ReadOnlySpan<byte> utf8)
-    {
-        IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha256.AppendData(utf8);
-        return Digest(sha256);
-    }
-
-    private static string Finish(IncrementalHash sha256, string text)
-    {
-        try
-        {
-            Append(sha256, text);
-        }
-        catch
-        {
-            // Never leave half a message in the thread's hasher for the next id.
-            t_sha256 = null;
-            sha256.Dispose();
-            throw;
-        }
-
-        return Digest(sha256);
-    }
-
-    private static string Digest(IncrementalHash sha256)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        sha256.GetHashAndReset(hash);
-        return Convert.ToHexStringLower(hash);
-    }
-
-    private static void Append(IncrementalHash sha256, string text)
-    {
-        if (text.Length == 0)
-        {
-            return;
-        }
-
-        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        byte[]? rented = max > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(max) : null;
+        int max = utf8Prefix.Length + Encoding.UTF8.GetMaxByteCount(text.Length);
+        byte[]? rented = max > 512 ? ArrayPool<byte>.Shared.Rent(max) : null;
         Span<byte> utf8 = rented ?? stackalloc byte[512];
-        int length = Encoding.UTF8.GetBytes(text, utf8);
-        sha256.AppendData(utf8[..length]);
+        utf8Prefix.CopyTo(utf8);
+        int length = utf8Prefix.Length + Encoding.UTF8.GetBytes(text, utf8[utf8Prefix.Length..]);
+        string id = For(utf8[..length]);
         if (rented is not null)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(rented);
         }
+
+        return id;
+    }
+
+    /// <summary>The id for text already in UTF-8.</summary>
+    public static string For(ReadOnlySpan<byte> utf8)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!LibcryptoSha256.TryHash(utf8, hash))
+        {
+            IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha256.AppendData(utf8);
+            sha256.GetHashAndReset(hash);
+        }
+
+        return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>Patient id in Create mode: <c>sha256("_" + patientId)</c>.</summary>

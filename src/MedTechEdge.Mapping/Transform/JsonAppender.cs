@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -11,11 +12,13 @@ namespace MedTechEdge.Mapping.Transform;
 /// </summary>
 internal sealed class JsonAppender
 {
-    private readonly byte[] _lastInstant = new byte[48];
+    private static readonly SearchValues<char> s_plain = SearchValues.Create(
+        " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private readonly FormattedInstant[] _instants = [new(), new()];
     private byte[] _buffer = new byte[4096];
     private int _length;
-    private long _lastInstantTicks;
-    private int _lastInstantLength;
+    private int _instantsOldest;
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
@@ -54,19 +57,29 @@ internal sealed class JsonAppender
     /// <summary>A FHIR instant: UTC with 7 fractional digits and <c>Z</c> (.NET's round-trip format), quoted.</summary>
     public void AppendInstant(DateTime utc)
     {
-        // An Observation repeats its instants (start = end for a point in time; one issued time per batch): the
-        // last one formatted is kept and copied.
-        if (utc.Ticks != _lastInstantTicks || _lastInstantLength == 0)
+        // An Observation repeats its instants (start = end for a point in time) and a batch shares one issued time:
+        // the last two formatted are kept and copied, the older one replaced by a new one.
+        int slot = _instants[0].Length != 0 && _instants[0].Ticks == utc.Ticks ? 0
+            : _instants[1].Length != 0 && _instants[1].Ticks == utc.Ticks ? 1
+            : -1;
+        if (slot < 0)
         {
-            Span<byte> text = _lastInstant;
+            slot = _instantsOldest;
+            _instantsOldest = 1 - slot;
+            ref FormattedInstant instant = ref _instants[slot];
+            Span<byte> text = instant.Text;
             text[0] = (byte)'"';
             DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(text[1..], out int written, "O", CultureInfo.InvariantCulture);
             text[written + 1] = (byte)'"';
-            _lastInstantLength = written + 2;
-            _lastInstantTicks = utc.Ticks;
+            instant.Length = written + 2;
+            instant.Ticks = utc.Ticks;
+        }
+        else
+        {
+            _instantsOldest = 1 - slot;
         }
 
-        Append(_lastInstant.AsSpan(0, _lastInstantLength));
+        Append(_instants[slot].Text.AsSpan(0, _instants[slot].Length));
     }
 
     /// <summary>
@@ -163,16 +176,15 @@ internal sealed class JsonAppender
     }
 
     // What Utf8JsonWriter's default encoder leaves alone: printable ASCII except " \ and the HTML-sensitive & ' + < > `.
-    private static bool IsPlain(string text)
-    {
-        foreach (char c in text)
-        {
-            if (c is < ' ' or > '~' or '"' or '\\' or '&' or '\'' or '+' or '<' or '>' or '`')
-            {
-                return false;
-            }
-        }
+    // Checked vectorized: ids, references and periods are short, but every Observation checks several of them.
+    private static bool IsPlain(string text) => !text.AsSpan().ContainsAnyExcept(s_plain);
 
-        return true;
+    private sealed class FormattedInstant
+    {
+        public byte[] Text { get; } = new byte[48];
+
+        public long Ticks { get; set; }
+
+        public int Length { get; set; }
     }
 }

@@ -158,7 +158,7 @@ internal static class ObservationWriter
             && JsonAppender.TryAppendPlain(target, ref length, ".")
             && JsonAppender.TryAppendPlain(target, ref length, template.TypeName)
             && JsonAppender.TryAppendPlain(target, ref length, ".")
-            && JsonAppender.TryAppendPlain(target, ref length, group.IdSegment);
+            && group.TryAppendIdSegment(target, ref length);
     }
 
     /// <summary><c>{patientRid}.{deviceRid}.{typeName}.{segment}</c> (§7.2); the ids are FHIR logical ids.</summary>
