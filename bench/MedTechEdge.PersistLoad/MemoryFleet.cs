@@ -45,28 +45,44 @@ internal sealed class MemoryFleet : IAsyncDisposable
     /// <summary>Publishes not offered because their device's window was full: the broker was behind.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
-    /// <summary>Connects <paramref name="devices"/> devices (<c>{run}-{i}</c>) to <paramref name="port"/>.</summary>
+    /// <summary>
+    /// Connects <paramref name="devices"/> devices (<c>{run}-{i}</c>) to <paramref name="port"/>. A broker that stops
+    /// accepting (a module that ran out of memory) ends the attempt: the fleet is then the devices that did connect, and
+    /// <see cref="ConnectFailure"/> says why the others did not.
+    /// </summary>
     public static async Task<MemoryFleet> ConnectAsync(int port, int devices, string run)
     {
-        var clients = new MqttClient[devices];
+        var clients = new MqttClient?[devices];
         int next = -1;
+        string? failure = null;
         await Task.WhenAll(Enumerable.Range(0, Math.Min(ConnectConcurrency, devices)).Select(async _ =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < devices)
+            while (Volatile.Read(ref failure) is null && (i = Interlocked.Increment(ref next)) < devices)
             {
                 var client = new MqttClient();
-                MqttConnectResult result = await client.ConnectAsync(new MqttClientOptions { Port = port, ClientId = DeviceId(run, i), ProtocolVersion = MqttProtocolVersion.V500 }, CancellationToken.None);
-                if (!result.IsSuccess)
+                try
                 {
-                    throw new InvalidOperationException($"CONNECT of device {i} refused: {result.ReasonCode}");
-                }
+                    MqttConnectResult result = await client.ConnectAsync(new MqttClientOptions { Port = port, ClientId = DeviceId(run, i), ProtocolVersion = MqttProtocolVersion.V500 }, CancellationToken.None);
+                    if (!result.IsSuccess)
+                    {
+                        throw new InvalidOperationException($"CONNECT refused: {result.ReasonCode}");
+                    }
 
-                clients[i] = client;
+                    clients[i] = client;
+                }
+                catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException or TimeoutException)
+                {
+                    Interlocked.CompareExchange(ref failure, $"device {i}: {ex.Message}", null);
+                    await client.DisposeAsync();
+                }
             }
         }));
-        return new MemoryFleet(clients, run);
+        return new MemoryFleet([.. clients.Where(c => c is not null).Select(c => c!)], run) { ConnectFailure = failure };
     }
+
+    /// <summary>Why not every device connected; null when they all did.</summary>
+    public string? ConnectFailure { get; private init; }
 
     /// <summary>
     /// Publishes <paramref name="perSecond"/> messages a second from every device until <paramref name="until"/> is
@@ -148,7 +164,7 @@ internal sealed class MemoryFleet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_clients.Where(c => c is not null).Select(async c =>
+        await Task.WhenAll(_clients.Select(async c =>
         {
             try
             {

@@ -27,6 +27,7 @@ internal static class MemoryRun
         ("DOTNET_GCgen0size=0x400000 (4 MiB)", new() { ["DOTNET_GCgen0size"] = "0x400000" }),
         ("DOTNET_GCConserveMemory=5", new() { ["DOTNET_GCConserveMemory"] = "5" }),
         ("DOTNET_GCHeapHardLimit=0x4000000 (64 MiB)", new() { ["DOTNET_GCHeapHardLimit"] = "0x4000000" }),
+        ("DOTNET_GCgen0MaxBudget=0x400000 (4 MiB)", new() { ["DOTNET_GCgen0MaxBudget"] = "0x400000" }),
     ];
 
     /// <summary>
@@ -136,6 +137,10 @@ internal static class MemoryRun
         var connectClock = System.Diagnostics.Stopwatch.StartNew();
         await using MemoryFleet fleet = await MemoryFleet.ConnectAsync(port, isActive ? active : idle, isActive ? "mem" : "idle");
         TimeSpan connected = connectClock.Elapsed;
+        if (fleet.ConnectFailure is { } failure)
+        {
+            Console.WriteLine($"# {name}: {fleet.Count:N0} of {(isActive ? active : idle):N0} devices connected; then {failure}");
+        }
         TimeSpan start = sampler.Elapsed;
         TimeSpan windowStart;
         TimeSpan windowEnd;
@@ -178,7 +183,8 @@ internal static class MemoryRun
         double seconds = (window[^1].At - window[0].At).TotalSeconds;
         var result = new CaseResult(
             name,
-            isActive ? string.Create(CultureInfo.InvariantCulture, $"{active:N0} x {rate} msg/s") : string.Create(CultureInfo.InvariantCulture, $"{idle:N0} idle"),
+            (isActive ? string.Create(CultureInfo.InvariantCulture, $"{active:N0} x {rate} msg/s") : string.Create(CultureInfo.InvariantCulture, $"{idle:N0} idle"))
+                + (fleet.ConnectFailure is null ? "" : string.Create(CultureInfo.InvariantCulture, $" (only {fleet.Count:N0} connected)")),
             MemorySampler.Median(window.Select(s => s.RssBytes)),
             window.Max(s => s.RssBytes),
             all.Count == 0 ? 0 : all.Max(s => s.RssBytes),
