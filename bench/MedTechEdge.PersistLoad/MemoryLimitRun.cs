@@ -5,8 +5,8 @@ namespace MedTechEdge.PersistLoad;
 
 /// <summary>
 /// <c>memory-limit</c> mode (issue 16 §3, "what happens at that limit"): the module under a GC heap hard limit
-/// (<c>DOTNET_GCHeapHardLimit</c>) too small for its load, so the heap fills: idle devices connected (each connection's
-/// objects live on the heap) and active ones publishing. It reports what the module does (exits, refuses, slows
+/// (<c>DOTNET_GCHeapHardLimit</c>) too small for its load, so the heap fills: active devices publishing, and idle ones
+/// connecting meanwhile (each connection's objects live on the heap). It reports what the module does (exits, refuses, slows
 /// down, how often the GC runs), then checks the durability contract: after the load stops, and after a restart
 /// without the limit when the module died, every message a device had acknowledged must reach the NDJSON output.
 /// </summary>
@@ -15,17 +15,17 @@ internal static class MemoryLimitRun
     private static readonly TimeSpan s_load = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_drain = TimeSpan.FromSeconds(120);
 
-    /// <summary><c>memory-limit [limits in MiB, default 64,32,16] [idle devices, 10000] [active devices, 1000] [msg/s each, 10]</c>.</summary>
+    /// <summary><c>memory-limit [limits in MiB, default 128,80] [idle devices, 10000] [active devices, 1000] [msg/s each, 10]</c>.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        int[] limits = args.Length > 0 ? args[0].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [64, 32, 16];
+        int[] limits = args.Length > 0 ? args[0].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [128, 80];
         int idle = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
         int active = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;
         double rate = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 10;
         string dll = EventHubsIngestRun.ModuleDll(RepositoryRoot.Find());
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# Memory limit: {idle:N0} idle devices connected, then {active:N0} x {rate} msg/s for {s_load.TotalSeconds:F0} s, under DOTNET_GCHeapHardLimit of {string.Join(", ", limits)} MiB and without one; NDJSON sink; load {EventHubsIngestRun.LoadAverage()}"));
+            $"# Memory limit: {active:N0} devices x {rate} msg/s for {s_load.TotalSeconds:F0} s, {idle:N0} idle devices connecting under that load, under DOTNET_GCHeapHardLimit of {string.Join(", ", limits)} MiB and without one; NDJSON sink; load {EventHubsIngestRun.LoadAverage()}"));
         var rows = new List<string>();
         foreach (int? limit in limits.Select(l => (int?)l).Prepend(null))
         {
@@ -67,29 +67,28 @@ internal static class MemoryLimitRun
             {
                 await using var sampler = new MemorySampler(module.ProcessId, module, http);
                 MemoryFleet? idleFleet = null;
-                try
-                {
-                    idleFleet = await MemoryFleet.ConnectAsync(module.MqttPort, idle, "idle");
-                    connectedIdle = idleFleet.Count;
-                }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Net.Sockets.SocketException or OperationCanceledException)
-                {
-                    // The module could not take them all: what it did is the finding.
-                    Console.WriteLine($"# {name}: connecting the idle devices failed: {ex.Message}");
-                }
-
                 MemoryFleet? fleet = null;
                 TimeSpan started = sampler.Elapsed;
                 try
                 {
+                    // The active devices first, publishing; then the idle ones connect under that load, so the heap fills
+                    // while messages are in flight: the moment the durability contract is for.
                     fleet = await MemoryFleet.ConnectAsync(module.MqttPort, active, "mem");
                     using var stop = new CancellationTokenSource(s_load);
-                    await fleet.PublishAsync(rate, stop.Token);
+                    Task publishing = fleet.PublishAsync(rate, stop.Token);
+                    idleFleet = await MemoryFleet.ConnectAsync(module.MqttPort, idle, "idle");
+                    connectedIdle = idleFleet.Count;
+                    if (idleFleet.ConnectFailure is { } failure)
+                    {
+                        Console.WriteLine($"# {name}: {idleFleet.Count:N0} of {idle:N0} idle devices connected; then {failure}");
+                    }
+
+                    await publishing;
                     await fleet.DrainAsync(TimeSpan.FromSeconds(15));
                 }
                 catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Net.Sockets.SocketException or OperationCanceledException)
                 {
-                    Console.WriteLine($"# {name}: the active devices failed: {ex.Message}");
+                    Console.WriteLine($"# {name}: the devices failed: {ex.Message}");
                 }
 
                 List<MemorySampler.Sample> samples = sampler.Since(started);
@@ -186,11 +185,14 @@ internal static class MemoryLimitRun
         return ids.Count;
     }
 
-    /// <summary>Why a module ended: its out-of-memory line, else its last line.</summary>
+    /// <summary>Why a module ended, in a few words: the runtime's fatal "Out of memory.", else its last line (cut short).</summary>
     internal static string Reason(string output)
     {
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.FirstOrDefault(l => l.Contains("OutOfMemory", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? "no output";
+        int handled = lines.Count(l => l.Contains("System.OutOfMemoryException", StringComparison.Ordinal));
+        string last = lines.Any(l => l == "Out of memory.") ? "Out of memory." : lines.LastOrDefault() ?? "no output";
+        last = last.Length > 120 ? last[..120] + "…" : last;
+        return handled > 0 ? $"{last} ({handled} OutOfMemoryException(s) logged before)" : last;
     }
 
     private static string Errors(string output) => string.Join('\n', output.Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("warn:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(20));

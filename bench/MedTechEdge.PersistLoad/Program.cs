@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Usage: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- [device messages, default 100000] [naive PUTs, default 1000] [Bundle size, default 100]
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- eventhubs [events, default 100000] [load-balancing interval, s, default 1]
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- memory [active devices, 1000] [msg/s each, 10] [idle devices, 10000] [s per case, 45]
-//    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- memory-limit [limits in MiB, 64,32,16] [idle devices, 10000] [active devices, 1000] [msg/s each, 10]
+//    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- memory-limit [limits in MiB, 128,80] [idle devices, 10000] [active devices, 1000] [msg/s each, 10]
 // One FHIR peer (tests/peers/fhir-server), emptied before each case. Rates of the direct loader and the module are the
 // means of two runs each. Every case writes new Observations of the same
 // shape (one heart-rate Quantity each), four requests in flight unless it says otherwise. Two links to the peer:
