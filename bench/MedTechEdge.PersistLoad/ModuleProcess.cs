@@ -22,6 +22,7 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _folder;
+    private bool _ownsFolder = true;
     private readonly Queue<string> _lines = new();
     private readonly TaskCompletionSource<int> _metricsPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _mqttPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -85,6 +86,9 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The module's process id, for /proc readings (memory mode).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The last lines the module wrote, for a failure message.</summary>
     public string Output
     {
@@ -116,11 +120,19 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     /// Starts the module in a fresh folder under the temp directory and waits until its metrics endpoint listens (and
     /// its MQTT listener, when <paramref name="mqtt"/>).
     /// </summary>
-    public static async Task<ModuleProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, IEnumerable<string> args, bool mqtt)
+    public static Task<ModuleProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, IEnumerable<string> args, bool mqtt) =>
+        StartAsync(dll, environment, args, mqtt, folder: null);
+
+    /// <summary>
+    /// As above, in <paramref name="folder"/> when given: the caller's, kept after the module ends (memory-limit mode
+    /// restarts a module on the store its predecessor left, then reads its output).
+    /// </summary>
+    public static async Task<ModuleProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, IEnumerable<string> args, bool mqtt, string? folder)
     {
-        string folder = Path.Combine(Path.GetTempPath(), "medtechedge-bench-" + Guid.NewGuid().ToString("N"));
+        bool owned = folder is null;
+        folder ??= Path.Combine(Path.GetTempPath(), "medtechedge-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var module = new ModuleProcess(dll, folder, environment, args);
+        var module = new ModuleProcess(dll, folder, environment, args) { _ownsFolder = owned };
         Task ready = mqtt ? Task.WhenAll(module._metricsPort.Task, module._mqttPort.Task) : module._metricsPort.Task;
         Task first = await Task.WhenAny(ready, module._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
         if (first != ready)
@@ -149,7 +161,10 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         await _process.WaitForExitAsync().ConfigureAwait(false);
         s_running.TryRemove(_process, out _);
         _process.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        if (_ownsFolder)
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 
     private void OnLine(string? line)

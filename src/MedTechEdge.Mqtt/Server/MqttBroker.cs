@@ -39,6 +39,9 @@ internal sealed partial class MqttBroker
 
     public MqttServerStatistics Statistics { get; }
 
+    /// <summary>Every connection's read and write segments, counted (<see cref="MqttServerStatistics.ConnectionBufferBytes"/>).</summary>
+    public Transport.MqttBufferPool BufferPool => Statistics.BufferPool;
+
     public ILogger Logger { get; }
 
     public MqttRetainedStore Retained => _retained;

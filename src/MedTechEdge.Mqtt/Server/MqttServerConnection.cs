@@ -45,7 +45,7 @@ internal sealed partial class MqttServerConnection
         _logger = broker.Logger;
         _transport = transport;
         _remoteAddress = (socket.RemoteEndPoint as System.Net.IPEndPoint)?.Address;
-        _channel = stream is null ? new MqttPacketChannel(socket) : new MqttPacketChannel(socket, stream);
+        _channel = stream is null ? new MqttPacketChannel(socket, broker.BufferPool) : new MqttPacketChannel(socket, stream, broker.BufferPool);
         _channel.MaximumIncomingPacketSize = broker.Options.MaximumPacketSize;
         _connectionCts = CancellationTokenSource.CreateLinkedTokenSource(serverToken);
         // Capacity doubles as back-pressure for 3.1.1 clients, which have no Receive Maximum: reading stops while full.

@@ -1,3 +1,5 @@
+using MedTechEdge.Mqtt.Transport;
+
 namespace MedTechEdge.Mqtt.Server;
 
 /// <summary>Counters of the embedded broker, safe to read at any time (values are monotonic except <see cref="ConnectedClients"/>).</summary>
@@ -14,6 +16,9 @@ public sealed class MqttServerStatistics
     internal long _authenticationThrottled;
     internal long _authorizationFailures;
     internal long _tlsHandshakeFailures;
+
+    /// <summary>The pool of the connections' read and write segments; its count is <see cref="ConnectionBufferBytes"/>.</summary>
+    internal MqttBufferPool BufferPool { get; } = new();
 
     /// <summary>TCP connections accepted.</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
@@ -50,4 +55,10 @@ public sealed class MqttServerStatistics
 
     /// <summary>Connections to the TLS listener whose handshake failed (wrong CA, plain MQTT, bad client certificate, timeout).</summary>
     public long TlsHandshakeFailures => Interlocked.Read(ref _tlsHandshakeFailures);
+
+    /// <summary>
+    /// Bytes of read and write buffers the connections hold now. A connection holds a buffer only while bytes are on
+    /// their way in or out, so with every device idle this is zero however many are connected.
+    /// </summary>
+    public long ConnectionBufferBytes => BufferPool.RentedBytes;
 }

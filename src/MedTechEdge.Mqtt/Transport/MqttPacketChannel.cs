@@ -10,7 +10,9 @@ namespace MedTechEdge.Mqtt.Transport;
 /// <summary>
 /// One network connection as a stream of control packets, shared by the server and the client.
 /// Reading: a <see cref="PipeReader"/> over the socket; each call parses at most one packet and advances past it,
-/// leaving the rest examined-but-unconsumed so the next call returns at once without a socket read.
+/// leaving the rest examined-but-unconsumed so the next call returns at once without a socket read. Between packets
+/// the reader waits on a zero-byte read, holding no buffer: a segment is rented when bytes arrive and returned once
+/// they are all consumed, so an idle connection (most of a gateway's devices, most of the time) costs no buffer.
 /// Writing: packets are encoded straight into a <see cref="PipeWriter"/> under a lock, because the read loop, the
 /// acknowledgement loop and the delivery loop all send on the same connection.
 /// </summary>
@@ -24,19 +26,29 @@ internal sealed class MqttPacketChannel : IAsyncDisposable
     private readonly MqttPacketEncoder _encoder = new();
     private int _disposed;
 
-    public MqttPacketChannel(Socket socket)
-        : this(socket, new NetworkStream(socket, ownsSocket: true))
+    // Segments of 4 KiB: a device's packet is a few hundred bytes, so a burst of them fits one; a larger packet spans
+    // several segments, each read straight into.
+    private const int SegmentSize = 4096;
+    private const int MinimumReadSize = 1024;
+
+    /// <param name="pool">Where the read and write segments come from; null for <see cref="MemoryPool{T}.Shared"/>.</param>
+    public MqttPacketChannel(Socket socket, MemoryPool<byte>? pool = null)
+        : this(socket, new NetworkStream(socket, ownsSocket: true), pool)
     {
     }
 
     /// <summary>A channel over <paramref name="stream"/> (e.g. an authenticated <c>SslStream</c>) that owns <paramref name="socket"/>.</summary>
-    public MqttPacketChannel(Socket socket, Stream stream)
+    /// <param name="pool">Where the read and write segments come from; null for <see cref="MemoryPool{T}.Shared"/>.</param>
+    public MqttPacketChannel(Socket socket, Stream stream, MemoryPool<byte>? pool = null)
     {
         _socket = socket;
         _socket.NoDelay = true;
         _stream = stream;
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048));
-        _writer = PipeWriter.Create(_stream);
+        // useZeroByteReads: wait for data with an empty buffer (NetworkStream and SslStream both support it), and rent
+        // the segment only when there is something to read; a fully consumed segment goes back to the pool at AdvanceTo.
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(pool, SegmentSize, MinimumReadSize, leaveOpen: false, useZeroByteReads: true));
+        // The writer returns its segments to the pool at each flush, so between packets it holds none either.
+        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(pool, SegmentSize, leaveOpen: false));
     }
 
     /// <summary>Version used to decode and encode; fixed once CONNECT is read (server) or sent (client).</summary>
