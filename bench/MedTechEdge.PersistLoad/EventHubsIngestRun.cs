@@ -333,7 +333,7 @@ internal sealed class EventHubsIngestRun
     /// method JIT-compiled from IL, a warm-up the shipped module does not pay. <c>PERSISTLOAD_MODULE</c> names another
     /// MedTechEdge.dll instead (an earlier publish, a build output, to compare).
     /// </summary>
-    private static string ModuleDll(string root)
+    internal static string ModuleDll(string root)
     {
         if (Environment.GetEnvironmentVariable("PERSISTLOAD_MODULE") is { Length: > 0 } given)
         {

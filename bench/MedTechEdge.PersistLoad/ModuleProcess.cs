@@ -85,6 +85,9 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The module's working folder: its store is <c>data/medtechedge.db</c>, the NDJSON sink's files <c>data/fhir</c>.</summary>
+    public string Folder => _folder;
+
     /// <summary>The last lines the module wrote, for a failure message.</summary>
     public string Output
     {
