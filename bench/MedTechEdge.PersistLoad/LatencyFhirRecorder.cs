@@ -13,7 +13,8 @@ namespace MedTechEdge.PersistLoad;
 /// </summary>
 internal sealed class LatencyFhirRecorder : IAsyncDisposable
 {
-    private const int KeptBundles = 300;
+    // Enough for every Bundle of a 20 s case at 1,000 msg/s; the replay takes an even sample of them.
+    private const int KeptBundles = 10_000;
 
     // Hop-by-hop and length headers: the listener and HttpClient set their own.
     private static readonly HashSet<string> s_skipped = new(StringComparer.OrdinalIgnoreCase)
@@ -26,6 +27,8 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
     private readonly Uri _peerRoot;
     private readonly Task _accept;
     private readonly List<byte[]> _bundles = [];
+    private readonly List<double> _reads = [];
+    private readonly SortedDictionary<string, int> _answers = new(StringComparer.Ordinal);
     private volatile LatencyLedger? _ledger;
     private volatile bool _keepBundles;
 
@@ -48,24 +51,53 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
     /// <summary>The peer's base URL through this relay: what the module is given as <c>Fhir:Url</c>.</summary>
     public Uri BaseUrl { get; }
 
-    /// <summary>The case whose Observations are being timed; null between cases.</summary>
+    /// <summary>The case whose Observations are being timed; null between cases (what the case kept stays readable).</summary>
     public void Attach(LatencyLedger? ledger, bool keepBundles)
     {
-        lock (_bundles)
+        if (ledger is not null)
         {
-            _bundles.Clear();
+            lock (_bundles)
+            {
+                _bundles.Clear();
+                _reads.Clear();
+                _answers.Clear();
+            }
         }
 
         _keepBundles = keepBundles;
         _ledger = ledger;
     }
 
-    /// <summary>The Bundles kept since <see cref="Attach"/>, as the module sent them.</summary>
-    public List<byte[]> KeptBundlesSnapshot()
+    /// <summary>Up to <paramref name="count"/> of the Bundles kept since <see cref="Attach"/>, evenly spread over the case, as the module sent them.</summary>
+    public List<byte[]> KeptBundlesSample(int count)
     {
         lock (_bundles)
         {
-            return [.. _bundles];
+            var sample = new List<byte[]>(count);
+            for (int i = 0; i < Math.Min(count, _bundles.Count); i++)
+            {
+                sample.Add(_bundles[(int)((long)i * _bundles.Count / Math.Min(count, _bundles.Count))]);
+            }
+
+            return sample;
+        }
+    }
+
+    /// <summary>The peer's answers since <see cref="Attach"/>, counted by method and status, e.g. "POST 200: 1,234; GET 404: 1,000".</summary>
+    public string Answers()
+    {
+        lock (_bundles)
+        {
+            return string.Join("; ", _answers.Select(a => a.Key + ": " + a.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    /// <summary>Round trips (ms) of the GETs the module sent since <see cref="Attach"/>: the FHIR sink reads each SampledData window before it merges.</summary>
+    public List<double> ReadRoundTrips()
+    {
+        lock (_bundles)
+        {
+            return [.. _reads];
         }
     }
 
@@ -135,9 +167,23 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
                 }
             }
 
+            long sent = Stopwatch.GetTimestamp();
             using HttpResponseMessage answer = await _upstream.SendAsync(forward, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
             byte[] content = await answer.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             long accepted = Stopwatch.GetTimestamp();
+            if (_ledger is not null)
+            {
+                lock (_bundles)
+                {
+                    string key = request.HttpMethod + " " + ((int)answer.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    _answers[key] = _answers.GetValueOrDefault(key) + 1;
+                    if (request.HttpMethod == "GET")
+                    {
+                        _reads.Add(LatencyStats.Milliseconds(sent, accepted));
+                    }
+                }
+            }
+
             response.StatusCode = (int)answer.StatusCode;
             foreach (KeyValuePair<string, IEnumerable<string>> header in answer.Headers.Concat(answer.Content.Headers))
             {
