@@ -92,7 +92,7 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>Round trips (ms) of the GETs the module sent since <see cref="Attach"/>: the FHIR sink reads each SampledData window before it merges.</summary>
+    /// <summary>Round trips (ms) of the module's <c>GET Observation/{id}</c> since <see cref="Attach"/>: the FHIR sink reads each SampledData window before it merges.</summary>
     public List<double> ReadRoundTrips()
     {
         lock (_bundles)
@@ -177,7 +177,8 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
                 {
                     string key = request.HttpMethod + " " + ((int)answer.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     _answers[key] = _answers.GetValueOrDefault(key) + 1;
-                    if (request.HttpMethod == "GET")
+                    // The sink's reads of SampledData windows (GET Observation/{id}), not the identity searches (GET Patient?identifier=…).
+                    if (request.HttpMethod == "GET" && request.Url?.AbsolutePath.Contains("/Observation/", StringComparison.Ordinal) == true)
                     {
                         _reads.Add(LatencyStats.Milliseconds(sent, accepted));
                     }

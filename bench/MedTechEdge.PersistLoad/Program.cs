@@ -16,7 +16,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- [device messages, default 100000] [naive PUTs, default 1000] [Bundle size, default 100]
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- eventhubs [events, default 100000] [load-balancing interval, s, default 1]
-//    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- latency [seconds per case, default 20]
+//    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- latency [seconds per case, default 20] [cases, default fhir,ndjson,sampled,checkpoint]
 // One FHIR peer (tests/peers/fhir-server), emptied before each case. Rates of the direct loader and the module are the
 // means of two runs each. Every case writes new Observations of the same
 // shape (one heart-rate Quantity each), four requests in flight unless it says otherwise. Two links to the peer:
