@@ -92,7 +92,10 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>Round trips (ms) of the module's <c>GET Observation/{id}</c> since <see cref="Attach"/>: the FHIR sink reads each SampledData window before it merges.</summary>
+    /// <summary>
+    /// Round trips (ms) of the module's window reads since <see cref="Attach"/>: the FHIR sink reads the SampledData windows
+    /// of a batch before it merges, one <c>GET Observation/{id}</c> for one window, one batch Bundle of them for several.
+    /// </summary>
     public List<double> ReadRoundTrips()
     {
         lock (_bundles)
@@ -177,8 +180,9 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
                 {
                     string key = request.HttpMethod + " " + ((int)answer.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     _answers[key] = _answers.GetValueOrDefault(key) + 1;
-                    // The sink's reads of SampledData windows (GET Observation/{id}), not the identity searches (GET Patient?identifier=…).
-                    if (request.HttpMethod == "GET" && request.Url?.AbsolutePath.Contains("/Observation/", StringComparison.Ordinal) == true)
+                    // The sink's reads of SampledData windows (GET Observation/{id}, or a batch Bundle of them), not the identity
+                    // searches (GET Patient?identifier=…) nor the transactions.
+                    if (IsWindowRead(request, body))
                     {
                         _reads.Add(LatencyStats.Milliseconds(sent, accepted));
                     }
@@ -209,6 +213,11 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
         }
     }
 
+    private static bool IsWindowRead(HttpListenerRequest request, byte[] body) =>
+        request.HttpMethod == "GET"
+            ? request.Url?.AbsolutePath.Contains("/Observation/", StringComparison.Ordinal) == true
+            : request.HttpMethod == "POST" && body.AsSpan().IndexOf("\"type\":\"batch\""u8) >= 0;
+
     private void Note(string method, byte[] body, long accepted, LatencyLedger ledger)
     {
         using JsonDocument document = JsonDocument.Parse(body);
@@ -220,7 +229,9 @@ internal sealed class LatencyFhirRecorder : IAsyncDisposable
             return;
         }
 
-        if (type != "Bundle" || method != "POST" || !root.TryGetProperty("entry", out JsonElement entries))
+        // A batch Bundle holds the sink's window reads: nothing accepted, nothing to replay.
+        if (type != "Bundle" || method != "POST" || !root.TryGetProperty("entry", out JsonElement entries)
+            || (root.TryGetProperty("type", out JsonElement bundleType) && bundleType.ValueEquals("batch")))
         {
             return;
         }

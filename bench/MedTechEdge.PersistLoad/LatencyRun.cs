@@ -223,7 +223,7 @@ internal sealed class LatencyRun
             LatencyStats flushTimes = LatencyStats.Of(flushes.Select(f => LatencyStats.Milliseconds(f.Start, f.End)).ToList());
             bool During(long scheduled) => flushes.Any(f => scheduled >= f.Start && scheduled <= f.End);
             _notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"\nSampledData windows (flush interval {s_flushInterval.TotalMilliseconds:N0} ms, {flushes.Count} flushes of {Devices:N0} windows; load {outcome.LoadBefore} → {outcome.LoadAfter}): publish → window accepted p50 / p99 / max {windows.Cell} ms over {windows.Count:N0} readings; a flush lasted (first window due → last accepted) {flushTimes.Cell} ms. The FHIR sink read each window before merging it: {readStats.Count:N0} GETs of an Observation, round trip p50 / p99 / max {readStats.Cell} ms, {reads.Sum() / 1000:F1} s in all."));
+                $"\nSampledData windows (flush interval {s_flushInterval.TotalMilliseconds:N0} ms, {flushes.Count} flushes of {Devices:N0} windows; load {outcome.LoadBefore} → {outcome.LoadAfter}): publish → window accepted p50 / p99 / max {windows.Cell} ms over {windows.Count:N0} readings; a flush lasted (first window due → last accepted) {flushTimes.Cell} ms. The FHIR sink read the windows before merging them: {readStats.Count:N0} read requests (GET Observation/{{id}} for a lone window, a batch Bundle of such GETs for several), round trip p50 / p99 / max {readStats.Cell} ms, {reads.Sum() / 1000:F1} s in all."));
             _notes.Add(InsideOutside("a SampledData window flush", ledger, During));
         }
         finally
