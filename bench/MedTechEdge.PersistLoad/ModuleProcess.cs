@@ -89,6 +89,9 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     /// <summary>The module's process id, for /proc readings (memory mode).</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>The module's working folder: its store is <c>data/medtechedge.db</c>, the NDJSON sink's files <c>data/fhir</c>.</summary>
+    public string Folder => _folder;
+
     /// <summary>The last lines the module wrote, for a failure message.</summary>
     public string Output
     {

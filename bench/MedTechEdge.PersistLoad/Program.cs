@@ -18,6 +18,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- eventhubs [events, default 100000] [load-balancing interval, s, default 1]
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- memory [active devices, 1000] [msg/s each, 10] [idle devices, 10000] [s per case, 45]
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- memory-limit [limits in MiB, 128,80] [idle devices, 10000] [active devices, 1000] [msg/s each, 10]
+//    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- latency [seconds per case, default 20] [cases, default fhir,ndjson,sampled,checkpoint]
 // One FHIR peer (tests/peers/fhir-server), emptied before each case. Rates of the direct loader and the module are the
 // means of two runs each. Every case writes new Observations of the same
 // shape (one heart-rate Quantity each), four requests in flight unless it says otherwise. Two links to the peer:
@@ -39,6 +40,12 @@ if (args.Length > 0 && args[0] == "memory-limit")
 {
     // Issue 16 §3: the module under a GC heap hard limit too small for its load, and the durability contract there.
     return await MemoryLimitRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "latency")
+{
+    // Issue 16 §2: device publish → Observation accepted, 1,000 devices (LatencyRun).
+    return await LatencyRun.RunAsync(args[1..]);
 }
 
 int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;

@@ -3,13 +3,19 @@ using System.Text.Json;
 namespace MedTechEdge.Fhir.Client;
 
 /// <summary>
-/// Streams a transaction-response or batch-response Bundle and keeps only each
-/// <c>entry.response</c>; echoed resources are skipped without being materialized.
+/// Streams a transaction-response or batch-response Bundle and keeps each <c>entry.response</c>; echoed resources
+/// are skipped without being materialized, and only located (a view of the body) when the body is given as memory.
 /// </summary>
 internal static class BundleResponseReader
 {
     /// <exception cref="FormatException">The body is not a JSON object with an <c>entry</c> array.</exception>
-    public static IReadOnlyList<FhirBundleEntryResponse> Read(ReadOnlySpan<byte> bundleJson)
+    public static IReadOnlyList<FhirBundleEntryResponse> Read(ReadOnlySpan<byte> bundleJson) => Read(bundleJson, ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>As <see cref="Read(ReadOnlySpan{byte})"/>, and each entry's <c>resource</c> as a slice of <paramref name="bundleJson"/>.</summary>
+    /// <exception cref="FormatException">The body is not a JSON object with an <c>entry</c> array.</exception>
+    public static IReadOnlyList<FhirBundleEntryResponse> ReadWithResources(ReadOnlyMemory<byte> bundleJson) => Read(bundleJson.Span, bundleJson);
+
+    private static IReadOnlyList<FhirBundleEntryResponse> Read(ReadOnlySpan<byte> bundleJson, ReadOnlyMemory<byte> source)
     {
         try
         {
@@ -37,7 +43,7 @@ internal static class BundleResponseReader
                 entries = [];
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    entries.Add(ReadEntry(ref reader));
+                    entries.Add(ReadEntry(ref reader, source));
                 }
             }
 
@@ -50,7 +56,7 @@ internal static class BundleResponseReader
         }
     }
 
-    private static FhirBundleEntryResponse ReadEntry(ref Utf8JsonReader reader)
+    private static FhirBundleEntryResponse ReadEntry(ref Utf8JsonReader reader, ReadOnlyMemory<byte> source)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -59,8 +65,23 @@ internal static class BundleResponseReader
 
         string? status = null, location = null, etag = null, lastModified = null;
         FhirOperationOutcome? outcome = null;
+        ReadOnlyMemory<byte> resource = ReadOnlyMemory<byte>.Empty;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (!source.IsEmpty && reader.ValueTextEquals("resource"u8))
+            {
+                // The resource's bytes as sent, wherever it stands in the entry (servers put it before or after "response").
+                reader.Read();
+                int start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    resource = source[start..(int)reader.BytesConsumed];
+                }
+
+                continue;
+            }
+
             if (!reader.ValueTextEquals("response"u8))
             {
                 reader.Skip();
@@ -111,6 +132,6 @@ internal static class BundleResponseReader
             }
         }
 
-        return new FhirBundleEntryResponse(status, location, etag, lastModified, outcome);
+        return new FhirBundleEntryResponse(status, location, etag, lastModified, outcome) { Resource = resource };
     }
 }

@@ -40,6 +40,12 @@ public sealed class FhirBundleEntryResponse
     /// <summary><c>response.outcome</c>, if the server included one (batch failures usually do).</summary>
     public FhirOperationOutcome? Outcome { get; }
 
+    /// <summary>
+    /// <c>entry.resource</c> as UTF-8 JSON, a view of the response body (not copied): for a batch's <c>GET</c> entry the
+    /// resource read; empty when the entry has none.
+    /// </summary>
+    public ReadOnlyMemory<byte> Resource { get; internal init; }
+
     /// <summary>For example <c>201 Observation/1/_history/1</c>.</summary>
     public override string ToString() => Outcome is null ? $"{StatusText} {Location}" : $"{StatusText} {Outcome}";
 

@@ -57,6 +57,38 @@ public sealed class FhirClient
         => SendAsync(HttpMethod.Get, InstanceUri(resourceType, id), body: null, ifMatch: null, ifNoneExist: null, cancellationToken);
 
     /// <summary>
+    /// Reads the current version of several resources of one type in one round trip: a <c>batch</c> Bundle of
+    /// <c>GET [type]/[id]</c> entries posted to the base (FHIR R4 http.html#transaction). The batch-response has one
+    /// entry per id, in the same order (http.html#transaction-response); read them with
+    /// <see cref="FhirResponse.GetEntryResponses"/>: each has its own status (200 with <see cref="FhirBundleEntryResponse.Resource"/>
+    /// and <see cref="FhirBundleEntryResponse.ETag"/>, or 404/410 and the like), as a single <see cref="ReadAsync"/> would.
+    /// A failure of the whole request (no connection, 401, 429, 5xx) is the response's own.
+    /// </summary>
+    /// <param name="resourceType">The resource type, e.g. <c>Observation</c>.</param>
+    /// <param name="ids">The logical ids, at least one; a repeated id is read twice.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">The type or an id is empty or malformed, or <paramref name="ids"/> is empty.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<FhirResponse> ReadBatchAsync(string resourceType, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ValidateType(resourceType);
+        if (ids.Count == 0)
+        {
+            throw new ArgumentException("A batch read needs at least one id.", nameof(ids));
+        }
+
+        using var batch = new FhirTransactionBuilder(FhirBundleType.Batch);
+        for (int i = 0; i < ids.Count; i++)
+        {
+            ValidateId(ids[i]);
+            batch.AddRead(resourceType, ids[i]);
+        }
+
+        return await SendAsync(HttpMethod.Post, BaseUrl, batch.Build(), ifMatch: null, ifNoneExist: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Creates or updates the resource with a client-chosen id: <c>PUT [base]/[type]/[id]</c>
     /// (FHIR R4 http.html#update). 201 when it created the resource, 200 when it updated it.
     /// </summary>

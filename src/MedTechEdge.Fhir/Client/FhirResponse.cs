@@ -120,10 +120,10 @@ public sealed class FhirResponse
 
     /// <summary>
     /// Reads each <c>entry.response</c> (status, etag, location, outcome) of a transaction-response
-    /// or batch-response body, in request order.
+    /// or batch-response body, in request order, with the entry's resource when it has one (a view of <see cref="Body"/>).
     /// </summary>
     /// <exception cref="FormatException">The body is not a Bundle.</exception>
-    public IReadOnlyList<FhirBundleEntryResponse> GetEntryResponses() => BundleResponseReader.Read(Body.Span);
+    public IReadOnlyList<FhirBundleEntryResponse> GetEntryResponses() => BundleResponseReader.ReadWithResources(Body);
 
     /// <summary>For example <c>412 Conflict: error/conflict: ...</c> or <c>0 Transient: Connection refused</c>.</summary>
     public override string ToString()

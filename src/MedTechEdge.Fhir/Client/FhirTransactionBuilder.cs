@@ -12,7 +12,8 @@ namespace MedTechEdge.Fhir.Client;
 /// <code>
 /// {"resourceType":"Bundle","type":"transaction","entry":[
 ///   {"resource":{...},"request":{"method":"PUT","url":"Observation/abc","ifMatch":"W/\"2\""}},
-///   {"fullUrl":"urn:uuid:...","resource":{...},"request":{"method":"POST","url":"Device","ifNoneExist":"identifier=urn:x|1"}}]}
+///   {"fullUrl":"urn:uuid:...","resource":{...},"request":{"method":"POST","url":"Device","ifNoneExist":"identifier=urn:x|1"}},
+///   {"request":{"method":"GET","url":"Observation/abc"}}]}
 /// </code>
 /// Not thread-safe. Dispose to return the buffer to the pool.
 /// </remarks>
@@ -94,6 +95,22 @@ public sealed class FhirTransactionBuilder : IDisposable
     }
 
     /// <summary>
+    /// Adds a read entry: <c>GET [type]/[id]</c> without a resource (FHIR R4 http.html#read, inside a batch as
+    /// http.html#transaction allows). Its response entry carries the status, the resource and <c>response.etag</c>.
+    /// </summary>
+    /// <param name="resourceType">The resource type, e.g. <c>Observation</c>.</param>
+    /// <param name="id">The logical id.</param>
+    /// <exception cref="ArgumentException">An argument is empty.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
+    public void AddRead(string resourceType, string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resourceType);
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        StartEntry();
+        WriteRequest("GET"u8, resourceType + "/" + id, ifMatch: null, ifNoneExist: null);
+    }
+
+    /// <summary>
     /// Closes the Bundle and returns its UTF-8 JSON. Calling it again returns the same bytes.
     /// </summary>
     /// <returns>
@@ -154,12 +171,7 @@ public sealed class FhirTransactionBuilder : IDisposable
         // Validate before writing anything, so a bad resource leaves the Bundle unchanged.
         ValidateResourceObject(resourceJson);
 
-        if (Count == 0)
-        {
-            _writer.WriteStartArray("entry"u8);
-        }
-
-        _writer.WriteStartObject();
+        StartEntry();
         if (!string.IsNullOrEmpty(fullUrl))
         {
             _writer.WriteString("fullUrl"u8, fullUrl);
@@ -168,7 +180,27 @@ public sealed class FhirTransactionBuilder : IDisposable
         _writer.WritePropertyName("resource"u8);
         // Already validated above; skip the writer's second pass over the bytes.
         _writer.WriteRawValue(resourceJson, skipInputValidation: true);
+        WriteRequest(method, url, ifMatch, ifNoneExist);
+    }
 
+    private void StartEntry()
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("The Bundle was already built; call Reset to start another.");
+        }
+
+        if (Count == 0)
+        {
+            _writer.WriteStartArray("entry"u8);
+        }
+
+        _writer.WriteStartObject();
+    }
+
+    /// <summary>Writes <c>request</c> and closes the entry.</summary>
+    private void WriteRequest(ReadOnlySpan<byte> method, string url, string? ifMatch, string? ifNoneExist)
+    {
         _writer.WriteStartObject("request"u8);
         _writer.WriteString("method"u8, method);
         _writer.WriteString("url"u8, url);

@@ -13,7 +13,7 @@ namespace MedTechEdge.Pipeline.Sinks;
 /// Observations that collect values over a period (SampledData) are merged into the server's copy
 /// first (medtech-semantics §7) and written with <c>If-Match</c>, so a later batch of the same hour adds
 /// to it instead of replacing it; a concurrent change makes the Bundle fail with 412, and the batch is
-/// read and merged again on the retry.
+/// read and merged again on the retry. A batch's windows are read in one round trip (<see cref="SampledDataWindowReads"/>).
 /// </summary>
 public sealed class FhirServerSink : IResourceSink
 {
@@ -91,15 +91,26 @@ public sealed class FhirServerSink : IResourceSink
         FhirResponse response;
         try
         {
+            SampledDataWindowReads? windows = null;
+            if (_mapping is not null)
+            {
+                // Every window the batch merges into, read in one round trip before the first merge.
+                (windows, SendFailureDetails? readFailure) = await SampledDataWindowReads.ReadAsync(_client, batch, cancellationToken).ConfigureAwait(false);
+                if (readFailure is not null)
+                {
+                    return SinkResult.Failure(batch, readFailure);
+                }
+            }
+
             foreach (OutboxRecord record in batch)
             {
-                if (_mapping is null || record.Kind != OutboxKind.SampledDataWindow)
+                if (windows is null || record.Kind != OutboxKind.SampledDataWindow)
                 {
                     entries.Add(new Entry(record.ResourceType, record.ResourceId, record.Body, null));
                     continue;
                 }
 
-                SendFailureDetails? failure = await AddMergedAsync(record, entries, merging, cancellationToken).ConfigureAwait(false);
+                SendFailureDetails? failure = AddMerged(record, windows[record.ResourceId], entries, merging);
                 if (failure is not null)
                 {
                     return SinkResult.Failure(batch, failure);
@@ -134,7 +145,7 @@ public sealed class FhirServerSink : IResourceSink
             return SinkResult.Failure(batch, new SendFailureDetails(SinkFailureKind.Unauthorized, "Could not obtain an access token: " + ex.Message));
         }
 
-        return SinkResult.Failure(batch, Details(response));
+        return SinkResult.Failure(batch, FhirFailureDetails.From(response));
     }
 
     /// <summary>
@@ -163,13 +174,18 @@ public sealed class FhirServerSink : IResourceSink
         return new SinkResult(batch, []) { Saved = new SinkSaveCounts(created, records - created - unchanged, unchanged) };
     }
 
-    private async Task<SendFailureDetails?> AddMergedAsync(OutboxRecord record, List<Entry> entries, Dictionary<string, int> merging, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the record's window to the Bundle: the record itself when the server has no copy (404), else the server's copy
+    /// merged with it and written with <c>If-Match</c> on the ETag read (FHIR R4 http.html#concurrency). A second record
+    /// of a window already in the Bundle merges into that entry, since two PUTs with the same If-Match cannot both succeed.
+    /// </summary>
+    private SendFailureDetails? AddMerged(OutboxRecord record, WindowRead existing, List<Entry> entries, Dictionary<string, int> merging)
     {
         if (merging.TryGetValue(record.ResourceId, out int index))
         {
             Entry pending = entries[index];
             // The pending entry is either the server's copy merged, or (404) the first record itself.
-            byte[] basis = pending.Body ?? pending.Original!;
+            ReadOnlySpan<byte> basis = pending.Body is { } body ? body : pending.Original.Span;
             string? error = _mapping!.MergeObservationJson(basis, record.Body, out byte[]? again)?.Message;
             if (error is not null)
             {
@@ -184,61 +200,32 @@ public sealed class FhirServerSink : IResourceSink
             return null;
         }
 
-        FhirResponse existing = await _client.ReadAsync("Observation", record.ResourceId, cancellationToken).ConfigureAwait(false);
         merging[record.ResourceId] = entries.Count;
-        if (existing.FailureKind == FhirFailureKind.NotFound)
+        if (existing.Failure is { } failed)
+        {
+            return failed;
+        }
+
+        if (!existing.Found)
         {
             entries.Add(new Entry("Observation", record.ResourceId, record.Body, null));
             return null;
         }
 
-        if (!existing.IsSuccess)
-        {
-            return Details(existing);
-        }
-
-        string? mergeError = _mapping!.MergeObservationJson(existing.Body.Span, record.Body, out byte[]? merged)?.Message;
+        string? mergeError = _mapping!.MergeObservationJson(existing.Resource.Span, record.Body, out byte[]? merged)?.Message;
         if (mergeError is not null)
         {
             return new SendFailureDetails(SinkFailureKind.InvalidInput, mergeError);
         }
 
         // Nothing new: no write (the service's ObservationNoOperation), but keep the server's copy as the basis for later records.
-        entries.Add(new Entry("Observation", record.ResourceId, merged, existing.ETag) { Original = existing.Body.ToArray() });
+        entries.Add(new Entry("Observation", record.ResourceId, merged, existing.ETag) { Original = existing.Resource });
         return null;
     }
 
-    private static SendFailureDetails Details(FhirResponse response)
-    {
-        string message = Describe(response);
-        switch (response.FailureKind)
-        {
-            case FhirFailureKind.Invalid or FhirFailureKind.NotFound:
-                IReadOnlyList<string> missing = MissingReferences.Read(response.Outcome);
-                if (missing.Count > 0)
-                {
-                    return new SendFailureDetails(SinkFailureKind.ReferenceNotFound, message) { MissingReferences = missing };
-                }
-
-                // 404 without a missing reference: a misrouted base URL, fixed by an operator; the data waits.
-                return new SendFailureDetails(response.FailureKind == FhirFailureKind.Invalid ? SinkFailureKind.InvalidInput : SinkFailureKind.Transient, message);
-            case FhirFailureKind.Throttled:
-                return new SendFailureDetails(SinkFailureKind.Throttled, message);
-            case FhirFailureKind.Unauthorized:
-                return new SendFailureDetails(SinkFailureKind.Unauthorized, message);
-            default:
-                // Outages, 5xx, version races (412 on a stale If-Match): the data is fine and stays in the outbox.
-                return new SendFailureDetails(SinkFailureKind.Transient, message);
-        }
-    }
-
-    private static string Describe(FhirResponse response) =>
-        response.TransportError is { } transport
-            ? $"{response.FailureKind}: {transport.Message}"
-            : $"HTTP {response.StatusCode} {response.FailureKind}: {response.Outcome?.ToString() ?? "no OperationOutcome"}";
-
     private sealed record Entry(string Type, string Id, byte[]? Body, string? IfMatch)
     {
-        public byte[]? Original { get; init; }
+        /// <summary>The server's copy as read, when <see cref="Body"/> is null because the merge changed nothing.</summary>
+        public ReadOnlyMemory<byte> Original { get; init; }
     }
 }

@@ -36,6 +36,29 @@ public sealed class BundleResponseReaderTests
     }
 
     [Fact]
+    public void Each_Entry_Resource_Is_The_Exact_Bytes_Of_The_Body_Before_Or_After_Its_Response()
+    {
+        // Medplum writes "response" first, others "resource" first: both are found, and an entry without one reads empty.
+        string first = """{"resourceType":"Observation","id":"a","valueSampledData":{"data":"1 E 2"}}""";
+        string second = """{"resourceType":"Observation","id":"b","note":[{"text":"\"response\": {}"}]}""";
+        byte[] json = Encoding.UTF8.GetBytes($$$"""
+            {"resourceType":"Bundle","type":"batch-response","entry":[
+              {"resource":{{{first}}},"response":{"status":"200","etag":"W/\"1\""}},
+              {"response":{"status":"404"}},
+              {"response":{"status":"200","etag":"W/\"7\""},"resource":{{{second}}}}]}
+            """);
+
+        IReadOnlyList<FhirBundleEntryResponse> entries = BundleResponseReader.ReadWithResources(json);
+
+        Assert.Equal(first, Encoding.UTF8.GetString(entries[0].Resource.Span));
+        Assert.Equal("1", entries[0].VersionId);
+        Assert.True(entries[1].Resource.IsEmpty);
+        Assert.Equal(FhirFailureKind.NotFound, entries[1].FailureKind);
+        Assert.Equal(second, Encoding.UTF8.GetString(entries[2].Resource.Span));
+        Assert.Equal("7", entries[2].VersionId);
+    }
+
+    [Fact]
     public void Bundle_Without_Entries_Reads_As_Empty()
     {
         Assert.Empty(BundleResponseReader.Read("""{"resourceType":"Bundle","type":"transaction-response"}"""u8));

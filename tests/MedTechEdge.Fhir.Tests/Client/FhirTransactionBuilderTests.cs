@@ -46,6 +46,20 @@ public sealed class FhirTransactionBuilderTests
     }
 
     [Fact]
+    public void A_Batch_Of_Reads_Has_Get_Entries_Without_Resources()
+    {
+        using var builder = new FhirTransactionBuilder(FhirBundleType.Batch);
+        builder.AddRead("Observation", "a");
+        builder.AddRead("Observation", "b");
+
+        Assert.Equal(
+            """{"resourceType":"Bundle","type":"batch","entry":[""" +
+            """{"request":{"method":"GET","url":"Observation/a"}},{"request":{"method":"GET","url":"Observation/b"}}]}""",
+            Encoding.UTF8.GetString(builder.Build().Span));
+        Assert.Equal(2, builder.Count);
+    }
+
+    [Fact]
     public void Bare_Version_IfMatch_Is_Written_As_Weak_ETag()
     {
         using var builder = new FhirTransactionBuilder();
