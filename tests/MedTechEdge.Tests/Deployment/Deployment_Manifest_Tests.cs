@@ -207,6 +207,31 @@ public sealed partial class Deployment_Manifest_Tests
     }
 
     [Fact]
+    public void Module_Dockerfiles_Carry_The_Measured_Garbage_Collector_Settings()
+    {
+        // docs/operations.md, "Memory": the settings chosen by measurement (docs/benchmarks.md, "3. Memory"), in every
+        // image of the module, debug ones included, with the values the table there gives.
+        string operations = File.ReadAllText(Path.Combine(Root, "docs", "operations.md"));
+        int checkedFiles = 0;
+        foreach ((string module, string dockerfile, _) in Dockerfiles().Where(d => d.Module == "MedTechEdge"))
+        {
+            Dockerfile file = Dockerfile.Parse(Path.Combine(Root, "modules", module, dockerfile));
+            var environment = file.Environment().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            foreach ((string name, string value) in new[] { ("DOTNET_gcServer", "0"), ("DOTNET_GCgen0MaxBudget", "0x800000") })
+            {
+                Assert.True(environment.TryGetValue(name, out string? set), $"{dockerfile}: no ENV {name}");
+                Assert.Equal(value, set);
+                Assert.Contains($"| `{name}` | `{value}`", operations, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain("DOTNET_GCHeapHardLimit", environment.Keys);
+            checkedFiles++;
+        }
+
+        Assert.Equal(4, checkedFiles);
+    }
+
+    [Fact]
     public void Dockerignore_Keeps_Build_Output_Out_But_Nothing_A_Dockerfile_Copies()
     {
         List<Regex> ignored = File.ReadAllLines(Path.Combine(Root, ".dockerignore"))
