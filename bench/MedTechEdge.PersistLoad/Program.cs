@@ -16,6 +16,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- [device messages, default 100000] [naive PUTs, default 1000] [Bundle size, default 100]
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- eventhubs [events, default 100000] [load-balancing interval, s, default 1]
+//    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- startup [starts per case, default 7] [backlog rows, default 100000] [variant keys]
 // One FHIR peer (tests/peers/fhir-server), emptied before each case. Rates of the direct loader and the module are the
 // means of two runs each. Every case writes new Observations of the same
 // shape (one heart-rate Quantity each), four requests in flight unless it says otherwise. Two links to the peer:
@@ -25,6 +26,12 @@ if (args.Length > 0 && args[0] == "eventhubs")
 {
     // Issue 13: Event Hubs ingest by 1, 2 and 3 module processes (EventHubsIngestRun).
     return await EventHubsIngestRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "startup")
+{
+    // Issue 16, item 4: the published module's start to /readyz 200 on a backlog, per way of publishing (StartupRun).
+    return await StartupRun.RunAsync(args[1..]);
 }
 
 int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
