@@ -24,12 +24,27 @@ internal static class StartupProbe
     /// <summary>When a start answered: its liveness endpoint's first 200 (the process serves HTTP), and the readiness endpoint's.</summary>
     public readonly record struct Timing(TimeSpan Alive, TimeSpan Ready);
 
-    /// <summary>A free loopback port (the OS picks it; closed again at once, so the program can take it).</summary>
+    /// <summary>
+    /// A loopback port free now, below the system's ephemeral range: the probe's own connections (a new one every few
+    /// milliseconds) take client ports from that range, and one could take a port chosen there before the program binds it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        int below = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
+        while (true)
+        {
+            int port = Random.Shared.Next(10_000, below);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: another.
+            }
+        }
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ internal static class StartupRun
     {
         int starts = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
         int rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-        StartupVariant[] variants = args.Length > 2 ? StartupVariant.Module.Where(v => args[2..].Contains(v.Key)).ToArray() : StartupVariant.Module;
+        StartupVariant[] variants = args.Length > 2 ? StartupVariant.Module.Append(StartupVariant.TrimmedFull).Where(v => args[2..].Contains(v.Key)).ToArray() : StartupVariant.Module;
         string root = RepositoryRoot.Find();
         string work = Path.Combine(Path.GetTempPath(), "medtechedge-startup-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
@@ -36,9 +36,13 @@ internal static class StartupRun
             {
                 var clock = Stopwatch.StartNew();
                 string output = Path.Combine(work, "publish-" + variant.Key);
-                (string entry, int warnings) = variant.Publish(project, output, "MedTechEdge");
+                // PERSISTLOAD_STARTUP_PUBLISHED: a folder with outputs published before, one subfolder per variant key
+                // (the trimmed publish takes minutes), to time them again without publishing.
+                (string entry, int warnings) = Environment.GetEnvironmentVariable("PERSISTLOAD_STARTUP_PUBLISHED") is { Length: > 0 } earlier && Directory.Exists(Path.Combine(earlier, variant.Key))
+                    ? (Path.Combine(output = Path.Combine(earlier, variant.Key), variant.SelfContained ? "MedTechEdge" : "MedTechEdge.dll"), -1)
+                    : variant.Publish(project, output, "MedTechEdge");
                 published.Add((variant, entry, FolderBytes(output), warnings));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# published {variant.Name} in {clock.Elapsed.TotalSeconds:F0} s: {FolderBytes(output) / 1e6:F1} MB, {warnings} trim warnings"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {variant.Name}: {FolderBytes(output) / 1e6:F1} MB, published in {clock.Elapsed.TotalSeconds:F0} s ({warnings} trim warnings; -1: published before)"));
             }
 
             string floor = StartupFloor.Publish(Path.Combine(work, "floor"));
@@ -66,12 +70,21 @@ internal static class StartupRun
             // One start of each to warm the page cache, not counted; then round by round.
             for (int round = 0; round <= starts; round++)
             {
-                foreach (StartupCase startupCase in cases)
+                foreach (StartupCase startupCase in cases.Where(c => c.Failure is null))
                 {
-                    StartupProbe.Timing timing = await StartOnceAsync(startupCase, floor, work);
-                    if (round > 0)
+                    try
                     {
-                        startupCase.Timings.Add(timing);
+                        StartupProbe.Timing timing = await StartOnceAsync(startupCase, floor, work);
+                        if (round > 0)
+                        {
+                            startupCase.Timings.Add(timing);
+                        }
+                    }
+                    catch (InvalidOperationException ex) when (startupCase.Variant is not null)
+                    {
+                        // A way of publishing that breaks the module is a finding, not the end of the run: said once, then left out.
+                        startupCase.Failure = ex.Message;
+                        Console.WriteLine("# " + startupCase.Name + " did not start: " + ex.Message.ReplaceLineEndings(" ")[..Math.Min(ex.Message.Length, 600)]);
                     }
                 }
 
@@ -133,7 +146,7 @@ internal static class StartupRun
     private static void Report(List<StartupCase> cases, List<(StartupVariant Variant, string Entry, long Bytes, int TrimWarnings)> published, int starts)
     {
         TimeSpan floorHttp = cases[1].Median;
-        TimeSpan shippedEmpty = cases[2].Median;
+        TimeSpan shippedEmpty = cases[2].Timings.Count > 0 ? cases[2].Median : floorHttp;
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Start to first `/readyz` 200 (ms; {starts} starts each; the floor rows: to exit, and to a slim ASP.NET Core program's first 200); load {EventHubsIngestRun.LoadAverage()}"));
         Console.WriteLine();
@@ -141,6 +154,12 @@ internal static class StartupRun
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         foreach (StartupCase c in cases)
         {
+            if (c.Timings.Count == 0)
+            {
+                Console.WriteLine($"| {c.Name} | did not start (see its line above) | | | | |");
+                continue;
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c.Name} | {c.Median.TotalMilliseconds:F0} | {c.Max.TotalMilliseconds:F0} | {c.MedianAlive.TotalMilliseconds:F0} | {c.Median / floorHttp:F2} | {c.Median / shippedEmpty:F2} |"));
         }
@@ -164,7 +183,7 @@ internal static class StartupRun
         {
             long runtime = variant.SelfContained ? 0 : framework;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {variant.Name} | {bytes / 1e6:F1} | {warnings} | {runtime / 1e6:F1} | {(bytes + runtime) / 1e6:F1} | {(double)(bytes + runtime) / shipped:F2} |"));
+                $"| {variant.Name} | {bytes / 1e6:F1} | {(warnings < 0 ? "(published before)" : warnings)} | {runtime / 1e6:F1} | {(bytes + runtime) / 1e6:F1} | {(double)(bytes + runtime) / shipped:F2} |"));
         }
     }
 
@@ -183,6 +202,9 @@ internal static class StartupRun
         public string? SeededStore { get; } = seededStore;
 
         public List<StartupProbe.Timing> Timings { get; } = [];
+
+        /// <summary>Why the module did not become ready, once it did not: its later starts are skipped.</summary>
+        public string? Failure { get; set; }
 
         public TimeSpan Median => MedianOf(Timings.Select(t => t.Ready));
 

@@ -36,7 +36,7 @@ public sealed class StoreQueryPlanTests
             downgrade.CommandText = "DROP INDEX outbox_source; CREATE INDEX outbox_source ON outbox (source_id) WHERE source_id IS NOT NULL; PRAGMA user_version=7;";
             downgrade.ExecuteNonQuery();
             Assert.DoesNotContain("SCAN outbox USING COVERING INDEX outbox_source", Plan(connection, StoreGauges.Query));
-            Insert(connection, Record("with-source", TempStore.Message("""{"heartRate":60}""")), Record("identity", null));
+            OutboxSchemaTests.Insert(connection, Record("with-source", TempStore.Message("""{"heartRate":60}""")), Record("identity", null));
         }
 
         MedTechStore reopened = temp.Reopen();
@@ -86,18 +86,4 @@ public sealed class StoreQueryPlanTests
         Body = Encoding.UTF8.GetBytes($$"""{"resourceType":"Observation","id":"{{id}}"}"""),
         Source = source,
     };
-
-    private static void Insert(SqliteConnection connection, params OutboxRecord[] records)
-    {
-        using SqliteTransaction transaction = connection.BeginTransaction();
-        using (var insert = new OutboxInsert(connection, transaction))
-        {
-            foreach (OutboxRecord record in records)
-            {
-                insert.Insert(record);
-            }
-        }
-
-        transaction.Commit();
-    }
 }
