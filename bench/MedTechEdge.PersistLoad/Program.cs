@@ -19,6 +19,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- memory [active devices, 1000] [msg/s each, 10] [idle devices, 10000] [s per case, 45]
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- memory-limit [limits in MiB, 128,80] [idle devices, 10000] [active devices, 1000] [msg/s each, 10]
 //    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- latency [seconds per case, default 20] [cases, default fhir,ndjson,sampled,checkpoint]
+//    or: dotnet run -c Release --project bench/MedTechEdge.PersistLoad -- startup [starts per case, default 7] [backlog rows, default 100000] [variant keys]
 // One FHIR peer (tests/peers/fhir-server), emptied before each case. Rates of the direct loader and the module are the
 // means of two runs each. Every case writes new Observations of the same
 // shape (one heart-rate Quantity each), four requests in flight unless it says otherwise. Two links to the peer:
@@ -46,6 +47,12 @@ if (args.Length > 0 && args[0] == "latency")
 {
     // Issue 16 §2: device publish → Observation accepted, 1,000 devices (LatencyRun).
     return await LatencyRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "startup")
+{
+    // Issue 16, item 4: the published module's start to /readyz 200 on a backlog, per way of publishing (StartupRun).
+    return await StartupRun.RunAsync(args[1..]);
 }
 
 int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;

@@ -23,7 +23,7 @@ namespace MedTechEdge.Storage;
 /// </summary>
 internal static class StoreSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>Steps from one version to the next, applied in order to an older store at open.</summary>
     public static readonly string[] Migrations =
@@ -51,6 +51,8 @@ internal static class StoreSchema
         "ALTER TABLE inbox ADD COLUMN device_binding TEXT;" + Version6Columns + OutboxV6Migration(),
         // 6 → 7: the Event Hubs ingress's checkpoint store (partition ownership and checkpoints); nothing else changes.
         PartitionTables,
+        // 7 → 8: the source index holds every outbox row, so COUNT(*) of the outbox walks it instead of the table.
+        "DROP INDEX IF EXISTS outbox_source;" + OutboxSourceIndex,
     ];
 
     // Keyed as the SDK keys its checkpoint stores: namespace, hub and consumer group (lower case, as the SDK's blob
@@ -105,8 +107,12 @@ internal static class StoreSchema
         );
         """;
 
-    // Persist deletes a source message with the last row that references it: one index lookup per delete.
-    private const string OutboxSourceIndex = "CREATE INDEX IF NOT EXISTS outbox_source ON outbox (source_id) WHERE source_id IS NOT NULL;";
+    // Persist deletes a source message with the last row that references it: one index lookup per delete. Every row
+    // has an entry, those without a source (identities, windows) too: SQLite counts a table's rows on its smallest
+    // index that holds them all (never a partial one), and this one is a few bytes a row, where the table is the FHIR
+    // JSON itself. So the backlog gauges (StoreGauges, read by every scrape, the dashboard every 2 s and a drain) count
+    // 100,000 waiting resources in a millisecond rather than reading 120 MB of pages.
+    private const string OutboxSourceIndex = "CREATE INDEX IF NOT EXISTS outbox_source ON outbox (source_id);";
 
     /// <summary>
     /// Rebuilds outbox (SQLite adds AUTOINCREMENT only that way), keeping ids and order. Source messages that were

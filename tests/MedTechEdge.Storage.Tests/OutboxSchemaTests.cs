@@ -215,7 +215,7 @@ public sealed class OutboxSchemaTests
         DeviceTimeUtc = s_now,
     };
 
-    private static void Insert(SqliteConnection connection, params OutboxRecord[] records)
+    internal static void Insert(SqliteConnection connection, params OutboxRecord[] records)
     {
         using SqliteTransaction transaction = connection.BeginTransaction();
         using (var insert = new OutboxInsert(connection, transaction))

@@ -28,7 +28,7 @@ public sealed class PartitionTablesMigrationTests
         using (SqliteCommand version = migrated.CreateCommand())
         {
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(7L, (long)version.ExecuteScalar()!);
+            Assert.Equal((long)StoreSchema.Version, (long)version.ExecuteScalar()!);
         }
 
         var inbox = new List<InboxMessage>();

@@ -37,7 +37,7 @@ public sealed class SchemaMigrationTests
             Assert.Equal(1, InboxTable.Count(connection));
             using SqliteCommand version = connection.CreateCommand();
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(7L, (long)version.ExecuteScalar()!);
+            Assert.Equal((long)StoreSchema.Version, (long)version.ExecuteScalar()!);
             // 2 → 3 added the identity cache, empty.
             Assert.Equal(0, IdentityCacheTable.Count(connection));
             // 3 → 4: a row from before the correlation id reads with a fresh one.

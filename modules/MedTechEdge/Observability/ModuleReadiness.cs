@@ -17,7 +17,7 @@ internal sealed class ModuleReadiness(IServiceProvider services, MedTechEdgeOpti
     public IReadOnlyList<string> Check()
     {
         var reasons = new List<string>();
-        if (!store.TryRead(out _, out _, out string? storeError))
+        if (!store.TryAnswer(out string? storeError))
         {
             reasons.Add("store: " + storeError);
         }

@@ -15,7 +15,7 @@ internal static class ObservabilityServices
     public static void Add(IServiceCollection services, MedTechEdgeOptions options)
     {
         services.AddSingleton<PipelineMetrics>();
-        services.AddSingleton<StoreProbe>();
+        services.AddSingleton(sp => new StoreProbe(sp.GetRequiredService<MedTechEdge.Storage.MedTechStore>()));
         services.AddSingleton(_ => new MappingFileCheck(ModuleHost.ResolveMappingPath(options.Mappings.Device), ModuleHost.ResolveMappingPath(options.Mappings.Fhir)));
         services.AddSingleton<ModuleReadiness>();
         services.AddSingleton<ModuleMetrics>();
