@@ -29,11 +29,14 @@ if (args.Length > 0 && args[0] == "flood")
     return await FloodCase.RunAsync(args[1..]);
 }
 
-if (args.Length == 5 && args[0] == "load")
+if (args.Length is 5 or 6 or 7 && args[0] == "load")
 {
-    // load <port> <clients> <qos> <messages>: one case against a broker already running (for profiling a broker).
+    // load <port> <clients> <qos> <messages> [window, default 32] [run name: mappable MQTT 3.1.1 messages, as in `module`]:
+    // one case against a broker already running (for profiling a broker, or the module).
     LoadResult one = await LoadRun.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
-        (MqttQualityOfServiceLevel)int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), 32);
+        (MqttQualityOfServiceLevel)int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture),
+        args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 32,
+        args.Length > 6 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500, args.Length > 6 ? args[6] : null);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{one.MessagesPerSecond:N0} msgs/s, p50 {one.P50Ms:F2} ms, p99 {one.P99Ms:F2} ms"));
     return 0;
 }

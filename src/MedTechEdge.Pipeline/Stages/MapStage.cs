@@ -90,7 +90,7 @@ public sealed partial class MapStage : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteConnection connection = _store.OpenPipelineConnection();
         var batch = new List<InboxMessage>(_options.MapBatchSize);
         TimeSpan lookupDelay = _options.FirstRetryDelay;
         try

@@ -114,7 +114,7 @@ public sealed partial class PersistStage : BackgroundService
     /// </summary>
     private async Task DispatchAsync(Lane[] lanes, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteConnection connection = _store.OpenPipelineConnection();
         int limit = lanes.Length * _options.PersistBatchSize * 2;
         var read = new List<OutboxRecord>(limit);
         var released = new List<(OutboxRecord Record, int Lane)>();
@@ -173,7 +173,7 @@ public sealed partial class PersistStage : BackgroundService
     private async Task RunLaneAsync(Lane lane, CancellationTokenSource stopping)
     {
         CancellationToken cancellationToken = stopping.Token;
-        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteConnection connection = _store.OpenPipelineConnection();
         var chunk = new List<OutboxRecord>(_options.PersistBatchSize);
         ChannelReader<OutboxRecord> reader = lane.Queue.Reader;
         try
