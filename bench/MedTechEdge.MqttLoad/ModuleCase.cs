@@ -21,7 +21,7 @@ internal static class ModuleCase
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int oneClient = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3_000;
+        int oneClient = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000;
         int manyClients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         int rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
         string root = RepositoryRoot.Find();

@@ -5,28 +5,9 @@ using System.Net.Sockets;
 namespace MedTechEdge.MqttLoad;
 
 /// <summary>The baseline broker: Mosquitto without persistence, on a free loopback port, with no limits on in-flight or queued messages.</summary>
-internal sealed class MosquittoProcess : IDisposable
+internal sealed class MosquittoProcess(Process process, int port) : BrokerProcess(process, port), IDisposable
 {
-    private readonly Process _process;
     private bool _disposed;
-
-    private MosquittoProcess(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
-
-    public int Port { get; }
-
-    /// <summary>CPU time Mosquitto has used so far.</summary>
-    public TimeSpan ProcessorTime
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
 
     /// <summary>Starts Mosquitto with its configuration written into <paramref name="folder"/>.</summary>
     public static MosquittoProcess Start(string folder)
@@ -40,9 +21,9 @@ internal sealed class MosquittoProcess : IDisposable
     /// <summary>Throws with Mosquitto's own words when it exited (a port taken, a bad configuration).</summary>
     public void EnsureRunning()
     {
-        if (_process.HasExited)
+        if (Process.HasExited)
         {
-            throw new InvalidOperationException("mosquitto exited: " + _process.StandardError.ReadToEnd());
+            throw new InvalidOperationException("mosquitto exited: " + Process.StandardError.ReadToEnd());
         }
     }
 
@@ -54,13 +35,13 @@ internal sealed class MosquittoProcess : IDisposable
         }
 
         _disposed = true;
-        if (!_process.HasExited)
+        if (!Process.HasExited)
         {
-            _process.Kill();
-            _process.WaitForExit();
+            Process.Kill();
+            Process.WaitForExit();
         }
 
-        _process.Dispose();
+        Process.Dispose();
     }
 
     private static int FreePort()

@@ -8,7 +8,7 @@ using MedTechEdge.Mqtt.Server;
 using MedTechEdge.Storage;
 
 // Usage: dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- [messages per case, default 40000]
-//        dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- module [messages at 1 client, default 3000] [at 100 clients, default 100000] [rounds, default 3]
+//        dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- module [messages at 1 client, default 5000] [at 100 clients, default 100000] [rounds, default 3]
 //        dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- flood [seconds per phase, default 15] [rounds, default 3] [--same-address | --addresses N]
 // Runs every case against Mosquitto (persistence off) and against the embedded broker whose ingest
 // handler commits to SQLite (WAL, group commit) before the PUBACK, in one run: once with synchronous=FULL
