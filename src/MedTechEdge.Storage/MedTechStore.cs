@@ -113,6 +113,21 @@ public sealed class MedTechStore
     /// </summary>
     public SqliteConnection OpenPipelineConnection() => Open("NORMAL");
 
+    /// <summary>
+    /// Sets the <c>synchronous</c> level of <paramref name="connection"/> (a setting of the connection, changeable
+    /// between transactions): the configured one for a commit that acknowledges something, NORMAL for one that only
+    /// moves durable rows, as on <see cref="OpenPipelineConnection"/>.
+    /// </summary>
+    internal void SetSynchronous(SqliteConnection connection, bool acknowledging)
+    {
+        using SqliteCommand pragma = connection.CreateCommand();
+        pragma.CommandText = acknowledging ? $"PRAGMA synchronous={_synchronous};" : "PRAGMA synchronous=NORMAL;";
+        pragma.ExecuteNonQuery();
+    }
+
+    /// <summary>True when acknowledging commits wait for an fsync and pipeline-only ones need not.</summary>
+    internal bool AcknowledgingIsStricter => _synchronous != "NORMAL";
+
     private SqliteConnection Open(string synchronous)
     {
         var connection = new SqliteConnection(_connectionString);
