@@ -36,12 +36,15 @@ public sealed partial class PersistStage : BackgroundService
     private Exception? _laneFailure;
     private readonly PipelineMetrics _metrics;
     private readonly ReferenceRepair? _repair;
+    private readonly InboxWriter? _writer;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="metrics">Where the stage counts writes, retries and latency (the metrics endpoint); null: counters read by nobody.</param>
     /// <param name="repair">Resolves the identity of a record refused for a missing reference again; null: such a record is a dead letter at once.</param>
-    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger, PipelineMetrics? metrics = null, ReferenceRepair? repair = null)
+    /// <param name="writer">The inbox's group-commit writer: the outbox deletes and dead letters after a sink's answer ride its next transaction. Null: the stage commits them on its own connection. It must outlive the stage.</param>
+    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger, PipelineMetrics? metrics = null, ReferenceRepair? repair = null, InboxWriter? writer = null)
     {
+        _writer = writer;
         _repair = repair;
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics ?? new PipelineMetrics();
