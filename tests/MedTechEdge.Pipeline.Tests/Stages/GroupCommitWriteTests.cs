@@ -8,7 +8,7 @@ namespace MedTechEdge.Pipeline.Tests.Stages;
 /// <summary>With the inbox writer, Map's and Persist's writes ride its group commit instead of transactions of their own (issue 16 §1).</summary>
 public sealed class GroupCommitWriteTests
 {
-    private const string Good = """{"deviceId":"d1","patientId":"p1","measurementTime":"2026-11-21T17:00:00Z","heartRate":72}""";
+    private const string Good = MapStageTests.Good;
 
     [Fact]
     public async Task Map_Writes_Its_Batch_And_Removes_It_From_The_Inbox_Through_The_Writer()
