@@ -10,27 +10,8 @@ namespace MedTechEdge.MqttLoad;
 /// client then has the same CPU to itself against both brokers, and the broker does not share a thread pool
 /// with the client that drives it (in the module it never does).
 /// </summary>
-internal sealed class EmbeddedBrokerProcess : IDisposable
+internal sealed class EmbeddedBrokerProcess(Process process, int port) : BrokerProcess(process, port), IDisposable
 {
-    private readonly Process _process;
-
-    private EmbeddedBrokerProcess(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
-
-    public int Port { get; }
-
-    /// <summary>CPU time the broker process has used so far (all its threads).</summary>
-    public TimeSpan ProcessorTime
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
 
     /// <summary>Starts <c>serve</c> mode of this tool and waits for the port it listens on.</summary>
     /// <param name="credentialsFile">A credentials file for the broker (the flood case); null for anonymous access.</param>
@@ -66,20 +47,20 @@ internal sealed class EmbeddedBrokerProcess : IDisposable
     /// <summary>Asks the broker to stop (closes its input) and returns how many messages it committed.</summary>
     public async Task<string> StopAsync()
     {
-        _process.StandardInput.Close();
-        string rest = await _process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-        await _process.WaitForExitAsync().ConfigureAwait(false);
+        Process.StandardInput.Close();
+        string rest = await Process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        await Process.WaitForExitAsync().ConfigureAwait(false);
         return rest.Trim();
     }
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        if (!Process.HasExited)
         {
-            _process.Kill();
+            Process.Kill();
         }
 
-        _process.Dispose();
+        Process.Dispose();
     }
 
     /// <summary>

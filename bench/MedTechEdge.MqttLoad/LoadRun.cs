@@ -12,12 +12,17 @@ namespace MedTechEdge.MqttLoad;
 /// </summary>
 internal static class LoadRun
 {
-    public static async Task<LoadResult> RunAsync(int port, int clients, MqttQualityOfServiceLevel qos, int messages, int window)
+    /// <param name="mappable">
+    /// Null: the vitals message of the ingest cases (one fixed time). Else a run name: each message is a heart rate
+    /// that the bundled device mapping turns into exactly one Observation, from device <c>{run}-{client}</c> at a time of
+    /// its own, so no two messages of a module's life share an Observation id (see <see cref="MappablePayload"/>).
+    /// </param>
+    public static async Task<LoadResult> RunAsync(int port, int clients, MqttQualityOfServiceLevel qos, int messages, int window, MqttProtocolVersion protocol = MqttProtocolVersion.V500, string? mappable = null)
     {
         var connections = new MqttClient[clients];
         for (int c = 0; c < clients; c++)
         {
-            connections[c] = await ConnectAsync(port, c);
+            connections[c] = await ConnectAsync(port, c, protocol);
         }
 
         int perClient = messages / clients;
@@ -27,7 +32,7 @@ internal static class LoadRun
         for (int c = 0; c < clients; c++)
         {
             int client = c;
-            runs[c] = Task.Run(() => PublishAsync(connections[client], client, perClient, qos, window, latencies));
+            runs[c] = Task.Run(() => PublishAsync(connections[client], client, perClient, qos, window, latencies, mappable));
         }
 
         await Task.WhenAll(runs);
@@ -43,14 +48,14 @@ internal static class LoadRun
         return new LoadResult(latencies.Length / elapsed.TotalSeconds, latencies[latencies.Length / 2] * tickMs, latencies[(int)(latencies.Length * 0.99)] * tickMs);
     }
 
-    private static async Task<MqttClient> ConnectAsync(int port, int index)
+    private static async Task<MqttClient> ConnectAsync(int port, int index, MqttProtocolVersion protocol)
     {
         for (int attempt = 1; ; attempt++)
         {
             var client = new MqttClient();
             try
             {
-                await client.ConnectAsync(new MqttClientOptions { Port = port, ClientId = $"load-{index}-{Guid.NewGuid():N}", ProtocolVersion = MqttProtocolVersion.V500, ReceiveMaximum = 1000 }, CancellationToken.None);
+                await client.ConnectAsync(new MqttClientOptions { Port = port, ClientId = $"load-{index}-{Guid.NewGuid():N}", ProtocolVersion = protocol, ReceiveMaximum = 1000 }, CancellationToken.None);
                 return client;
             }
             catch (TimeoutException) when (attempt < 3)
@@ -61,9 +66,9 @@ internal static class LoadRun
         }
     }
 
-    private static async Task PublishAsync(MqttClient client, int clientIndex, int count, MqttQualityOfServiceLevel qos, int window, long[] latencies)
+    private static async Task PublishAsync(MqttClient client, int clientIndex, int count, MqttQualityOfServiceLevel qos, int window, long[] latencies, string? mappable)
     {
-        string device = "load-" + clientIndex;
+        string device = (mappable ?? "load") + "-" + clientIndex;
         string topic = $"devices/{device}/messages/events/";
         var inFlight = new Queue<(Task<MqttPublishResult> Publish, long Started, int Index)>(window);
         for (int i = 0; i < count; i++)
@@ -73,7 +78,7 @@ internal static class LoadRun
                 await Complete(inFlight.Dequeue(), latencies);
             }
 
-            byte[] payload = Payload(device, i);
+            byte[] payload = mappable is null ? Payload(device, i) : MappablePayload(device, i);
             inFlight.Enqueue((client.PublishAsync(topic, payload, qos), Stopwatch.GetTimestamp(), (clientIndex * count) + i));
         }
 
@@ -106,6 +111,13 @@ internal static class LoadRun
     // ~250 bytes, like a bedside monitor's vitals message.
     private static byte[] Payload(string device, int i) => Encoding.UTF8.GetBytes(
         $$"""{"deviceId":"{{device}}","patientId":"patient-{{device}}","measurementTime":"2026-11-21T12:00:00.000Z","heartRate":{{60 + (i % 40)}},"spo2":97,"respiratoryRate":16,"temperature":36.8,"systolic":120,"diastolic":80,"sequence":{{i}},"firmware":"4.2.1"}""");
+
+    // ~250 bytes too, but only the heart rate matches a template of modules/MedTechEdge/mappings: one Observation per
+    // message, at a second of its own (well in the past, inside the time guards), whatever the batch it is mapped in.
+    private static byte[] MappablePayload(string device, int i) => Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $$"""{"deviceId":"{{device}}","patientId":"patient-{{device}}","measurementTime":"{{MappableStart.AddSeconds(i):yyyy-MM-ddTHH:mm:ssZ}}","heartRate":{{60 + (i % 40)}},"sequence":{{i}},"battery":87,"signal":{"rssi":-61,"snr":12.5},"firmware":"4.2.1","model":"bedside-monitor-x200","ward":"icu-3"}"""));
+
+    private static readonly DateTime MappableStart = new(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc);
 }
 
 /// <summary>Messages per second and acknowledgement latency percentiles (milliseconds).</summary>

@@ -8,6 +8,7 @@ using MedTechEdge.Mqtt.Server;
 using MedTechEdge.Storage;
 
 // Usage: dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- [messages per case, default 40000]
+//        dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- module [messages at 1 client, default 5000] [at 100 clients, default 100000] [rounds, default 3]
 //        dotnet run -c Release --project bench/MedTechEdge.MqttLoad -- flood [seconds per phase, default 15] [rounds, default 3] [--same-address | --addresses N]
 // Runs every case against Mosquitto (persistence off) and against the embedded broker whose ingest
 // handler commits to SQLite (WAL, group commit) before the PUBACK, in one run: once with synchronous=FULL
@@ -18,16 +19,24 @@ if (args.Length is 3 or 4 && args[0] == "serve")
     return await EmbeddedBrokerProcess.ServeAsync(args[1], args[2], args.Length == 4 ? args[3] : null);
 }
 
+if (args.Length > 0 && args[0] == "module")
+{
+    return await ModuleCase.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "flood")
 {
     return await FloodCase.RunAsync(args[1..]);
 }
 
-if (args.Length == 5 && args[0] == "load")
+if (args.Length is 5 or 6 or 7 && args[0] == "load")
 {
-    // load <port> <clients> <qos> <messages>: one case against a broker already running (for profiling a broker).
+    // load <port> <clients> <qos> <messages> [window, default 32] [run name: mappable MQTT 3.1.1 messages, as in `module`]:
+    // one case against a broker already running (for profiling a broker, or the module).
     LoadResult one = await LoadRun.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
-        (MqttQualityOfServiceLevel)int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), 32);
+        (MqttQualityOfServiceLevel)int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture),
+        args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 32,
+        args.Length > 6 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500, args.Length > 6 ? args[6] : null);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{one.MessagesPerSecond:N0} msgs/s, p50 {one.P50Ms:F2} ms, p99 {one.P99Ms:F2} ms"));
     return 0;
 }
@@ -36,9 +45,8 @@ int messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture
 string work = Path.Combine(Path.GetTempPath(), "medtechedge-mqttload-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);
 
-int mosquittoPort = FreePort();
-File.WriteAllText(Path.Combine(work, "mosquitto.conf"), $"listener {mosquittoPort} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_inflight_messages 0\nmax_queued_messages 0\nlog_dest none\n");
-using Process mosquitto = Process.Start(new ProcessStartInfo("/usr/sbin/mosquitto", ["-c", Path.Combine(work, "mosquitto.conf")]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+MosquittoProcess mosquitto = MosquittoProcess.Start(work);
+int mosquittoPort = mosquitto.Port;
 
 try
 {
@@ -46,11 +54,7 @@ try
     using EmbeddedBrokerProcess server = await EmbeddedBrokerProcess.StartAsync(StoreDurability.Full, work);
     using EmbeddedBrokerProcess normalServer = await EmbeddedBrokerProcess.StartAsync(StoreDurability.Normal, work);
     await Task.Delay(1000);
-    if (mosquitto.HasExited)
-    {
-        Console.Error.WriteLine("mosquitto exited: " + await mosquitto.StandardError.ReadToEndAsync());
-        return 1;
-    }
+    mosquitto.EnsureRunning();
 
     Console.WriteLine($"# MQTT load, {messages} messages of ~250 B per case, window 32 per client; load {File.ReadAllText("/proc/loadavg").Trim()}");
     Console.WriteLine("| Clients | QoS | Mosquitto msgs/s | p50 ms | p99 ms | Embedded, commit FULL msgs/s | p50 ms | p99 ms | Ratio | Embedded, commit NORMAL msgs/s | p50 ms | p99 ms | Ratio |");
@@ -92,14 +96,7 @@ try
 finally
 {
     // Every exit path stops the broker this tool started.
-    mosquitto.Kill();
+    mosquitto.Dispose();
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(work, recursive: true);
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }

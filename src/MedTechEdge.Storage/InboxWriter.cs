@@ -7,12 +7,16 @@ namespace MedTechEdge.Storage;
 /// connection join the open <see cref="InboxCommit"/> while the previous one is being committed and go into
 /// the next transaction together, so one fsync covers many device messages. An append completes only after
 /// its transaction committed; the MQTT listener sends PUBACK at that moment and not before.
+/// It is also the hot path's one writer for the pipeline stages: their writes (<see cref="WriteAsync"/>) ride the
+/// next transaction, each in a savepoint of its own, so the Map and Persist stages add no transaction (and no wait
+/// for <see cref="MedTechStore.WriteLock"/>) in front of the next acknowledgement.
 /// </summary>
 public sealed class InboxWriter : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly Queue<InboxCommit> _sealed = new();
-    private readonly SemaphoreSlim _work = new(0);
+    private List<StoreWrite> _writes = [];
+    private List<StoreWrite>? _spareWrites = [];
     private readonly MedTechStore _store;
     private readonly WorkSignal _committed;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -21,10 +25,11 @@ public sealed class InboxWriter : IAsyncDisposable
     private long _committedCount;
     private long _rejectedCount;
     private long _transactionCount;
+    private long _writeCount;
 
     /// <summary>Starts the commit loop.</summary>
     /// <param name="store">The store to write to.</param>
-    /// <param name="committed">Set after each commit, to wake the stage that drains the inbox.</param>
+    /// <param name="committed">Set after each commit of inbox rows, to wake the stage that drains the inbox.</param>
     public InboxWriter(MedTechStore store, WorkSignal committed)
     {
         _store = store;
@@ -40,6 +45,9 @@ public sealed class InboxWriter : IAsyncDisposable
 
     /// <summary>SQLite transactions committed since start: <see cref="CommittedCount"/> divided by this is the mean group size.</summary>
     public long TransactionCount => Interlocked.Read(ref _transactionCount);
+
+    /// <summary>Pipeline writes (<see cref="WriteAsync"/>) committed since start.</summary>
+    public long WriteCount => Interlocked.Read(ref _writeCount);
 
     /// <summary>Messages refused since start because the store was at its size cap.</summary>
     public long RejectedCount => Interlocked.Read(ref _rejectedCount);
@@ -57,26 +65,24 @@ public sealed class InboxWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         InboxCommit commit;
-        bool wake;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             commit = _open;
             index = commit.Count;
             commit.Messages.Add(message);
-            wake = index == 0;
+            if (index == 0)
+            {
+                // One wake-up per commit, given by the message that opened it (the loop waits only when nothing is queued).
+                Monitor.Pulse(_gate);
+            }
+
             if (commit.Count >= BatchCapacity)
             {
                 // Full: it waits for the loop as it is, and later arrivals start the next one.
                 _sealed.Enqueue(commit);
                 _open = new InboxCommit(BatchCapacity);
             }
-        }
-
-        if (wake)
-        {
-            // One wake-up per commit, given by the message that opened it.
-            _work.Release();
         }
 
         return commit;
@@ -90,6 +96,32 @@ public sealed class InboxWriter : IAsyncDisposable
         return commit.RowId(index);
     }
 
+    /// <summary>
+    /// Queues a pipeline stage's writes for the next transaction. They run on the writer's thread and connection, inside
+    /// its transaction (which holds <see cref="MedTechStore.WriteLock"/>: <paramref name="apply"/> must not take it), in a
+    /// savepoint of their own: when <paramref name="apply"/> throws, only its own changes are rolled back and only its
+    /// task fails. They are committed whether or not the store is at its size cap (they are what frees space), at the
+    /// configured durability when the transaction also holds inbox rows and at <c>synchronous=NORMAL</c> when not.
+    /// </summary>
+    /// <returns>Completes once the writes are committed; faults with their error, or the transaction's.</returns>
+    /// <exception cref="ObjectDisposedException">The writer is stopping: nothing was queued.</exception>
+    public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> apply)
+    {
+        var write = new StoreWrite(apply);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (_writes.Count == 0)
+            {
+                Monitor.Pulse(_gate);
+            }
+
+            _writes.Add(write);
+        }
+
+        return write.Completion;
+    }
+
     /// <summary>Commits what is queued, then stops.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -101,9 +133,9 @@ public sealed class InboxWriter : IAsyncDisposable
             }
 
             _closed = true;
+            Monitor.Pulse(_gate);
         }
 
-        _work.Release();
         await _stopped.Task.ConfigureAwait(false);
     }
 
@@ -113,17 +145,14 @@ public sealed class InboxWriter : IAsyncDisposable
         {
             using SqliteConnection connection = _store.OpenConnection();
             using var insert = new InboxInsert(connection);
-            while (true)
+            bool acknowledging = true;
+            while (TakeWork(out InboxCommit? commit, out List<StoreWrite> writes))
             {
-                _work.Wait();
-                while (TryTake(out InboxCommit? commit))
+                Commit(connection, insert, commit, writes, ref acknowledging);
+                writes.Clear();
+                lock (_gate)
                 {
-                    Commit(connection, insert, commit);
-                }
-
-                if (IsDrainedAndClosed())
-                {
-                    break;
+                    _spareWrites = writes;
                 }
             }
 
@@ -139,88 +168,123 @@ public sealed class InboxWriter : IAsyncDisposable
 
     private void FailAll(Exception ex)
     {
-        while (true)
+        lock (_gate)
         {
-            lock (_gate)
+            _closed = true;
+        }
+
+        while (TakeWork(out InboxCommit? commit, out List<StoreWrite> writes))
+        {
+            commit?.Complete(ex);
+            foreach (StoreWrite write in writes)
             {
-                _closed = true;
+                write.Complete(ex);
             }
 
-            if (!TryTake(out InboxCommit? commit))
-            {
-                return;
-            }
-
-            commit.Complete(ex);
+            writes.Clear();
         }
     }
 
-    /// <summary>The oldest sealed commit, else the open one when it has messages (a fresh one takes its place).</summary>
-    private bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InboxCommit? commit)
+    /// <summary>
+    /// Waits for work and takes it: the oldest sealed commit, else the open one when it has messages (a fresh one takes
+    /// its place), and every queued pipeline write. False once the writer is closed and nothing is left.
+    /// </summary>
+    /// <remarks>A monitor rather than a semaphore: the loop blocks at once when idle instead of spinning first, which on a
+    /// two-core gateway took CPU from the connections it was waiting for.</remarks>
+    private bool TakeWork(out InboxCommit? commit, out List<StoreWrite> writes)
     {
         lock (_gate)
         {
+            while (_sealed.Count == 0 && _open.Count == 0 && _writes.Count == 0)
+            {
+                if (_closed)
+                {
+                    commit = null;
+                    writes = [];
+                    return false;
+                }
+
+                Monitor.Wait(_gate);
+            }
+
             if (_sealed.Count > 0)
             {
                 commit = _sealed.Dequeue();
-                return true;
             }
-
-            commit = _open;
-            if (commit.Count == 0)
+            else if (_open.Count > 0)
+            {
+                commit = _open;
+                _open = new InboxCommit(BatchCapacity);
+            }
+            else
             {
                 commit = null;
-                return false;
             }
 
-            _open = new InboxCommit(BatchCapacity);
+            writes = _writes;
+            // Two lists in turn: the loop's, and the one stages add to meanwhile.
+            _writes = _spareWrites ?? [];
+            _spareWrites = null;
             return true;
         }
     }
 
-    private bool IsDrainedAndClosed()
+    /// <summary>
+    /// One transaction: the inbox rows of <paramref name="commit"/> (unless the store is at its cap), then each write in
+    /// its savepoint, one COMMIT; then the commit's waiters (the PUBACKs) and the writes learn the outcome.
+    /// </summary>
+    private void Commit(SqliteConnection connection, InboxInsert insert, InboxCommit? commit, List<StoreWrite> writes, ref bool acknowledging)
     {
-        lock (_gate)
-        {
-            return _closed && _sealed.Count == 0 && _open.Count == 0;
-        }
-    }
-
-    private void Commit(SqliteConnection connection, InboxInsert insert, InboxCommit commit)
-    {
-        List<InboxMessage> messages = commit.Messages;
         _store.WriteLock.Wait();
         Exception? error = null;
+        Exception? commitError = null;
+        Exception?[]? writeErrors = null;
+        long[]? ids = null;
         try
         {
-            if (_store.Options.MaxSizeBytes > 0 && StoreSize.UsedBytes(connection) >= _store.Options.MaxSizeBytes)
+            if (commit is not null && _store.Options.MaxSizeBytes > 0 && StoreSize.UsedBytes(connection) >= _store.Options.MaxSizeBytes)
             {
-                // Full: nothing of this batch is written, so nothing of it is acknowledged.
-                Interlocked.Add(ref _rejectedCount, messages.Count);
-                error = new StoreFullException(_store.Options.MaxSizeBytes);
+                // Full: nothing of this batch is written, so nothing of it is acknowledged. The pipeline's writes still
+                // go in: they are what frees the space.
+                Interlocked.Add(ref _rejectedCount, commit.Count);
+                commitError = new StoreFullException(_store.Options.MaxSizeBytes);
+                commit.Complete(commitError);
+                commit = null;
             }
-            else
-            {
-                long[] ids = new long[messages.Count];
-                using (SqliteTransaction transaction = connection.BeginTransaction())
-                {
-                    for (int i = 0; i < messages.Count; i++)
-                    {
-                        ids[i] = insert.Insert(messages[i]);
-                    }
 
-                    transaction.Commit();
+            if (commit is not null || writes.Count > 0)
+            {
+                // Only a transaction with inbox rows is acknowledged to anyone: the pipeline's own moves commit at NORMAL,
+                // as on a pipeline connection (docs/reliability.md, "Which commits are fsynced").
+                bool acknowledges = commit is not null || !_store.AcknowledgingIsStricter;
+                if (acknowledges != acknowledging)
+                {
+                    _store.SetSynchronous(connection, acknowledges);
+                    acknowledging = acknowledges;
                 }
 
-                commit.SetIds(ids);
-                Interlocked.Add(ref _committedCount, messages.Count);
+                using SqliteTransaction transaction = connection.BeginTransaction();
+                if (commit is not null)
+                {
+                    ids = Insert(transaction, insert, commit, writes.Count > 0, out commitError);
+                }
+
+                for (int i = 0; i < writes.Count; i++)
+                {
+                    if (Apply(connection, transaction, writes[i], "pipeline_write") is { } failed)
+                    {
+                        (writeErrors ??= new Exception?[writes.Count])[i] = failed;
+                    }
+                }
+
+                transaction.Commit();
                 Interlocked.Increment(ref _transactionCount);
             }
         }
         catch (Exception ex)
         {
-            // Whatever failed (SQLite, or a row that cannot be bound), nothing of this batch is durable: the transaction
-            // rolled back when it was disposed. Every sender is told, so none of them is acknowledged and each device
+            // Whatever failed (SQLite, or a row that cannot be bound), nothing of this transaction is durable: it rolled
+            // back when it was disposed. Every sender and stage is told, so none of them is acknowledged and each device
             // sends again; the loop goes on with the next commit instead of leaving this one pending forever.
             error = ex;
         }
@@ -229,11 +293,80 @@ public sealed class InboxWriter : IAsyncDisposable
             _store.WriteLock.Release();
         }
 
-        if (error is null)
+        if (commit is not null)
         {
-            _committed.Set();
+            if (error is null && commitError is null)
+            {
+                commit.SetIds(ids!);
+                Interlocked.Add(ref _committedCount, commit.Count);
+                _committed.Set();
+            }
+
+            commit.Complete(error ?? commitError);
         }
 
-        commit.Complete(error);
+        for (int i = 0; i < writes.Count; i++)
+        {
+            Exception? failed = error ?? writeErrors?[i];
+            if (failed is null)
+            {
+                Interlocked.Increment(ref _writeCount);
+            }
+
+            writes[i].Complete(failed);
+        }
+    }
+
+    /// <summary>The inbox rows; with writes in the same transaction, in a savepoint, so a row that cannot be written fails its commit and not the writes.</summary>
+    private static long[]? Insert(SqliteTransaction transaction, InboxInsert insert, InboxCommit commit, bool shared, out Exception? error)
+    {
+        List<InboxMessage> messages = commit.Messages;
+        long[] ids = new long[messages.Count];
+        error = null;
+        if (!shared)
+        {
+            for (int i = 0; i < messages.Count; i++)
+            {
+                ids[i] = insert.Insert(messages[i]);
+            }
+
+            return ids;
+        }
+
+        transaction.Save("inbox_rows");
+        try
+        {
+            for (int i = 0; i < messages.Count; i++)
+            {
+                ids[i] = insert.Insert(messages[i]);
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            transaction.Rollback("inbox_rows");
+        }
+
+        transaction.Release("inbox_rows");
+        return error is null ? ids : null;
+    }
+
+    /// <summary>One pipeline write in its savepoint; its error, rolled back alone. A failure to roll back ends the transaction.</summary>
+    private static Exception? Apply(SqliteConnection connection, SqliteTransaction transaction, StoreWrite write, string savepoint)
+    {
+        transaction.Save(savepoint);
+        Exception? error = null;
+        try
+        {
+            write.Apply(connection, transaction);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            transaction.Rollback(savepoint);
+        }
+
+        transaction.Release(savepoint);
+        return error;
     }
 }

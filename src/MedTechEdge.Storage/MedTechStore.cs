@@ -96,15 +96,46 @@ public sealed class MedTechStore
         transaction.Commit();
     }
 
-    /// <summary>Opens a new connection with the store's per-connection settings applied.</summary>
-    public SqliteConnection OpenConnection()
+    /// <summary>
+    /// Opens a new connection with the store's per-connection settings applied; its commits are as durable as
+    /// <see cref="StoreOptions.Durability"/> says. For every writer whose commit is acknowledged to someone outside
+    /// the store (the inbox's group commit, an Event Hubs checkpoint, an operator's requeue), and for readers.
+    /// </summary>
+    public SqliteConnection OpenConnection() => Open(_synchronous);
+
+    /// <summary>
+    /// Opens a connection for a pipeline stage (Map, Persist) whose commits only move data that is already durable in
+    /// the store, and are repeated when lost: <c>synchronous=NORMAL</c> whatever <see cref="StoreOptions.Durability"/>
+    /// says, so such a commit appends to the write-ahead log without an fsync of its own. In WAL mode the log is
+    /// appended in commit order and recovered as a prefix, so a power cut can only undo the newest of these commits,
+    /// never one before an acknowledged (fsynced) inbox commit: the moved rows are back in the inbox or the outbox and
+    /// are mapped or sent again, with the same deterministic ids. docs/reliability.md, "Which commits are fsynced".
+    /// </summary>
+    public SqliteConnection OpenPipelineConnection() => Open("NORMAL");
+
+    /// <summary>
+    /// Sets the <c>synchronous</c> level of <paramref name="connection"/> (a setting of the connection, changeable
+    /// between transactions): the configured one for a commit that acknowledges something, NORMAL for one that only
+    /// moves durable rows, as on <see cref="OpenPipelineConnection"/>.
+    /// </summary>
+    internal void SetSynchronous(SqliteConnection connection, bool acknowledging)
+    {
+        using SqliteCommand pragma = connection.CreateCommand();
+        pragma.CommandText = acknowledging ? $"PRAGMA synchronous={_synchronous};" : "PRAGMA synchronous=NORMAL;";
+        pragma.ExecuteNonQuery();
+    }
+
+    /// <summary>True when acknowledging commits wait for an fsync and pipeline-only ones need not.</summary>
+    internal bool AcknowledgingIsStricter => _synchronous != "NORMAL";
+
+    private SqliteConnection Open(string synchronous)
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using SqliteCommand pragmas = connection.CreateCommand();
         // synchronous and busy_timeout are per connection. A writer that finds the database locked
         // waits instead of failing: only one stage commits at a time, and commits are short.
-        pragmas.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=OFF;";
+        pragmas.CommandText = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=OFF;";
         pragmas.ExecuteNonQuery();
         return connection;
     }

@@ -38,9 +38,11 @@ internal sealed class PipelineHarness : IDisposable
 
     public string Folder => _folder;
 
-    public MapStage Map() => new(Store, DeviceMapping, FhirMapping, Signals, Options, TimeProvider.System, NullLogger<MapStage>.Instance);
+    /// <param name="writer">The group-commit writer the stage's writes ride, as in the module; null: the stage's own transactions.</param>
+    public MapStage Map(InboxWriter? writer = null) => new(Store, DeviceMapping, FhirMapping, Signals, Options, TimeProvider.System, NullLogger<MapStage>.Instance, writer: writer);
 
-    public PersistStage Persist(IResourceSink sink) => new(Store, sink, Signals, Options, TimeProvider.System, NullLogger<PersistStage>.Instance);
+    /// <param name="writer">The group-commit writer the stage's writes ride, as in the module; null: the stage's own transactions.</param>
+    public PersistStage Persist(IResourceSink sink, InboxWriter? writer = null) => new(Store, sink, Signals, Options, TimeProvider.System, NullLogger<PersistStage>.Instance, writer: writer);
 
     public async Task AppendAsync(params string[] bodies)
     {

@@ -92,6 +92,8 @@ internal static class ModuleHost
         // endpoints start before all of them and stop after.
         MedTechEdge.Observability.ObservabilityServices.Add(services, options);
         AddStage<RetentionService>(services);
+        // Both take the InboxWriter registered above (their optional writer parameter, filled by the container): their
+        // writes ride its group commit instead of transactions of their own (docs/architecture.md, "Writers").
         AddStage<MapStage>(services);
         AddStage<PersistStage>(services);
         // After the stages and before the ingresses: stopped once nothing comes in, while the stages still run.

@@ -29,6 +29,10 @@ public sealed partial class MapStage : BackgroundService
     private readonly PipelineMetrics _metrics;
     private readonly MappedBatch _mapped = new();
     private readonly IdentityInvalidations? _invalidations;
+    private readonly InboxWriter? _writer;
+    private readonly Action<SqliteConnection, SqliteTransaction>? _writeCommit;
+    private long _commitThrough;
+    private DateTime _commitNow;
     private long _mappedCount;
     private long _deadLetteredCount;
     private long _measurementCount;
@@ -39,9 +43,21 @@ public sealed partial class MapStage : BackgroundService
     /// <param name="tap">Where the measurements that became output are recorded for the dashboard; null: nowhere.</param>
     /// <param name="metrics">Where the stage counts what it does (the metrics endpoint); null: counters read by nobody.</param>
     /// <param name="invalidations">Identity keys the Persist stage found refused by the server, to resolve again; null: none.</param>
-    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null, MeasurementTap? tap = null, PipelineMetrics? metrics = null, IdentityInvalidations? invalidations = null)
+    /// <param name="writer">
+    /// The inbox's group-commit writer: each batch's writes ride its next transaction (with the inbox rows being
+    /// acknowledged) instead of a transaction of the stage's own under <see cref="MedTechStore.WriteLock"/>. Null (tests,
+    /// benches): the stage commits on its own connection. It must outlive the stage.
+    /// </param>
+    public MapStage(MedTechStore store, DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<MapStage> logger, FhirClient? identityServer = null, MeasurementTap? tap = null, PipelineMetrics? metrics = null, IdentityInvalidations? invalidations = null, InboxWriter? writer = null)
     {
         _invalidations = invalidations;
+        _writer = writer;
+        if (writer is not null)
+        {
+            // One delegate for the stage's life, reading the batch's bounds from fields: no allocation per batch.
+            _writeCommit = (connection, transaction) => Write(connection, transaction, _commitThrough, _commitNow);
+        }
+
         _metrics = metrics ?? new PipelineMetrics();
         if (options.ResolutionType != IdentityResolutionType.Create)
         {
@@ -90,7 +106,7 @@ public sealed partial class MapStage : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteConnection connection = _store.OpenPipelineConnection();
         var batch = new List<InboxMessage>(_options.MapBatchSize);
         TimeSpan lookupDelay = _options.FirstRetryDelay;
         try
@@ -125,16 +141,7 @@ public sealed partial class MapStage : BackgroundService
                 }
 
                 lookupDelay = _options.FirstRetryDelay;
-                await _store.WriteLock.WaitAsync(stoppingToken).ConfigureAwait(false);
-                try
-                {
-                    Commit(connection, batch[^1].Id, now);
-                }
-                finally
-                {
-                    _store.WriteLock.Release();
-                }
-
+                await CommitAsync(connection, batch[^1].Id, now, stoppingToken).ConfigureAwait(false);
                 Committed(batch);
                 await FlushWindowsAsync(connection, stoppingToken).ConfigureAwait(false);
             }
@@ -171,9 +178,36 @@ public sealed partial class MapStage : BackgroundService
         return _mapped.IdentityPending ? "resolved identities were evicted from memory before the batch could use them" : null;
     }
 
-    private void Commit(SqliteConnection connection, long lastInboxId, DateTime now)
+    /// <summary>Writes the mapped batch and removes it from the inbox, in one transaction: the writer's when there is one.</summary>
+    private async Task CommitAsync(SqliteConnection connection, long lastInboxId, DateTime now, CancellationToken cancellationToken)
     {
-        using SqliteTransaction transaction = connection.BeginTransaction();
+        if (_writer is not null)
+        {
+            // The delegate runs on the writer's thread and reads this stage's state (_mapped, the identity caches, the
+            // windows, these two fields). Only this loop touches that state, and it awaits the write before going on, so
+            // nothing else runs on it meanwhile. Not cancellable: once queued, the write commits (the writer drains its
+            // queue before it stops), and the loop must not move on while the writer still reads the batch.
+            _commitThrough = lastInboxId;
+            _commitNow = now;
+            await _writer.WriteAsync(_writeCommit!).ConfigureAwait(false);
+            return;
+        }
+
+        await _store.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            Write(connection, transaction, lastInboxId, now);
+            transaction.Commit();
+        }
+        finally
+        {
+            _store.WriteLock.Release();
+        }
+    }
+
+    private void Write(SqliteConnection connection, SqliteTransaction transaction, long lastInboxId, DateTime now)
+    {
         _identities?.SaveResolved(connection, transaction);
         _mapper.CreatedIdentities?.SaveLinks(connection, transaction, now);
         using var insert = new OutboxInsert(connection, transaction);
@@ -205,7 +239,6 @@ public sealed partial class MapStage : BackgroundService
         }
 
         InboxTable.DeleteThrough(connection, transaction, lastInboxId);
-        transaction.Commit();
     }
 
     /// <summary>After the commit: counters, the Persist stage's wake-up, and one log entry per message.</summary>

@@ -149,42 +149,24 @@ public sealed partial class PersistStage
     {
         DateTime now = _clock.GetUtcNow().UtcDateTime;
         // Not cancellable: the sink already has these records; removing them must not be skipped at shutdown.
-        await _store.WriteLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
+        if (_writer is not null)
         {
-            using SqliteTransaction transaction = connection.BeginTransaction();
-            foreach (OutboxRecord record in written)
-            {
-                OutboxTable.Delete(connection, transaction, record);
-            }
-
-            foreach ((OutboxRecord record, DeadLetterKind kind, string error) in letters)
-            {
-                // The device message the resource came from, when there is one: fix the mapping, requeue, and it is
-                // mapped again. Otherwise (a SampledData window, an identity written ahead) the resource itself with
-                // its outbox columns, requeued as it is.
-                DeadLetterTable.Insert(connection, transaction, new DeadLetter
-                {
-                    CreatedUtc = now,
-                    Stage = PipelineStage.Persist,
-                    Kind = kind,
-                    Error = $"{record.ResourceType}/{record.ResourceId}: {error}",
-                    Message = record.Source ?? OutboxResourceLetter.ToMessage(record),
-                });
-                OutboxTable.Delete(connection, transaction, record);
-            }
-
-            if (remaps.Count > 0)
-            {
-                // Back to the inbox, to be mapped with the server's identities now; the rows leave in the same transaction.
-                OutboxTable.ReturnToInbox(connection, transaction, remaps);
-            }
-
-            transaction.Commit();
+            // On the inbox writer's next transaction. The lists are this lane's and stay untouched until the write is done.
+            await _writer.WriteAsync((c, t) => Remove(c, t, written, letters, remaps, now)).ConfigureAwait(false);
         }
-        finally
+        else
         {
-            _store.WriteLock.Release();
+            await _store.WriteLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                using SqliteTransaction transaction = connection.BeginTransaction();
+                Remove(connection, transaction, written, letters, remaps, now);
+                transaction.Commit();
+            }
+            finally
+            {
+                _store.WriteLock.Release();
+            }
         }
 
         Interlocked.Add(ref _persistedCount, written.Count);
@@ -206,6 +188,36 @@ public sealed partial class PersistStage
             {
                 LogWritten(record.Source?.CorrelationId, record.ResourceType, record.ResourceId, _sink.Name);
             }
+        }
+    }
+
+    private static void Remove(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<OutboxRecord> written, List<(OutboxRecord Record, DeadLetterKind Kind, string Error)> letters, List<OutboxRecord> remaps, DateTime now)
+    {
+        foreach (OutboxRecord record in written)
+        {
+            OutboxTable.Delete(connection, transaction, record);
+        }
+
+        foreach ((OutboxRecord record, DeadLetterKind kind, string error) in letters)
+        {
+            // The device message the resource came from, when there is one: fix the mapping, requeue, and it is
+            // mapped again. Otherwise (a SampledData window, an identity written ahead) the resource itself with
+            // its outbox columns, requeued as it is.
+            DeadLetterTable.Insert(connection, transaction, new DeadLetter
+            {
+                CreatedUtc = now,
+                Stage = PipelineStage.Persist,
+                Kind = kind,
+                Error = $"{record.ResourceType}/{record.ResourceId}: {error}",
+                Message = record.Source ?? OutboxResourceLetter.ToMessage(record),
+            });
+            OutboxTable.Delete(connection, transaction, record);
+        }
+
+        if (remaps.Count > 0)
+        {
+            // Back to the inbox, to be mapped with the server's identities now; the rows leave in the same transaction.
+            OutboxTable.ReturnToInbox(connection, transaction, remaps);
         }
     }
 

@@ -36,12 +36,15 @@ public sealed partial class PersistStage : BackgroundService
     private Exception? _laneFailure;
     private readonly PipelineMetrics _metrics;
     private readonly ReferenceRepair? _repair;
+    private readonly InboxWriter? _writer;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="metrics">Where the stage counts writes, retries and latency (the metrics endpoint); null: counters read by nobody.</param>
     /// <param name="repair">Resolves the identity of a record refused for a missing reference again; null: such a record is a dead letter at once.</param>
-    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger, PipelineMetrics? metrics = null, ReferenceRepair? repair = null)
+    /// <param name="writer">The inbox's group-commit writer: the outbox deletes and dead letters after a sink's answer ride its next transaction. Null: the stage commits them on its own connection. It must outlive the stage.</param>
+    public PersistStage(MedTechStore store, IResourceSink sink, PipelineSignals signals, PipelineOptions options, TimeProvider clock, ILogger<PersistStage> logger, PipelineMetrics? metrics = null, ReferenceRepair? repair = null, InboxWriter? writer = null)
     {
+        _writer = writer;
         _repair = repair;
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics ?? new PipelineMetrics();
@@ -114,7 +117,7 @@ public sealed partial class PersistStage : BackgroundService
     /// </summary>
     private async Task DispatchAsync(Lane[] lanes, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteConnection connection = _store.OpenPipelineConnection();
         int limit = lanes.Length * _options.PersistBatchSize * 2;
         var read = new List<OutboxRecord>(limit);
         var released = new List<(OutboxRecord Record, int Lane)>();
@@ -173,7 +176,7 @@ public sealed partial class PersistStage : BackgroundService
     private async Task RunLaneAsync(Lane lane, CancellationTokenSource stopping)
     {
         CancellationToken cancellationToken = stopping.Token;
-        using SqliteConnection connection = _store.OpenConnection();
+        using SqliteConnection connection = _store.OpenPipelineConnection();
         var chunk = new List<OutboxRecord>(_options.PersistBatchSize);
         ChannelReader<OutboxRecord> reader = lane.Queue.Reader;
         try

@@ -6,7 +6,7 @@ namespace MedTechEdge.Pipeline.Tests.Stages;
 
 public sealed class MapStageTests
 {
-    private const string Good = """{"deviceId":"d1","patientId":"p1","measurementTime":"2026-11-21T17:00:00Z","heartRate":72}""";
+    internal const string Good = """{"deviceId":"d1","patientId":"p1","measurementTime":"2026-11-21T17:00:00Z","heartRate":72}""";
 
     [Fact]
     public async Task Poison_Messages_Become_Dead_Letters_With_Their_Reason_And_Good_Ones_Around_Them_Are_Mapped()
