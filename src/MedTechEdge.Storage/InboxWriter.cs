@@ -22,6 +22,7 @@ public sealed class InboxWriter : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private InboxCommit _open;
     private bool _closed;
+    private Exception? _failure;
     private long _committedCount;
     private long _rejectedCount;
     private long _transactionCount;
@@ -67,7 +68,7 @@ public sealed class InboxWriter : IAsyncDisposable
         InboxCommit commit;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_closed, this);
+            ThrowIfStopped();
             commit = _open;
             index = commit.Count;
             commit.Messages.Add(message);
@@ -110,7 +111,7 @@ public sealed class InboxWriter : IAsyncDisposable
         var write = new StoreWrite(apply);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_closed, this);
+            ThrowIfStopped();
             if (_writes.Count == 0)
             {
                 Monitor.Pulse(_gate);
@@ -166,10 +167,22 @@ public sealed class InboxWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Under <see cref="_gate"/>: refuses new work once closed, naming why when the store could not be opened.</summary>
+    private void ThrowIfStopped()
+    {
+        if (_closed)
+        {
+            throw _failure is null
+                ? new ObjectDisposedException(nameof(InboxWriter))
+                : new ObjectDisposedException("The store's writer stopped: " + _failure.Message, _failure);
+        }
+    }
+
     private void FailAll(Exception ex)
     {
         lock (_gate)
         {
+            _failure = ex;
             _closed = true;
         }
 
@@ -344,7 +357,7 @@ public sealed class InboxWriter : IAsyncDisposable
         catch (Exception ex)
         {
             error = ex;
-            transaction.Rollback("inbox_rows");
+            RollBackTo(transaction, "inbox_rows", ex);
         }
 
         transaction.Release("inbox_rows");
@@ -363,10 +376,28 @@ public sealed class InboxWriter : IAsyncDisposable
         catch (Exception ex)
         {
             error = ex;
-            transaction.Rollback(savepoint);
+            RollBackTo(transaction, savepoint, ex);
         }
 
         transaction.Release(savepoint);
         return error;
+    }
+
+    /// <summary>
+    /// Undoes a savepoint. Some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) make SQLite roll back the whole
+    /// transaction by itself (sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"); the savepoint is
+    /// then gone and rolling back to it fails. The error that ended the transaction is the one every waiter must learn,
+    /// not the failed rollback's, so it is thrown again as it was.
+    /// </summary>
+    private static void RollBackTo(SqliteTransaction transaction, string savepoint, Exception cause)
+    {
+        try
+        {
+            transaction.Rollback(savepoint);
+        }
+        catch (Exception)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+        }
     }
 }

@@ -134,6 +134,22 @@ public sealed class PipelineWriteTests
         hold.Dispose();
     }
 
+    [Fact]
+    public async Task A_Writer_Whose_Store_Cannot_Be_Opened_Refuses_Work_Naming_Why()
+    {
+        using var temp = new TempStore();
+        // The store's folder is gone before the writer opens its connection: SQLite cannot create the file.
+        Directory.Delete(Path.GetDirectoryName(temp.Options.Path)!, recursive: true);
+        var writer = new InboxWriter(temp.Store, new WorkSignal());
+        await Assert.ThrowsAsync<SqliteException>(async () => await writer.DisposeAsync());
+
+        // Map and Persist depend on the writer now: what they are told must say why it stopped, not only that it did.
+        ObjectDisposedException refusedWrite = Assert.Throws<ObjectDisposedException>(() => { _ = writer.WriteAsync((_, _) => { }); });
+        Assert.IsType<SqliteException>(refusedWrite.InnerException);
+        ObjectDisposedException refusedRow = Assert.Throws<ObjectDisposedException>(() => writer.Enqueue(TempStore.Message("{}"), out _));
+        Assert.Contains(refusedRow.InnerException!.Message, refusedRow.Message, StringComparison.Ordinal);
+    }
+
     private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         using SqliteCommand command = connection.CreateCommand();

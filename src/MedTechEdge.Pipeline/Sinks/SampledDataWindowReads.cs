@@ -45,14 +45,17 @@ internal sealed class SampledDataWindowReads
         {
             // One window: the plain read is the one round trip, and a server without batch support still serves it (a
             // refused batch is InvalidInput, so the sink isolates the records and each one comes back through here).
-            FhirResponse single = await client.ReadAsync("Observation", ids[0], cancellationToken).ConfigureAwait(false);
-            reads[ids[0]] = single.FailureKind == FhirFailureKind.NotFound ? WindowRead.Missing
-                : single.IsSuccess ? WindowRead.Read(single.Body, single.ETag)
-                : WindowRead.Failed(FhirFailureDetails.From(single));
-            return (new SampledDataWindowReads(reads), null);
+            return (await ReadEachAsync(client, ids, reads, cancellationToken).ConfigureAwait(false), null);
         }
 
         FhirResponse response = await client.ReadBatchAsync("Observation", ids, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == NotImplemented)
+        {
+            // A server that does not implement batch (http.html#transaction is optional) says 501: retrying the batch
+            // would never succeed, so the windows are read one by one, as before batch reads existed.
+            return (await ReadEachAsync(client, ids, reads, cancellationToken).ConfigureAwait(false), null);
+        }
+
         if (!response.IsSuccess)
         {
             return (null, FhirFailureDetails.From(response));
@@ -80,14 +83,48 @@ internal sealed class SampledDataWindowReads
             reads[ids[i]] = entry.FailureKind switch
             {
                 FhirFailureKind.NotFound => WindowRead.Missing,
-                // The entry's etag is the version the If-Match of the merged PUT names (bundle-definitions.html#Bundle.entry.response.etag).
-                FhirFailureKind.None when !entry.Resource.IsEmpty => WindowRead.Read(entry.Resource, entry.ETag),
+                FhirFailureKind.None when !entry.Resource.IsEmpty => Found(entry, ids[i], i),
                 FhirFailureKind.None => WindowRead.Failed(Unreadable($"entry {i} ({entry.StatusText}) holds no resource")),
                 _ => WindowRead.Failed(FhirFailureDetails.From(entry)),
             };
         }
 
         return (new SampledDataWindowReads(reads), null);
+    }
+
+    private const int NotImplemented = 501;
+
+    /// <summary>
+    /// A found entry, checked: the resource must be the window asked for (entries answer by position only), and its
+    /// version must be known, since the merged PUT is guarded by it. The entry's etag names it
+    /// (bundle-definitions.html#Bundle.entry.response.etag, optional); without one, the resource's meta.versionId does,
+    /// as the ETag header of a read would (http.html#versioning).
+    /// </summary>
+    private static WindowRead Found(FhirBundleEntryResponse entry, string id, int index)
+    {
+        (string? resourceId, string? versionId) = ResourceIdentity.Read(entry.Resource.Span);
+        if (!string.Equals(resourceId, id, StringComparison.Ordinal))
+        {
+            return WindowRead.Failed(Unreadable($"entry {index} holds Observation '{resourceId}' where '{id}' was read"));
+        }
+
+        string? etag = entry.ETag ?? (versionId is null ? null : $"W/\"{versionId}\"");
+        return WindowRead.Read(entry.Resource, etag);
+    }
+
+    /// <summary>Each window by a plain GET, one after another.</summary>
+    private static async Task<SampledDataWindowReads> ReadEachAsync(
+        FhirClient client, List<string> ids, Dictionary<string, WindowRead> reads, CancellationToken cancellationToken)
+    {
+        foreach (string id in ids)
+        {
+            FhirResponse single = await client.ReadAsync("Observation", id, cancellationToken).ConfigureAwait(false);
+            reads[id] = single.FailureKind == FhirFailureKind.NotFound ? WindowRead.Missing
+                : single.IsSuccess ? WindowRead.Read(single.Body, single.ETag)
+                : WindowRead.Failed(FhirFailureDetails.From(single));
+        }
+
+        return new SampledDataWindowReads(reads);
     }
 
     // The server's answer, not the data, is at fault: retried like any other lost read.
