@@ -141,7 +141,18 @@ public sealed class PipelineWriteTests
         // The store's folder is gone before the writer opens its connection: SQLite cannot create the file.
         Directory.Delete(Path.GetDirectoryName(temp.Options.Path)!, recursive: true);
         var writer = new InboxWriter(temp.Store, new WorkSignal());
-        await Assert.ThrowsAsync<SqliteException>(async () => await writer.DisposeAsync());
+        // Queued before the writer's thread failed, the write fails with the cause; refused after, it names the cause.
+        Task first;
+        try
+        {
+            first = writer.WriteAsync((_, _) => { });
+        }
+        catch (ObjectDisposedException refused)
+        {
+            first = Task.FromException(refused.InnerException ?? refused);
+        }
+
+        await Assert.ThrowsAsync<SqliteException>(() => first.WaitAsync(s_deadline));
 
         // Map and Persist depend on the writer now: what they are told must say why it stopped, not only that it did.
         ObjectDisposedException refusedWrite = Assert.Throws<ObjectDisposedException>(() => { _ = writer.WriteAsync((_, _) => { }); });
