@@ -44,7 +44,10 @@ public sealed class InboxWriter : IAsyncDisposable
     /// <summary>Messages committed since start.</summary>
     public long CommittedCount => Interlocked.Read(ref _committedCount);
 
-    /// <summary>SQLite transactions committed since start: <see cref="CommittedCount"/> divided by this is the mean group size.</summary>
+    /// <summary>
+    /// SQLite transactions committed since start, with inbox rows or only the stages' writes. Where no stage writes
+    /// through the writer (the ingest path alone), <see cref="CommittedCount"/> divided by this is the mean group size.
+    /// </summary>
     public long TransactionCount => Interlocked.Read(ref _transactionCount);
 
     /// <summary>Pipeline writes (<see cref="WriteAsync"/>) committed since start.</summary>

@@ -12,10 +12,15 @@ public sealed class MedTechStore
     private readonly string _connectionString;
     private readonly string _synchronous;
 
+    // The level for commits that only move durable rows: NORMAL in WAL mode (see OpenPipelineConnection), and the
+    // configured one if the file system refused WAL, since the reasoning that makes NORMAL safe holds only for a log.
+    private string _moveSynchronous;
+
     private MedTechStore(string connectionString, StoreOptions options)
     {
         _connectionString = connectionString;
         _synchronous = options.Durability == StoreDurability.Full ? "FULL" : "NORMAL";
+        _moveSynchronous = _synchronous;
         Options = options;
     }
 
@@ -55,7 +60,11 @@ public sealed class MedTechStore
         {
             // WAL is a property of the database file and persists; set it once at open.
             wal.CommandText = "PRAGMA journal_mode=WAL;";
-            wal.ExecuteNonQuery();
+            // The pragma answers with the mode now in force: a file system without shared memory keeps the old one.
+            if (string.Equals(wal.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                store._moveSynchronous = "NORMAL";
+            }
         }
 
         Migrate(connection);
@@ -111,7 +120,7 @@ public sealed class MedTechStore
     /// never one before an acknowledged (fsynced) inbox commit: the moved rows are back in the inbox or the outbox and
     /// are mapped or sent again, with the same deterministic ids. docs/reliability.md, "Which commits are fsynced".
     /// </summary>
-    public SqliteConnection OpenPipelineConnection() => Open("NORMAL");
+    public SqliteConnection OpenPipelineConnection() => Open(_moveSynchronous);
 
     /// <summary>
     /// Sets the <c>synchronous</c> level of <paramref name="connection"/> (a setting of the connection, changeable
@@ -121,12 +130,12 @@ public sealed class MedTechStore
     internal void SetSynchronous(SqliteConnection connection, bool acknowledging)
     {
         using SqliteCommand pragma = connection.CreateCommand();
-        pragma.CommandText = acknowledging ? $"PRAGMA synchronous={_synchronous};" : "PRAGMA synchronous=NORMAL;";
+        pragma.CommandText = $"PRAGMA synchronous={(acknowledging ? _synchronous : _moveSynchronous)};";
         pragma.ExecuteNonQuery();
     }
 
     /// <summary>True when acknowledging commits wait for an fsync and pipeline-only ones need not.</summary>
-    internal bool AcknowledgingIsStricter => _synchronous != "NORMAL";
+    internal bool AcknowledgingIsStricter => _synchronous != _moveSynchronous;
 
     private SqliteConnection Open(string synchronous)
     {
