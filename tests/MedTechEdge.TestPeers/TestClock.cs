@@ -13,11 +13,13 @@ namespace MedTechEdge.TestPeers;
 /// </summary>
 public sealed class TestClock : FakeTimeProvider
 {
-    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
 
     private readonly Lock _lock = new();
     private readonly List<(TimeSpan DueTime, bool Claimed)> _armed = [];
+
+    // Completed (and replaced) at every arming, so a waiter wakes when there is something new to claim.
+    private TaskCompletionSource _armedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A clock at 2026-12-01 08:00 UTC.</summary>
     public TestClock()
@@ -45,27 +47,48 @@ public sealed class TestClock : FakeTimeProvider
     /// </summary>
     public async Task WaitForTimerAsync(TimeSpan dueTime, TimeSpan? timeout = null)
     {
+        TimeSpan limit = timeout ?? s_timeout;
         var waited = Stopwatch.StartNew();
-        while (!TryClaim(dueTime))
+        while (!TryClaim(dueTime, out Task nextArming))
         {
-            Assert.True(waited.Elapsed < (timeout ?? s_timeout), $"No timer was armed for {dueTime.TotalSeconds:0.###} s on the test clock; armed so far: {Describe()}.");
-            await Task.Delay(s_poll).ConfigureAwait(false);
+            TimeSpan left = limit - waited.Elapsed;
+            bool armed = left > TimeSpan.Zero;
+            if (armed)
+            {
+                try
+                {
+                    await nextArming.WaitAsync(left).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    armed = false;
+                }
+            }
+
+            Assert.True(armed, $"No timer was armed for {dueTime.TotalSeconds:0.###} s on the test clock; armed so far: {Describe()}.");
         }
     }
 
     // Recorded after the base timer has it: once a test sees it, an Advance reaches it.
     private void Armed(TimeSpan dueTime)
     {
+        TaskCompletionSource signal;
         lock (_lock)
         {
             _armed.Add((dueTime, false));
+            signal = _armedSignal;
+            _armedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+
+        signal.TrySetResult();
     }
 
-    private bool TryClaim(TimeSpan dueTime)
+    /// <summary>Claims an unclaimed arming for <paramref name="dueTime"/>; if none, <paramref name="nextArming"/> completes at the next one.</summary>
+    private bool TryClaim(TimeSpan dueTime, out Task nextArming)
     {
         lock (_lock)
         {
+            nextArming = _armedSignal.Task;
             for (int i = 0; i < _armed.Count; i++)
             {
                 // Within a millisecond: a delay on the clock arms its timer with the delay cut to whole milliseconds.

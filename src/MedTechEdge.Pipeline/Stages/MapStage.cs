@@ -30,7 +30,7 @@ public sealed partial class MapStage : BackgroundService
     private readonly MappedBatch _mapped = new();
     private readonly IdentityInvalidations? _invalidations;
     private readonly InboxWriter? _writer;
-    private readonly Action<SqliteConnection, SqliteTransaction>? _writeCommit;
+    private readonly Action<SqliteConnection, SqliteTransaction> _writeCommit;
     private long _commitThrough;
     private DateTime _commitNow;
     private long _mappedCount;
@@ -52,11 +52,8 @@ public sealed partial class MapStage : BackgroundService
     {
         _invalidations = invalidations;
         _writer = writer;
-        if (writer is not null)
-        {
-            // One delegate for the stage's life, reading the batch's bounds from fields: no allocation per batch.
-            _writeCommit = (connection, transaction) => Write(connection, transaction, _commitThrough, _commitNow);
-        }
+        // One delegate for the stage's life, reading the batch's bounds from fields: no allocation per batch.
+        _writeCommit = (connection, transaction) => Write(connection, transaction, _commitThrough, _commitNow);
 
         _metrics = metrics ?? new PipelineMetrics();
         if (options.ResolutionType != IdentityResolutionType.Create)
@@ -181,29 +178,13 @@ public sealed partial class MapStage : BackgroundService
     /// <summary>Writes the mapped batch and removes it from the inbox, in one transaction: the writer's when there is one.</summary>
     private async Task CommitAsync(SqliteConnection connection, long lastInboxId, DateTime now, CancellationToken cancellationToken)
     {
-        if (_writer is not null)
-        {
-            // The delegate runs on the writer's thread and reads this stage's state (_mapped, the identity caches, the
-            // windows, these two fields). Only this loop touches that state, and it awaits the write before going on, so
-            // nothing else runs on it meanwhile. Not cancellable: once queued, the write commits (the writer drains its
-            // queue before it stops), and the loop must not move on while the writer still reads the batch.
-            _commitThrough = lastInboxId;
-            _commitNow = now;
-            await _writer.WriteAsync(_writeCommit!).ConfigureAwait(false);
-            return;
-        }
-
-        await _store.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using SqliteTransaction transaction = connection.BeginTransaction();
-            Write(connection, transaction, lastInboxId, now);
-            transaction.Commit();
-        }
-        finally
-        {
-            _store.WriteLock.Release();
-        }
+        // With the writer, the delegate runs on the writer's thread and reads this stage's state (_mapped, the identity
+        // caches, the windows, these two fields). Only this loop touches that state, and it awaits the write before going
+        // on, so nothing else runs on it meanwhile. Once queued, the write commits (the writer drains its queue before
+        // it stops), and the loop must not move on while the writer still reads the batch.
+        _commitThrough = lastInboxId;
+        _commitNow = now;
+        await StageCommit.RunAsync(_store, _writer, connection, _writeCommit, cancellationToken).ConfigureAwait(false);
     }
 
     private void Write(SqliteConnection connection, SqliteTransaction transaction, long lastInboxId, DateTime now)

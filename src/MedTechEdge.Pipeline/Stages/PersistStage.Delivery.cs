@@ -149,25 +149,8 @@ public sealed partial class PersistStage
     {
         DateTime now = _clock.GetUtcNow().UtcDateTime;
         // Not cancellable: the sink already has these records; removing them must not be skipped at shutdown.
-        if (_writer is not null)
-        {
-            // On the inbox writer's next transaction. The lists are this lane's and stay untouched until the write is done.
-            await _writer.WriteAsync((c, t) => Remove(c, t, written, letters, remaps, now)).ConfigureAwait(false);
-        }
-        else
-        {
-            await _store.WriteLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                using SqliteTransaction transaction = connection.BeginTransaction();
-                Remove(connection, transaction, written, letters, remaps, now);
-                transaction.Commit();
-            }
-            finally
-            {
-                _store.WriteLock.Release();
-            }
-        }
+        // The lists are this lane's and stay untouched until the write is done.
+        await StageCommit.RunAsync(_store, _writer, connection, (c, t) => Remove(c, t, written, letters, remaps, now), CancellationToken.None).ConfigureAwait(false);
 
         Interlocked.Add(ref _persistedCount, written.Count);
         if (remaps.Count > 0)

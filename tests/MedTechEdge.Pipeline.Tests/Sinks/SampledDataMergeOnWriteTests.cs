@@ -18,31 +18,11 @@ namespace MedTechEdge.Pipeline.Tests.Sinks;
 [Collection(FhirPeerFixture.CollectionName)]
 public sealed class SampledDataMergeOnWriteTests(FhirPeerFixture peer)
 {
-    private static readonly FhirMapping s_mapping = FhirMapping.Load("""
-        {"templateType":"CollectionFhir","template":[{"templateType":"CodeValueFhir","template":{
-          "typeName":"ecg","periodInterval":60,"codes":[{"system":"http://loinc.org","code":"131328"}],
-          "value":{"valueType":"SampledData","valueName":"mv","defaultPeriod":1000,"unit":"mV"}}}]}
-        """);
+    private static readonly FhirMapping s_mapping = EcgWindowRecords.Mapping;
 
-    private OutboxRecord Observation(string device, params (int Second, string Value)[] values)
-    {
-        MeasurementGrouping grouping = s_mapping.CreateGrouping();
-        foreach ((int second, string value) in values)
-        {
-            grouping.Add(new Measurement
-            {
-                Type = "ecg",
-                OccurrenceTimeUtc = new DateTime(2026, 11, 21, 14, 0, second, DateTimeKind.Utc),
-                DeviceId = device,
-                PatientId = "p",
-                Properties = { new MeasurementProperty("mv", value) },
-            });
-        }
-
-        // References to resources that exist on the peer (it checks references).
-        Assert.Null(s_mapping.CreateObservation(grouping.Groups.Single(), new ResourceReferences(_patient, _device), DateTime.UtcNow, out FhirResource? observation));
-        return new OutboxRecord { DeviceId = device, Kind = OutboxKind.SampledDataWindow, ResourceType = "Observation", ResourceId = observation!.Id, Body = observation.Json };
-    }
+    // References to resources that exist on the peer (it checks references).
+    private OutboxRecord Observation(string device, params (int Second, string Value)[] values) =>
+        EcgWindowRecords.Window(device, device, new ResourceReferences(_patient, _device), DateTime.UtcNow, values);
 
     private string _patient = string.Empty;
     private string _device = string.Empty;

@@ -21,11 +21,7 @@ public sealed class SampledDataWindowReadTests : IDisposable
 {
     private const int Windows = 12;
 
-    private static readonly FhirMapping s_mapping = FhirMapping.Load("""
-        {"templateType":"CollectionFhir","template":[{"templateType":"CodeValueFhir","template":{
-          "typeName":"ecg","periodInterval":60,"codes":[{"system":"http://loinc.org","code":"131328"}],
-          "value":{"valueType":"SampledData","valueName":"mv","defaultPeriod":1000,"unit":"mV"}}}]}
-        """);
+    private static readonly FhirMapping s_mapping = EcgWindowRecords.Mapping;
 
     private readonly FhirPeerFixture _peer;
     private readonly CountingHandler _wire = new();
@@ -172,24 +168,8 @@ public sealed class SampledDataWindowReadTests : IDisposable
     private string DeviceId(string name) => _device + "-" + name;
 
     /// <summary>One SampledData window's record for the minute 14:00 of <paramref name="device"/>, with the given seconds' values.</summary>
-    private OutboxRecord Record(string device, params (int Second, string Value)[] values)
-    {
-        MeasurementGrouping grouping = s_mapping.CreateGrouping();
-        foreach ((int second, string value) in values)
-        {
-            grouping.Add(new Measurement
-            {
-                Type = "ecg",
-                OccurrenceTimeUtc = new DateTime(2026, 11, 21, 14, 0, second, DateTimeKind.Utc),
-                DeviceId = DeviceId(device),
-                PatientId = "p",
-                Properties = { new MeasurementProperty("mv", value) },
-            });
-        }
-
-        Assert.Null(s_mapping.CreateObservation(grouping.Groups.Single(), new ResourceReferences(_patient, DeviceId(device)), new DateTime(2026, 11, 21, 14, 1, 0, DateTimeKind.Utc), out FhirResource? observation));
-        return new OutboxRecord { DeviceId = device, Kind = OutboxKind.SampledDataWindow, ResourceType = "Observation", ResourceId = observation!.Id, Body = observation.Json };
-    }
+    private OutboxRecord Record(string device, params (int Second, string Value)[] values) =>
+        EcgWindowRecords.Window(device, DeviceId(device), new ResourceReferences(_patient, DeviceId(device)), new DateTime(2026, 11, 21, 14, 1, 0, DateTimeKind.Utc), values);
 
     private async Task<JsonElement> ReadAsync(string id)
     {
