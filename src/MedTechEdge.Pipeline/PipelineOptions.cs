@@ -6,6 +6,14 @@ public sealed class PipelineOptions
     /// <summary>Most inbox messages the Map stage moves in one transaction.</summary>
     public int MapBatchSize { get; set; } = 512;
 
+    /// <summary>
+    /// How long the Map stage lets a batch grow before it maps one smaller than <see cref="MapBatchSize"/>. Device
+    /// messages that arrive one by one would otherwise be mapped, committed and written to the sink one by one: a store
+    /// transaction and a sink write (an fsync or a Bundle) per message, on the cores that acknowledge the next ones.
+    /// The cost is at most this much more latency per Observation; a backlog (full batches) never waits. Zero maps at once.
+    /// </summary>
+    public TimeSpan MapLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Most resources the Persist stage sends in one batch (one FHIR transaction Bundle).</summary>
     public int PersistBatchSize { get; set; } = 100;
 

@@ -106,6 +106,7 @@ public sealed partial class MapStage : BackgroundService
         using SqliteConnection connection = _store.OpenPipelineConnection();
         var batch = new List<InboxMessage>(_options.MapBatchSize);
         TimeSpan lookupDelay = _options.FirstRetryDelay;
+        bool lingered = false;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -125,6 +126,16 @@ public sealed partial class MapStage : BackgroundService
                     await _signals.Inbox.WaitAsync(_options.IdlePoll, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
+
+                if (!lingered && batch.Count < _options.MapBatchSize && _options.MapLinger > TimeSpan.Zero)
+                {
+                    // A partial batch waits once for the messages still arriving, then is read again (issue 16 §1).
+                    lingered = true;
+                    await Task.Delay(_options.MapLinger, _clock, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                lingered = false;
 
                 DateTime now = _clock.GetUtcNow().UtcDateTime;
                 if (await MapAsync(connection, batch, now, stoppingToken).ConfigureAwait(false) is { } unavailable)

@@ -129,6 +129,8 @@ public sealed class LookupModeTests(FhirPeerFixture peer)
         var unreachable = new FhirClient(http, new Uri($"http://127.0.0.1:{ClosedPort()}/fhir/"));
         await harness.AppendAsync(Message("mon-" + _run, 1), Message("new-" + _run, 2));
         var clock = new TestClock();
+        // The linger would wait on the test's clock too: only the retry delays are timed here.
+        harness.Options.MapLinger = TimeSpan.Zero;
         MapStage map = new(harness.Store, PeerResources.HeartRate, harness.FhirMapping, harness.Signals, harness.Options, clock, NullLogger<MapStage>.Instance, unreachable);
         await map.StartAsync(CancellationToken.None);
         // The stage waits on its clock after each failed lookup, twice as long each time: it has tried twice, and

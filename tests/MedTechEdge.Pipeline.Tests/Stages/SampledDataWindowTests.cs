@@ -164,8 +164,12 @@ public sealed class SampledDataWindowTests
     // The Observations written; Create mode also writes the Patient and Device once.
     private static List<OutboxRecord> Writes(PipelineHarness harness) => harness.Outbox().FindAll(r => r.ResourceType == "Observation");
 
-    private MapStage Map(PipelineHarness harness) =>
-        new(harness.Store, s_devices, s_fhir, harness.Signals, harness.Options, _clock, NullLogger<MapStage>.Instance);
+    private MapStage Map(PipelineHarness harness)
+    {
+        // The linger waits on this clock, which only the tests move: each batch is mapped as soon as it is read.
+        harness.Options.MapLinger = TimeSpan.Zero;
+        return new(harness.Store, s_devices, s_fhir, harness.Signals, harness.Options, _clock, NullLogger<MapStage>.Instance);
+    }
 
     private static string Message(DateTime time, int tenths) =>
         $$"""{"deviceId":"ecg-1","patientId":"p1","time":"{{time.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}","mv":{{(tenths / 10.0).ToString("0.0", CultureInfo.InvariantCulture)}}}""";
