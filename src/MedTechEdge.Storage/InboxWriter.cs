@@ -149,10 +149,11 @@ public sealed class InboxWriter : IAsyncDisposable
         {
             using SqliteConnection connection = _store.OpenConnection();
             using var insert = new InboxInsert(connection);
+            using SqliteCommand sizeQuery = StoreSize.Prepare(connection);
             bool acknowledging = true;
             while (TakeWork(out InboxCommit? commit, out List<StoreWrite> writes))
             {
-                Commit(connection, insert, commit, writes, ref acknowledging);
+                Commit(connection, insert, sizeQuery, commit, writes, ref acknowledging);
                 writes.Clear();
                 lock (_gate)
                 {
@@ -249,7 +250,7 @@ public sealed class InboxWriter : IAsyncDisposable
     /// One transaction: the inbox rows of <paramref name="commit"/> (unless the store is at its cap), then each write in
     /// its savepoint, one COMMIT; then the commit's waiters (the PUBACKs) and the writes learn the outcome.
     /// </summary>
-    private void Commit(SqliteConnection connection, InboxInsert insert, InboxCommit? commit, List<StoreWrite> writes, ref bool acknowledging)
+    private void Commit(SqliteConnection connection, InboxInsert insert, SqliteCommand sizeQuery, InboxCommit? commit, List<StoreWrite> writes, ref bool acknowledging)
     {
         _store.WriteLock.Wait();
         Exception? error = null;
@@ -258,7 +259,7 @@ public sealed class InboxWriter : IAsyncDisposable
         long[]? ids = null;
         try
         {
-            if (commit is not null && _store.Options.MaxSizeBytes > 0 && StoreSize.UsedBytes(connection) >= _store.Options.MaxSizeBytes)
+            if (commit is not null && _store.Options.MaxSizeBytes > 0 && StoreSize.UsedBytes(sizeQuery) >= _store.Options.MaxSizeBytes)
             {
                 // Full: nothing of this batch is written, so nothing of it is acknowledged. The pipeline's writes still
                 // go in: they are what frees the space.
