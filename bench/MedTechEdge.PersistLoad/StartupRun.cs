@@ -19,11 +19,36 @@ namespace MedTechEdge.PersistLoad;
 internal static class StartupRun
 {
     /// <summary><c>startup [starts per case, default 7] [backlog rows per table, default 100000] [variant keys…]</c>.</summary>
+    /// <summary>The variants named by key, as separate arguments or comma lists; none (and a message) when a key is unknown.</summary>
+    private static StartupVariant[] Chosen(string[] keys)
+    {
+        StartupVariant[] known = [.. StartupVariant.Module, StartupVariant.TrimmedFull];
+        var chosen = new List<StartupVariant>();
+        foreach (string key in keys.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            StartupVariant? variant = Array.Find(known, v => v.Key == key);
+            if (variant is null)
+            {
+                Console.Error.WriteLine($"Unknown start-up variant '{key}'; the keys are: {string.Join(", ", known.Select(v => v.Key))}.");
+                return [];
+            }
+
+            chosen.Add(variant);
+        }
+
+        return [.. chosen];
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         int starts = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
         int rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-        StartupVariant[] variants = args.Length > 2 ? StartupVariant.Module.Append(StartupVariant.TrimmedFull).Where(v => args[2..].Contains(v.Key)).ToArray() : StartupVariant.Module;
+        StartupVariant[] variants = args.Length > 2 ? Chosen(args[2..]) : StartupVariant.Module;
+        if (variants.Length == 0)
+        {
+            return 2;
+        }
+
         string root = RepositoryRoot.Find();
         string work = Path.Combine(Path.GetTempPath(), "medtechedge-startup-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
