@@ -27,7 +27,8 @@ internal static class MemoryRun
         ("DOTNET_GCgen0size=0x400000 (4 MiB)", new() { ["DOTNET_GCgen0size"] = "0x400000" }),
         ("DOTNET_GCConserveMemory=5", new() { ["DOTNET_GCConserveMemory"] = "5" }),
         ("DOTNET_GCHeapHardLimit=0x4000000 (64 MiB)", new() { ["DOTNET_GCHeapHardLimit"] = "0x4000000" }),
-        ("DOTNET_GCgen0MaxBudget=0x800000 (8 MiB; the Dockerfiles' setting)", new() { ["DOTNET_GCgen0MaxBudget"] = "0x800000" }),
+        ("DOTNET_GCgen0MaxBudget=0x800000 (8 MiB; the Dockerfiles' setting before the segments GC)", new() { ["DOTNET_GCgen0MaxBudget"] = "0x800000" }),
+        ("the Dockerfiles' settings: 8 MiB gen0 cap, DOTNET_GCName=libclrgc.so (segments GC), MALLOC_ARENA_MAX=2", new() { ["DOTNET_GCgen0MaxBudget"] = "0x800000", ["DOTNET_GCName"] = "libclrgc.so", ["MALLOC_ARENA_MAX"] = "2" }),
     ];
 
     /// <summary>
