@@ -25,7 +25,7 @@ internal static class MemoryLimitRun
         string dll = EventHubsIngestRun.ModuleDll(RepositoryRoot.Find());
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# Memory limit: {active:N0} devices x {rate} msg/s for {s_load.TotalSeconds:F0} s, {idle:N0} idle devices connecting under that load, under DOTNET_GCHeapHardLimit of {string.Join(", ", limits)} MiB and without one; NDJSON sink; load {EventHubsIngestRun.LoadAverage()}"));
+            $"# Memory limit: {active:N0} devices x {rate} msg/s for {s_load.TotalSeconds:F0} s, {idle:N0} idle devices connecting under that load, under DOTNET_GCHeapHardLimit of {string.Join(", ", limits)} MiB and without one; NDJSON sink{(Environment.GetEnvironmentVariable("PERSISTLOAD_GC_EXTRA") is { Length: > 0 } extra ? "; every case with " + extra : "")}; load {EventHubsIngestRun.LoadAverage()}"));
         var rows = new List<string>();
         foreach (int? limit in limits.Select(l => (int?)l).Prepend(null))
         {
@@ -45,7 +45,10 @@ internal static class MemoryLimitRun
     {
         string load = EventHubsIngestRun.LoadAverage();
         string name = limitMiB is { } mib ? mib.ToString(CultureInfo.InvariantCulture) + " MiB" : "none";
-        var environment = new Dictionary<string, string>();
+        // PERSISTLOAD_GC_EXTRA="NAME=VALUE;NAME=VALUE" (one combination) rides every case: the images' GC settings, say,
+        // so the limit is met by the collector the images ship.
+        var environment = (Environment.GetEnvironmentVariable("PERSISTLOAD_GC_EXTRA") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         if (limitMiB is { } limit)
         {
             environment["DOTNET_GCHeapHardLimit"] = "0x" + ((long)limit * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);

@@ -27,13 +27,14 @@ internal static class MemoryRun
         ("DOTNET_GCgen0size=0x400000 (4 MiB)", new() { ["DOTNET_GCgen0size"] = "0x400000" }),
         ("DOTNET_GCConserveMemory=5", new() { ["DOTNET_GCConserveMemory"] = "5" }),
         ("DOTNET_GCHeapHardLimit=0x4000000 (64 MiB)", new() { ["DOTNET_GCHeapHardLimit"] = "0x4000000" }),
-        ("DOTNET_GCgen0MaxBudget=0x800000 (8 MiB; the Dockerfiles' setting)", new() { ["DOTNET_GCgen0MaxBudget"] = "0x800000" }),
+        ("DOTNET_GCgen0MaxBudget=0x800000 (8 MiB; the Dockerfiles' setting before the segments GC)", new() { ["DOTNET_GCgen0MaxBudget"] = "0x800000" }),
+        ("the Dockerfiles' settings: 8 MiB gen0 cap, DOTNET_GCName=libclrgc.so (segments GC), MALLOC_ARENA_MAX=2", new() { ["DOTNET_GCgen0MaxBudget"] = "0x800000", ["DOTNET_GCName"] = "libclrgc.so", ["MALLOC_ARENA_MAX"] = "2" }),
     ];
 
     /// <summary>
     /// <c>memory [active devices, 1000] [messages/s per device, 10] [idle devices, 10000] [seconds per active case, 45] [--only N,M] [--cases active|idle]</c>.
-    /// <c>--only</c> picks variants by index (0 = runtime defaults); <c>PERSISTLOAD_GC_EXTRA</c>="NAME=VALUE;NAME=VALUE"
-    /// adds one more variant (a combination to try); <c>PERSISTLOAD_BASELINE_MODULE</c> names a MedTechEdge.dll of an
+    /// <c>--only</c> picks variants by index (0 = runtime defaults); <c>PERSISTLOAD_GC_EXTRA</c>="NAME=VALUE;NAME=VALUE|NAME=VALUE"
+    /// adds one more variant per '|'-separated combination to try; <c>PERSISTLOAD_BASELINE_MODULE</c> names a MedTechEdge.dll of an
     /// earlier commit, run with the defaults as one more row (the code's before and after in one run).
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
@@ -72,7 +73,8 @@ internal static class MemoryRun
             }
         }
 
-        if (Environment.GetEnvironmentVariable("PERSISTLOAD_GC_EXTRA") is { Length: > 0 } extra)
+        // Each '|'-separated combination is one more variant, so several candidates share one run's baseline.
+        foreach (string extra in (Environment.GetEnvironmentVariable("PERSISTLOAD_GC_EXTRA") ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries))
         {
             Dictionary<string, string> environment = extra.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
             variants.Add((extra.Replace(";", ", ", StringComparison.Ordinal), dll, environment));
@@ -189,6 +191,8 @@ internal static class MemoryRun
             window.Max(s => s.RssBytes),
             all.Count == 0 ? 0 : all.Max(s => s.RssBytes),
             MemorySampler.Median(window.Select(s => s.AnonBytes)),
+            MemorySampler.Median(window.Select(s => s.ShmemBytes)),
+            window[^1].Threads,
             module is null ? double.NaN : MemorySampler.Median(window.Select(s => s.GcHeapBytes)),
             isActive ? active * rate : 0,
             isActive ? (acknowledgedAtEnd - acknowledgedAtWindow) / (windowEnd - windowStart).TotalSeconds : 0,
@@ -200,7 +204,7 @@ internal static class MemoryRun
             load,
             exited);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# {result.Name}, {result.Case}: RSS median {Mb(result.RssMedian)} MB, max {Mb(result.RssMax)} MB (whole case {Mb(result.RssMaxWhole)} MB), anonymous {Mb(result.AnonMedian)} MB, GC heap {Mb(result.GcHeapMedian)} MB; acknowledged {result.AckedPerSecond:N0}/s of {result.OfferedPerSecond:N0}/s, written {(double.IsNaN(result.WrittenPerSecond) ? "—" : result.WrittenPerSecond.ToString("N0", CultureInfo.InvariantCulture))}/s, CPU {result.Cores:F2} cores, backlog {result.Backlog:N0}, not acknowledged {result.Lost:N0}; {fleet.Count:N0} connected in {connected.TotalSeconds:F1} s; load {load}"));
+            $"# {result.Name}, {result.Case}: RSS median {Mb(result.RssMedian)} MB, max {Mb(result.RssMax)} MB (whole case {Mb(result.RssMaxWhole)} MB), anonymous {Mb(result.AnonMedian)} MB, double-mapped {Mb(result.ShmemMedian)} MB, {result.Threads} threads, GC heap {Mb(result.GcHeapMedian)} MB; acknowledged {result.AckedPerSecond:N0}/s of {result.OfferedPerSecond:N0}/s, written {(double.IsNaN(result.WrittenPerSecond) ? "—" : result.WrittenPerSecond.ToString("N0", CultureInfo.InvariantCulture))}/s, CPU {result.Cores:F2} cores, backlog {result.Backlog:N0}, not acknowledged {result.Lost:N0}; {fleet.Count:N0} connected in {connected.TotalSeconds:F1} s; load {load}"));
         return result;
     }
 
@@ -216,15 +220,15 @@ internal static class MemoryRun
     private static void PrintTable(List<CaseResult> rows, string baselineName)
     {
         Console.WriteLine();
-        Console.WriteLine("| Broker, GC settings | Devices | RSS median MB | ÷ defaults | RSS max MB | of which anonymous, median MB | GC heap after last GC, median MB | Acknowledged msg/s (offered) | Written resources/s | CPU cores | Backlog at end | Not acknowledged | Load at start |");
+        Console.WriteLine("| Broker, GC settings | Devices | RSS median MB | ÷ defaults | RSS max MB | of which anonymous, median MB | of which double-mapped code (RssShmem), MB | Threads | GC heap after last GC, median MB | Acknowledged msg/s (offered) | Written resources/s | CPU cores | CPU µs per acknowledged message | Backlog at end | Not acknowledged | Load at start |");
         // A row whose module exited has its name marked, and the reason printed above the table.
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (CaseResult row in rows)
         {
             CaseResult? baseline = rows.FirstOrDefault(r => r.Name == baselineName && r.Case == row.Case);
             string ratio = baseline is null ? "—" : (row.RssMedian / baseline.RssMedian).ToString("F2", CultureInfo.InvariantCulture);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {row.Name}{(row.Exited is null ? "" : " (**exited**: " + row.Exited + ")")} | {row.Case} | {Mb(row.RssMedian)} | {ratio} | {Mb(row.RssMax)} | {Mb(row.AnonMedian)} | {Mb(row.GcHeapMedian)} | {(row.OfferedPerSecond > 0 ? $"{row.AckedPerSecond:N0} ({row.OfferedPerSecond:N0})" : "—")} | {(double.IsNaN(row.WrittenPerSecond) ? "—" : row.WrittenPerSecond.ToString("N0", CultureInfo.InvariantCulture))} | {row.Cores:F2} | {row.Backlog:N0} | {row.Lost:N0} | {row.Load} |"));
+                $"| {row.Name}{(row.Exited is null ? "" : " (**exited**: " + row.Exited + ")")} | {row.Case} | {Mb(row.RssMedian)} | {ratio} | {Mb(row.RssMax)} | {Mb(row.AnonMedian)} | {Mb(row.ShmemMedian)} | {row.Threads} | {Mb(row.GcHeapMedian)} | {(row.OfferedPerSecond > 0 ? $"{row.AckedPerSecond:N0} ({row.OfferedPerSecond:N0})" : "—")} | {(double.IsNaN(row.WrittenPerSecond) ? "—" : row.WrittenPerSecond.ToString("N0", CultureInfo.InvariantCulture))} | {row.Cores:F2} | {(row.AckedPerSecond > 0 ? (row.Cores * 1e6 / row.AckedPerSecond).ToString("F0", CultureInfo.InvariantCulture) : "—")} | {row.Backlog:N0} | {row.Lost:N0} | {row.Load} |"));
         }
     }
 
@@ -243,5 +247,5 @@ internal static class MemoryRun
         return "?";
     }
 
-    private sealed record CaseResult(string Name, string Case, double RssMedian, long RssMax, long RssMaxWhole, double AnonMedian, double GcHeapMedian, double OfferedPerSecond, double AckedPerSecond, double WrittenPerSecond, double Cores, long Backlog, long Lost, TimeSpan Connected, string Load, string? Exited);
+    private sealed record CaseResult(string Name, string Case, double RssMedian, long RssMax, long RssMaxWhole, double AnonMedian, double ShmemMedian, int Threads, double GcHeapMedian, double OfferedPerSecond, double AckedPerSecond, double WrittenPerSecond, double Cores, long Backlog, long Lost, TimeSpan Connected, string Load, string? Exited);
 }

@@ -29,7 +29,14 @@ internal sealed class MemorySampler : IAsyncDisposable
     }
 
     /// <summary>One reading; <see cref="GcHeapBytes"/> and the counters are 0 for a process without /metrics.</summary>
-    public sealed record Sample(TimeSpan At, long RssBytes, long AnonBytes, TimeSpan Cpu, long GcHeapBytes, long Committed, long Written, long Backlog);
+    public sealed record Sample(TimeSpan At, long RssBytes, long AnonBytes, TimeSpan Cpu, long GcHeapBytes, long Committed, long Written, long Backlog)
+    {
+        /// <summary>RssShmem: for the module, the JIT's and the stubs' double-mapped memory (<c>/memfd:doublemapper</c>, W^X).</summary>
+        public long ShmemBytes { get; init; }
+
+        /// <summary>The process's threads (/proc/PID/task).</summary>
+        public int Threads { get; init; }
+    }
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
@@ -84,11 +91,18 @@ internal sealed class MemorySampler : IAsyncDisposable
         TimeSpan at = _clock.Elapsed;
         long rss;
         long anon;
+        long shmem;
+        int threads;
         TimeSpan cpu;
         try
         {
-            (rss, anon) = ReadRss(_pid);
+            (rss, anon, shmem) = ReadRss(_pid);
             cpu = ReadCpu(_pid);
+            threads = Directory.GetDirectories($"/proc/{_pid.ToString(CultureInfo.InvariantCulture)}/task").Length;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
         }
         catch (IOException)
         {
@@ -97,29 +111,31 @@ internal sealed class MemorySampler : IAsyncDisposable
 
         if (_module is null || _module.HasExited)
         {
-            return new Sample(at, rss, anon, cpu, 0, 0, 0, 0);
+            return new Sample(at, rss, anon, cpu, 0, 0, 0, 0) { ShmemBytes = shmem, Threads = threads };
         }
 
         try
         {
             ModuleScrape scrape = await _module.ScrapeAsync(_http);
             return new Sample(at, rss, anon, cpu, scrape.Sum("medtechedge_gc_heap_bytes", null), scrape.Sum("medtechedge_ingest_committed_total", null),
-                scrape.Sum("medtechedge_resources_saved_total", null), scrape.Sum("medtechedge_backlog_rows", null));
+                scrape.Sum("medtechedge_resources_saved_total", null), scrape.Sum("medtechedge_backlog_rows", null)) { ShmemBytes = shmem, Threads = threads };
         }
         catch (HttpRequestException)
         {
-            return new Sample(at, rss, anon, cpu, 0, 0, 0, 0);
+            return new Sample(at, rss, anon, cpu, 0, 0, 0, 0) { ShmemBytes = shmem, Threads = threads };
         }
     }
 
     /// <summary>
-    /// VmRSS of /proc/PID/status, and its anonymous part (RssAnon: the heaps, stacks, SQLite's cache), in bytes. The rest
-    /// is file-backed (the mapped assemblies' code, clean pages the kernel may drop) and shared memory.
+    /// VmRSS of /proc/PID/status, its anonymous part (RssAnon: the heaps, stacks, SQLite's cache) and its shared memory
+    /// (RssShmem: the module's double-mapped code and stubs), in bytes. The rest is file-backed (the mapped assemblies'
+    /// code, clean pages the kernel may drop).
     /// </summary>
-    public static (long Rss, long Anon) ReadRss(int pid)
+    public static (long Rss, long Anon, long Shmem) ReadRss(int pid)
     {
         long rss = -1;
         long anon = -1;
+        long shmem = 0;
         foreach (string line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
@@ -130,9 +146,13 @@ internal sealed class MemorySampler : IAsyncDisposable
             {
                 anon = Kilobytes(line.AsSpan(8));
             }
+            else if (line.StartsWith("RssShmem:", StringComparison.Ordinal))
+            {
+                shmem = Kilobytes(line.AsSpan(9));
+            }
         }
 
-        return rss >= 0 && anon >= 0 ? (rss, anon) : throw new IOException("No VmRSS for process " + pid.ToString(CultureInfo.InvariantCulture));
+        return rss >= 0 && anon >= 0 ? (rss, anon, shmem) : throw new IOException("No VmRSS for process " + pid.ToString(CultureInfo.InvariantCulture));
     }
 
     private static long Kilobytes(ReadOnlySpan<char> value) => long.Parse(value.Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;

@@ -98,6 +98,9 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
 
     public int MqttPort => _port.Task.Result;
 
+    /// <summary>The module's process id, for what /proc says about it (the files it has mapped).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Whichever comes first, <paramref name="started"/> or the process's exit, within 30 s; null when neither did.</summary>
     private static async Task<Task?> StartedOrExitedAsync(ModuleProcess process, Task started)
     {

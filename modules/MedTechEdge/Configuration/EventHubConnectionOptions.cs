@@ -28,7 +28,7 @@ internal class EventHubConnectionOptions
     public string? ClientSecret { get; set; }
 
     /// <summary><c>AmqpTcp</c> (port 5671, the default) or <c>AmqpWebSockets</c> (port 443, for networks that allow only HTTPS).</summary>
-    public Azure.Messaging.EventHubs.EventHubsTransportType Transport { get; set; } = Azure.Messaging.EventHubs.EventHubsTransportType.AmqpTcp;
+    public EventHubTransport Transport { get; set; } = EventHubTransport.AmqpTcp;
 
     /// <summary>
     /// An address to connect to instead of the namespace's own (a private endpoint or an application gateway), e.g.

@@ -37,7 +37,7 @@ internal sealed class EventHubIngressOptions : EventHubConnectionOptions
     /// How partitions are claimed: <c>Greedy</c> (default) claims this instance's fair share in one balancing cycle;
     /// <c>Balanced</c>, the SDK's own default, one partition per cycle.
     /// </summary>
-    public Azure.Messaging.EventHubs.Processor.LoadBalancingStrategy LoadBalancingStrategy { get; set; } = Azure.Messaging.EventHubs.Processor.LoadBalancingStrategy.Greedy;
+    public IngressLoadBalancing LoadBalancingStrategy { get; set; } = IngressLoadBalancing.Greedy;
 
     /// <summary>How long a claim lasts without renewal before another instance may take the partition; empty keeps the SDK's default (30 s).</summary>
     public TimeSpan? OwnershipExpiry { get; set; }

@@ -54,7 +54,11 @@ internal static class EventHubsEndpointFactory
             throw new ModuleStartupException($"{section}:CustomEndpointAddress is not an absolute address (e.g. amqps://gateway.contoso.com).");
         }
 
-        return new EventHubsEndpoint(endpoint) { TransportType = options.Transport, CustomEndpointAddress = custom };
+        return new EventHubsEndpoint(endpoint)
+        {
+            TransportType = options.Transport == EventHubTransport.AmqpWebSockets ? Azure.Messaging.EventHubs.EventHubsTransportType.AmqpWebSockets : Azure.Messaging.EventHubs.EventHubsTransportType.AmqpTcp,
+            CustomEndpointAddress = custom,
+        };
     }
 
     /// <summary>The parts the SDK needs, named when missing: the SDK's own messages can quote the whole string, key included.</summary>

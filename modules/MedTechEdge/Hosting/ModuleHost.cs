@@ -133,14 +133,7 @@ internal static class ModuleHost
 
         if (options.EventHubIngress.Enabled)
         {
-            // Checked here, so a bad setting stops the start with its name; the hub itself is reached once running.
-            MedTechEdge.EventHubs.EventHubsEndpoint ingressEndpoint = EventHubsEndpointFactory.Create(options.EventHubIngress, EventHubIngressOptions.Section);
-            MedTechEdge.EventHubs.Ingress.EventHubIngressSettings ingressSettings = EventHubIngressSettingsFactory.Create(options.EventHubIngress);
-            Azure.Storage.Blobs.BlobContainerClient? checkpointContainer = options.EventHubIngress.CheckpointStore == IngressCheckpointStore.Blob
-                ? BlobCheckpointContainerFactory.Create(options.EventHubIngress.Blob)
-                : null;
-            services.AddSingleton(sp => new EventHubIngressService(ingressEndpoint, ingressSettings, checkpointContainer, sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<InboxWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
-            services.AddHostedService(sp => sp.GetRequiredService<EventHubIngressService>());
+            AddEventHubIngress(services, options.EventHubIngress);
         }
 
         if (options.Simulator.Enabled)
@@ -266,6 +259,23 @@ internal static class ModuleHost
             MapOutput.Resources => ModuleEndpoints.ObservationsOutput,
             _ => throw new ModuleStartupException($"MedTechEdge:EdgeHub:Content {options.EdgeHub.Content}: the EdgeHub sink sends Measurements (output '{ModuleEndpoints.NormalizedOutput}') or Resources (output '{ModuleEndpoints.ObservationsOutput}'); device messages are already in IoT Hub's route."),
         };
+    }
+
+    /// <summary>
+    /// The Event Hubs ingress, in a method of its own that is compiled only when the ingress is on: its locals name the
+    /// Event Hubs and Blob SDKs' types, and compiling them would load those assemblies into every module (issue 16, memory).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddEventHubIngress(IServiceCollection services, EventHubIngressOptions ingress)
+    {
+        // Checked here, so a bad setting stops the start with its name; the hub itself is reached once running.
+        MedTechEdge.EventHubs.EventHubsEndpoint ingressEndpoint = EventHubsEndpointFactory.Create(ingress, EventHubIngressOptions.Section);
+        MedTechEdge.EventHubs.Ingress.EventHubIngressSettings ingressSettings = EventHubIngressSettingsFactory.Create(ingress);
+        Azure.Storage.Blobs.BlobContainerClient? checkpointContainer = ingress.CheckpointStore == IngressCheckpointStore.Blob
+            ? BlobCheckpointContainerFactory.Create(ingress.Blob)
+            : null;
+        services.AddSingleton(sp => new EventHubIngressService(ingressEndpoint, ingressSettings, checkpointContainer, sp.GetRequiredService<MedTechStore>(), sp.GetRequiredService<InboxWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => sp.GetRequiredService<EventHubIngressService>());
     }
 
     internal static void AddStage<T>(IServiceCollection services)

@@ -1,4 +1,5 @@
 using Azure.Messaging.EventHubs.Consumer;
+using Azure.Messaging.EventHubs.Processor;
 using MedTechEdge.Configuration;
 using MedTechEdge.EventHubs.Ingress;
 using MedTechEdge.Hosting;
@@ -59,7 +60,7 @@ internal static class EventHubIngressSettingsFactory
             MaxEventBytes = options.MaxEventBytes,
             CheckpointInterval = options.CheckpointInterval,
             LoadBalancingInterval = options.LoadBalancingInterval,
-            LoadBalancingStrategy = options.LoadBalancingStrategy,
+            LoadBalancingStrategy = options.LoadBalancingStrategy == IngressLoadBalancing.Balanced ? LoadBalancingStrategy.Balanced : LoadBalancingStrategy.Greedy,
             OwnershipExpiry = options.OwnershipExpiry,
             BindToConnectionDeviceId = options.BindToConnectionDeviceId,
         };

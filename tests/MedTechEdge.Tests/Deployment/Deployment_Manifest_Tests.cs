@@ -217,7 +217,7 @@ public sealed partial class Deployment_Manifest_Tests
         {
             Dockerfile file = Dockerfile.Parse(Path.Combine(Root, "modules", module, dockerfile));
             var environment = file.Environment().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-            foreach ((string name, string value) in new[] { ("DOTNET_gcServer", "0"), ("DOTNET_GCgen0MaxBudget", "0x800000") })
+            foreach ((string name, string value) in new[] { ("DOTNET_gcServer", "0"), ("DOTNET_GCgen0MaxBudget", "0x800000"), ("DOTNET_GCName", SegmentsGarbageCollector), ("MALLOC_ARENA_MAX", "2") })
             {
                 Assert.True(environment.TryGetValue(name, out string? set), $"{dockerfile}: no ENV {name}");
                 Assert.Equal(value, set);
@@ -229,6 +229,19 @@ public sealed partial class Deployment_Manifest_Tests
         }
 
         Assert.Equal(4, checkedFiles);
+    }
+
+    // The runtime's segments GC, which the images name in DOTNET_GCName: a file beside libcoreclr.so that the runtime
+    // loads at start, and fails to start without.
+    private const string SegmentsGarbageCollector = "libclrgc.so";
+
+    [Fact]
+    public void The_Garbage_Collector_The_Images_Name_Ships_With_The_Runtime()
+    {
+        // The images run on the same major version of the shared framework as this test (aspnet:10.0): were a runtime
+        // to stop shipping the segments GC, DOTNET_GCName would stop the module from starting, and this says so first.
+        string runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
+        Assert.True(File.Exists(Path.Combine(runtime, OperatingSystem.IsWindows() ? "clrgc.dll" : SegmentsGarbageCollector)), $"no segments GC in {runtime}");
     }
 
     [Fact]
