@@ -88,23 +88,18 @@ public sealed class ObservationGroup
         => new(measurement, start, end, idSegment) { _single = measurement };
 
     /// <summary>
-    /// Writes <see cref="IdSegment"/> at <paramref name="length"/> in <paramref name="target"/> and advances it, when it is
-    /// plain ASCII and fits; false otherwise. A period segment not yet made into a string is written from the period.
+    /// Appends <see cref="IdSegment"/> to <paramref name="json"/> when it is plain ASCII (JSON leaves it unescaped); false,
+    /// with nothing written, otherwise. A period segment not yet made into a string is written from the period.
     /// </summary>
-    internal bool TryAppendIdSegment(Span<byte> target, ref int length)
+    internal bool TryAppendIdSegment(Transform.JsonAppender json)
     {
         if (_idSegment is not null)
         {
-            return Transform.JsonAppender.TryAppendPlain(target, ref length, _idSegment);
+            return json.TryAppendPlain(_idSegment);
         }
 
-        if (target.Length - length < ObservationGrouper.SegmentLength)
-        {
-            return false;
-        }
-
-        ObservationGrouper.WriteSegmentUtf8(target[length..], Start, End);
-        length += ObservationGrouper.SegmentLength;
+        ObservationGrouper.WriteSegmentUtf8(json.GetSpan(ObservationGrouper.SegmentLength), Start, End);
+        json.Advance(ObservationGrouper.SegmentLength);
         return true;
     }
 
