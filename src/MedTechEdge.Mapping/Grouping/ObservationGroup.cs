@@ -6,17 +6,10 @@ namespace MedTechEdge.Mapping.Grouping;
 /// The measurements that become one Observation: same device, type, patient, encounter and
 /// correlation id, inside one period (medtech-semantics §4). Values are kept per property name, in time order.
 /// </summary>
-public sealed class ObservationGroup
+public sealed class ObservationGroup : Transform.IObservationValues
 {
-    private Dictionary<string, SortedList<DateTime, TimedValue>>? _values;
-
-    // A group made for one measurement (FhirMapping.Transform) keeps just that measurement until something
-    // needs the value table, which most point-in-time Observations never do.
-    private Measurement? _single;
-
-    // Null for a point-in-time group made by ForSingle until someone asks: the writer puts the period's digits
-    // straight into the identifier instead.
-    private string? _idSegment;
+    private readonly string _idSegment;
+    private readonly Dictionary<string, SortedList<DateTime, TimedValue>> _values = new(StringComparer.Ordinal);
 
     internal ObservationGroup(string type, DateTime start, DateTime end, string idSegment)
     {
@@ -27,7 +20,7 @@ public sealed class ObservationGroup
         _idSegment = idSegment;
     }
 
-    internal ObservationGroup(Measurement first, DateTime start, DateTime end, string? idSegment)
+    internal ObservationGroup(Measurement first, DateTime start, DateTime end, string idSegment)
     {
         Type = first.Type;
         DeviceId = first.DeviceId;
@@ -61,7 +54,7 @@ public sealed class ObservationGroup
     public DateTime End { get; private set; }
 
     /// <summary>The last part of the Observation identifier: the period, or the correlation id.</summary>
-    public string IdSegment => _idSegment ??= ObservationGrouper.Segment(Start, End);
+    public string IdSegment => _idSegment;
 
     /// <summary>How many values the group holds, over all names.</summary>
     public int Count
@@ -69,7 +62,7 @@ public sealed class ObservationGroup
         get
         {
             int count = 0;
-            foreach (SortedList<DateTime, TimedValue> list in Table().Values)
+            foreach (SortedList<DateTime, TimedValue> list in _values.Values)
             {
                 count += list.Count;
             }
@@ -78,51 +71,16 @@ public sealed class ObservationGroup
         }
     }
 
-    internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => Table();
+    internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => _values;
 
-    /// <summary>
-    /// A group of <paramref name="measurement"/> alone; its values stay in the measurement. A null
-    /// <paramref name="idSegment"/> means the period itself, which a group of one never widens.
-    /// </summary>
-    internal static ObservationGroup ForSingle(Measurement measurement, DateTime start, DateTime end, string? idSegment)
-        => new(measurement, start, end, idSegment) { _single = measurement };
+    bool Transform.IObservationValues.TryAppendIdSegment(Transform.JsonAppender json) => json.TryAppendPlain(_idSegment);
 
-    /// <summary>
-    /// Appends <see cref="IdSegment"/> to <paramref name="json"/> when it is plain ASCII (JSON leaves it unescaped); false,
-    /// with nothing written, otherwise. A period segment not yet made into a string is written from the period.
-    /// </summary>
-    internal bool TryAppendIdSegment(Transform.JsonAppender json)
-    {
-        if (_idSegment is not null)
-        {
-            return json.TryAppendPlain(_idSegment);
-        }
-
-        ObservationGrouper.WriteSegmentUtf8(json.GetSpan(ObservationGrouper.SegmentLength), Start, End);
-        json.Advance(ObservationGrouper.SegmentLength);
-        return true;
-    }
+    bool Transform.IObservationValues.TryGetLatest(string name, out string? value) => TryGetLatest(name, out value);
 
     /// <summary>The value of <paramref name="name"/> at the group's latest time (a point-in-time Observation's value).</summary>
     internal bool TryGetLatest(string name, out string? value)
     {
-        if (_single is not null)
-        {
-            // One measurement, one time: of equal names the first wins, as Add keeps the first of a tie (§6.1).
-            foreach (MeasurementProperty property in _single.Properties)
-            {
-                if (string.Equals(property.Name, name, StringComparison.Ordinal))
-                {
-                    value = property.Value;
-                    return true;
-                }
-            }
-
-            value = null;
-            return false;
-        }
-
-        if (Table().TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
+        if (_values.TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
         {
             value = list.Values[list.Count - 1].Value;
             return true;
@@ -132,9 +90,11 @@ public sealed class ObservationGroup
         return false;
     }
 
+    bool Transform.IObservationValues.TryGetSeries(string name, out SortedList<DateTime, TimedValue>? values) => _values.TryGetValue(name, out values);
+
     internal void Add(Measurement measurement, bool widen)
     {
-        Dictionary<string, SortedList<DateTime, TimedValue>> values = Table();
+        Dictionary<string, SortedList<DateTime, TimedValue>> values = _values;
         if (widen)
         {
             // CorrelationId grouping: the period spans the group's first to last measurement (§6.2).
@@ -173,7 +133,7 @@ public sealed class ObservationGroup
     /// <summary>Adds one value at one time; an existing value at that time is replaced (the newer write wins).</summary>
     internal void Set(string name, DateTime time, string value)
     {
-        Dictionary<string, SortedList<DateTime, TimedValue>> values = Table();
+        Dictionary<string, SortedList<DateTime, TimedValue>> values = _values;
         if (!values.TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
         {
             list = [];
@@ -181,21 +141,6 @@ public sealed class ObservationGroup
         }
 
         list[time] = new TimedValue(value, null);
-    }
-
-    private Dictionary<string, SortedList<DateTime, TimedValue>> Table()
-    {
-        if (_values is null)
-        {
-            _values = new Dictionary<string, SortedList<DateTime, TimedValue>>(StringComparer.Ordinal);
-            if (_single is Measurement single)
-            {
-                _single = null;
-                Add(single, widen: false);
-            }
-        }
-
-        return _values;
     }
 
     internal readonly record struct TimedValue(string Value, DateTime? IngestionTimeUtc);

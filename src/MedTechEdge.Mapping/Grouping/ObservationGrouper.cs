@@ -88,17 +88,12 @@ internal static class ObservationGrouper
         return null;
     }
 
-    /// <summary>The group of <paramref name="measurement"/> alone, as <see cref="Add"/> would start it; returns an error or null.</summary>
+    /// <summary>
+    /// The group of <paramref name="measurement"/> alone, as <see cref="Add"/> would start it, for a SampledData template
+    /// (a point-in-time one needs no group: <see cref="Transform.PointInTimeValues"/>); returns an error or null.
+    /// </summary>
     public static string? Single(CodeValueFhirTemplate template, Measurement measurement, out ObservationGroup? group)
     {
-        if (!template.UsesSampledData)
-        {
-            // A point in time: the instant is the period, and its id segment is written from it only when asked for.
-            DateTime instant = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
-            group = ObservationGroup.ForSingle(measurement, instant, instant, idSegment: null);
-            return null;
-        }
-
         group = null;
         string? error = Bucket(template, measurement, out _, out DateTime start, out DateTime end, out string bucket);
         if (error is not null)
@@ -107,7 +102,8 @@ internal static class ObservationGrouper
         }
 
         // The first measurement of a group never widens it: start and end are its own time or its period.
-        group = ObservationGroup.ForSingle(measurement, start, end, bucket);
+        group = new ObservationGroup(measurement, start, end, bucket);
+        group.Add(measurement, widen: false);
         return null;
     }
 

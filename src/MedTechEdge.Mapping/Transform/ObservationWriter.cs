@@ -45,7 +45,8 @@ internal static class ObservationWriter
     /// parts rendered once (<see cref="ObservationFragments"/>), and the data's strings escaped as
     /// <see cref="Utf8JsonWriter"/> would. One buffer per thread is reused; only the final bytes are copied out.
     /// </remarks>
-    public static FhirResource? Write(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out string? error)
+    public static FhirResource? Write<TValues>(CodeValueFhirTemplate template, TValues group, ResourceReferences references, DateTime issuedUtc, out string? error)
+        where TValues : IObservationValues
     {
         ObservationFragments fragments = ObservationFragments.For(template);
         JsonAppender json = t_json ??= new JsonAppender();
@@ -134,7 +135,8 @@ internal static class ObservationWriter
     /// Appends <see cref="IdentifierValue"/> in UTF-8 when every part is printable ASCII that JSON leaves unescaped; false
     /// otherwise (with some of it written: the caller truncates).
     /// </summary>
-    private static bool TryAppendPlainIdentifier(JsonAppender json, ObservationFragments fragments, ObservationGroup group, ResourceReferences references)
+    private static bool TryAppendPlainIdentifier<TValues>(JsonAppender json, ObservationFragments fragments, TValues group, ResourceReferences references)
+        where TValues : IObservationValues
     {
         if (fragments.TypeSegment is null || !json.TryAppendPlain(references.PatientId))
         {
@@ -152,7 +154,8 @@ internal static class ObservationWriter
     }
 
     /// <summary><c>{patientRid}.{deviceRid}.{typeName}.{segment}</c> (§7.2); the ids are FHIR logical ids.</summary>
-    public static string IdentifierValue(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references) =>
+    public static string IdentifierValue<TValues>(CodeValueFhirTemplate template, TValues group, ResourceReferences references)
+        where TValues : IObservationValues =>
         string.Concat(references.PatientId, ".", references.DeviceId, ".", template.TypeName, ".", group.IdSegment);
 
     public static void WriteCategory(Utf8JsonWriter writer, CodeValueFhirTemplate template)
@@ -187,12 +190,13 @@ internal static class ObservationWriter
     /// The group's data for one value template: the whole series for SampledData, else only the latest value
     /// (point-in-time: readings of the same second share the Observation; the latest one is its value).
     /// </summary>
-    private static bool TryGetData(ObservationGroup group, FhirValueTemplate template, out SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? latest)
+    private static bool TryGetData<TValues>(TValues group, FhirValueTemplate template, out SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? latest)
+        where TValues : IObservationValues
     {
         if (template.ValueType == FhirValueType.SampledData)
         {
             latest = null;
-            return group.Values.TryGetValue(template.ValueName, out values);
+            return group.TryGetSeries(template.ValueName, out values);
         }
 
         values = null;
@@ -200,13 +204,18 @@ internal static class ObservationWriter
     }
 
     /// <summary>Appends <c>,"value[x]":…</c> for one value template from what <see cref="TryGetData"/> found.</summary>
-    private static bool AppendValue(JsonAppender json, FhirValueTemplate template, ObservationGroup group, SortedList<DateTime, ObservationGroup.TimedValue>? values, string? latest, out string? error)
+    private static bool AppendValue<TValues>(JsonAppender json, FhirValueTemplate template, TValues group, SortedList<DateTime, ObservationGroup.TimedValue>? values, string? latest, out string? error)
+        where TValues : IObservationValues
     {
-        if (template.ValueType != FhirValueType.SampledData)
-        {
-            return AppendValue(json, template, latest!, out error);
-        }
+        // The lambdas of the rarer paths live in their own methods: a closure over a parameter is allocated on entry to
+        // the method that holds it, which would cost every Observation a closure it never uses.
+        return template.ValueType != FhirValueType.SampledData
+            ? AppendValue(json, template, latest!, out error)
+            : AppendSampledData(json, template, group.Start, group.End, values, out error);
+    }
 
+    private static bool AppendSampledData(JsonAppender json, FhirValueTemplate template, DateTime start, DateTime end, SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? error)
+    {
         ArgumentNullException.ThrowIfNull(values);
 
         var times = new DateTime[values.Count];
@@ -223,7 +232,7 @@ internal static class ObservationWriter
             }
         }
 
-        string data = SampledDataCodec.Encode(group.Start, group.End, template.DefaultPeriod!.Value, times, texts);
+        string data = SampledDataCodec.Encode(start, end, template.DefaultPeriod!.Value, times, texts);
         AppendMember(json, writer => WriteSampledData(writer, template, data));
         error = null;
         return true;
@@ -234,15 +243,20 @@ internal static class ObservationWriter
     {
         if (template.ValueType != FhirValueType.Quantity)
         {
-            // Rarer value types go through the writer, so their text is exactly what the merger writes.
-            string? failure = null;
-            AppendMember(json, writer => WriteValue(writer, template, value, out failure));
-            error = failure;
-            return error is null;
+            return AppendThroughWriter(json, template, value, out error);
         }
 
         json.Append(",\"valueQuantity\":"u8);
         return TryAppendQuantity(json, template, value, out error);
+    }
+
+    // Rarer value types go through the writer, so their text is exactly what the merger writes.
+    private static bool AppendThroughWriter(JsonAppender json, FhirValueTemplate template, string value, out string? error)
+    {
+        string? failure = null;
+        AppendMember(json, writer => WriteValue(writer, template, value, out failure));
+        error = failure;
+        return error is null;
     }
 
     /// <summary>
