@@ -11,7 +11,8 @@ namespace MedTechEdge.Mapping.Tests;
 /// <summary>
 /// <see cref="FhirMapping.Transform"/> writes a point-in-time Observation straight from its measurement, without the
 /// group that <see cref="FhirMapping.CreateObservation"/> writes from; both must give the same bytes. The id is hashed
-/// from the identifier where the writer put it, from the state after the service system's block.
+/// from the identifier where the writer put it, from the state after the service system's block. A group keeps its
+/// first measurement as it is until a second one joins.
 /// </summary>
 public sealed class PointInTimeTransformTests
 {
@@ -130,6 +131,27 @@ public sealed class PointInTimeTransformTests
                 Assert.Equal("p.d." + type + ".19700101000000Z.19700101000000Z", observation.GetProperty("identifier")[0].GetProperty("value").GetString());
             }
         }
+    }
+
+    [Theory]
+    [InlineData(100, "60", 900, "61", "61")]
+    [InlineData(900, "61", 100, "60", "61")]
+    public void A_Group_Holding_Its_First_Measurement_As_It_Is_Still_Weighs_It_When_A_Second_Joins(int firstMs, string first, int secondMs, string second, string expected)
+    {
+        // A group keeps its first measurement without a table until a second joins: the second must meet the first there.
+        DateTime second0 = new(2026, 11, 21, 17, 0, 0, DateTimeKind.Utc);
+        MeasurementGrouping grouping = s_mapping.CreateGrouping();
+        Assert.Null(grouping.Add(new Measurement { Type = "heartrate", OccurrenceTimeUtc = second0.AddMilliseconds(firstMs), DeviceId = "d", Properties = { new MeasurementProperty("hr", first) } }));
+        Assert.Null(grouping.Add(new Measurement { Type = "heartrate", OccurrenceTimeUtc = second0.AddMilliseconds(secondMs), DeviceId = "d", Properties = { new MeasurementProperty("hr", second) } }));
+
+        ObservationGroup group = Assert.Single(grouping.Groups);
+        Assert.Equal(2, group.Count);
+        Assert.Null(s_mapping.CreateObservation(group, new ResourceReferences("p", "d"), second0, out FhirResource? observation));
+
+        JsonElement root = JsonDocument.Parse(observation!.Json).RootElement;
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), root.GetProperty("valueQuantity").GetProperty("value").GetDecimal());
+        Assert.Equal("2026-11-21T17:00:00.1000000Z", root.GetProperty("effectivePeriod").GetProperty("start").GetString());
+        Assert.Equal("2026-11-21T17:00:00.9000000Z", root.GetProperty("effectivePeriod").GetProperty("end").GetString());
     }
 
     [Fact]

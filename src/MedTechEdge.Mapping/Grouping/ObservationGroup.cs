@@ -1,4 +1,5 @@
 using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Transform;
 
 namespace MedTechEdge.Mapping.Grouping;
 
@@ -6,10 +7,14 @@ namespace MedTechEdge.Mapping.Grouping;
 /// The measurements that become one Observation: same device, type, patient, encounter and
 /// correlation id, inside one period (medtech-semantics §4). Values are kept per property name, in time order.
 /// </summary>
-public sealed class ObservationGroup : Transform.IObservationValues
+public sealed class ObservationGroup : IObservationValues
 {
     private readonly string _idSegment;
-    private readonly Dictionary<string, SortedList<DateTime, TimedValue>> _values = new(StringComparer.Ordinal);
+
+    // A group keeps its first measurement as it is until a second one joins or someone asks for the series: most
+    // point-in-time groups never hold more than one, and their Observation needs no table (see TryGetLatest).
+    private Measurement? _single;
+    private Dictionary<string, SortedList<DateTime, TimedValue>>? _values;
 
     internal ObservationGroup(string type, DateTime start, DateTime end, string idSegment)
     {
@@ -62,7 +67,7 @@ public sealed class ObservationGroup : Transform.IObservationValues
         get
         {
             int count = 0;
-            foreach (SortedList<DateTime, TimedValue> list in _values.Values)
+            foreach (SortedList<DateTime, TimedValue> list in Table().Values)
             {
                 count += list.Count;
             }
@@ -71,16 +76,22 @@ public sealed class ObservationGroup : Transform.IObservationValues
         }
     }
 
-    internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => _values;
+    internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => Table();
 
-    bool Transform.IObservationValues.TryAppendIdSegment(Transform.JsonAppender json) => json.TryAppendPlain(_idSegment);
+    bool IObservationValues.TryAppendIdSegment(JsonAppender json) => json.TryAppendPlain(_idSegment);
 
-    bool Transform.IObservationValues.TryGetLatest(string name, out string? value) => TryGetLatest(name, out value);
+    bool IObservationValues.TryGetLatest(string name, out string? value) => TryGetLatest(name, out value);
 
     /// <summary>The value of <paramref name="name"/> at the group's latest time (a point-in-time Observation's value).</summary>
     internal bool TryGetLatest(string name, out string? value)
     {
-        if (_values.TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
+        if (_single is not null)
+        {
+            // One measurement, one time: what the table would hold as the latest value (§6.1).
+            return PointInTimeValues.TryGetFirst(_single, name, out value);
+        }
+
+        if (Table().TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
         {
             value = list.Values[list.Count - 1].Value;
             return true;
@@ -90,11 +101,18 @@ public sealed class ObservationGroup : Transform.IObservationValues
         return false;
     }
 
-    bool Transform.IObservationValues.TryGetSeries(string name, out SortedList<DateTime, TimedValue>? values) => _values.TryGetValue(name, out values);
+    bool IObservationValues.TryGetSeries(string name, out SortedList<DateTime, TimedValue>? values) => Table().TryGetValue(name, out values);
 
     internal void Add(Measurement measurement, bool widen)
     {
-        Dictionary<string, SortedList<DateTime, TimedValue>> values = _values;
+        if (_values is null && _single is null && measurement.OccurrenceTimeUtc >= Start && measurement.OccurrenceTimeUtc <= End)
+        {
+            // The first measurement, inside the period (the one the group was made from): nothing to widen either.
+            _single = measurement;
+            return;
+        }
+
+        Dictionary<string, SortedList<DateTime, TimedValue>> values = Table();
         if (widen)
         {
             // CorrelationId grouping: the period spans the group's first to last measurement (§6.2).
@@ -109,6 +127,11 @@ public sealed class ObservationGroup : Transform.IObservationValues
             }
         }
 
+        AddToTable(values, measurement);
+    }
+
+    private static void AddToTable(Dictionary<string, SortedList<DateTime, TimedValue>> values, Measurement measurement)
+    {
         foreach (MeasurementProperty property in measurement.Properties)
         {
             if (!values.TryGetValue(property.Name, out SortedList<DateTime, TimedValue>? list))
@@ -133,7 +156,7 @@ public sealed class ObservationGroup : Transform.IObservationValues
     /// <summary>Adds one value at one time; an existing value at that time is replaced (the newer write wins).</summary>
     internal void Set(string name, DateTime time, string value)
     {
-        Dictionary<string, SortedList<DateTime, TimedValue>> values = _values;
+        Dictionary<string, SortedList<DateTime, TimedValue>> values = Table();
         if (!values.TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
         {
             list = [];
@@ -141,6 +164,21 @@ public sealed class ObservationGroup : Transform.IObservationValues
         }
 
         list[time] = new TimedValue(value, null);
+    }
+
+    private Dictionary<string, SortedList<DateTime, TimedValue>> Table()
+    {
+        if (_values is null)
+        {
+            _values = new Dictionary<string, SortedList<DateTime, TimedValue>>(StringComparer.Ordinal);
+            if (_single is Measurement single)
+            {
+                _single = null;
+                AddToTable(_values, single);
+            }
+        }
+
+        return _values;
     }
 
     internal readonly record struct TimedValue(string Value, DateTime? IngestionTimeUtc);

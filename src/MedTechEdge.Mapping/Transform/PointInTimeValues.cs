@@ -30,10 +30,21 @@ internal readonly struct PointInTimeValues : IObservationValues
         return true;
     }
 
-    public bool TryGetLatest(string name, out string? value)
+    public bool TryGetLatest(string name, out string? value) => TryGetFirst(_measurement, name, out value);
+
+    public bool TryGetSeries(string name, out SortedList<DateTime, ObservationGroup.TimedValue>? values)
     {
-        // One measurement, one time: of equal names the first wins, as a group keeps the first of a tie (§6.1).
-        List<MeasurementProperty> properties = _measurement.Properties;
+        values = null;
+        return false;
+    }
+
+    /// <summary>
+    /// The latest value of <paramref name="name"/> in one measurement: one time, so of equal names the first, as a
+    /// group's table keeps the first of a tie (§6.1).
+    /// </summary>
+    internal static bool TryGetFirst(Measurement measurement, string name, out string? value)
+    {
+        List<MeasurementProperty> properties = measurement.Properties;
         for (int i = 0; i < properties.Count; i++)
         {
             if (string.Equals(properties[i].Name, name, StringComparison.Ordinal))
@@ -44,12 +55,6 @@ internal readonly struct PointInTimeValues : IObservationValues
         }
 
         value = null;
-        return false;
-    }
-
-    public bool TryGetSeries(string name, out SortedList<DateTime, ObservationGroup.TimedValue>? values)
-    {
-        values = null;
         return false;
     }
 }
