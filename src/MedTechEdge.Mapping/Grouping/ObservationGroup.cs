@@ -9,7 +9,8 @@ namespace MedTechEdge.Mapping.Grouping;
 /// </summary>
 public sealed class ObservationGroup : IObservationValues
 {
-    private readonly string _idSegment;
+    // Null for a point in time until someone asks: the writer puts the period's digits straight into the identifier.
+    private string? _idSegment;
 
     // A group keeps its first measurement as it is until a second one joins or someone asks for the series: most
     // point-in-time groups never hold more than one, and their Observation needs no table (see TryGetLatest).
@@ -25,7 +26,7 @@ public sealed class ObservationGroup : IObservationValues
         _idSegment = idSegment;
     }
 
-    internal ObservationGroup(Measurement first, DateTime start, DateTime end, string idSegment)
+    internal ObservationGroup(Measurement first, DateTime start, DateTime end, string? idSegment)
     {
         Type = first.Type;
         DeviceId = first.DeviceId;
@@ -59,7 +60,7 @@ public sealed class ObservationGroup : IObservationValues
     public DateTime End { get; private set; }
 
     /// <summary>The last part of the Observation identifier: the period, or the correlation id.</summary>
-    public string IdSegment => _idSegment;
+    public string IdSegment => _idSegment ??= ObservationGrouper.Segment(Start, End);
 
     /// <summary>How many values the group holds, over all names.</summary>
     public int Count
@@ -78,7 +79,18 @@ public sealed class ObservationGroup : IObservationValues
 
     internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => Table();
 
-    bool IObservationValues.TryAppendIdSegment(JsonAppender json) => json.TryAppendPlain(_idSegment);
+    bool IObservationValues.TryAppendIdSegment(JsonAppender json)
+    {
+        if (_idSegment is not null)
+        {
+            return json.TryAppendPlain(_idSegment);
+        }
+
+        // A point in time: its period's segment, which the group's measurements (all of one second) share.
+        ObservationGrouper.WriteSegmentUtf8(json.GetSpan(ObservationGrouper.SegmentLength), Start, End);
+        json.Advance(ObservationGrouper.SegmentLength);
+        return true;
+    }
 
     bool IObservationValues.TryGetLatest(string name, out string? value) => TryGetLatest(name, out value);
 

@@ -70,14 +70,16 @@ internal static class ObservationGrouper
     /// <summary>Adds <paramref name="measurement"/> to its group in <paramref name="groups"/>; returns an error or null.</summary>
     public static string? Add(CodeValueFhirTemplate template, Measurement measurement, Dictionary<ObservationGroupKey, ObservationGroup> groups)
     {
-        string? error = Bucket(template, measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket);
+        string? error = Bucket(template, measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string? bucket);
         if (error is not null)
         {
             return error;
         }
 
-        // DeviceId, Type, PatientId, EncounterId, CorrelationId (ordinal), plus the period bucket; field by field.
-        var key = new ObservationGroupKey(measurement.DeviceId, measurement.Type, measurement.PatientId, measurement.EncounterId, measurement.CorrelationId, bucket);
+        // DeviceId, Type, PatientId, EncounterId, CorrelationId (ordinal), plus the period bucket; field by field. A point
+        // in time is keyed by its second, and its group makes the segment text only if asked for it.
+        long second = bucket is null ? start.Ticks / TimeSpan.TicksPerSecond : 0;
+        var key = new ObservationGroupKey(measurement.DeviceId, measurement.Type, measurement.PatientId, measurement.EncounterId, measurement.CorrelationId, bucket, second);
         if (!groups.TryGetValue(key, out ObservationGroup? group))
         {
             group = new ObservationGroup(measurement, start, end, bucket);
@@ -95,7 +97,7 @@ internal static class ObservationGrouper
     public static string? Single(CodeValueFhirTemplate template, Measurement measurement, out ObservationGroup? group)
     {
         group = null;
-        string? error = Bucket(template, measurement, out _, out DateTime start, out DateTime end, out string bucket);
+        string? error = Bucket(template, measurement, out _, out DateTime start, out DateTime end, out string? bucket);
         if (error is not null)
         {
             return error;
@@ -109,7 +111,8 @@ internal static class ObservationGrouper
 
     private static bool Widens(PeriodInterval period) => period is PeriodInterval.CorrelationId or PeriodInterval.Single;
 
-    private static string? Bucket(CodeValueFhirTemplate template, Measurement measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket)
+    // The bucket's text, or null for a point in time (Single), whose segment follows from its period.
+    private static string? Bucket(CodeValueFhirTemplate template, Measurement measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string? bucket)
     {
         period = template.UsesSampledData ? template.PeriodInterval : PeriodInterval.Single;
         DateTime time = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
@@ -138,7 +141,7 @@ internal static class ObservationGrouper
             default:
                 // Single: the instant itself; the id has second precision (§6.2).
                 start = end = time;
-                bucket = Segment(time, time);
+                bucket = null;
                 return null;
         }
     }
