@@ -99,14 +99,23 @@ public sealed class FhirMapping
             return NoTemplate(measurement.Type);
         }
 
-        // One measurement is one group: no grouping table needed. Its only data error is a missing correlation id.
-        string? error = ObservationGrouper.Single(template, measurement, out ObservationGroup? group);
-        if (error is not null)
+        // One measurement is one group. A point-in-time Observation is written from the measurement itself; a SampledData
+        // one from a group of it, whose only data error is a missing correlation id.
+        FhirResource? observation;
+        string? error;
+        if (!template.UsesSampledData)
         {
-            return new MappingError(MappingErrorKind.CorrelationIdNotDefined, measurement.Type, error);
+            observation = ObservationWriter.Write(template, new PointInTimeValues(measurement), references, issuedUtc, out error);
+        }
+        else if (ObservationGrouper.Single(template, measurement, out ObservationGroup? group) is { } groupError)
+        {
+            return new MappingError(MappingErrorKind.CorrelationIdNotDefined, measurement.Type, groupError);
+        }
+        else
+        {
+            observation = ObservationWriter.Write(template, group!, references, issuedUtc, out error);
         }
 
-        FhirResource? observation = ObservationWriter.Write(template, group!, references, issuedUtc, out error);
         if (error is not null)
         {
             return new MappingError(MappingErrorKind.InvalidValue, measurement.Type, error);

@@ -50,6 +50,7 @@ public sealed class AllocationBudgetTests
         var expected = new List<string>();
         expected.AddRange(NormalizationBenchmarks.Cases.Select(c => "NormalizationBenchmarks.Engine/" + c));
         expected.AddRange(NormalizeTransformBenchmarks.Cases.Select(c => "NormalizeTransformBenchmarks.Engine/" + c));
+        expected.AddRange(NormalizeTransformBenchmarks.Cases.Select(c => "NormalizeTransformBenchmarks.TransformOnly/" + c));
 
         string[] missing = [.. expected.Where(e => !budgets.Any(b => b.Benchmark + "/" + b.Case == e))];
 
@@ -69,6 +70,7 @@ public sealed class AllocationBudgetTests
     {
         "NormalizationBenchmarks.Engine" => engine.Normalize,
         "NormalizeTransformBenchmarks.Engine" => engine.NormalizeAndTransform,
+        "NormalizeTransformBenchmarks.TransformOnly" => engine.Normalize() > 0 ? engine.Transform : throw new InvalidOperationException("The case has no measurements."),
         _ => throw new ArgumentException($"Unknown benchmark '{benchmark}' in allocation-budgets.json.", nameof(benchmark)),
     };
 

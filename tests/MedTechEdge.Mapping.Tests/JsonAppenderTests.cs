@@ -23,8 +23,11 @@ public sealed class JsonAppenderTests
     [MemberData(nameof(Strings))]
     public void Strings_Are_Escaped_As_The_Writer_Escapes_Them(string value)
     {
+        // The writer puts a constant prefix and the data's text between its own quotes: escaped apart, as one.
         var appender = new JsonAppender();
-        appender.AppendString("ref/", value);
+        appender.Append("\"ref/"u8);
+        appender.AppendEscaped(value);
+        appender.Append("\""u8);
 
         Assert.Equal(Written(w => w.WriteStringValue("ref/" + value)), appender.Written.ToArray());
     }
@@ -118,10 +121,10 @@ public sealed class JsonAppenderTests
     {
         var appender = new JsonAppender();
         string big = new('a', 10_000);
-        appender.AppendString(big);
-        appender.AppendString(big);
+        appender.AppendEscaped(big);
+        appender.AppendEscaped(big);
 
-        Assert.Equal(20_004, appender.Written.Length);
+        Assert.Equal(20_000, appender.Written.Length);
     }
 
     private static byte[] Written(Action<Utf8JsonWriter> write)

@@ -48,6 +48,15 @@ internal sealed class EnginePipeline
     public int NormalizeAndTransform()
     {
         Normalize();
+        return Transform();
+    }
+
+    /// <summary>
+    /// The Observation JSON for the measurements of the last <see cref="Normalize"/>, alone: the transform's share of a
+    /// message (the measurements are immutable, so transforming them again is the same work); returns the number of resources.
+    /// </summary>
+    public int Transform()
+    {
         Resources.Clear();
         List<Measurement> measurements = Measurements;
         for (int i = 0; i < measurements.Count; i++)

@@ -1,4 +1,5 @@
 using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Transform;
 
 namespace MedTechEdge.Mapping.Grouping;
 
@@ -6,17 +7,15 @@ namespace MedTechEdge.Mapping.Grouping;
 /// The measurements that become one Observation: same device, type, patient, encounter and
 /// correlation id, inside one period (medtech-semantics §4). Values are kept per property name, in time order.
 /// </summary>
-public sealed class ObservationGroup
+public sealed class ObservationGroup : IObservationValues
 {
-    private Dictionary<string, SortedList<DateTime, TimedValue>>? _values;
-
-    // A group made for one measurement (FhirMapping.Transform) keeps just that measurement until something
-    // needs the value table, which most point-in-time Observations never do.
-    private Measurement? _single;
-
-    // Null for a point-in-time group made by ForSingle until someone asks: the writer puts the period's digits
-    // straight into the identifier instead.
+    // Null for a point in time until someone asks: the writer puts the period's digits straight into the identifier.
     private string? _idSegment;
+
+    // A group keeps its first measurement as it is until a second one joins or someone asks for the series: most
+    // point-in-time groups never hold more than one, and their Observation needs no table (see TryGetLatest).
+    private Measurement? _single;
+    private Dictionary<string, SortedList<DateTime, TimedValue>>? _values;
 
     internal ObservationGroup(string type, DateTime start, DateTime end, string idSegment)
     {
@@ -80,51 +79,28 @@ public sealed class ObservationGroup
 
     internal IReadOnlyDictionary<string, SortedList<DateTime, TimedValue>> Values => Table();
 
-    /// <summary>
-    /// A group of <paramref name="measurement"/> alone; its values stay in the measurement. A null
-    /// <paramref name="idSegment"/> means the period itself, which a group of one never widens.
-    /// </summary>
-    internal static ObservationGroup ForSingle(Measurement measurement, DateTime start, DateTime end, string? idSegment)
-        => new(measurement, start, end, idSegment) { _single = measurement };
-
-    /// <summary>
-    /// Writes <see cref="IdSegment"/> at <paramref name="length"/> in <paramref name="target"/> and advances it, when it is
-    /// plain ASCII and fits; false otherwise. A period segment not yet made into a string is written from the period.
-    /// </summary>
-    internal bool TryAppendIdSegment(Span<byte> target, ref int length)
+    bool IObservationValues.TryAppendIdSegment(JsonAppender json)
     {
         if (_idSegment is not null)
         {
-            return Transform.JsonAppender.TryAppendPlain(target, ref length, _idSegment);
+            return json.TryAppendPlain(_idSegment);
         }
 
-        if (target.Length - length < ObservationGrouper.SegmentLength)
-        {
-            return false;
-        }
-
-        ObservationGrouper.WriteSegmentUtf8(target[length..], Start, End);
-        length += ObservationGrouper.SegmentLength;
+        // A point in time: its period's segment, which the group's measurements (all of one second) share.
+        ObservationGrouper.WriteSegmentUtf8(json.GetSpan(ObservationGrouper.SegmentLength), Start, End);
+        json.Advance(ObservationGrouper.SegmentLength);
         return true;
     }
+
+    bool IObservationValues.TryGetLatest(string name, out string? value) => TryGetLatest(name, out value);
 
     /// <summary>The value of <paramref name="name"/> at the group's latest time (a point-in-time Observation's value).</summary>
     internal bool TryGetLatest(string name, out string? value)
     {
         if (_single is not null)
         {
-            // One measurement, one time: of equal names the first wins, as Add keeps the first of a tie (§6.1).
-            foreach (MeasurementProperty property in _single.Properties)
-            {
-                if (string.Equals(property.Name, name, StringComparison.Ordinal))
-                {
-                    value = property.Value;
-                    return true;
-                }
-            }
-
-            value = null;
-            return false;
+            // One measurement, one time: what the table would hold as the latest value (§6.1).
+            return PointInTimeValues.TryGetFirst(_single, name, out value);
         }
 
         if (Table().TryGetValue(name, out SortedList<DateTime, TimedValue>? list))
@@ -137,8 +113,17 @@ public sealed class ObservationGroup
         return false;
     }
 
+    bool IObservationValues.TryGetSeries(string name, out SortedList<DateTime, TimedValue>? values) => Table().TryGetValue(name, out values);
+
     internal void Add(Measurement measurement, bool widen)
     {
+        if (_values is null && _single is null && measurement.OccurrenceTimeUtc >= Start && measurement.OccurrenceTimeUtc <= End)
+        {
+            // The first measurement, inside the period (the one the group was made from): nothing to widen either.
+            _single = measurement;
+            return;
+        }
+
         Dictionary<string, SortedList<DateTime, TimedValue>> values = Table();
         if (widen)
         {
@@ -154,6 +139,11 @@ public sealed class ObservationGroup
             }
         }
 
+        AddToTable(values, measurement);
+    }
+
+    private static void AddToTable(Dictionary<string, SortedList<DateTime, TimedValue>> values, Measurement measurement)
+    {
         foreach (MeasurementProperty property in measurement.Properties)
         {
             if (!values.TryGetValue(property.Name, out SortedList<DateTime, TimedValue>? list))
@@ -196,7 +186,7 @@ public sealed class ObservationGroup
             if (_single is Measurement single)
             {
                 _single = null;
-                Add(single, widen: false);
+                AddToTable(_values, single);
             }
         }
 

@@ -70,14 +70,16 @@ internal static class ObservationGrouper
     /// <summary>Adds <paramref name="measurement"/> to its group in <paramref name="groups"/>; returns an error or null.</summary>
     public static string? Add(CodeValueFhirTemplate template, Measurement measurement, Dictionary<ObservationGroupKey, ObservationGroup> groups)
     {
-        string? error = Bucket(template, measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket);
+        string? error = Bucket(template, measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string? bucket);
         if (error is not null)
         {
             return error;
         }
 
-        // DeviceId, Type, PatientId, EncounterId, CorrelationId (ordinal), plus the period bucket; field by field.
-        var key = new ObservationGroupKey(measurement.DeviceId, measurement.Type, measurement.PatientId, measurement.EncounterId, measurement.CorrelationId, bucket);
+        // DeviceId, Type, PatientId, EncounterId, CorrelationId (ordinal), plus the period bucket; field by field. A point
+        // in time is keyed by its second, and its group makes the segment text only if asked for it.
+        long second = bucket is null ? start.Ticks / TimeSpan.TicksPerSecond : 0;
+        var key = new ObservationGroupKey(measurement.DeviceId, measurement.Type, measurement.PatientId, measurement.EncounterId, measurement.CorrelationId, bucket, second);
         if (!groups.TryGetValue(key, out ObservationGroup? group))
         {
             group = new ObservationGroup(measurement, start, end, bucket);
@@ -88,32 +90,29 @@ internal static class ObservationGrouper
         return null;
     }
 
-    /// <summary>The group of <paramref name="measurement"/> alone, as <see cref="Add"/> would start it; returns an error or null.</summary>
+    /// <summary>
+    /// The group of <paramref name="measurement"/> alone, as <see cref="Add"/> would start it, for a SampledData template
+    /// (a point-in-time one needs no group: <see cref="Transform.PointInTimeValues"/>); returns an error or null.
+    /// </summary>
     public static string? Single(CodeValueFhirTemplate template, Measurement measurement, out ObservationGroup? group)
     {
-        if (!template.UsesSampledData)
-        {
-            // A point in time: the instant is the period, and its id segment is written from it only when asked for.
-            DateTime instant = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
-            group = ObservationGroup.ForSingle(measurement, instant, instant, idSegment: null);
-            return null;
-        }
-
         group = null;
-        string? error = Bucket(template, measurement, out _, out DateTime start, out DateTime end, out string bucket);
+        string? error = Bucket(template, measurement, out _, out DateTime start, out DateTime end, out string? bucket);
         if (error is not null)
         {
             return error;
         }
 
         // The first measurement of a group never widens it: start and end are its own time or its period.
-        group = ObservationGroup.ForSingle(measurement, start, end, bucket);
+        group = new ObservationGroup(measurement, start, end, bucket);
+        group.Add(measurement, widen: false);
         return null;
     }
 
     private static bool Widens(PeriodInterval period) => period is PeriodInterval.CorrelationId or PeriodInterval.Single;
 
-    private static string? Bucket(CodeValueFhirTemplate template, Measurement measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string bucket)
+    // The bucket's text, or null for a point in time (Single), whose segment follows from its period.
+    private static string? Bucket(CodeValueFhirTemplate template, Measurement measurement, out PeriodInterval period, out DateTime start, out DateTime end, out string? bucket)
     {
         period = template.UsesSampledData ? template.PeriodInterval : PeriodInterval.Single;
         DateTime time = DateTime.SpecifyKind(measurement.OccurrenceTimeUtc, DateTimeKind.Utc);
@@ -142,7 +141,7 @@ internal static class ObservationGrouper
             default:
                 // Single: the instant itself; the id has second precision (§6.2).
                 start = end = time;
-                bucket = Segment(time, time);
+                bucket = null;
                 return null;
         }
     }

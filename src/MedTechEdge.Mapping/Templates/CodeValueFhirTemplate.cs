@@ -31,9 +31,10 @@ internal sealed class CodeValueFhirTemplate
                 return true;
             }
 
-            foreach (FhirComponentTemplate component in Components)
+            // Indexed: a foreach over the interface would box an enumerator on every Observation.
+            for (int i = 0; i < Components.Count; i++)
             {
-                if (component.Value.ValueType == FhirValueType.SampledData)
+                if (Components[i].Value.ValueType == FhirValueType.SampledData)
                 {
                     return true;
                 }

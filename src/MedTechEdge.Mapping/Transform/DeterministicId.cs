@@ -15,6 +15,8 @@ public static class DeterministicId
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 
+    private static readonly byte[] s_idPrefixUtf8 = Encoding.UTF8.GetBytes(ObservationWriter.IdPrefix);
+
     /// <summary>The id for <paramref name="text"/>.</summary>
     public static string For(string text)
     {
@@ -69,6 +71,26 @@ public static class DeterministicId
         }
 
         return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>
+    /// The id of the Observation whose identifier value is <paramref name="identifierUtf8"/> (the hash of
+    /// <see cref="ObservationWriter.IdPrefix"/> and the value), its 64 hex digits also written to <paramref name="hexUtf8"/>:
+    /// the writer hashes the identifier where it wrote it into the JSON, and puts the id in its place there.
+    /// </summary>
+    internal static string ForObservation(ReadOnlySpan<byte> identifierUtf8, Span<byte> hexUtf8)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!LibcryptoSha256.TryHashAfterIdPrefix(identifierUtf8, hash))
+        {
+            IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha256.AppendData(s_idPrefixUtf8);
+            sha256.AppendData(identifierUtf8);
+            sha256.GetHashAndReset(hash);
+        }
+
+        Convert.TryToHexStringLower(hash, hexUtf8, out int written);
+        return Encoding.ASCII.GetString(hexUtf8[..written]);
     }
 
     /// <summary>Patient id in Create mode: <c>sha256("_" + patientId)</c>.</summary>

@@ -22,7 +22,30 @@ internal sealed class JsonAppender
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
+    /// <summary>How many bytes are written: where the next one goes.</summary>
+    public int Length => _length;
+
     public void Clear() => _length = 0;
+
+    /// <summary>Forgets everything written from <paramref name="length"/> on.</summary>
+    public void Truncate(int length) => _length = length;
+
+    /// <summary>Leaves <paramref name="count"/> bytes to be filled later (through <see cref="Slice"/>); returns where they start.</summary>
+    public int Skip(int count)
+    {
+        Reserve(count);
+        int at = _length;
+        _length += count;
+        return at;
+    }
+
+    /// <summary>Written bytes, to read or fill in place; valid until the next append.</summary>
+    public Span<byte> Slice(int at, int count) => _buffer.AsSpan(at, count);
+
+    /// <summary>Room for at least <paramref name="count"/> bytes at the end; <see cref="Advance"/> says how many were written.</summary>
+    public Span<byte> GetSpan(int count) => Reserve(count);
+
+    public void Advance(int count) => _length += count;
 
     public void Append(ReadOnlySpan<byte> utf8)
     {
@@ -30,28 +53,25 @@ internal sealed class JsonAppender
         _length += utf8.Length;
     }
 
-    /// <summary>A JSON string: quoted, escaped as the default encoder does.</summary>
-    public void AppendString(string value) => AppendString(string.Empty, value);
-
-    /// <summary>One JSON string made of two parts (a reference like <c>Patient/{id}</c>), without joining them first.</summary>
-    public void AppendString(string prefix, string value)
+    /// <summary>The text of a JSON string, without its quotes: escaped as the default encoder does.</summary>
+    public void AppendEscaped(string value)
     {
-        if (IsPlain(prefix) && IsPlain(value))
+        if (!TryAppendPlain(value))
         {
-            // Printable ASCII that no encoder escapes: one byte per char.
-            Span<byte> target = Reserve(prefix.Length + value.Length + 2);
-            target[0] = (byte)'"';
-            int at = 1 + Encoding.ASCII.GetBytes(prefix, target[1..]);
-            at += Encoding.ASCII.GetBytes(value, target[at..]);
-            target[at] = (byte)'"';
-            _length += at + 1;
-            return;
+            Append(JsonEncodedText.Encode(value).EncodedUtf8Bytes);
+        }
+    }
+
+    /// <summary>Appends <paramref name="text"/> when it is plain (printable ASCII that JSON leaves unescaped); false, with nothing written, otherwise.</summary>
+    public bool TryAppendPlain(string text)
+    {
+        if (!IsPlain(text))
+        {
+            return false;
         }
 
-        JsonEncodedText encoded = JsonEncodedText.Encode(prefix + value);
-        Append("\""u8);
-        Append(encoded.EncodedUtf8Bytes);
-        Append("\""u8);
+        _length += Encoding.ASCII.GetBytes(text, Reserve(text.Length));
+        return true;
     }
 
     /// <summary>A FHIR instant: UTC with 7 fractional digits and <c>Z</c> (.NET's round-trip format), quoted.</summary>
@@ -112,21 +132,6 @@ internal sealed class JsonAppender
         Span<byte> target = Reserve(64);
         value.TryFormat(target, out int written, default, CultureInfo.InvariantCulture);
         _length += written;
-    }
-
-    /// <summary>
-    /// Writes <paramref name="text"/> at <paramref name="length"/> in <paramref name="target"/> and advances it, when the
-    /// text is plain (printable ASCII that JSON leaves unescaped) and fits; false otherwise.
-    /// </summary>
-    public static bool TryAppendPlain(Span<byte> target, ref int length, string text)
-    {
-        if (text.Length > target.Length - length || !IsPlain(text))
-        {
-            return false;
-        }
-
-        length += Encoding.ASCII.GetBytes(text, target[length..]);
-        return true;
     }
 
     private Span<byte> Reserve(int count)

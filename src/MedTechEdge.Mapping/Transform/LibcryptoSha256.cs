@@ -26,6 +26,7 @@ internal static class LibcryptoSha256
 
     private static readonly byte[] s_firstBlock = new byte[BlockBytes];
     private static readonly byte[] s_stateAfterFirstBlock = new byte[ContextBytes];
+    private static readonly bool s_prefixIsOneBlock = Encoding.UTF8.GetByteCount(ObservationWriter.IdPrefix) == BlockBytes;
 
     static LibcryptoSha256()
     {
@@ -66,6 +67,24 @@ internal static class LibcryptoSha256
         return true;
     }
 
+    /// <summary>
+    /// The SHA-256 of <see cref="ObservationWriter.IdPrefix"/> followed by <paramref name="suffix"/> into <paramref name="hash"/>,
+    /// from the state after the prefix, so the writer hashes an identifier where it wrote it; false when unavailable.
+    /// </summary>
+    public static bool TryHashAfterIdPrefix(ReadOnlySpan<byte> suffix, Span<byte> hash)
+    {
+        // The cached state is the state after the whole prefix only because the prefix is exactly one block.
+        if (!IsAvailable || !s_prefixIsOneBlock || hash.Length < SHA256.HashSizeInBytes)
+        {
+            return false;
+        }
+
+        Span<byte> context = stackalloc byte[ContextBytes];
+        s_stateAfterFirstBlock.CopyTo(context);
+        Finish(context, suffix, hash);
+        return true;
+    }
+
     private static void Hash(ReadOnlySpan<byte> data, Span<byte> hash)
     {
         Span<byte> context = stackalloc byte[ContextBytes];
@@ -79,6 +98,11 @@ internal static class LibcryptoSha256
             Sha256Init(ref context[0]);
         }
 
+        Finish(context, data, hash);
+    }
+
+    private static void Finish(Span<byte> context, ReadOnlySpan<byte> data, Span<byte> hash)
+    {
         if (!data.IsEmpty)
         {
             Sha256Update(ref context[0], ref MemoryMarshal.GetReference(data), (nuint)data.Length);

@@ -5,24 +5,29 @@ using MedTechEdge.Mapping.Templates;
 namespace MedTechEdge.Mapping.Transform;
 
 /// <summary>
-/// The parts of an Observation that depend only on its template (category, code, component codes), rendered to
-/// UTF-8 JSON once per template and copied into every Observation, so their strings are not escaped and
-/// transcoded again for each one.
+/// The parts of an Observation that depend only on its template, rendered to UTF-8 JSON once per template and copied
+/// into every Observation, so their strings are not escaped and transcoded again for each one: the whole run of
+/// constant text between the identifier value and the patient's id (status, category, code), each component's code,
+/// and the type name's part of the identifier.
 /// </summary>
 internal sealed class ObservationFragments
 {
-    private ObservationFragments(byte[]? category, byte[] code, byte[][] componentCodes)
+    private ObservationFragments(byte[] afterIdentifier, byte[]? typeSegment, byte[][] componentCodes)
     {
-        Category = category;
-        Code = code;
+        AfterIdentifier = afterIdentifier;
+        TypeSegment = typeSegment;
         ComponentCodes = componentCodes;
     }
 
-    /// <summary>The <c>category</c> array, or null when the template has none.</summary>
-    public byte[]? Category { get; }
+    /// <summary>
+    /// From the identifier value's closing quote to the patient id: <c>"}],"status":"final"</c>, the <c>category</c> array
+    /// when the template has one, the <c>code</c> concept (the template codes, then the service's own coding, §7.2) and
+    /// <c>,"subject":{"reference":"Patient/</c>.
+    /// </summary>
+    public byte[] AfterIdentifier { get; }
 
-    /// <summary>The <c>code</c> concept: the template codes, then the service's own coding (§7.2).</summary>
-    public byte[] Code { get; }
+    /// <summary><c>.{typeName}.</c> in UTF-8, the type's part of the identifier value; null when the name is not plain ASCII.</summary>
+    public byte[]? TypeSegment { get; }
 
     /// <summary>Each component's <c>code</c> concept, in template order.</summary>
     public byte[][] ComponentCodes { get; }
@@ -32,8 +37,21 @@ internal sealed class ObservationFragments
 
     private static ObservationFragments Render(CodeValueFhirTemplate template)
     {
-        byte[]? category = template.Category.Count == 0 ? null : Json(w => ObservationWriter.WriteCategoryArray(w, template));
-        byte[] code = Json(w => ObservationWriter.WriteConcept(w, template.TypeName, template.Codes, template.TypeName));
+        var afterIdentifier = new ArrayBufferWriter<byte>(512);
+        afterIdentifier.Write("\"}],\"status\":\"final\""u8);
+        if (template.Category.Count != 0)
+        {
+            afterIdentifier.Write(",\"category\":"u8);
+            afterIdentifier.Write(Json(w => ObservationWriter.WriteCategoryArray(w, template)));
+        }
+
+        afterIdentifier.Write(",\"code\":"u8);
+        afterIdentifier.Write(Json(w => ObservationWriter.WriteConcept(w, template.TypeName, template.Codes, template.TypeName)));
+        afterIdentifier.Write(",\"subject\":{\"reference\":\"Patient/"u8);
+
+        var json = new JsonAppender();
+        byte[]? typeSegment = json.TryAppendPlain(template.TypeName) ? [(byte)'.', .. json.Written, (byte)'.'] : null;
+
         var components = new byte[template.Components.Count][];
         for (int i = 0; i < components.Length; i++)
         {
@@ -41,7 +59,7 @@ internal sealed class ObservationFragments
             components[i] = Json(w => ObservationWriter.WriteConcept(w, component.Value.ValueName, component.Codes, component.Value.ValueName));
         }
 
-        return new ObservationFragments(category, code, components);
+        return new ObservationFragments(afterIdentifier.WrittenSpan.ToArray(), typeSegment, components);
     }
 
     private static byte[] Json(Action<Utf8JsonWriter> write)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using MedTechEdge.Mapping.Grouping;
 using MedTechEdge.Mapping.Templates;
@@ -15,8 +16,13 @@ internal static class ObservationWriter
     /// <summary>What the Observation id hashes before the identifier value (medtech-semantics §5.2).</summary>
     public const string IdPrefix = MappingNames.ServiceSystem + "_";
 
-    private static readonly byte[] s_idPrefixUtf8 = System.Text.Encoding.UTF8.GetBytes(IdPrefix);
-    private static readonly byte[] s_serviceSystemQuoted = [(byte)'"', .. JsonEncodedText.Encode(MappingNames.ServiceSystem).EncodedUtf8Bytes, (byte)'"'];
+    private const int IdHexLength = 64;
+
+    private static readonly byte[] s_idPrefixUtf8 = Encoding.UTF8.GetBytes(IdPrefix);
+
+    // Between the id's digits and the identifier value's.
+    private static readonly byte[] s_identifierStart =
+        [.. "\",\"identifier\":[{\"system\":\""u8, .. JsonEncodedText.Encode(MappingNames.ServiceSystem).EncodedUtf8Bytes, .. "\",\"value\":\""u8];
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
@@ -39,73 +45,53 @@ internal static class ObservationWriter
     /// parts rendered once (<see cref="ObservationFragments"/>), and the data's strings escaped as
     /// <see cref="Utf8JsonWriter"/> would. One buffer per thread is reused; only the final bytes are copied out.
     /// </remarks>
-    public static FhirResource? Write(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references, DateTime issuedUtc, out string? error)
+    public static FhirResource? Write<TValues>(CodeValueFhirTemplate template, TValues group, ResourceReferences references, DateTime issuedUtc, out string? error)
+        where TValues : IObservationValues
     {
         ObservationFragments fragments = ObservationFragments.For(template);
         JsonAppender json = t_json ??= new JsonAppender();
         json.Clear();
 
-        // The id hashes the service system, "_" and the identifier value (§7.2). When the value is plain ASCII
-        // (FHIR ids, type names and the period always are), it is assembled once in UTF-8, right after the
-        // prefix, hashed from there in one call and copied into the JSON; otherwise it goes the string way.
-        Span<byte> identity = stackalloc byte[512];
-        s_idPrefixUtf8.CopyTo(identity);
+        // The id hashes the service system, "_" and the identifier value (§7.2), and comes before it in the text: its
+        // 64 hex digits get a place, the identifier is written after them, hashed where it lies and the id filled in.
+        // When the value is plain ASCII (FHIR ids, type names and the period always are) it is copied as it is hashed;
+        // otherwise it goes the string way.
+        json.Append("{\"resourceType\":\"Observation\",\"id\":\""u8);
+        int idAt = json.Skip(IdHexLength);
+        json.Append(s_identifierStart);
+        int identifierAt = json.Length;
         string id;
-        string? identifierValue = null;
-        if (TryIdentifierUtf8(template, group, references, identity[s_idPrefixUtf8.Length..], out int valueLength))
+        if (TryAppendPlainIdentifier(json, fragments, group, references))
         {
-            id = DeterministicId.For(identity[..(s_idPrefixUtf8.Length + valueLength)]);
+            id = DeterministicId.ForObservation(json.Slice(identifierAt, json.Length - identifierAt), json.Slice(idAt, IdHexLength));
         }
         else
         {
-            identifierValue = IdentifierValue(template, group, references);
+            json.Truncate(identifierAt);
+            string identifierValue = IdentifierValue(template, group, references);
+            json.AppendEscaped(identifierValue);
             id = DeterministicId.For(s_idPrefixUtf8, identifierValue);
+            Encoding.ASCII.GetBytes(id, json.Slice(idAt, IdHexLength));
         }
 
-        json.Append("{\"resourceType\":\"Observation\",\"id\":"u8);
-        json.AppendString(id);
-        json.Append(",\"identifier\":[{\"system\":"u8);
-        json.Append(s_serviceSystemQuoted);
-        json.Append(",\"value\":"u8);
-        if (identifierValue is null)
-        {
-            // Plain ASCII needs no escaping: copied as hashed.
-            json.Append("\""u8);
-            json.Append(identity.Slice(s_idPrefixUtf8.Length, valueLength));
-            json.Append("\""u8);
-        }
-        else
-        {
-            json.AppendString(identifierValue);
-        }
-
-        json.Append("}],\"status\":\"final\""u8);
-        if (fragments.Category is not null)
-        {
-            json.Append(",\"category\":"u8);
-            json.Append(fragments.Category);
-        }
-
-        // The concept is the template's, constant: rendered once at first use, copied since.
-        json.Append(",\"code\":"u8);
-        json.Append(fragments.Code);
-        json.Append(",\"subject\":{\"reference\":"u8);
-        json.AppendString("Patient/", references.PatientId);
+        // Status, category and code are the template's, constant: rendered once, copied since.
+        json.Append(fragments.AfterIdentifier);
+        json.AppendEscaped(references.PatientId);
         if (references.EncounterId is not null)
         {
-            json.Append("},\"encounter\":{\"reference\":"u8);
-            json.AppendString("Encounter/", references.EncounterId);
+            json.Append("\"},\"encounter\":{\"reference\":\"Encounter/"u8);
+            json.AppendEscaped(references.EncounterId);
         }
 
-        json.Append("},\"effectivePeriod\":{\"start\":"u8);
+        json.Append("\"},\"effectivePeriod\":{\"start\":"u8);
         json.AppendInstant(group.Start);
         json.Append(",\"end\":"u8);
         json.AppendInstant(group.End);
         json.Append("},\"issued\":"u8);
         json.AppendInstant(issuedUtc);
-        json.Append(",\"device\":{\"reference\":"u8);
-        json.AppendString("Device/", references.DeviceId);
-        json.Append("}"u8);
+        json.Append(",\"device\":{\"reference\":\"Device/"u8);
+        json.AppendEscaped(references.DeviceId);
+        json.Append("\"}"u8);
 
         // value[x] only when the template names a value and the group has data for it (§7.2). A
         // CodeableConcept without a valueName is always set (the managed service's docs; §7.2 REC).
@@ -146,23 +132,30 @@ internal static class ObservationWriter
     }
 
     /// <summary>
-    /// <see cref="IdentifierValue"/> in UTF-8 into <paramref name="target"/>, when every part is printable ASCII that
-    /// JSON leaves unescaped and it fits; false otherwise (nothing else is promised about <paramref name="target"/>).
+    /// Appends <see cref="IdentifierValue"/> in UTF-8 when every part is printable ASCII that JSON leaves unescaped; false
+    /// otherwise (with some of it written: the caller truncates).
     /// </summary>
-    private static bool TryIdentifierUtf8(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references, Span<byte> target, out int length)
+    private static bool TryAppendPlainIdentifier<TValues>(JsonAppender json, ObservationFragments fragments, TValues group, ResourceReferences references)
+        where TValues : IObservationValues
     {
-        length = 0;
-        return JsonAppender.TryAppendPlain(target, ref length, references.PatientId)
-            && JsonAppender.TryAppendPlain(target, ref length, ".")
-            && JsonAppender.TryAppendPlain(target, ref length, references.DeviceId)
-            && JsonAppender.TryAppendPlain(target, ref length, ".")
-            && JsonAppender.TryAppendPlain(target, ref length, template.TypeName)
-            && JsonAppender.TryAppendPlain(target, ref length, ".")
-            && group.TryAppendIdSegment(target, ref length);
+        if (fragments.TypeSegment is null || !json.TryAppendPlain(references.PatientId))
+        {
+            return false;
+        }
+
+        json.Append("."u8);
+        if (!json.TryAppendPlain(references.DeviceId))
+        {
+            return false;
+        }
+
+        json.Append(fragments.TypeSegment);
+        return group.TryAppendIdSegment(json);
     }
 
     /// <summary><c>{patientRid}.{deviceRid}.{typeName}.{segment}</c> (§7.2); the ids are FHIR logical ids.</summary>
-    public static string IdentifierValue(CodeValueFhirTemplate template, ObservationGroup group, ResourceReferences references) =>
+    public static string IdentifierValue<TValues>(CodeValueFhirTemplate template, TValues group, ResourceReferences references)
+        where TValues : IObservationValues =>
         string.Concat(references.PatientId, ".", references.DeviceId, ".", template.TypeName, ".", group.IdSegment);
 
     public static void WriteCategory(Utf8JsonWriter writer, CodeValueFhirTemplate template)
@@ -197,12 +190,13 @@ internal static class ObservationWriter
     /// The group's data for one value template: the whole series for SampledData, else only the latest value
     /// (point-in-time: readings of the same second share the Observation; the latest one is its value).
     /// </summary>
-    private static bool TryGetData(ObservationGroup group, FhirValueTemplate template, out SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? latest)
+    private static bool TryGetData<TValues>(TValues group, FhirValueTemplate template, out SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? latest)
+        where TValues : IObservationValues
     {
         if (template.ValueType == FhirValueType.SampledData)
         {
             latest = null;
-            return group.Values.TryGetValue(template.ValueName, out values);
+            return group.TryGetSeries(template.ValueName, out values);
         }
 
         values = null;
@@ -210,13 +204,18 @@ internal static class ObservationWriter
     }
 
     /// <summary>Appends <c>,"value[x]":…</c> for one value template from what <see cref="TryGetData"/> found.</summary>
-    private static bool AppendValue(JsonAppender json, FhirValueTemplate template, ObservationGroup group, SortedList<DateTime, ObservationGroup.TimedValue>? values, string? latest, out string? error)
+    private static bool AppendValue<TValues>(JsonAppender json, FhirValueTemplate template, TValues group, SortedList<DateTime, ObservationGroup.TimedValue>? values, string? latest, out string? error)
+        where TValues : IObservationValues
     {
-        if (template.ValueType != FhirValueType.SampledData)
-        {
-            return AppendValue(json, template, latest!, out error);
-        }
+        // The lambdas of the rarer paths live in their own methods: a closure over a parameter is allocated on entry to
+        // the method that holds it, which would cost every Observation a closure it never uses.
+        return template.ValueType != FhirValueType.SampledData
+            ? AppendValue(json, template, latest!, out error)
+            : AppendSampledData(json, template, group.Start, group.End, values, out error);
+    }
 
+    private static bool AppendSampledData(JsonAppender json, FhirValueTemplate template, DateTime start, DateTime end, SortedList<DateTime, ObservationGroup.TimedValue>? values, out string? error)
+    {
         ArgumentNullException.ThrowIfNull(values);
 
         var times = new DateTime[values.Count];
@@ -233,7 +232,7 @@ internal static class ObservationWriter
             }
         }
 
-        string data = SampledDataCodec.Encode(group.Start, group.End, template.DefaultPeriod!.Value, times, texts);
+        string data = SampledDataCodec.Encode(start, end, template.DefaultPeriod!.Value, times, texts);
         AppendMember(json, writer => WriteSampledData(writer, template, data));
         error = null;
         return true;
@@ -244,15 +243,20 @@ internal static class ObservationWriter
     {
         if (template.ValueType != FhirValueType.Quantity)
         {
-            // Rarer value types go through the writer, so their text is exactly what the merger writes.
-            string? failure = null;
-            AppendMember(json, writer => WriteValue(writer, template, value, out failure));
-            error = failure;
-            return error is null;
+            return AppendThroughWriter(json, template, value, out error);
         }
 
         json.Append(",\"valueQuantity\":"u8);
         return TryAppendQuantity(json, template, value, out error);
+    }
+
+    // Rarer value types go through the writer, so their text is exactly what the merger writes.
+    private static bool AppendThroughWriter(JsonAppender json, FhirValueTemplate template, string value, out string? error)
+    {
+        string? failure = null;
+        AppendMember(json, writer => WriteValue(writer, template, value, out failure));
+        error = failure;
+        return error is null;
     }
 
     /// <summary>
