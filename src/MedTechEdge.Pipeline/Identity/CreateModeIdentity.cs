@@ -94,6 +94,18 @@ internal sealed class CreateModeIdentity(string? deviceSystem = null)
         }
     }
 
+    /// <summary>After a pass that threw and is not committed: its new pairs are forgotten, so their resources are emitted again.</summary>
+    public void ForgetPass()
+    {
+        foreach ((string Device, string Patient) pair in _toSave)
+        {
+            _known.Remove(pair);
+            _linkedTo.Remove(pair.Device);
+        }
+
+        _toSave.Clear();
+    }
+
     /// <summary>Keeps this pass's new links in the store, in the stage's commit transaction.</summary>
     public void SaveLinks(SqliteConnection connection, SqliteTransaction transaction, DateTime now)
     {

@@ -35,6 +35,9 @@ internal sealed class BatchMapper
     // Counts of the normalizations that only verify a pass-through message's sender: they are not the batch's.
     private readonly MappedBatch _verification = new();
 
+    // Whether the pass had reached the transform when it threw: names the stage of a fault's dead letter.
+    private bool _transforming;
+
     /// <param name="cache">Identities resolved against a server (Lookup modes, Create mode with a server); null: Create mode derives them alone.</param>
     public BatchMapper(DeviceMapping deviceMapping, FhirMapping fhirMapping, PipelineOptions options, IdentityCache? cache, MeasurementTap? tap)
     {
@@ -57,11 +60,13 @@ internal sealed class BatchMapper
         _grouping.Clear();
         _references.Clear();
         _sourceOf.Clear();
+        _transforming = false;
         foreach (InboxMessage message in batch)
         {
             output.Measured.Add(MapMessage(message, now, output));
         }
 
+        _transforming = true;
         CreateObservations(now, output);
         if (_cache is not null && !output.IdentityPending)
         {
@@ -73,6 +78,24 @@ internal sealed class BatchMapper
                 output.Records.Insert(0, new MappedRecord { Kind = OutboxKind.Identity, Resource = emitted[i].Resource, DeviceId = device, PatientId = patient, EncounterId = encounter });
             }
         }
+    }
+
+    /// <summary>After a pass that threw: the device/patient pairs it met first are forgotten, since their resources are not kept.</summary>
+    public void Abandon() => _created?.ForgetPass();
+
+    /// <summary>
+    /// Makes <paramref name="output"/> the dead letter of <paramref name="message"/>, whose <see cref="Map"/> threw
+    /// <paramref name="fault"/> when it was mapped alone: a fault of this code that the message's content provokes, not
+    /// one of the failures the mapping reports. The stage moves past it instead of stopping on it at every start.
+    /// </summary>
+    public void Failed(InboxMessage message, Exception fault, DateTime now, MappedBatch output)
+    {
+        Abandon();
+        output.Clear();
+        _grouping.Clear();
+        output.Measured.Add(MappedBatch.DeadLettered);
+        DeadLetterKind kind = _transforming ? DeadLetterKind.FhirTransformError : DeadLetterKind.NormalizationError;
+        output.DeadLetters.Add(Letter(message, kind, $"Mapping the message failed unexpectedly ({fault.GetType().Name}): {fault.Message}", now));
     }
 
     /// <summary>One message; returns its measurement count, or <see cref="MappedBatch.DeadLettered"/>, or <see cref="MappedBatch.Unmatched"/>.</summary>

@@ -37,6 +37,8 @@ public sealed partial class MapStage : BackgroundService
     private long _deadLetteredCount;
     private long _measurementCount;
     private long _unmatchedCount;
+    // After a batch whose mapping threw: how many messages are still read and mapped one at a time, to find the one.
+    private int _isolating;
 
     /// <summary>Creates the stage.</summary>
     /// <param name="identityServer">The FHIR server that Lookup modes search; required for them, unused in Create mode.</param>
@@ -119,7 +121,7 @@ public sealed partial class MapStage : BackgroundService
                 // Keys the server refused since the last batch are resolved again (issue 12 item 4).
                 _invalidations?.Apply(_identities, _mapper.CreatedIdentities);
                 batch.Clear();
-                InboxTable.ReadOldest(connection, _options.MapBatchSize, batch);
+                InboxTable.ReadOldest(connection, _isolating > 0 ? 1 : _options.MapBatchSize, batch);
                 if (batch.Count == 0)
                 {
                     await FlushWindowsAsync(connection, stoppingToken).ConfigureAwait(false);
@@ -127,7 +129,7 @@ public sealed partial class MapStage : BackgroundService
                     continue;
                 }
 
-                if (!lingered && batch.Count < _options.MapBatchSize && _options.MapLinger > TimeSpan.Zero)
+                if (!lingered && _isolating == 0 && batch.Count < _options.MapBatchSize && _options.MapLinger > TimeSpan.Zero)
                 {
                     // A partial batch waits once for the messages still arriving, then is read again (issue 16 §1).
                     lingered = true;
@@ -149,6 +151,14 @@ public sealed partial class MapStage : BackgroundService
                 }
 
                 lookupDelay = _options.FirstRetryDelay;
+                if (_mapped.Faulted)
+                {
+                    // The batch stays in the inbox; its messages are mapped one at a time until the one that throws is found.
+                    _isolating = batch.Count;
+                    continue;
+                }
+
+                _isolating = Math.Max(0, _isolating - 1);
                 await CommitAsync(connection, batch[^1].Id, now, stoppingToken).ConfigureAwait(false);
                 Committed(batch);
                 await FlushWindowsAsync(connection, stoppingToken).ConfigureAwait(false);
@@ -167,8 +177,7 @@ public sealed partial class MapStage : BackgroundService
     {
         _identities?.BeginPass(connection, now);
         _mapper.CreatedIdentities?.BeginPass(connection);
-        _mapper.Map(batch, now, _mapped);
-        if (!_mapped.IdentityPending)
+        if (!TryMap(batch, now) || !_mapped.IdentityPending)
         {
             return null;
         }
@@ -180,11 +189,49 @@ public sealed partial class MapStage : BackgroundService
         }
 
         _identities.BeginPass(connection, now);
-        _mapper.Map(batch, now, _mapped);
+        if (!TryMap(batch, now))
+        {
+            return null;
+        }
+
         // Resolved keys can have left the bounded memory before this pass read them (they reach the store only with
         // the commit): never commit a batch with a message that produced nothing for that reason.
         return _mapped.IdentityPending ? "resolved identities were evicted from memory before the batch could use them" : null;
     }
+
+    /// <summary>
+    /// Maps the batch; false when the mapping threw (it is pure: no store or network failure can be the cause, only a
+    /// message it mishandles). A batch of several is then marked <see cref="MappedBatch.Faulted"/> to be mapped again
+    /// one message at a time; a single message becomes a dead letter naming the fault, so one bad message never stops
+    /// the stage, nor, after a restart, stops it again.
+    /// </summary>
+    private bool TryMap(List<InboxMessage> batch, DateTime now)
+    {
+        try
+        {
+            _mapper.Map(batch, now, _mapped);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (batch.Count > 1)
+            {
+                _mapper.Abandon();
+                _mapped.Clear();
+                _mapped.Faulted = true;
+            }
+            else
+            {
+                _mapper.Failed(batch[0], ex, now, _mapped);
+                LogMappingFault(batch[0].CorrelationId, ex.GetType().Name);
+            }
+
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Map: mapping message {CorrelationId} threw {ExceptionType}; it goes to dead letters with the exception's message, and the stage goes on.")]
+    private partial void LogMappingFault(string correlationId, string exceptionType);
 
     /// <summary>Writes the mapped batch and removes it from the inbox, in one transaction: the writer's when there is one.</summary>
     private async Task CommitAsync(SqliteConnection connection, long lastInboxId, DateTime now, CancellationToken cancellationToken)

@@ -38,9 +38,13 @@ internal sealed class MappedBatch
     /// <summary>True when some device's identity is not resolved yet: the batch is to be mapped again once it is.</summary>
     public bool IdentityPending { get; set; }
 
+    /// <summary>True when mapping the batch threw: nothing of it is to be committed; its messages are mapped again one at a time.</summary>
+    public bool Faulted { get; set; }
+
     /// <summary>Empties it for the next pass.</summary>
     public void Clear()
     {
+        Faulted = false;
         Records.Clear();
         DeadLetters.Clear();
         Measured.Clear();

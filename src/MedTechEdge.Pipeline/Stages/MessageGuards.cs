@@ -35,7 +35,8 @@ internal static class MessageGuards
 
     private static (DeadLetterKind Kind, string Error)? CheckTimes(List<Measurement> measurements, DateTime now, PipelineOptions options)
     {
-        DateTime latest = now + options.MaxClockSkew;
+        // A skew set to "no limit" (days beyond year 9999) must not overflow: the latest time is then the last one.
+        DateTime latest = options.MaxClockSkew >= DateTime.MaxValue - now ? DateTime.MaxValue : now + options.MaxClockSkew;
         for (int i = 0; i < measurements.Count; i++)
         {
             Measurement measurement = measurements[i];

@@ -140,6 +140,19 @@ public sealed class MessageGuardTests
         Assert.Equal(2, harness.Outbox().FindAll(r => r.ResourceType == "Observation").Count);
     }
 
+    [Fact]
+    public async Task A_Skew_Set_Beyond_The_Calendar_Lets_Every_Future_Time_Through()
+    {
+        using var harness = new PipelineHarness();
+        harness.Options.MaxClockSkew = TimeSpan.MaxValue;
+        await harness.AppendAsync(VitalsAt("d1", "p1", "2999-01-01T00:00:00Z"));
+
+        await RunAsync(harness);
+
+        Assert.Empty(harness.DeadLetters());
+        Assert.Single(harness.Outbox(), r => r.ResourceType == "Observation");
+    }
+
     private static async Task<MapStage> RunAsync(PipelineHarness harness, PipelineMetrics? metrics = null)
     {
         var map = new MapStage(harness.Store, harness.DeviceMapping, harness.FhirMapping, harness.Signals, harness.Options, TimeProvider.System, NullLogger<MapStage>.Instance, metrics: metrics);
