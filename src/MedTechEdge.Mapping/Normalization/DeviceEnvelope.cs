@@ -143,6 +143,13 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
         return found;
     }
 
+    /// <summary>
+    /// The same answer as the envelope's own probe of a property object for <paramref name="plainName"/>, a name
+    /// with no character JSON may escape, given in UTF-8: false only when a scan would not enter the object.
+    /// </summary>
+    internal static bool PropertyObjectMayContain(ReadOnlySpan<byte> json, ReadOnlySpan<byte> plainName) =>
+        json.Length > 2 && (json.IndexOf("\\u"u8) >= 0 || json.IndexOf(plainName) >= 0);
+
     /// <summary>The whole envelope as one element, composed and parsed on first use and kept until disposal.</summary>
     public JsonElement ToElement()
     {

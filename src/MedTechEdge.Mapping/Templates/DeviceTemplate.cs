@@ -217,10 +217,10 @@ internal sealed class DeviceTemplate
                 return null;
             }
 
-            conversionError ??= $"Unable to extract required value for [TimestampExpression]: Encountered an error while extracting value for [TimestampExpression] using expression {candidate.Text}";
+            conversionError ??= NormalizationErrors.TimestampUnconvertible(candidate.Text);
         }
 
-        return conversionError ?? $"Unable to extract required value for [TimestampExpression] using {Timestamps[0].Text}";
+        return conversionError ?? NormalizationErrors.TimestampMissing(Timestamps[0].Text);
     }
 
     private static string? RequiredText(ITemplateExpression expression, string name, in TemplateRoot root, JsonElement? matched, out string? text)
@@ -234,17 +234,17 @@ internal sealed class DeviceTemplate
 
         if (!value.Found)
         {
-            return $"Unable to extract required value for [{name}] using {expression.Text}";
+            return NormalizationErrors.Missing(name, expression.Text);
         }
 
         if (!ValueText.TryToText(value, out text))
         {
-            return $"Unable to extract required value for [{name}]: Encountered an error while extracting value for [{name}] using expression {expression.Text}";
+            return NormalizationErrors.Unconvertible(name, expression.Text);
         }
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            return $"Unable to extract required value for [{name}]: A null or empty value was supplied for the required field [{name}]";
+            return NormalizationErrors.Blank(name);
         }
 
         return null;
