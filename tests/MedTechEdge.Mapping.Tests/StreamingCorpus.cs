@@ -19,7 +19,7 @@ internal static class StreamingCorpus
     [
         "deviceId", "patientId", "encounterId", "measurementTime", "endTime", "session", "note", "flag",
         "heartRate", "spo2", "respiratoryRate", "temperature", "systolic", "diastolic", "pulseRate", "glucose", "steps",
-        "other", "Body", "matchedToken",
+        "other", "Body", "matchedToken", "ecg", "stripId", "startTimeMs",
     ];
 
     private static readonly string[] s_scalars =
@@ -89,6 +89,8 @@ internal static class StreamingCorpus
         yield return """{"deviceId":"d1","patientId":"p1","measurementTime":"2026-11-21T17:00:00.123Z","heartRate":72,"spo2":98,"respiratoryRate":16,"temperature":37.2,"systolic":120,"diastolic":80}""";
         yield return """{"deviceId":"g1","patientId":"p1","encounterId":"e1","session":"s1","measurementTime":"2026-11-21T17:00:00Z","glucose":5.4,"note":"fasting","flag":true,"steps":1200,"endTime":"2026-11-21T18:00:00Z"}""";
         yield return """{"deviceId":"d1","measurementTime":"2026-11-21T17:00:00Z","pulseRate":70,"heartRate":71}""";
+        yield return """{"deviceId":"sim-05","patientId":"p5","startTimeMs":1795453200000,"samplingRate":250,"stripId":"sim-05-202611211700","ecg":[{"offsetMs":0,"mv":0.051},{"offsetMs":4,"mv":0.062}]}""";
+        yield return """{"deviceId":"sim-05","ecg":[],"heartRate":60,"measurementTime":"2026-11-21T17:00:00Z"}""";
         yield return "";
         yield return "   ";
         yield return "null";
@@ -109,6 +111,13 @@ internal static class StreamingCorpus
             ("diastolic", "80"), ("pulseRate", "70"), ("glucose", "5.4"), ("steps", "1200"), ("note", "\"fasting\""),
             ("flag", "true"),
         };
+        if (random.Next(10) == 0)
+        {
+            members.Add(("stripId", "\"strip-1\""));
+            members.Add(("startTimeMs", "1795453200000"));
+            members.Add(("ecg", random.Next(2) == 0 ? "[]" : "[{\"offsetMs\":0,\"mv\":0.051},{\"offsetMs\":4,\"mv\":0.062}]"));
+        }
+
         for (int i = members.Count - 1; i >= 0; i--)
         {
             if (random.Next(4) == 0)

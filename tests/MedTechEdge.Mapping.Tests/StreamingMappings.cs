@@ -52,7 +52,10 @@ internal static class StreamingMappings
             "values":[{"valueName":"hr","valueExpression":"$.heartRate","required":true}]}}]}
         """;
 
-    /// <summary>The bundled sample mapping's vital-sign templates (all but the ECG one, whose timestamp is JMESPath).</summary>
+    /// <summary>The bundled sample mapping: its ECG template (a JMESPath timestamp) is the plan's guard on <c>ecg</c>.</summary>
+    public static string Bundled => MappingFixtures.BundledDeviceMapping;
+
+    /// <summary>The bundled sample mapping's vital-sign templates (all but the ECG one).</summary>
     public static string BundledVitals()
     {
         JsonNode root = JsonNode.Parse(MappingFixtures.BundledDeviceMapping)!;
@@ -71,13 +74,23 @@ internal static class StreamingMappings
     /// <summary>Mappings the plan must leave to the JSONPath engine, each for a different reason.</summary>
     public static readonly (string Why, string Json)[] Declined =
     [
-        ("JMESPath timestamp (the bundled mapping, with its ECG template)", MappingFixtures.BundledDeviceMapping),
+        ("a JMESPath type match", Collection("""
+            {"templateType":"CalculatedContent","template":{"typeName":"hr","defaultExpressionLanguage":"JmesPath",
+              "typeMatchExpression":"Body[?heartRate]","deviceIdExpression":"matchedToken.deviceId",
+              "timestampExpression":"matchedToken.measurementTime","values":[{"valueName":"hr","valueExpression":"matchedToken.heartRate"}]}}
+            """)),
+        ("only guards: a JMESPath timestamp", Collection("""
+            {"templateType":"CalculatedContent","template":{"typeName":"hr","typeMatchExpression":"$..[?(@heartRate)]",
+              "deviceIdExpression":"$.matchedToken.deviceId",
+              "timestampExpression":{"value":"matchedToken.measurementTime","language":"JmesPath"},
+              "values":[{"valueName":"hr","valueExpression":"$.matchedToken.heartRate"}]}}
+            """)),
         ("a nested filter path", Collection(Calculated("hr", "@vitals.heartRate", Value("hr", "vitals.heartRate")))),
         ("a comparison filter", CalculatedRaw("hr", "$..[?(@heartRate > 0)]", "$.matchedToken.deviceId", Value("hr", "heartRate"))),
         ("an or filter", CalculatedRaw("hr", "$..[?(@heartRate || @hr)]", "$.matchedToken.deviceId", Value("hr", "heartRate"))),
         ("a plain member type match", CalculatedRaw("hr", "$.Body", "$.matchedToken.deviceId", Value("hr", "heartRate"))),
-        ("an array type match", CalculatedRaw("hr", "$.Body.readings[*]", "$.matchedToken.deviceId", Value("hr", "heartRate"))),
-        ("a two-step value path", CalculatedRaw("hr", "$..[?(@heartRate)]", "$.matchedToken.device.id", Value("hr", "heartRate"))),
+        ("only guards: an array type match", CalculatedRaw("hr", "$.Body.readings[*]", "$.matchedToken.deviceId", Value("hr", "heartRate"))),
+        ("only guards: a two-step value path", CalculatedRaw("hr", "$..[?(@heartRate)]", "$.matchedToken.device.id", Value("hr", "heartRate"))),
         ("a property-object value", CalculatedRaw("hr", "$..[?(@heartRate)]", "$.SystemProperties.iothub-connection-device-id", Value("hr", "heartRate"))),
         ("a filter on an envelope member", CalculatedRaw("hr", "$..[?(@Body)]", "$.matchedToken.deviceId", Value("hr", "heartRate"))),
         ("a bracketed name", CalculatedRaw("hr", "$..[?(@heartRate)]", "$.matchedToken['deviceId']", Value("hr", "heartRate"))),

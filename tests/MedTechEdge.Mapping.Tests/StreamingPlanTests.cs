@@ -32,6 +32,25 @@ public sealed class StreamingPlanTests
         Assert.True(DeviceMapping.Load(StreamingMappings.Headers).HasStreamingPlan);
         Assert.True(DeviceMapping.Load(StreamingMappings.Legacy).HasStreamingPlan);
         Assert.True(DeviceMapping.Load(StreamingMappings.BundledVitals()).HasStreamingPlan);
+        Assert.True(DeviceMapping.Load(StreamingMappings.Bundled).HasStreamingPlan);
+    }
+
+    [Fact]
+    public void The_Bundled_Mappings_Ecg_Template_Is_A_Guard_Vitals_Are_Answered_Ecg_Windows_Go_To_The_Engine()
+    {
+        DeviceMapping mapping = DeviceMapping.Load(StreamingMappings.Bundled);
+        var output = new List<Measurement>();
+
+        Assert.True(mapping.TryNormalizeStreaming(Single("72"), "{}"u8, s_systemProperties, null, output, out MappingError? error));
+        Assert.Null(error);
+        Assert.Equal("heartrate", Assert.Single(output).Type);
+
+        output.Clear();
+        byte[] ecg = Encoding.UTF8.GetBytes("""
+            {"deviceId":"sim-05","patientId":"p5","startTimeMs":1795453200000,"stripId":"s1","ecg":[{"offsetMs":0,"mv":0.051}]}
+            """);
+        Assert.False(mapping.TryNormalizeStreaming(ecg, "{}"u8, s_systemProperties, null, output, out error));
+        Assert.Empty(output);
     }
 
     [Theory]

@@ -15,7 +15,9 @@ namespace MedTechEdge.Mapping.Normalization.Streaming;
 /// declines; so the only node that can match is the body itself, when it is an object, which then is every
 /// template's one match, and the first in document order;</item>
 /// <item>a member a template reads that occurs twice on the top level (System.Text.Json and Json.NET differ on
-/// which wins) makes it decline.</item>
+/// which wins) makes it decline;</item>
+/// <item>a guard (a template the plan does not evaluate) that may match makes it decline: a guard on a body member
+/// as soon as the member is read, a guard scan when all its members are on the top level.</item>
 /// </list>
 /// Malformed JSON also declines, so the engine gives the error it always gave.
 /// </summary>
@@ -25,14 +27,18 @@ internal sealed class StreamingPlan
 
     private readonly StreamingTemplate[] _templates;
     private readonly byte[][] _names;
-    private readonly bool[] _isFilterName;
+    private readonly bool[] _isGuardMember;
     private readonly byte[][] _filterNames;
 
-    public StreamingPlan(StreamingTemplate[] templates, byte[][] names, bool[] isFilterName, byte[][] filterNames)
+    /// <param name="templates">The mapping's templates, in order.</param>
+    /// <param name="names">The top-level members the plan reads, one slot each.</param>
+    /// <param name="isGuardMember">Per slot: a guard on a body member; found, the message is declined.</param>
+    /// <param name="filterNames">The filters' names, for the nested and property-object checks.</param>
+    public StreamingPlan(StreamingTemplate[] templates, byte[][] names, bool[] isGuardMember, byte[][] filterNames)
     {
         _templates = templates;
         _names = names;
-        _isFilterName = isFilterName;
+        _isGuardMember = isGuardMember;
         _filterNames = filterNames;
     }
 
@@ -103,7 +109,7 @@ internal sealed class StreamingPlan
                         int slot = IndexOfName(ref reader, _names);
                         if (slot >= 0)
                         {
-                            if (slots[slot].Seen)
+                            if (slots[slot].Seen || _isGuardMember[slot])
                             {
                                 return false;
                             }
@@ -185,10 +191,16 @@ internal sealed class StreamingPlan
                 continue;
             }
 
+            if (template.IsGuard)
+            {
+                output.RemoveRange(start, output.Count - start);
+                return false;
+            }
+
             string? failure;
             if (!ReferenceEquals(extracted, template.Header))
             {
-                failure = ExtractHeader(body, slots, template.Header, out header, out bool declined);
+                failure = ExtractHeader(body, slots, template.Header!, out header, out bool declined);
                 if (declined || failure is not null)
                 {
                     output.RemoveRange(start, output.Count - start);

@@ -14,8 +14,11 @@ namespace MedTechEdge.Mapping.Normalization.Streaming;
 /// <item>every other expression reads one member of the match: <c>$.matchedToken.x</c> or <c>$.Body.x</c> in a
 /// CalculatedContent template, <c>$.x</c> in a JsonPathContent one.</item>
 /// </list>
-/// Anything else (JMESPath, deeper paths, other filters, the Iot templates' fixed property paths) keeps the mapping
-/// on the JSONPath engine alone.
+/// A template of another shape can still be part of a plan as a guard, when its type match is one of those scans or
+/// starts with a member of the body (<c>$.Body.ecg[*]</c>, the bundled ECG template): it selects nothing while that
+/// member is missing, so the plan answers those messages and declines the others. A plan needs at least one template
+/// it evaluates. Anything else (JMESPath type matches, other filters, the Iot templates' fixed property paths) keeps
+/// the mapping on the JSONPath engine alone.
 /// </summary>
 internal static class StreamingPlanCompiler
 {
@@ -26,46 +29,90 @@ internal static class StreamingPlanCompiler
     {
         var names = new List<string>();
         var filterNames = new List<string>();
+        var guardMembers = new List<string>();
         var headers = new List<StreamingHeader>();
         var compiled = new StreamingTemplate[templates.Count];
+        int evaluated = 0;
         for (int t = 0; t < templates.Count; t++)
         {
             DeviceTemplate template = templates[t];
-            if (!TryParseScanFilter(template.TypeMatch, out List<string>? filter))
+            if (TryParseScanFilter(template.TypeMatch, out List<string>? filter))
+            {
+                int[] filterSlots = new int[filter!.Count];
+                for (int i = 0; i < filter.Count; i++)
+                {
+                    // A name of the envelope itself would make the envelope (the scan's start node) match.
+                    if (IsEnvelopeMemberName(filter[i]))
+                    {
+                        return null;
+                    }
+
+                    filterSlots[i] = SlotOf(names, filter[i]);
+                    if (!filterNames.Contains(filter[i]))
+                    {
+                        filterNames.Add(filter[i]);
+                    }
+                }
+
+                StreamingHeader? header = TryCompileHeader(template, names, headers);
+                StreamingValue[]? values = null;
+                bool evaluable = header is not null && TryCompileValues(template, names, out values);
+                compiled[t] = evaluable
+                    ? new StreamingTemplate { TypeName = template.TypeName, FilterSlots = filterSlots, Header = header, Values = values! }
+                    : new StreamingTemplate { TypeName = template.TypeName, FilterSlots = filterSlots };
+                evaluated += evaluable ? 1 : 0;
+            }
+            else if (TryParseBodyMember(template.TypeMatch, out string? member))
+            {
+                guardMembers.Add(member!);
+                compiled[t] = new StreamingTemplate { TypeName = template.TypeName, FilterSlots = [SlotOf(names, member!)] };
+            }
+            else
             {
                 return null;
             }
+        }
 
-            int[] filterSlots = new int[filter!.Count];
-            for (int i = 0; i < filter.Count; i++)
-            {
-                // A name of the envelope itself would make the envelope (the scan's start node) match.
-                if (IsEnvelopeMemberName(filter[i]))
-                {
-                    return null;
-                }
-
-                filterSlots[i] = SlotOf(names, filter[i]);
-                if (!filterNames.Contains(filter[i]))
-                {
-                    filterNames.Add(filter[i]);
-                }
-            }
-
-            StreamingHeader? header = TryCompileHeader(template, names, headers);
-            if (header is null || !TryCompileValues(template, names, out StreamingValue[]? values))
-            {
-                return null;
-            }
-
-            compiled[t] = new StreamingTemplate { TypeName = template.TypeName, FilterSlots = filterSlots, Header = header, Values = values! };
+        if (evaluated == 0)
+        {
+            // Every message that matches anything would be declined: the pass would only add to the engine's cost.
+            return null;
         }
 
         return new StreamingPlan(
             compiled,
             names.ConvertAll(n => Encoding.UTF8.GetBytes(n)).ToArray(),
-            names.ConvertAll(filterNames.Contains).ToArray(),
+            names.ConvertAll(guardMembers.Contains).ToArray(),
             filterNames.ConvertAll(n => Encoding.UTF8.GetBytes(n)).ToArray());
+    }
+
+    /// <summary>
+    /// Recognizes a type match that starts with one member of the body, <c>$.Body.name</c> followed by nothing, a
+    /// <c>.</c> or a <c>[</c>: whatever follows, it selects nothing when the body has no such member on its top level.
+    /// </summary>
+    private static bool TryParseBodyMember(ITemplateExpression expression, out string? member)
+    {
+        member = null;
+        const string prefix = "$.Body.";
+        string text = expression.Text;
+        if (expression is not JsonPathTemplateExpression || !text.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        int end = prefix.Length;
+        while (end < text.Length && IsNameChar(text[end]))
+        {
+            end++;
+        }
+
+        if (!IsPlainName(text.AsSpan(prefix.Length, end - prefix.Length)) || (end < text.Length && text[end] is not ('.' or '[')))
+        {
+            return false;
+        }
+
+        member = text[prefix.Length..end];
+        return true;
     }
 
     private static StreamingHeader? TryCompileHeader(DeviceTemplate template, List<string> names, List<StreamingHeader> headers)

@@ -1,17 +1,23 @@
 namespace MedTechEdge.Mapping.Normalization.Streaming;
 
-/// <summary>A device template as a streaming plan runs it: the body matches when every filter member is on its top level.</summary>
+/// <summary>
+/// A device template as a streaming plan runs it: the body matches when every filter member is on its top level.
+/// A guard is a template the plan cannot evaluate but can prove matches nothing: when it may match, the plan
+/// declines the message.
+/// </summary>
 internal sealed class StreamingTemplate
 {
     public required string TypeName { get; init; }
 
-    /// <summary>The slots of the type match's <c>@name</c> tests, all of which must be found.</summary>
+    /// <summary>The slots of the type match's <c>@name</c> tests (a guard's: the members it needs), all of which must be found.</summary>
     public required int[] FilterSlots { get; init; }
 
-    /// <summary>Shared by templates whose header expressions are the same text.</summary>
-    public required StreamingHeader Header { get; init; }
+    /// <summary>Shared by templates whose header expressions are the same text; null for a guard.</summary>
+    public StreamingHeader? Header { get; init; }
 
-    public required StreamingValue[] Values { get; init; }
+    public StreamingValue[] Values { get; init; } = [];
+
+    public bool IsGuard => Header is null;
 }
 
 /// <summary>The header expressions of a template (medtech-semantics §3.3 step 3), in the order they are extracted.</summary>
