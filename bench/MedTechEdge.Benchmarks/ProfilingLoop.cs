@@ -6,18 +6,38 @@ using MedTechEdge.Benchmarks.Engine;
 namespace MedTechEdge.Benchmarks;
 
 /// <summary>
-/// <c>--loop {case} {seconds}</c>: runs the engine's normalize + transform of one case in a loop, for a profiler
+/// <c>--loop {case} {seconds} [what]</c>: runs the engine on one case in a loop, for a profiler
 /// (<c>perf record -g</c> with <c>DOTNET_PerfMapEnabled=1</c>) to sample; prints a rough rate and the process CPU time per message (less disturbed by a loaded machine than wall time), which are no benchmark.
+/// <c>what</c>: <c>normalize-transform</c> (the default), <c>normalize</c> (the streaming plan where the mapping has
+/// one) or <c>normalize-jsonpath</c> (the JSONPath engine only).
 /// </summary>
 internal static class ProfilingLoop
 {
-    public static void Run(string caseName, string seconds)
+    public const string NormalizeAndTransform = "normalize-transform";
+
+    public static void Run(string caseName, string seconds, string what)
     {
-        var engine = new EnginePipeline(BenchmarkCases.Get(caseName));
+        Func<int> step;
+        EnginePipeline engine;
+        switch (what)
+        {
+            case NormalizeAndTransform:
+                engine = new EnginePipeline(BenchmarkCases.Get(caseName));
+                step = engine.NormalizeAndTransform;
+                break;
+            case "normalize":
+            case "normalize-jsonpath":
+                engine = new EnginePipeline(BenchmarkCases.Get(caseName), streaming: what == "normalize");
+                step = engine.Normalize;
+                break;
+            default:
+                throw new ArgumentException($"Unknown loop '{what}': normalize-transform, normalize or normalize-jsonpath.", nameof(what));
+        }
+
         var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
         for (int i = 0; i < 50_000; i++)
         {
-            engine.NormalizeAndTransform();
+            step();
         }
 
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -28,7 +48,7 @@ internal static class ProfilingLoop
         {
             for (int i = 0; i < 10_000; i++)
             {
-                engine.NormalizeAndTransform();
+                step();
             }
 
             messages += 10_000;

@@ -30,6 +30,11 @@ internal sealed class StreamingPlan
     private readonly bool[] _isGuardMember;
     private readonly byte[][] _filterNames;
 
+    // Per slot, a key of the name's length and its first and last bytes: most names of a body differ from a slot's
+    // in one of them, so the lookup compares integers and only a key hit compares bytes.
+    private readonly int[] _nameKeys;
+    private readonly int[] _filterNameKeys;
+
     /// <param name="templates">The mapping's templates, in order.</param>
     /// <param name="names">The top-level members the plan reads, one slot each.</param>
     /// <param name="isGuardMember">Per slot: a guard on a body member; found, the message is declined.</param>
@@ -40,6 +45,8 @@ internal sealed class StreamingPlan
         _names = names;
         _isGuardMember = isGuardMember;
         _filterNames = filterNames;
+        _nameKeys = Array.ConvertAll(names, n => KeyOf(n));
+        _filterNameKeys = Array.ConvertAll(filterNames, n => KeyOf(n));
     }
 
     /// <summary>
@@ -49,7 +56,8 @@ internal sealed class StreamingPlan
     public bool TryNormalize(ReadOnlySpan<byte> body, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> systemProperties, DateTime? ingestionTimeUtc, List<Measurement> output, out MappingError? error)
     {
         error = null;
-        if (_names.Length > MaxStackSlots || MayEnterPropertyObject(properties) || MayEnterPropertyObject(systemProperties))
+        if (_names.Length > MaxStackSlots || DeviceEnvelope.PropertyObjectMayContainAny(properties, _filterNames)
+            || DeviceEnvelope.PropertyObjectMayContainAny(systemProperties, _filterNames))
         {
             return false;
         }
@@ -69,19 +77,6 @@ internal sealed class StreamingPlan
         }
 
         return Project(body, slots, ingestionTimeUtc, output, out error);
-    }
-
-    private bool MayEnterPropertyObject(ReadOnlySpan<byte> json)
-    {
-        for (int i = 0; i < _filterNames.Length; i++)
-        {
-            if (DeviceEnvelope.PropertyObjectMayContain(json, _filterNames[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The one pass: every token read (so malformed JSON is caught), the plan's top-level members located.</summary>
@@ -106,7 +101,7 @@ internal sealed class StreamingPlan
                 {
                     if (bodyIsObject && reader.CurrentDepth == 1)
                     {
-                        int slot = IndexOfName(ref reader, _names);
+                        int slot = IndexOfName(ref reader, _names, _nameKeys);
                         if (slot >= 0)
                         {
                             if (slots[slot].Seen || _isGuardMember[slot])
@@ -146,24 +141,29 @@ internal sealed class StreamingPlan
         return true;
     }
 
-    private bool IsNestedFilterMember(ref Utf8JsonReader reader)
+    private bool IsNestedFilterMember(ref Utf8JsonReader reader) => IndexOfName(ref reader, _filterNames, _filterNameKeys) >= 0;
+
+    // The plan's names are plain ASCII: an unescaped name equals one only byte for byte; an escaped one is unescaped.
+    private static int IndexOfName(ref Utf8JsonReader reader, byte[][] names, int[] keys)
     {
-        for (int i = 0; i < _filterNames.Length; i++)
+        if (reader.ValueIsEscaped)
         {
-            if (NameEquals(ref reader, _filterNames[i]))
+            for (int i = 0; i < names.Length; i++)
             {
-                return true;
+                if (reader.ValueTextEquals(names[i]))
+                {
+                    return i;
+                }
             }
+
+            return -1;
         }
 
-        return false;
-    }
-
-    private static int IndexOfName(ref Utf8JsonReader reader, byte[][] names)
-    {
-        for (int i = 0; i < names.Length; i++)
+        ReadOnlySpan<byte> name = reader.ValueSpan;
+        int key = KeyOf(name);
+        for (int i = 0; i < keys.Length; i++)
         {
-            if (NameEquals(ref reader, names[i]))
+            if (keys[i] == key && name.SequenceEqual(names[i]))
             {
                 return i;
             }
@@ -172,9 +172,8 @@ internal sealed class StreamingPlan
         return -1;
     }
 
-    // The plan's names are plain ASCII: an unescaped name equals one only byte for byte; an escaped one is unescaped.
-    private static bool NameEquals(ref Utf8JsonReader reader, byte[] name) =>
-        reader.ValueIsEscaped ? reader.ValueTextEquals(name) : reader.ValueSpan.SequenceEqual(name);
+    private static int KeyOf(ReadOnlySpan<byte> name) =>
+        name.IsEmpty ? 0 : (name.Length << 16) | (name[0] << 8) | name[^1];
 
     /// <summary>DeviceTemplate.Project for every template, over the body as the one match.</summary>
     private bool Project(ReadOnlySpan<byte> body, ReadOnlySpan<StreamingSlot> slots, DateTime? ingestionTimeUtc, List<Measurement> output, out MappingError? error)
