@@ -44,6 +44,9 @@ internal static class StreamingCorpus
         "{", "}", "{\"heartRate\":72,}", "{\"heartRate\":72", "{heartRate:72}", "{'heartRate':72}", "{\"heartRate\":072}",
         "{\"heartRate\":72} x", "{\"heartRate\":72}{}", "[1,]", "/* c */{\"heartRate\":72}", "{\"heartRate\":NaN}",
         "{\"heartRate\":\"\\x\"}", "{\"heartRate\":-}", "{\"heartRate\":1.}", "{\"a\":\"\u0001\"}", "nul", "\"open",
+        "\uFEFF{\"deviceId\":\"d1\",\"measurementTime\":\"2026-11-21T17:00:00Z\",\"heartRate\":72}",
+        "{\"deviceId\":\"d1\",\"measurementTime\":\"2026-11-21T17:00:00Z\",\"heartRate\":72,\"deep\":" + new string('[', 70) + new string(']', 70) + "}",
+        "{\"deviceId\":\"d1\",\"measurementTime\":\"2026-11-21T17:00:00Z\",\"heartRate\":72,\"deep\":" + new string('[', 62) + new string(']', 62) + "}",
     ];
 
     /// <summary>The messages: (body, properties, system properties).</summary>
