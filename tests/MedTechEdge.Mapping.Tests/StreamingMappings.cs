@@ -5,15 +5,11 @@ namespace MedTechEdge.Mapping.Tests;
 /// <summary>Device mappings of the shape the streaming plan compiles, and some it must decline.</summary>
 internal static class StreamingMappings
 {
-    /// <summary>The benchmark's <c>single-vital</c> mapping.</summary>
-    public const string SingleVital = """
-        {"templateType":"CollectionContent","template":[
-          {"templateType":"CalculatedContent","template":{
-            "typeName":"heartrate","typeMatchExpression":"$..[?(@heartRate)]",
-            "deviceIdExpression":"$.matchedToken.deviceId","timestampExpression":"$.matchedToken.measurementTime",
-            "patientIdExpression":"$.matchedToken.patientId",
-            "values":[{"valueName":"hr","valueExpression":"$.matchedToken.heartRate","required":true}]}}]}
-        """;
+    /// <summary>
+    /// The bundled mapping's heart-rate template alone: the benchmark's <c>single-vital</c> mapping
+    /// (bench/MedTechEdge.Benchmarks/Cases/SingleVitalCase.cs).
+    /// </summary>
+    public static readonly string SingleVital = BundledOnly("heartrate");
 
     /// <summary>The benchmark's <c>five-vital</c> mapping (one filter with <c>&amp;&amp;</c>).</summary>
     public static readonly string FiveVital = Collection(
@@ -56,13 +52,19 @@ internal static class StreamingMappings
     public static string Bundled => MappingFixtures.BundledDeviceMapping;
 
     /// <summary>The bundled sample mapping's vital-sign templates (all but the ECG one).</summary>
-    public static string BundledVitals()
+    public static string BundledVitals() => BundledWithout("ecg");
+
+    private static string BundledOnly(string typeName) => BundledFiltered(t => t == typeName);
+
+    private static string BundledWithout(string typeName) => BundledFiltered(t => t != typeName);
+
+    private static string BundledFiltered(Func<string?, bool> keep)
     {
         JsonNode root = JsonNode.Parse(MappingFixtures.BundledDeviceMapping)!;
         JsonArray templates = root["template"]!.AsArray();
         for (int i = templates.Count - 1; i >= 0; i--)
         {
-            if ((string?)templates[i]!["template"]!["typeName"] == "ecg")
+            if (!keep((string?)templates[i]!["template"]!["typeName"]))
             {
                 templates.RemoveAt(i);
             }

@@ -120,16 +120,7 @@ internal sealed class DeviceTemplate
         }
 
         string? error;
-        var measurement = new Measurement
-        {
-            Type = TypeName,
-            OccurrenceTimeUtc = header.OccurrenceTimeUtc,
-            IngestionTimeUtc = ingestionTimeUtc,
-            DeviceId = header.DeviceId,
-            PatientId = header.PatientId,
-            EncounterId = header.EncounterId,
-            CorrelationId = header.CorrelationId,
-        };
+        Measurement measurement = header.NewMeasurement(TypeName, ingestionTimeUtc);
         for (int v = 0; v < Values.Length; v++)
         {
             ValueTemplate value = Values[v];

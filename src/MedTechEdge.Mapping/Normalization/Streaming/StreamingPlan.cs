@@ -210,16 +210,7 @@ internal sealed class StreamingPlan
                 extracted = template.Header;
             }
 
-            var measurement = new Measurement
-            {
-                Type = template.TypeName,
-                OccurrenceTimeUtc = header.OccurrenceTimeUtc,
-                IngestionTimeUtc = ingestionTimeUtc,
-                DeviceId = header.DeviceId,
-                PatientId = header.PatientId,
-                EncounterId = header.EncounterId,
-                CorrelationId = header.CorrelationId,
-            };
+            Measurement measurement = header.NewMeasurement(template.TypeName, ingestionTimeUtc);
             StreamingValue[] values = template.Values;
             for (int v = 0; v < values.Length; v++)
             {
