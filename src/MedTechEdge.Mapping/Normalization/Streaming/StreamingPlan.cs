@@ -14,8 +14,8 @@ namespace MedTechEdge.Mapping.Normalization.Streaming;
 /// <item>inside the body, an object below the top level with a member named in a filter could match: the plan
 /// declines; so the only node that can match is the body itself, when it is an object, which then is every
 /// template's one match, and the first in document order;</item>
-/// <item>a member a template reads that occurs twice on the top level (System.Text.Json and Json.NET differ on
-/// which wins) makes it decline;</item>
+/// <item>a member a template reads that occurs twice on the top level makes it decline: which occurrence a lookup
+/// sees is the parser's choice (System.Text.Json's last one, today), not something this plan restates;</item>
 /// <item>a guard (a template the plan does not evaluate) that may match makes it decline: a guard on a body member
 /// as soon as the member is read, a guard scan when all its members are on the top level.</item>
 /// </list>
