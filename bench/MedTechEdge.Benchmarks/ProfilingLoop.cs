@@ -6,21 +6,44 @@ using MedTechEdge.Benchmarks.Engine;
 namespace MedTechEdge.Benchmarks;
 
 /// <summary>
-/// <c>--loop {case} {seconds} [transform]</c>: runs the engine's normalize + transform of one case (with <c>transform</c>:
-/// the transform alone, of the case's measurements normalized once) in a loop, for a profiler
+/// <c>--loop {case} {seconds} [what]</c>: runs the engine on one case in a loop, for a profiler
 /// (<c>perf record -g</c> with <c>DOTNET_PerfMapEnabled=1</c>) to sample; prints a rough rate and the process CPU time per message (less disturbed by a loaded machine than wall time), which are no benchmark.
+/// <c>what</c>: <c>normalize-transform</c> (the default), <c>transform</c> (the transform alone), <c>normalize</c> (the streaming plan where the mapping has
+/// one) or <c>normalize-jsonpath</c> (the JSONPath engine only).
 /// </summary>
 internal static class ProfilingLoop
 {
-    public static void Run(string caseName, string seconds, bool transformOnly)
+    public const string NormalizeAndTransform = "normalize-transform";
+
+    public static void Run(string caseName, string seconds, string what)
     {
-        var engine = new EnginePipeline(BenchmarkCases.Get(caseName));
-        engine.Normalize();
-        Func<int> operation = transformOnly ? engine.Transform : engine.NormalizeAndTransform;
+        Func<int> step;
+        EnginePipeline engine;
+        switch (what)
+        {
+            case NormalizeAndTransform:
+                engine = new EnginePipeline(BenchmarkCases.Get(caseName));
+                step = engine.NormalizeAndTransform;
+                break;
+            case "transform":
+                // The transform alone, of the case's measurements normalized once.
+                engine = new EnginePipeline(BenchmarkCases.Get(caseName));
+                engine.Normalize();
+                step = engine.Transform;
+                break;
+            case "normalize":
+            case "normalize-jsonpath":
+                engine = new EnginePipeline(BenchmarkCases.Get(caseName), streaming: what == "normalize");
+                step = engine.Normalize;
+                break;
+            default:
+                throw new ArgumentException($"Unknown loop '{what}': normalize-transform, transform, normalize or normalize-jsonpath.", nameof(what));
+        }
+
         var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
         for (int i = 0; i < 50_000; i++)
         {
-            operation();
+            step();
         }
 
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -31,7 +54,7 @@ internal static class ProfilingLoop
         {
             for (int i = 0; i < 10_000; i++)
             {
-                operation();
+                step();
             }
 
             messages += 10_000;
@@ -41,6 +64,6 @@ internal static class ProfilingLoop
         double cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalNanoseconds / messages;
         long bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / messages;
         int json = engine.Resources.Sum(r => r.Json.Length);
-        Console.WriteLine($"{(transformOnly ? "transform only: " : string.Empty)}{messages / elapsed:N0} msgs/s (rough, one thread), {cpuNs:N0} ns of process CPU per message; {bytes} B allocated per message, {json} B of Observation JSON");
+        Console.WriteLine($"{messages / elapsed:N0} msgs/s (rough, one thread), {cpuNs:N0} ns of process CPU per message; {bytes} B allocated per message, {json} B of Observation JSON");
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MedTechEdge.Mapping.Expressions;
 using MedTechEdge.Mapping.Normalization;
+using MedTechEdge.Mapping.Normalization.Streaming;
 using MedTechEdge.Mapping.Templates;
 
 namespace MedTechEdge.Mapping;
@@ -15,11 +16,13 @@ public sealed class DeviceMapping
     private static List<JsonElement>? t_matches;
 
     private readonly DeviceTemplate[] _templates;
+    private readonly StreamingPlan? _streaming;
 
     private DeviceMapping(DeviceTemplate[] templates, IReadOnlyList<TemplateError> warnings)
     {
         _templates = templates;
         Warnings = warnings;
+        _streaming = StreamingPlanCompiler.TryCompile(templates);
     }
 
     /// <summary>Warnings found at load; they do not stop the mapping from working.</summary>
@@ -29,6 +32,12 @@ public sealed class DeviceMapping
 
     /// <summary>How many templates the mapping holds (the host's start-up log names it).</summary>
     public int TemplateCount => _templates.Length;
+
+    /// <summary>
+    /// True when every template has the simple shape <see cref="TryNormalizeStreaming"/> evaluates in one reader
+    /// pass (decided once, at load); false when every message takes the JSONPath engine's path.
+    /// </summary>
+    public bool HasStreamingPlan => _streaming is not null;
 
     /// <summary>The type names the mapping can emit, in template order.</summary>
     public IEnumerable<string> TypeNames => _templates.Select(t => t.TypeName);
@@ -96,6 +105,26 @@ public sealed class DeviceMapping
     {
         ArgumentNullException.ThrowIfNull(envelope);
         return Normalize(TemplateRoot.Of(envelope), ingestionTimeUtc, output);
+    }
+
+    /// <summary>
+    /// Normalizes one message in a single forward pass over its body, with no envelope and no document, when the
+    /// mapping has a streaming plan (<see cref="HasStreamingPlan"/>) and the message is one the plan answers exactly
+    /// as <see cref="Normalize(DeviceEnvelope, DateTime?, List{Measurement})"/> would: the same measurements in the
+    /// same order, or the same error. Returns false, with nothing appended, for every other message (malformed JSON
+    /// included); the caller then builds the envelope and normalizes through the engine.
+    /// </summary>
+    /// <param name="body">The body bytes as received (UTF-8 JSON).</param>
+    /// <param name="properties">Application properties, a UTF-8 JSON object.</param>
+    /// <param name="systemProperties">Broker properties, a UTF-8 JSON object.</param>
+    /// <param name="ingestionTimeUtc">When the module received the message.</param>
+    /// <param name="output">Receives the measurements.</param>
+    /// <param name="error">The normalization error, when the plan answered with one (nothing is appended then).</param>
+    public bool TryNormalizeStreaming(ReadOnlySpan<byte> body, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> systemProperties, DateTime? ingestionTimeUtc, List<Measurement> output, out MappingError? error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        error = null;
+        return _streaming is not null && _streaming.TryNormalize(body, properties, systemProperties, ingestionTimeUtc, output, out error);
     }
 
     /// <summary>

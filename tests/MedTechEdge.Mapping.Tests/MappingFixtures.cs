@@ -57,6 +57,19 @@ internal static class MappingFixtures
         string? composedError = mapping.Normalize(composed.RootElement, ingestion, viaComposed)?.Message;
         Assert.Equal(composedError, error);
         Assert.Equal(Describe(viaComposed), Describe(output));
+
+        // And through the streaming plan, where the mapping has one and the message is one it answers.
+        var streamed = new List<Measurement>();
+        if (mapping.TryNormalizeStreaming(bytes, System.Text.Encoding.UTF8.GetBytes(properties), System.Text.Encoding.UTF8.GetBytes(systemProperties), ingestion, streamed, out MappingError? streamedError))
+        {
+            Assert.Equal(error, streamedError?.Message);
+            Assert.Equal(Describe(output), Describe(streamed));
+        }
+        else
+        {
+            Assert.Empty(streamed);
+        }
+
         return error;
     }
 
@@ -73,7 +86,8 @@ internal static class MappingFixtures
             output);
     }
 
-    private static string Describe(List<Measurement> measurements)
+    /// <summary>Measurements as their normalized JSON, every field included: equal texts, equal measurements.</summary>
+    public static string Describe(List<Measurement> measurements)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

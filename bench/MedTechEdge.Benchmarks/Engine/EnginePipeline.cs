@@ -15,13 +15,23 @@ internal sealed class EnginePipeline
     private readonly BenchmarkCase _case;
     private readonly DeviceMapping _deviceMapping;
     private readonly FhirMapping _fhirMapping;
+    private readonly bool _streaming;
 
-    public EnginePipeline(BenchmarkCase benchmarkCase)
+    /// <param name="benchmarkCase">The input.</param>
+    /// <param name="streaming">
+    /// True (the pipeline's way): the mapping's streaming plan first, the envelope and JSONPath engine for what it
+    /// declines. False: the JSONPath engine only, the engine as it was before the streaming plan (issue 16 §5).
+    /// </param>
+    public EnginePipeline(BenchmarkCase benchmarkCase, bool streaming = true)
     {
         _case = benchmarkCase;
+        _streaming = streaming;
         _deviceMapping = DeviceMapping.Load(benchmarkCase.DeviceMappingJson);
         _fhirMapping = FhirMapping.Load(benchmarkCase.FhirMappingJson);
     }
+
+    /// <summary>How many messages the streaming plan declined (they took the engine's path).</summary>
+    public int Declined { get; private set; }
 
     public List<Measurement> Measurements { get; } = new(8);
 
@@ -31,7 +41,18 @@ internal sealed class EnginePipeline
     public int Normalize()
     {
         Measurements.Clear();
-        if (!DeviceEnvelope.TryCreate(_case.Body, _case.PropertiesUtf8, _case.SystemPropertiesUtf8, out DeviceEnvelope? envelope, out string? error))
+        string? error;
+        if (_streaming)
+        {
+            if (_deviceMapping.TryNormalizeStreaming(_case.Body, _case.PropertiesUtf8, _case.SystemPropertiesUtf8, _case.IngestionTimeUtc, Measurements, out MappingError? streamed))
+            {
+                return streamed is null ? Measurements.Count : throw new InvalidOperationException(streamed.Message);
+            }
+
+            Declined++;
+        }
+
+        if (!DeviceEnvelope.TryCreate(_case.Body, _case.PropertiesUtf8, _case.SystemPropertiesUtf8, out DeviceEnvelope? envelope, out error))
         {
             throw new InvalidOperationException(error);
         }

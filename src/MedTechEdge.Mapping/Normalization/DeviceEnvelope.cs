@@ -143,6 +143,34 @@ public sealed class DeviceEnvelope : VirtualObject, IDisposable
         return found;
     }
 
+    /// <summary>
+    /// True when the envelope's own probe of a property object would say it may contain one of
+    /// <paramref name="plainNames"/> (names with no character JSON may escape, in UTF-8): false only when a scan for
+    /// any of them would not enter the object.
+    /// </summary>
+    internal static bool PropertyObjectMayContainAny(ReadOnlySpan<byte> json, byte[][] plainNames)
+    {
+        if (json.Length <= 2)
+        {
+            return false;
+        }
+
+        if (json.IndexOf("\\u"u8) >= 0)
+        {
+            return true;
+        }
+
+        for (int i = 0; i < plainNames.Length; i++)
+        {
+            if (json.IndexOf(plainNames[i]) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The whole envelope as one element, composed and parsed on first use and kept until disposal.</summary>
     public JsonElement ToElement()
     {

@@ -73,7 +73,20 @@ internal sealed class HeaderCache
         _count = Math.Min(_count + 1, Capacity);
     }
 
-    public readonly record struct Header(string DeviceId, DateTime OccurrenceTimeUtc, string? PatientId, string? EncounterId, string? CorrelationId);
+    public readonly record struct Header(string DeviceId, DateTime OccurrenceTimeUtc, string? PatientId, string? EncounterId, string? CorrelationId)
+    {
+        /// <summary>A measurement of <paramref name="type"/> with this header, its values still to add.</summary>
+        public Measurement NewMeasurement(string type, DateTime? ingestionTimeUtc) => new()
+        {
+            Type = type,
+            OccurrenceTimeUtc = OccurrenceTimeUtc,
+            IngestionTimeUtc = ingestionTimeUtc,
+            DeviceId = DeviceId,
+            PatientId = PatientId,
+            EncounterId = EncounterId,
+            CorrelationId = CorrelationId,
+        };
+    }
 
     private readonly record struct Entry(object? Key, int Offset, int Length, Header Header);
 }

@@ -68,12 +68,7 @@ internal static class ValueText
             // said: Utc for Z, Local for an offset (converted), Unspecified for no zone (taken as UTC).
             if (element.TryGetDateTime(out DateTime iso))
             {
-                utc = iso.Kind switch
-                {
-                    DateTimeKind.Utc => iso,
-                    DateTimeKind.Local => iso.ToUniversalTime(),
-                    _ => DateTime.SpecifyKind(iso, DateTimeKind.Utc),
-                };
+                utc = IsoToUtc(iso);
                 return true;
             }
 
@@ -88,8 +83,16 @@ internal static class ValueText
         return false;
     }
 
+    /// <summary>An ISO 8601 time as System.Text.Json read it, in UTC (see <see cref="TryToUtc(JsonElement, out DateTime)"/>).</summary>
+    internal static DateTime IsoToUtc(DateTime iso) => iso.Kind switch
+    {
+        DateTimeKind.Utc => iso,
+        DateTimeKind.Local => iso.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(iso, DateTimeKind.Utc),
+    };
+
     // Zone-less values are taken as UTC, offsets are honoured (medtech-semantics §2.7 REC).
-    private static bool TryParseUtc(string s, out DateTime utc) =>
+    internal static bool TryParseUtc(string s, out DateTime utc) =>
         DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out utc);
 
     private static bool TryToText(JmesPathValue value, out string? text)

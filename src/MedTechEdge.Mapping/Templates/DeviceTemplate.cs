@@ -120,16 +120,7 @@ internal sealed class DeviceTemplate
         }
 
         string? error;
-        var measurement = new Measurement
-        {
-            Type = TypeName,
-            OccurrenceTimeUtc = header.OccurrenceTimeUtc,
-            IngestionTimeUtc = ingestionTimeUtc,
-            DeviceId = header.DeviceId,
-            PatientId = header.PatientId,
-            EncounterId = header.EncounterId,
-            CorrelationId = header.CorrelationId,
-        };
+        Measurement measurement = header.NewMeasurement(TypeName, ingestionTimeUtc);
         for (int v = 0; v < Values.Length; v++)
         {
             ValueTemplate value = Values[v];
@@ -217,10 +208,10 @@ internal sealed class DeviceTemplate
                 return null;
             }
 
-            conversionError ??= $"Unable to extract required value for [TimestampExpression]: Encountered an error while extracting value for [TimestampExpression] using expression {candidate.Text}";
+            conversionError ??= NormalizationErrors.TimestampUnconvertible(candidate.Text);
         }
 
-        return conversionError ?? $"Unable to extract required value for [TimestampExpression] using {Timestamps[0].Text}";
+        return conversionError ?? NormalizationErrors.TimestampMissing(Timestamps[0].Text);
     }
 
     private static string? RequiredText(ITemplateExpression expression, string name, in TemplateRoot root, JsonElement? matched, out string? text)
@@ -234,17 +225,17 @@ internal sealed class DeviceTemplate
 
         if (!value.Found)
         {
-            return $"Unable to extract required value for [{name}] using {expression.Text}";
+            return NormalizationErrors.Missing(name, expression.Text);
         }
 
         if (!ValueText.TryToText(value, out text))
         {
-            return $"Unable to extract required value for [{name}]: Encountered an error while extracting value for [{name}] using expression {expression.Text}";
+            return NormalizationErrors.Unconvertible(name, expression.Text);
         }
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            return $"Unable to extract required value for [{name}]: A null or empty value was supplied for the required field [{name}]";
+            return NormalizationErrors.Blank(name);
         }
 
         return null;

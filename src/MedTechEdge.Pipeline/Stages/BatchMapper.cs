@@ -204,15 +204,19 @@ internal sealed class BatchMapper
             return bad;
         }
 
-        if (!DeviceEnvelope.TryCreate(message.Body, message.Properties, message.SystemProperties, out DeviceEnvelope? envelope, out string? error))
+        // The mapping's streaming plan answers the simple messages in one reader pass; what it declines (and every
+        // message of a mapping without a plan) goes through the envelope and the JSONPath engine, with the same result.
+        if (!_deviceMapping.TryNormalizeStreaming(message.Body, message.Properties, message.SystemProperties, message.ReceivedUtc, _measurements, out MappingError? failure))
         {
-            return (DeadLetterKind.InvalidDeviceMessage, error!);
-        }
+            if (!DeviceEnvelope.TryCreate(message.Body, message.Properties, message.SystemProperties, out DeviceEnvelope? envelope, out string? error))
+            {
+                return (DeadLetterKind.InvalidDeviceMessage, error!);
+            }
 
-        MappingError? failure;
-        using (envelope)
-        {
-            failure = _deviceMapping.Normalize(envelope!, message.ReceivedUtc, _measurements);
+            using (envelope)
+            {
+                failure = _deviceMapping.Normalize(envelope!, message.ReceivedUtc, _measurements);
+            }
         }
 
         if (failure is not null)
