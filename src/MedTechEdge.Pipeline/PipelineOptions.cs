@@ -12,7 +12,7 @@ public sealed class PipelineOptions
     /// transaction and a sink write (an fsync or a Bundle) per message, on the cores that acknowledge the next ones.
     /// The cost is at most this much more latency per Observation; a backlog (full batches) never waits. Zero maps at once.
     /// </summary>
-    public TimeSpan MapLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan MapLinger { get; set; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Most resources the Persist stage sends in one batch (one FHIR transaction Bundle).</summary>
     public int PersistBatchSize { get; set; } = 100;
