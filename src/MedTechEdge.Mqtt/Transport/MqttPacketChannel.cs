@@ -24,12 +24,18 @@ internal sealed class MqttPacketChannel : IAsyncDisposable
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly MqttPacketEncoder _encoder = new();
+    private readonly bool _waitsOnSocket;
+    private bool _pipeEmpty = true;
     private int _disposed;
 
     // Segments of 4 KiB: a device's packet is a few hundred bytes, so a burst of them fits one; a larger packet spans
     // several segments, each read straight into.
     private const int SegmentSize = 4096;
     private const int MinimumReadSize = 1024;
+
+    // A wake-up that finds nothing to read is re-armed this many times before the pipe is let read anyway (holding
+    // a segment while it waits, which is what the pipe's own zero-byte read would have done).
+    private const int SpuriousWakeLimit = 4;
 
     /// <param name="pool">Where the read and write segments come from; null for <see cref="MemoryPool{T}.Shared"/>.</param>
     public MqttPacketChannel(Socket socket, MemoryPool<byte>? pool = null)
@@ -44,9 +50,12 @@ internal sealed class MqttPacketChannel : IAsyncDisposable
         _socket = socket;
         _socket.NoDelay = true;
         _stream = stream;
-        // useZeroByteReads: wait for data with an empty buffer (NetworkStream and SslStream both support it), and rent
-        // the segment only when there is something to read; a fully consumed segment goes back to the pool at AdvanceTo.
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(pool, SegmentSize, MinimumReadSize, leaveOpen: false, useZeroByteReads: true));
+        // Wait for data with an empty buffer and rent the segment only when there is something to read; a fully
+        // consumed segment goes back to the pool at AdvanceTo. Over a plain socket the channel waits itself
+        // (WaitForBytesAsync), because a zero-byte socket read on Linux can complete with nothing to read; over TLS
+        // the pipe's own zero-byte read goes to SslStream, which reads the record into its own buffer.
+        _waitsOnSocket = stream is NetworkStream;
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(pool, SegmentSize, MinimumReadSize, leaveOpen: false, useZeroByteReads: !_waitsOnSocket));
         // The writer returns its segments to the pool at each flush, so between packets it holds none either.
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(pool, SegmentSize, leaveOpen: false));
     }
@@ -67,6 +76,11 @@ internal sealed class MqttPacketChannel : IAsyncDisposable
     {
         while (true)
         {
+            if (_pipeEmpty && _waitsOnSocket)
+            {
+                await WaitForBytesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             ReadResult result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
             SequencePosition consumed = buffer.Start;
@@ -77,8 +91,11 @@ internal sealed class MqttPacketChannel : IAsyncDisposable
                 {
                     consumed = end;
                     examined = end;
+                    _pipeEmpty = buffer.End.Equals(end);
                     return packet;
                 }
+
+                _pipeEmpty = buffer.IsEmpty;
 
                 if (result.IsCompleted)
                 {
@@ -94,6 +111,37 @@ internal sealed class MqttPacketChannel : IAsyncDisposable
             {
                 _reader.AdvanceTo(consumed, examined);
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits, holding no buffer, until the socket has bytes to read or has been closed. The runtime completes a
+    /// pending zero-byte read on the socket's readiness event without checking it (dotnet/corefx#28098), and an event
+    /// left from bytes already read can wake it with nothing there; the pipe would then rent a segment and hold it
+    /// for as long as the device stays quiet. Poll (readable: bytes, end of stream or error) tells the two apart.
+    /// </summary>
+    private async ValueTask WaitForBytesAsync(CancellationToken cancellationToken)
+    {
+        for (int wake = 0; wake < SpuriousWakeLimit; wake++)
+        {
+            await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            if (IsReadable())
+            {
+                return;
+            }
+        }
+    }
+
+    private bool IsReadable()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Let the pipe's read report the closed socket.
+            return true;
         }
     }
 
