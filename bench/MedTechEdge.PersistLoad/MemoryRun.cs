@@ -34,8 +34,10 @@ internal static class MemoryRun
     /// <summary>
     /// <c>memory [active devices, 1000] [messages/s per device, 10] [idle devices, 10000] [seconds per active case, 45] [--only N,M] [--cases active|idle]</c>.
     /// <c>--only</c> picks variants by index (0 = runtime defaults); <c>PERSISTLOAD_GC_EXTRA</c>="NAME=VALUE;NAME=VALUE|NAME=VALUE"
-    /// adds one more variant per '|'-separated combination to try; <c>PERSISTLOAD_BASELINE_MODULE</c> names a MedTechEdge.dll of an
-    /// earlier commit, run with the defaults as one more row (the code's before and after in one run).
+    /// adds one more variant per '|'-separated combination to try; <c>PERSISTLOAD_BASELINE_MODULE</c> names another build, run as one
+    /// more row (the code's before and after in one run): a MedTechEdge.dll of an earlier commit, or the executable of a
+    /// self-contained publish (a trimmed one, say); with the runtime's defaults, or with <c>PERSISTLOAD_BASELINE_GC</c>
+    /// (the same NAME=VALUE;… form).
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -76,13 +78,14 @@ internal static class MemoryRun
         // Each '|'-separated combination is one more variant, so several candidates share one run's baseline.
         foreach (string extra in (Environment.GetEnvironmentVariable("PERSISTLOAD_GC_EXTRA") ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries))
         {
-            Dictionary<string, string> environment = extra.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-            variants.Add((extra.Replace(";", ", ", StringComparison.Ordinal), dll, environment));
+            variants.Add((extra.Replace(";", ", ", StringComparison.Ordinal), dll, ParseSettings(extra)));
         }
 
         if (Environment.GetEnvironmentVariable("PERSISTLOAD_BASELINE_MODULE") is { Length: > 0 } baseline)
         {
-            variants.Add(("earlier build (PERSISTLOAD_BASELINE_MODULE), runtime defaults", File.Exists(baseline) ? baseline : throw new InvalidOperationException("No module at " + baseline), []));
+            string settings = Environment.GetEnvironmentVariable("PERSISTLOAD_BASELINE_GC") ?? "";
+            variants.Add(("other build (PERSISTLOAD_BASELINE_MODULE), " + (settings.Length == 0 ? "runtime defaults" : settings.Replace(";", ", ", StringComparison.Ordinal)),
+                File.Exists(baseline) ? baseline : throw new InvalidOperationException("No module at " + baseline), ParseSettings(settings)));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -118,6 +121,9 @@ internal static class MemoryRun
     }
 
     private static TimeSpan IdleWindow(TimeSpan activeSeconds) => activeSeconds / 3;
+
+    private static Dictionary<string, string> ParseSettings(string settings) =>
+        settings.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 
     private static async Task<CaseResult> MosquittoCaseAsync(HttpClient http, int active, double rate, int idle, TimeSpan activeSeconds)
     {

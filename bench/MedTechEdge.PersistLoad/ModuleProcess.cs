@@ -30,7 +30,10 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     private ModuleProcess(string dll, string folder, IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
     {
         _folder = folder;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        // A .dll runs on the shared framework through the muxer; anything else is the executable of a self-contained
+        // publish (its own runtime beside it, e.g. a trimmed one), run as it is.
+        bool frameworkDependent = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(frameworkDependent ? "dotnet" : dll) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach ((string name, string value) in environment)
         {
             start.Environment[name] = value;
@@ -40,7 +43,11 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__MedTechEdge.Observability"] = "Information";
         start.Environment["Logging__LogLevel__MedTechEdge.Ingress.MqttListenerService"] = "Information";
-        start.ArgumentList.Add(dll);
+        if (frameworkDependent)
+        {
+            start.ArgumentList.Add(dll);
+        }
+
         start.ArgumentList.Add("--MedTechEdge:Metrics:Port=0");
         start.ArgumentList.Add("--MedTechEdge:Mqtt:Port=0");
         start.ArgumentList.Add("--MedTechEdge:Dashboard:Enabled=false");
