@@ -268,7 +268,7 @@ public sealed class EdgeModuleClient : IAsyncDisposable
         catch (Exception ex)
         {
             EdgeModuleClientLog.MethodFailed(_logger, ex, method);
-            response = new ModuleMethodResponse(500, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = ex.Message }));
+            response = new ModuleMethodResponse(500, ErrorBody(ex.Message));
         }
 
         try
@@ -314,6 +314,20 @@ public sealed class EdgeModuleClient : IAsyncDisposable
             // unacknowledged one holds up the messages behind it).
             return new ValueTask<MqttIngestResult>(MqttIngestResult.Accepted);
         }
+    }
+
+    /// <summary>{"error": message}, written directly: a dictionary through JsonSerializer needs reflection, which a trimmed build turns off.</summary>
+    private static byte[] ErrorBody(string message)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + message.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", message);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private readonly record struct TwinAnswer(int Status, byte[] Body, long? Version);

@@ -207,7 +207,7 @@ internal static class ModuleHost
         options = new MedTechEdgeOptions();
         try
         {
-            builder.Configuration.GetSection(MedTechEdgeOptions.Section).Bind(options);
+            OptionsBinding.Bind(builder.Configuration, options);
         }
         catch (InvalidOperationException ex)
         {
@@ -278,7 +278,7 @@ internal static class ModuleHost
         services.AddHostedService(sp => sp.GetRequiredService<EventHubIngressService>());
     }
 
-    internal static void AddStage<T>(IServiceCollection services)
+    internal static void AddStage<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceCollection services)
         where T : class, IHostedService
     {
         // One instance, reachable both as a hosted service and by its type (tests read its counters).

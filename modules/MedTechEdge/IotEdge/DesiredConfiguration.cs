@@ -180,7 +180,7 @@ internal sealed class DesiredConfiguration
         try
         {
             // The binder names the key it could not convert or place, which is the error the operator needs.
-            configuration.GetSection(MedTechEdgeOptions.Section).Bind(new MedTechEdgeOptions(), o => o.ErrorOnUnknownConfiguration = true);
+            OptionsBinding.Bind(configuration, new MedTechEdgeOptions(), o => o.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException ex)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MedTechEdge.Configuration;
 using MedTechEdge.Hosting;
+using MedTechEdge.Mapping.Transform;
 using MedTechEdge.Mqtt.Client;
 using MedTechEdge.Pipeline.Sinks;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,12 +121,13 @@ internal sealed partial class ModuleTwinSync(ModuleArguments arguments, ModuleRe
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (restart.Requested)
+            if (restart.Requested || _desired is null)
             {
                 return;
             }
 
-            JsonElement desired = JsonSerializer.SerializeToElement(_desired);
+            using JsonDocument document = JsonDocument.Parse(JsonNodeBytes.ToUtf8(_desired));
+            JsonElement desired = document.RootElement.Clone();
             long? version = desired.TryGetProperty("$version", out JsonElement v) && v.TryGetInt64(out long n) ? n : null;
             outcome = Decide(desired, version);
         }

@@ -88,7 +88,7 @@ internal static class ObservationMerger
             copy["status"] = "amended";
         }
 
-        merged = JsonSerializer.SerializeToUtf8Bytes(copy);
+        merged = JsonNodeBytes.ToUtf8(copy);
         return null;
     }
 
@@ -192,7 +192,7 @@ internal static class ObservationMerger
         }] = template.Value.ValueType == FhirValueType.SampledData
             ? new JsonObject { ["origin"] = new JsonObject { ["value"] = 0, ["unit"] = template.Value.Unit }, ["period"] = template.Value.DefaultPeriod, ["dimensions"] = 1, ["data"] = string.Empty }
             : new JsonObject();
-        components.Add(component);
+        components.Add((JsonNode)component);
         return component;
     }
 

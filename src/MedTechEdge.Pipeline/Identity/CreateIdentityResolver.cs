@@ -88,6 +88,6 @@ internal sealed class CreateIdentityResolver(FhirClient client, string? defaultD
         // The server owns meta (FHIR R4 resource.html#Meta); a PUT without it is a plain update.
         copy.Remove("meta");
         copy["patient"] = new JsonObject { ["reference"] = "Patient/" + patientLogicalId };
-        return new FhirResource("Device", id, JsonSerializer.SerializeToUtf8Bytes(copy));
+        return new FhirResource("Device", id, JsonNodeBytes.ToUtf8(copy));
     }
 }
