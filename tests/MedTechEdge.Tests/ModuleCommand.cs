@@ -24,8 +24,8 @@ internal static class ModuleCommand
     /// <summary>The built executable, in <paramref name="folder"/>; fails the test when it has not exited within <paramref name="timeout"/>.</summary>
     public static async Task<Result> RunAsync(string folder, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(ModuleBuild.DllPath);
+        ProcessStartInfo start = ModuleBuild.StartInfo(folder);
+        start.RedirectStandardInput = true;
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -21,13 +21,12 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
     private ModuleProcess(string folder, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         _folder = folder;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        ProcessStartInfo start = ModuleBuild.StartInfo(folder);
         foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
         {
             start.Environment[variable.Key] = variable.Value;
         }
 
-        start.ArgumentList.Add(ModuleBuild.DllPath);
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
