@@ -48,15 +48,14 @@ export MEDTECHEDGE_FHIR_CHECK_LOG="$results/fhir-checks.log"
 dotnet test MedTechEdge.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=840000 || status=$?
 
-# The tests that run the module as a process, once more against a self-contained publish trimmed as
-# docs/benchmarks.md "3. Memory" measured it (TrimMode=partial: 0.89x the resident set). What trimming breaks
-# (reflection over removed code) shows only at run time. Without ReadyToRun, which does not change behaviour and
-# would double the publish.
+# The tests that run the module as a process, once more against the module as the images publish it: self-contained
+# and trimmed (the project file's TrimMode=partial; 0.89x the resident set, docs/benchmarks.md "3. Memory"), run with
+# the images' runtime settings (tests/MedTechEdge.Tests/ModuleBuild.cs). What trimming breaks (reflection over
+# removed code) shows only at run time. Without ReadyToRun, which does not change behaviour and would double the publish.
 trimmed=$(mktemp -d)
 process_tests="FullyQualifiedName~MedTechEdge.Tests.EndToEnd|FullyQualifiedName~MedTechEdge.Tests.Tools|FullyQualifiedName~StartupFailureTests|FullyQualifiedName~UnconvertibleSettingTests|FullyQualifiedName~CommandLineTests|FullyQualifiedName~Event_Hubs_Sdk_Load_Tests|FullyQualifiedName~Twin_Layer_Start_Tests|FullyQualifiedName~Under_The_Runtime_Tests"
-if dotnet publish modules/MedTechEdge/MedTechEdge.csproj -c Release -r linux-x64 --self-contained -p:UseAppHost=true \
-     -p:PublishTrimmed=true -p:TrimMode=partial -p:TreatWarningsAsErrors=false -p:PublishReadyToRun=false \
-     -o "$trimmed" -nologo -v q >"$results/trimmed-publish.log" 2>&1; then
+if dotnet publish modules/MedTechEdge/MedTechEdge.csproj -c Release -r linux-x64 -p:SelfContained=true \
+     -p:PublishTrimmed=true -p:PublishReadyToRun=false -o "$trimmed" -nologo -v q >"$results/trimmed-publish.log" 2>&1; then
   MEDTECHEDGE_MODULE="$trimmed/MedTechEdge" dotnet test tests/MedTechEdge.Tests/MedTechEdge.Tests.csproj -c Release --no-build -nologo \
     --filter "$process_tests" --logger "trx;LogFileName=trimmed-module.trx" --results-directory "$results" || status=$?
 else

@@ -328,10 +328,11 @@ internal sealed class EventHubsIngestRun
     }
 
     /// <summary>
-    /// The module as the images ship it: published for linux-x64 with the Dockerfiles' settings (framework-dependent,
-    /// ReadyToRun from the project file), into this tool's own folder. A build output would be measured with every
-    /// method JIT-compiled from IL, a warm-up the shipped module does not pay. <c>PERSISTLOAD_MODULE</c> names another
-    /// MedTechEdge.dll instead (an earlier publish, a build output, to compare).
+    /// The module as the images ship it: published for linux-x64 with the Dockerfiles' settings (self-contained and
+    /// trimmed, ReadyToRun from the project file), into this tool's own folder; the path of its executable. A build
+    /// output would be measured with every method JIT-compiled from IL, a warm-up the shipped module does not pay.
+    /// <c>PERSISTLOAD_MODULE</c> names another build instead (a MedTechEdge.dll, framework-dependent, or a
+    /// self-contained executable: an earlier publish, a build output, to compare).
     /// </summary>
     internal static string ModuleDll(string root)
     {
@@ -342,7 +343,7 @@ internal sealed class EventHubsIngestRun
 
         string output = Path.Combine(AppContext.BaseDirectory, "published-module");
         var publish = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in (string[])["publish", Path.Combine(root, "modules", "MedTechEdge", "MedTechEdge.csproj"), "-c", "Release", "-r", "linux-x64", "-p:SelfContained=false", "-p:UseAppHost=false", "-o", output])
+        foreach (string arg in (string[])["publish", Path.Combine(root, "modules", "MedTechEdge", "MedTechEdge.csproj"), "-c", "Release", "-r", "linux-x64", "-p:SelfContained=true", "-p:PublishTrimmed=true", "-o", output])
         {
             publish.ArgumentList.Add(arg);
         }
@@ -351,9 +352,9 @@ internal sealed class EventHubsIngestRun
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        string dll = Path.Combine(output, "MedTechEdge.dll");
-        return process.ExitCode == 0 && File.Exists(dll)
-            ? dll
+        string executable = Path.Combine(output, "MedTechEdge");
+        return process.ExitCode == 0 && File.Exists(executable)
+            ? executable
             : throw new InvalidOperationException("Publishing the module failed:\n" + stdout.Result + stderr.Result);
     }
 

@@ -16,10 +16,10 @@ internal sealed record StartupVariant(string Key, string Name, bool SelfContaine
     /// </summary>
     public static readonly StartupVariant[] Module =
     [
-        new("fd-r2r", "framework-dependent, ReadyToRun (as shipped)", false, "-p:SelfContained=false", "-p:UseAppHost=false"),
+        new("fd-r2r", "framework-dependent, ReadyToRun (shipped until issue 16's second stop)", false, "-p:SelfContained=false", "-p:UseAppHost=false"),
         new("fd-il", "framework-dependent, IL only (no ReadyToRun)", false, "-p:SelfContained=false", "-p:UseAppHost=false", "-p:PublishReadyToRun=false"),
         new("sc-r2r", "self-contained, ReadyToRun", true, "--self-contained", "-p:UseAppHost=true"),
-        new("sc-r2r-trim", "self-contained, ReadyToRun, trimmed (TrimMode=partial: the framework's assemblies)", true, "--self-contained", "-p:UseAppHost=true", "-p:PublishTrimmed=true", "-p:TrimMode=partial", "-p:TreatWarningsAsErrors=false"),
+        new("sc-r2r-trim", "self-contained, ReadyToRun, trimmed (TrimMode=partial: the framework's assemblies; as shipped)", true, "--self-contained", "-p:UseAppHost=true", "-p:PublishTrimmed=true", "-p:TrimMode=partial", "-p:TreatWarningsAsErrors=false"),
     ];
 
     /// <summary>

@@ -16,18 +16,37 @@ internal static class ModuleBuild
             // The test assembly sits in tests/MedTechEdge.Tests/bin/{Configuration}/net10.0/; the module
             // is built with the same configuration into modules/MedTechEdge/bin/{Configuration}/net10.0/.
             var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            string framework = testOutput.Name;
-            string configuration = testOutput.Parent!.Name;
-            DirectoryInfo? root = testOutput;
+            string dll = Path.Combine(RepositoryRoot, "modules", "MedTechEdge", "bin", testOutput.Parent!.Name, testOutput.Name, "MedTechEdge.dll");
+            Assert.True(File.Exists(dll), "build the module first: " + dll);
+            return dll;
+        }
+    }
+
+    private static string RepositoryRoot
+    {
+        get
+        {
+            DirectoryInfo? root = new(AppContext.BaseDirectory);
             while (root is not null && !File.Exists(Path.Combine(root.FullName, "MedTechEdge.sln")))
             {
                 root = root.Parent;
             }
 
             Assert.NotNull(root);
-            string dll = Path.Combine(root.FullName, "modules", "MedTechEdge", "bin", configuration, framework, "MedTechEdge.dll");
-            Assert.True(File.Exists(dll), "build the module first: " + dll);
-            return dll;
+            return root.FullName;
+        }
+    }
+
+    /// <summary>
+    /// The runtime settings the image sets (Dockerfile.amd64's ENV DOTNET_* and MALLOC_*: the garbage collector and
+    /// malloc), so a self-contained publish runs here as it runs in the image: a GC the publish lacks fails the start.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> ImageRuntimeSettings()
+    {
+        string dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot, "modules", "MedTechEdge", "Dockerfile.amd64"));
+        foreach (System.Text.RegularExpressions.Match setting in System.Text.RegularExpressions.Regex.Matches(dockerfile, @"(?m)^(?:ENV\s+|\s+)((?:DOTNET|MALLOC)_\w+)=(\S+)"))
+        {
+            yield return new(setting.Groups[1].Value, setting.Groups[2].Value);
         }
     }
 
@@ -45,6 +64,13 @@ internal static class ModuleBuild
         if (viaMuxer)
         {
             start.ArgumentList.Add(module);
+        }
+        else
+        {
+            foreach ((string name, string value) in ImageRuntimeSettings())
+            {
+                start.Environment[name] = value;
+            }
         }
 
         return start;

@@ -125,7 +125,31 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // What the module said while it did not stop is the only clue to which part held it. A test run started
+            // in the background by a non-interactive shell ignores SIGINT, and the module inherits that (POSIX: such
+            // jobs start with SIGINT and SIGQUIT ignored, and an ignored signal stays ignored across exec).
+            string inherited = SigIntIgnoredHere() ? " (this test process ignores SIGINT, and so does the module it started: run the tests from a shell with job control, or in the foreground)" : "";
+            Assert.Fail($"the module did not exit within 30 s of Ctrl+C{inherited}:\n{Output}");
+        }
+    }
+
+    private static bool SigIntIgnoredHere()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+            {
+                return (ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << 1)) != 0;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Sends SIGTERM, as an orchestrator stopping a container does, without waiting for the exit.</summary>

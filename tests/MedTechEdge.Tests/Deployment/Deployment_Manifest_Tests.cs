@@ -202,8 +202,33 @@ public sealed partial class Deployment_Manifest_Tests
             Instruction user = Assert.Single(file.FinalStage, i => i.Keyword == "USER");
             Assert.DoesNotMatch(@"^(root|0)(:.*)?$", user.Arguments);
             Assert.DoesNotContain(file.FinalStage, i => i.Keyword == "USER" && file.FinalStage.IndexOf(i) > file.FinalStage.FindIndex(e => e.Keyword == "ENTRYPOINT"));
-            Assert.Contains(file.FinalStage, i => i.Keyword == "ENTRYPOINT" && i.Arguments.Contains($"\"{module}.dll\"", StringComparison.Ordinal));
+            // A self-contained publish starts as its own executable; a framework-dependent one through dotnet.
+            string entry = file.PublishesSelfContained ? $"[\"./{module}\"]" : $"\"{module}.dll\"";
+            Assert.Contains(file.FinalStage, i => i.Keyword == "ENTRYPOINT" && i.Arguments.Contains(entry, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void The_Module_Images_Ship_The_Trimmed_Self_Contained_Publish_The_Process_Tests_Run()
+    {
+        // docs/benchmarks.md, "3. Memory": trimmed, 0.89x the resident set; test.sh runs the process tests on the same
+        // publish. The debug images stay framework-dependent and untrimmed, for the debugger.
+        string testScript = File.ReadAllText(Path.Combine(Root, "test.sh"));
+        Assert.Contains("-p:SelfContained=true", testScript, StringComparison.Ordinal);
+        Assert.Contains("-p:PublishTrimmed=true", testScript, StringComparison.Ordinal);
+        int release = 0;
+        foreach ((_, string dockerfile, _) in Dockerfiles().Where(d => d.Module == ModuleName && !d.Dockerfile.EndsWith(".debug", StringComparison.Ordinal)))
+        {
+            Dockerfile file = Dockerfile.Parse(Path.Combine(Root, "modules", ModuleName, dockerfile));
+            Assert.True(file.PublishesSelfContained, dockerfile + ": not self-contained");
+            Assert.Contains(file.BuildStage, i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish", StringComparison.Ordinal) && i.Arguments.Contains("-p:PublishTrimmed=true", StringComparison.Ordinal));
+            Assert.Contains(file.BuildStage, i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet restore", StringComparison.Ordinal) && i.Arguments.Contains("-p:PublishTrimmed=true", StringComparison.Ordinal));
+            release++;
+        }
+
+        Assert.Equal(2, release);
+        XDocument project = XDocument.Load(Path.Combine(Root, "modules", ModuleName, ModuleName + ".csproj"));
+        Assert.Contains(project.Descendants("TrimMode"), e => e.Value == "partial" && ((string?)e.Parent!.Attribute("Condition"))!.Contains("PublishTrimmed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -295,8 +320,10 @@ public sealed partial class Deployment_Manifest_Tests
             Dockerfile file = Dockerfile.Parse(Path.Combine(Root, "modules", ModuleName, dockerfile));
             Instruction expose = Assert.Single(file.FinalStage, i => i.Keyword == "EXPOSE");
             Assert.Equal(exposed.Order(), expose.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Contains('/', StringComparison.Ordinal) ? p : p + "/tcp").Order());
-            // Kestrel needs the ASP.NET Core shared framework, which the plain runtime image lacks.
-            Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", Assert.Single(file.FinalStage, i => i.Keyword == "FROM").Arguments, StringComparison.Ordinal);
+            // Kestrel needs ASP.NET Core: a self-contained publish carries it (runtime-deps is enough), a
+            // framework-dependent one needs the ASP.NET Core shared framework, which the plain runtime image lacks.
+            string runtimeImage = file.PublishesSelfContained ? "mcr.microsoft.com/dotnet/runtime-deps:10.0" : "mcr.microsoft.com/dotnet/aspnet:10.0";
+            Assert.StartsWith(runtimeImage, Assert.Single(file.FinalStage, i => i.Keyword == "FROM").Arguments, StringComparison.Ordinal);
         }
 
         // One host port, one container: edgeHub holds 8883 on the host, so the module's TLS listener is published elsewhere.
@@ -775,6 +802,9 @@ public sealed partial class Deployment_Manifest_Tests
         public List<Instruction> BuildStage { get; }
 
         public List<Instruction> FinalStage { get; }
+
+        /// <summary>Whether the build stage publishes self-contained (the app carries its runtime).</summary>
+        public bool PublishesSelfContained => BuildStage.Any(i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish", StringComparison.Ordinal) && i.Arguments.Contains("-p:SelfContained=true", StringComparison.Ordinal));
 
         public static Dockerfile Parse(string path)
         {
