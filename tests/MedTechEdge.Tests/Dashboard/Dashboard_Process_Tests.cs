@@ -12,25 +12,14 @@ namespace MedTechEdge.Tests.Dashboard;
 /// </summary>
 public sealed partial class Dashboard_Process_Tests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "medtechedge-dashboard-process-" + Guid.NewGuid().ToString("N"));
+    private readonly TestFolder _folder = new("medtechedge-dashboard-process-");
 
-    public Dashboard_Process_Tests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task The_Built_Module_Serves_Its_Page_And_A_Publishing_Device()
     {
-        await using ModuleProcess module = await ModuleProcess.StartAsync(_folder, "--MedTechEdge:Dashboard:Port=0");
+        await using ModuleProcess module = await ModuleProcess.StartAsync(_folder.Path, "--MedTechEdge:Dashboard:Port=0");
         int port = 0;
         await Poll.UntilAsync(() => DashboardLine().Match(module.Output) is { Success: true } line && int.TryParse(line.Groups[1].Value, CultureInfo.InvariantCulture, out port),
             TimeSpan.FromSeconds(30), "the dashboard's listening line:\n" + module.Output);
