@@ -341,21 +341,8 @@ internal sealed class EventHubsIngestRun
             return File.Exists(given) ? given : throw new InvalidOperationException("No module at " + given);
         }
 
-        string output = Path.Combine(AppContext.BaseDirectory, "published-module");
-        var publish = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in (string[])["publish", Path.Combine(root, "modules", "MedTechEdge", "MedTechEdge.csproj"), "-c", "Release", "-r", "linux-x64", "-p:SelfContained=true", "-p:PublishTrimmed=true", "-o", output])
-        {
-            publish.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(publish)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        string executable = Path.Combine(output, "MedTechEdge");
-        return process.ExitCode == 0 && File.Exists(executable)
-            ? executable
-            : throw new InvalidOperationException("Publishing the module failed:\n" + stdout.Result + stderr.Result);
+        string project = Path.Combine(root, "modules", "MedTechEdge", "MedTechEdge.csproj");
+        return StartupVariant.Shipped.Publish(project, Path.Combine(AppContext.BaseDirectory, "published-module"), "MedTechEdge").Entry;
     }
 
     internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));

@@ -42,6 +42,6 @@ internal static class StartupFloor
         Directory.CreateDirectory(source);
         File.WriteAllText(Path.Combine(source, "StartupFloor.csproj"), Project);
         File.WriteAllText(Path.Combine(source, "Program.cs"), Program);
-        return StartupVariant.Module[0].Publish(Path.Combine(source, "StartupFloor.csproj"), Path.Combine(folder, "app"), "StartupFloor").Entry;
+        return StartupVariant.Floor.Publish(Path.Combine(source, "StartupFloor.csproj"), Path.Combine(folder, "app"), "StartupFloor").Entry;
     }
 }

@@ -129,7 +129,7 @@ internal static class StartupRun
     {
         if (startupCase.Variant is null)
         {
-            StartupVariant host = StartupVariant.Module[0];
+            StartupVariant host = StartupVariant.Floor;
             if (startupCase.Entry is null)
             {
                 TimeSpan exit = await StartupProbe.UntilExitAsync(host.StartInfo(floor, work, []));

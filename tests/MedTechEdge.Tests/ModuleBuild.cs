@@ -41,14 +41,12 @@ internal static class ModuleBuild
     /// The runtime settings the image sets (Dockerfile.amd64's ENV DOTNET_* and MALLOC_*: the garbage collector and
     /// malloc), so a self-contained publish runs here as it runs in the image: a GC the publish lacks fails the start.
     /// </summary>
-    private static IEnumerable<KeyValuePair<string, string>> ImageRuntimeSettings()
+    private static readonly Lazy<KeyValuePair<string, string>[]> s_imageRuntimeSettings = new(() =>
     {
         string dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot, "modules", "MedTechEdge", "Dockerfile.amd64"));
-        foreach (System.Text.RegularExpressions.Match setting in System.Text.RegularExpressions.Regex.Matches(dockerfile, @"(?m)^(?:ENV\s+|\s+)((?:DOTNET|MALLOC)_\w+)=(\S+)"))
-        {
-            yield return new(setting.Groups[1].Value, setting.Groups[2].Value);
-        }
-    }
+        return [.. System.Text.RegularExpressions.Regex.Matches(dockerfile, @"(?m)^(?:ENV\s+|\s+)((?:DOTNET|MALLOC)_\w+)=(\S+)")
+            .Select(setting => KeyValuePair.Create(setting.Groups[1].Value, setting.Groups[2].Value))];
+    });
 
     /// <summary>The build the process tests run: <c>MEDTECHEDGE_MODULE</c> when set, else this checkout's build.</summary>
     public static string Module => Environment.GetEnvironmentVariable("MEDTECHEDGE_MODULE") is { Length: > 0 } other
@@ -67,7 +65,7 @@ internal static class ModuleBuild
         }
         else
         {
-            foreach ((string name, string value) in ImageRuntimeSettings())
+            foreach ((string name, string value) in s_imageRuntimeSettings.Value)
             {
                 start.Environment[name] = value;
             }
