@@ -3,17 +3,16 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
+using MedTechEdge.LocalHttp;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace MedTechEdge.Dashboard;
 
 /// <summary>
 /// The read-only dashboard: a static page (embedded in this assembly: no files beside it, nothing fetched from the
 /// internet) and four small JSON answers it polls, served on <c>Dashboard:BindAddress</c>:<c>Dashboard:Port</c> by the
-/// listener the host lends it (<see cref="IDashboardListener"/>).
+/// module's own small HTTP server (<see cref="LocalHttpServer"/>, as the metrics endpoint).
 /// Only GET and HEAD are answered: nothing here changes the module. With <c>Dashboard:AccessKey</c> set, the page and
 /// the JSON answer only requests that carry the key; the script and style sheet hold no data and are served to anyone.
 /// </summary>
@@ -36,14 +35,14 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
     private readonly byte[]? _keyHash;
     private readonly DashboardSampler _sampler;
     private readonly NormalRanges _ranges;
-    private readonly IDashboardListener _listener;
+    private readonly TimeProvider _time;
     private readonly ILogger<DashboardService> _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private IAsyncDisposable? _server;
+    private LocalHttpServer? _server;
     private Task? _sampling;
 
     /// <summary>Creates the dashboard; <paramref name="options"/> are valid (<see cref="DashboardOptionsValidator"/>).</summary>
-    internal DashboardService(DashboardOptions options, DashboardSampler sampler, IDashboardListener listener, ILogger<DashboardService> logger)
+    internal DashboardService(DashboardOptions options, DashboardSampler sampler, TimeProvider time, ILogger<DashboardService> logger)
     {
         _options = options;
         // The host validated the settings before composing the dashboard, so these name no user error.
@@ -52,7 +51,7 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
         _keyHash = string.IsNullOrEmpty(_options.AccessKey) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(_options.AccessKey));
         _sampler = sampler;
         _ranges = new NormalRanges(options);
-        _listener = listener;
+        _time = time;
         _logger = logger;
     }
 
@@ -60,24 +59,26 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
     public IPEndPoint? LocalEndPoint { get; private set; }
 
     /// <inheritdoc/>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        DashboardListening listening = await _listener.TryListenAsync(_configuredEndPoint, 64, HandleAsync, cancellationToken).ConfigureAwait(false);
-        if (listening.Server is null || listening.LocalEndPoint is null)
+        (LocalHttpServer? server, string? failure) = LocalHttpServer.TryStart(_configuredEndPoint, new LocalHttpLimits { MaxConnections = 64 }, Handle, _time, _logger);
+        if (server is null)
         {
             // The port is taken: the dashboard is a view, so the module goes on ingesting without it.
-            LogCannotListen(_configuredEndPoint.ToString(), listening.Failure ?? "unknown");
-            return;
+            LogCannotListen(_configuredEndPoint.ToString(), failure ?? "unknown");
+            return Task.CompletedTask;
         }
 
-        _server = listening.Server;
-        LocalEndPoint = listening.LocalEndPoint;
+        _server = server;
+        LocalEndPoint = server.LocalEndPoint;
         _sampling = Task.Run(() => _sampler.RunAsync(_stopping.Token), CancellationToken.None);
         LogListening(LocalEndPoint.ToString(), _keyHash is not null ? "an access key is required" : "no access key is set");
         if (_keyHash is null && !IPAddress.IsLoopback(_configuredEndPoint.Address))
         {
             LogOpenToNetwork(_configuredEndPoint.ToString());
         }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -86,6 +87,9 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_server is not null)
         {
+            // Answers in flight get a few seconds (the page's are small), then the sockets close.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+            await _server.StopAsync(grace.Token).ConfigureAwait(false);
             await _server.DisposeAsync().ConfigureAwait(false);
             _server = null;
         }
@@ -107,23 +111,21 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private void Handle(LocalHttpRequest request, LocalHttpResponse response)
     {
-        HttpRequest request = context.Request;
-        HttpResponse response = context.Response;
-        response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers.CacheControl = "no-store";
+        response.SetHeader("X-Content-Type-Options", "nosniff");
+        response.SetHeader("Cache-Control", "no-store");
         // The key may travel in the page's URL; no request from the page names it to another site.
-        response.Headers["Referrer-Policy"] = "no-referrer";
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        response.SetHeader("Referrer-Policy", "no-referrer");
+        if (!request.IsGetOrHead)
         {
             // Read-only whatever the key: there is nothing to post to.
-            response.Headers.Allow = "GET, HEAD";
-            await WriteTextAsync(context, StatusCodes.Status405MethodNotAllowed, "405: the dashboard is read-only (GET and HEAD only).").ConfigureAwait(false);
+            response.SetHeader("Allow", "GET, HEAD");
+            Text(response, 405, "405: the dashboard is read-only (GET and HEAD only).");
             return;
         }
 
-        string path = request.Path.Value is { Length: > 0 } p ? p : "/";
+        string path = request.Path;
         if (path == "/index.html")
         {
             path = "/";
@@ -133,13 +135,13 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
         bool api = path.StartsWith("/api/", StringComparison.Ordinal);
         if (asset is null && !api)
         {
-            await WriteTextAsync(context, StatusCodes.Status404NotFound, "404: no such page.").ConfigureAwait(false);
+            Text(response, 404, "404: no such page.");
             return;
         }
 
         if ((api || asset!.NeedsKey) && !Authorized(request))
         {
-            await WriteTextAsync(context, StatusCodes.Status401Unauthorized, "401: this dashboard needs its access key: open it as /?key=<key>, or send the X-Access-Key header.").ConfigureAwait(false);
+            Text(response, 401, "401: this dashboard needs its access key: open it as /?key=<key>, or send the X-Access-Key header.");
             return;
         }
 
@@ -147,21 +149,21 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
         {
             if (asset.NeedsKey)
             {
-                response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                response.SetHeader("Content-Security-Policy", ContentSecurityPolicy);
             }
 
-            await WriteAsync(context, StatusCodes.Status200OK, asset.ContentType, asset.Content).ConfigureAwait(false);
+            Answer(response, 200, asset.ContentType, asset.Content);
             return;
         }
 
         ArrayBufferWriter<byte>? json = Answer(path);
         if (json is null)
         {
-            await WriteTextAsync(context, StatusCodes.Status404NotFound, "404: no such data.").ConfigureAwait(false);
+            Text(response, 404, "404: no such data.");
             return;
         }
 
-        await WriteAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8", json.WrittenMemory).ConfigureAwait(false);
+        Answer(response, 200, "application/json; charset=utf-8", json.WrittenMemory);
     }
 
     /// <summary>The JSON for one of the page's data paths; null for an unknown one.</summary>
@@ -197,33 +199,26 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
         return buffer;
     }
 
-    private bool Authorized(HttpRequest request)
+    private bool Authorized(LocalHttpRequest request)
     {
         if (_keyHash is null)
         {
             return true;
         }
 
-        string given = request.Headers.TryGetValue(KeyHeader, out StringValues header) ? header.ToString() : request.Query["key"].ToString();
+        string given = request.Header(KeyHeader) ?? request.Query("key") ?? "";
         return given.Length > 0 && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), _keyHash);
     }
 
-    private static Task WriteTextAsync(HttpContext context, int status, string text) =>
-        WriteAsync(context, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text));
+    private static void Text(LocalHttpResponse response, int status, string text) =>
+        Answer(response, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text));
 
-    /// <summary>A whole answer at once, its length known; HEAD gets the same headers and no body.</summary>
-    private static async Task WriteAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body)
+    /// <summary>A whole answer at once, its length known; the server sends HEAD the same headers and no content.</summary>
+    private static void Answer(LocalHttpResponse response, int status, string contentType, ReadOnlyMemory<byte> content)
     {
-        HttpResponse response = context.Response;
-        response.StatusCode = status;
+        response.Status = status;
         response.ContentType = contentType;
-        response.ContentLength = body.Length;
-        if (HttpMethods.IsHead(context.Request.Method))
-        {
-            return;
-        }
-
-        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        response.Content = content;
     }
 
     /// <summary>One embedded file of the page (<c>wwwroot/</c>), read once.</summary>

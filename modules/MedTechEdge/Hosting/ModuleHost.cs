@@ -158,7 +158,6 @@ internal static class ModuleHost
                 throw new ModuleStartupException(string.Join(Environment.NewLine, dashboardProblems));
             }
 
-            services.AddSingleton<IDashboardListener, DashboardListener>();
             services.AddDashboard(options.Dashboard, sp => new DashboardSources
             {
                 UpstreamConnected = () => sp.GetRequiredService<IResourceSink>() is EdgeHubSink ? sp.GetService<EdgeHubService>()?.Client.IsConnected : null,

@@ -3,15 +3,15 @@ using System.Text;
 using System.Text.Json;
 using MedTechEdge.Configuration;
 using MedTechEdge.Hosting;
-using Microsoft.AspNetCore.Http;
+using MedTechEdge.LocalHttp;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MedTechEdge.Observability;
 
 /// <summary>
-/// A minimal Kestrel server for <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>, owned by this hosted service
-/// rather than a web host: the module stays a Generic Host, and three GET routes need no routing or middleware.
+/// The module's own small HTTP server (<see cref="LocalHttpServer"/>) for <c>/metrics</c>, <c>/healthz</c> and
+/// <c>/readyz</c>, owned by this hosted service: the module stays one Generic Host, and three GET routes need no web stack.
 /// Registered first, so it starts before the stages (and <c>/readyz</c> says what is not up yet) and stops last.
 /// </summary>
 internal sealed partial class ObservabilityServer : IHostedService, IAsyncDisposable
@@ -19,13 +19,12 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
     private readonly MetricsOptions _options;
     private readonly ModuleMetrics _metrics;
     private readonly ModuleReadiness _readiness;
-    private readonly IServiceProvider _services;
-    private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;
     private readonly ILogger<ObservabilityServer> _logger;
     private readonly IPAddress _address;
     private LocalHttpServer? _server;
 
-    public ObservabilityServer(MedTechEdgeOptions options, ModuleMetrics metrics, ModuleReadiness readiness, IServiceProvider services, ILoggerFactory loggers)
+    public ObservabilityServer(MedTechEdgeOptions options, ModuleMetrics metrics, ModuleReadiness readiness, TimeProvider time, ILoggerFactory loggers)
     {
         _options = options.Metrics;
         if (!IPAddress.TryParse(_options.BindAddress, out IPAddress? address))
@@ -36,34 +35,34 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
         _address = address;
         _metrics = metrics;
         _readiness = readiness;
-        _services = services;
-        _loggers = loggers;
+        _time = time;
         _logger = loggers.CreateLogger<ObservabilityServer>();
     }
 
     /// <summary>Where the endpoints answer; known once started (port 0 picks a free one), null when disabled.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!_options.Enabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         // A scraper and a probe or two: a few connections.
-        (LocalHttpServer? server, string? failure) = await LocalHttpServer.TryStartAsync(new IPEndPoint(_address, _options.Port), 32, HandleAsync, _services, _loggers, cancellationToken).ConfigureAwait(false);
+        (LocalHttpServer? server, string? failure) = LocalHttpServer.TryStart(new IPEndPoint(_address, _options.Port), new LocalHttpLimits { MaxConnections = 32 }, Handle, _time, _logger);
         if (server is null)
         {
             // The endpoints watch the data; they must not stop it: the module runs on without them, and the warning
             // reaches the twin's lastError.
             LogCannotListen($"{_address}:{_options.Port}", failure ?? "unknown");
-            return;
+            return Task.CompletedTask;
         }
 
         _server = server;
         LocalEndPoint = server.LocalEndPoint;
         LogListening("http://" + server.LocalEndPoint);
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -74,39 +73,39 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _server?.Dispose();
-        _server = null;
-        return ValueTask.CompletedTask;
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+            _server = null;
+        }
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private void Handle(LocalHttpRequest request, LocalHttpResponse response)
     {
-        HttpRequest request = context.Request;
-        HttpResponse response = context.Response;
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        if (!request.IsGetOrHead)
         {
-            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            response.Headers.Allow = "GET, HEAD";
+            response.Status = 405;
+            response.SetHeader("Allow", "GET, HEAD");
             return;
         }
 
-        switch (request.Path.Value)
+        switch (request.Path)
         {
             case "/metrics":
-                await WriteAsync(response, StatusCodes.Status200OK, PrometheusTextWriter.ContentType, Encoding.UTF8.GetBytes(_metrics.Scrape())).ConfigureAwait(false);
+                Answer(response, 200, PrometheusTextWriter.ContentType, Encoding.UTF8.GetBytes(_metrics.Scrape()));
                 break;
             case "/healthz":
                 // The process runs and answers HTTP: that is all liveness claims; a stuck stage shows in /readyz and the metrics.
-                await WriteAsync(response, StatusCodes.Status200OK, "application/json", "{\"alive\":true}"u8.ToArray()).ConfigureAwait(false);
+                Answer(response, 200, "application/json", "{\"alive\":true}"u8.ToArray());
                 break;
             case "/readyz":
                 IReadOnlyList<string> reasons = _readiness.Check();
-                await WriteAsync(response, reasons.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, "application/json", ReadinessJson(reasons)).ConfigureAwait(false);
+                Answer(response, reasons.Count == 0 ? 200 : 503, "application/json", ReadinessJson(reasons));
                 break;
             default:
-                response.StatusCode = StatusCodes.Status404NotFound;
+                response.Status = 404;
                 break;
         }
     }
@@ -132,10 +131,12 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
         return buffer.ToArray();
     }
 
-    private static Task WriteAsync(HttpResponse response, int status, string contentType, byte[] body)
+    private static void Answer(LocalHttpResponse response, int status, string contentType, byte[] content)
     {
-        response.Headers.CacheControl = "no-store";
-        return LocalHttpServer.WriteAsync(response.HttpContext, status, contentType, body);
+        response.Status = status;
+        response.ContentType = contentType;
+        response.Content = content;
+        response.SetHeader("Cache-Control", "no-store");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The metrics and health endpoints cannot listen on {EndPoint}: {Reason} The module runs without them; set MedTechEdge:Metrics:Port.")]

@@ -320,9 +320,9 @@ public sealed partial class Deployment_Manifest_Tests
             Dockerfile file = Dockerfile.Parse(Path.Combine(Root, "modules", ModuleName, dockerfile));
             Instruction expose = Assert.Single(file.FinalStage, i => i.Keyword == "EXPOSE");
             Assert.Equal(exposed.Order(), expose.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Contains('/', StringComparison.Ordinal) ? p : p + "/tcp").Order());
-            // Kestrel needs ASP.NET Core: a self-contained publish carries it (runtime-deps is enough), a
-            // framework-dependent one needs the ASP.NET Core shared framework, which the plain runtime image lacks.
-            string runtimeImage = file.PublishesSelfContained ? "mcr.microsoft.com/dotnet/runtime-deps:10.0" : "mcr.microsoft.com/dotnet/aspnet:10.0";
+            // A self-contained publish carries its runtime (runtime-deps is enough); a framework-dependent one needs the
+            // .NET runtime, and no more: the module's HTTP endpoints are its own server, not ASP.NET Core.
+            string runtimeImage = file.PublishesSelfContained ? "mcr.microsoft.com/dotnet/runtime-deps:10.0" : "mcr.microsoft.com/dotnet/runtime:10.0";
             Assert.StartsWith(runtimeImage, Assert.Single(file.FinalStage, i => i.Keyword == "FROM").Arguments, StringComparison.Ordinal);
         }
 
