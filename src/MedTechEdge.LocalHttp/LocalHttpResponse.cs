@@ -8,11 +8,30 @@ public sealed class LocalHttpResponse
 {
     private readonly List<KeyValuePair<string, string>> _fields = [];
 
-    /// <summary>200 unless set.</summary>
-    public int Status { get; set; } = 200;
+    private int _status = 200;
+    private string? _contentType;
+
+    /// <summary>200 unless set; a final status, 200-599 (the server sends no 1xx of its own handlers).</summary>
+    public int Status
+    {
+        get => _status;
+        set => _status = value is >= 200 and <= 599 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "A final status code is 200-599.");
+    }
 
     /// <summary>The Content-Type field; none when null (an answer without content).</summary>
-    public string? ContentType { get; set; }
+    public string? ContentType
+    {
+        get => _contentType;
+        set
+        {
+            if (value is not null)
+            {
+                CheckValue("Content-Type", value);
+            }
+
+            _contentType = value;
+        }
+    }
 
     /// <summary>The whole content; its length is the Content-Length.</summary>
     public ReadOnlyMemory<byte> Content { get; set; }
@@ -32,14 +51,7 @@ public sealed class LocalHttpResponse
             throw new ArgumentException($"'{name}' is not a header field a handler sets.", nameof(name));
         }
 
-        foreach (char c in value)
-        {
-            if (c is < ' ' and not '\t' or '\x7f' or > '\xff')
-            {
-                throw new ArgumentException($"The value of '{name}' holds a character a header field cannot carry.", nameof(value));
-            }
-        }
-
+        CheckValue(name, value);
         for (int i = 0; i < _fields.Count; i++)
         {
             if (string.Equals(_fields[i].Key, name, StringComparison.OrdinalIgnoreCase))
@@ -50,6 +62,18 @@ public sealed class LocalHttpResponse
         }
 
         _fields.Add(new(name, value));
+    }
+
+    /// <summary>A field value holds no control character (RFC 9110 §5.5): CR or LF would split the answer.</summary>
+    private static void CheckValue(string name, string value)
+    {
+        foreach (char c in value)
+        {
+            if (c is < ' ' and not '\t' or '\x7f' or > '\xff')
+            {
+                throw new ArgumentException($"The value of '{name}' holds a character a header field cannot carry.", nameof(value));
+            }
+        }
     }
 
     /// <summary>The fields the server writes from the answer's framing, never a handler.</summary>

@@ -20,6 +20,7 @@ public sealed partial class LocalHttpServer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _aborting = new();
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
     private readonly Task _accepting;
     private int _open;
@@ -48,9 +49,11 @@ public sealed partial class LocalHttpServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(time);
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Socket? listener = null;
         try
         {
+            // Inside the try: a host without IPv6 refuses the socket itself (EAFNOSUPPORT) for "::".
+            listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             if (endPoint.Address.Equals(IPAddress.IPv6Any))
             {
                 // "::" takes IPv4 clients as well, as it did under Kestrel.
@@ -63,7 +66,7 @@ public sealed partial class LocalHttpServer : IAsyncDisposable
         catch (SocketException ex)
         {
             // EADDRINUSE (taken), EADDRNOTAVAIL (not on this host), EACCES (a port below 1024 for an unprivileged user).
-            listener.Dispose();
+            listener?.Dispose();
             return new LocalHttpStart(null, $"{ex.SocketErrorCode}: {ex.Message}");
         }
 
@@ -71,8 +74,8 @@ public sealed partial class LocalHttpServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops accepting, ends idle connections, and waits for answers in flight until <paramref name="cancellationToken"/>
-    /// (they are whole answers of a few kilobytes).
+    /// Stops accepting and ends idle connections; answers in flight are sent until <paramref name="cancellationToken"/>
+    /// (the grace) ends, then aborted.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -90,14 +93,21 @@ public sealed partial class LocalHttpServer : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            // The grace is over: the connections' sockets close with the process.
+            // The grace is over: abort the answers still being sent.
+            await _aborting.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Stops at once: what is still being sent is aborted.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (!_aborting.IsCancellationRequested)
+        {
+            await _aborting.CancelAsync().ConfigureAwait(false);
+        }
+
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     private async Task AcceptAsync()
@@ -129,16 +139,28 @@ public sealed partial class LocalHttpServer : IAsyncDisposable
                 continue;
             }
 
-            socket.NoDelay = true;
-            if (Interlocked.Increment(ref _open) > _limits.MaxConnections)
+            try
             {
-                Interlocked.Decrement(ref _open);
-                Track(RefuseBusyAsync(socket));
+                socket.NoDelay = true;
+            }
+            catch (SocketException)
+            {
+                // Reset before it could be set up: nothing to answer.
+                socket.Dispose();
                 continue;
             }
 
-            var connection = new LocalHttpConnection(socket, _limits, _handler, _time, _logger);
-            Track(RunConnectionAsync(connection));
+            if (Interlocked.Increment(ref _open) > _limits.MaxConnections)
+            {
+                Interlocked.Decrement(ref _open);
+                Track(Task.Run(() => RefuseBusyAsync(socket)));
+                continue;
+            }
+
+            // On the thread pool: a connection whose receives complete at once (pipelined requests) must not hold the
+            // accept loop.
+            var connection = new LocalHttpConnection(socket, _limits, _handler, _time, _logger, _stopping.Token, _aborting.Token);
+            Track(Task.Run(() => RunConnectionAsync(connection)));
         }
     }
 
@@ -146,7 +168,7 @@ public sealed partial class LocalHttpServer : IAsyncDisposable
     {
         try
         {
-            await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
+            await connection.RunAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -169,7 +191,7 @@ public sealed partial class LocalHttpServer : IAsyncDisposable
             byte[] head = ResponseHead.Write(503, null, 0, [], close: true, _time.GetUtcNow());
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
             await socket.SendAsync(head, SocketFlags.None, deadline.Token).ConfigureAwait(false);
-            socket.Shutdown(SocketShutdown.Send);
+            LocalHttpConnection.DiscardAndShutdown(socket);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -11,32 +11,40 @@ internal static class RequestHead
 {
     /// <summary>
     /// The length of the head at the start of <paramref name="buffer"/>, up to and including the empty line that ends it;
-    /// -1 while it is incomplete. <paramref name="requestLineEnded"/> says whether its request line is whole, so that
-    /// a head over the limit is answered 431 and a request line over it 414.
+    /// -1 while it is incomplete. <paramref name="scan"/> carries where the search stopped from one call to the next, so
+    /// a head that arrives a byte at a time is searched once, not once per byte; start each head with a default one.
     /// </summary>
-    public static int FindEnd(ReadOnlySpan<byte> buffer, out bool requestLineEnded)
+    public static int FindEnd(ReadOnlySpan<byte> buffer, ref Scan scan)
     {
-        requestLineEnded = false;
-        int start = 0;
         while (true)
         {
-            int lf = buffer[start..].IndexOf((byte)'\n');
+            int lf = buffer[scan.LineStart..].IndexOf((byte)'\n');
             if (lf < 0)
             {
                 return -1;
             }
 
-            int end = start + lf;
-            bool empty = end == start || (end == start + 1 && buffer[start] == '\r');
-            if (empty && requestLineEnded)
+            int end = scan.LineStart + lf;
+            bool empty = end == scan.LineStart || (end == scan.LineStart + 1 && buffer[scan.LineStart] == '\r');
+            if (empty && scan.RequestLineEnded)
             {
                 return end + 1;
             }
 
             // Empty lines before the request line are skipped (RFC 9112 §2.2: a server SHOULD ignore at least one).
-            requestLineEnded |= !empty;
-            start = end + 1;
+            scan.RequestLineEnded |= !empty;
+            scan.LineStart = end + 1;
         }
+    }
+
+    /// <summary>
+    /// How far <see cref="FindEnd"/> got: where the line it has not seen the end of starts, and whether the request line
+    /// is whole (so that a head over the limit is answered 431, and a request line over it 414).
+    /// </summary>
+    public struct Scan
+    {
+        public int LineStart;
+        public bool RequestLineEnded;
     }
 
     /// <summary>Parses a head <see cref="FindEnd"/> found; on an error, <paramref name="request"/> is null.</summary>
@@ -203,17 +211,21 @@ internal static class RequestHead
     {
         hasContent = false;
         int hosts = 0;
-        bool transferEncoding = false;
+        string? transferEncoding = null;
         string? contentLength = null;
         foreach (KeyValuePair<string, string> field in fields)
         {
             if (field.Key.Equals("Host", StringComparison.OrdinalIgnoreCase))
             {
                 hosts++;
+                if (!IsHostValue(field.Value))
+                {
+                    return RequestHeadError.Malformed;
+                }
             }
             else if (field.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
-                transferEncoding = true;
+                transferEncoding = transferEncoding is null ? field.Value : transferEncoding + "," + field.Value;
             }
             else if (field.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
@@ -237,15 +249,34 @@ internal static class RequestHead
             return RequestHeadError.Malformed;
         }
 
-        if (transferEncoding)
+        if (transferEncoding is not null)
         {
-            // In HTTP/1.0 the framing is then faulty (RFC 9112 §6.1); in 1.1 the request has content.
+            // In HTTP/1.0 the framing is then faulty; in 1.1 a request whose last coding is not chunked has no length a
+            // server can know, and is refused too (RFC 9112 §6.1, §6.3). Otherwise the request has content.
+            string last = transferEncoding[(transferEncoding.LastIndexOf(',') + 1)..].Trim(' ', '\t');
             hasContent = true;
-            return http10 ? RequestHeadError.Malformed : RequestHeadError.None;
+            return http10 || !last.Equals("chunked", StringComparison.OrdinalIgnoreCase) ? RequestHeadError.Malformed : RequestHeadError.None;
         }
 
         hasContent = contentLength is not null && !contentLength.AsSpan().TrimStart('0').IsEmpty;
         return RequestHeadError.None;
+    }
+
+    /// <summary>
+    /// Host = uri-host [ ":" port ] (RFC 9110 §7.2): empty is allowed; a value with what no authority holds (whitespace,
+    /// "/", "?", "#", "@", a comma from two values) is refused (RFC 9112 §3.2).
+    /// </summary>
+    private static bool IsHostValue(string value)
+    {
+        foreach (char c in value)
+        {
+            if (c is <= ' ' or >= '\x7f' or '/' or '?' or '#' or '@' or ',' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -17,8 +17,11 @@ internal static class ResponseHead
             head.Append("Content-Type: ").Append(contentType).Append("\r\n");
         }
 
-        // Also for HEAD: the length the GET would have sent (RFC 9110 §8.6).
-        head.Append("Content-Length: ").Append(contentLength.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        // Also for HEAD: the length the GET would have sent (RFC 9110 §8.6); never for 1xx, 204 and 304, which have no content.
+        if (HasContent(status))
+        {
+            head.Append("Content-Length: ").Append(contentLength.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        }
         foreach (KeyValuePair<string, string> field in fields)
         {
             head.Append(field.Key).Append(": ").Append(field.Value).Append("\r\n");
@@ -32,6 +35,9 @@ internal static class ResponseHead
         head.Append("\r\n");
         return Encoding.Latin1.GetBytes(head.ToString());
     }
+
+    /// <summary>Whether an answer with <paramref name="status"/> carries content: not 1xx, 204 or 304 (RFC 9110 §6.4.1).</summary>
+    public static bool HasContent(int status) => status is >= 200 and not 204 and not 304;
 
     /// <summary>The reason phrases of RFC 9110 §15 for the codes this server and its handlers send; empty for others (allowed: RFC 9112 §4).</summary>
     internal static string Reason(int status) => status switch

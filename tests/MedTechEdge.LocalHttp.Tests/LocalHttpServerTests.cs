@@ -97,6 +97,9 @@ public sealed class LocalHttpServerTests
     [InlineData("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1x\r\n\r\n", "an invalid Content-Length (RFC 9112 §6.3)")]
     [InlineData("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\nContent-Length: 1\r\n\r\n", "two different Content-Lengths")]
     [InlineData("GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", "Transfer-Encoding in HTTP/1.0 (RFC 9112 §6.1)")]
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", "a last coding other than chunked (RFC 9112 §6.3)")]
+    [InlineData("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "a Host value no authority holds (RFC 9112 §3.2)")]
+    [InlineData("GET / HTTP/1.1\r\nHost: user@h\r\n\r\n", "userinfo in Host")]
     public async Task A_Malformed_Head_Is_Answered_400_And_Closed_Without_Reaching_The_Handler(string request, string why)
     {
         int handled = 0;
@@ -322,6 +325,95 @@ public sealed class LocalHttpServerTests
         await Assert.ThrowsAsync<SocketException>(async () => await RawHttpClient.ConnectAsync(endPoint));
     }
 
+    [Fact]
+    public async Task A_Client_Streaming_Pipelined_Requests_Does_Not_Hold_The_Door_For_Others()
+    {
+        await using LocalHttpServer server = Start();
+        using var streaming = new CancellationTokenSource();
+        byte[] batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("GET /s HTTP/1.1\r\nHost: h\r\n\r\n", 2000)));
+        using var greedy = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await greedy.ConnectAsync(server.LocalEndPoint);
+        long answered = 0;
+        // Sending and draining the answers at once keeps bytes waiting on the server's side, so each of its receives
+        // and sends completes at once.
+        Task sending = Task.Run(async () =>
+        {
+            while (!streaming.IsCancellationRequested)
+            {
+                await greedy.SendAsync(batch, SocketFlags.None, streaming.Token);
+            }
+        });
+        Task reading = Task.Run(async () =>
+        {
+            byte[] answers = new byte[65536];
+            int read;
+            while ((read = await greedy.ReceiveAsync(answers, SocketFlags.None, streaming.Token)) > 0)
+            {
+                Interlocked.Add(ref answered, read);
+            }
+        });
+        try
+        {
+            await Poll.UntilAsync(() => Interlocked.Read(ref answered) > 100_000, TimeSpan.FromSeconds(10), "the stream under way");
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            Assert.StartsWith("GET /other ", await http.GetStringAsync($"http://{server.LocalEndPoint}/other"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Cancelling ends both loops wherever they are; what they throw then is the cancellation, not a finding.
+            await streaming.CancelAsync();
+            greedy.Dispose();
+            await Task.WhenAll(sending, reading).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_Sends_The_Answer_In_Flight_Within_The_Grace_Then_Closes()
+    {
+        using var handlerEntered = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
+        LocalHttpServer server = Start((request, response) =>
+        {
+            handlerEntered.Release();
+            release.Wait(TimeSpan.FromSeconds(10));
+            response.Content = "late but whole"u8.ToArray();
+        });
+        await using RawHttpClient client = await RawHttpClient.ConnectAsync(server.LocalEndPoint);
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        Assert.True(await handlerEntered.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Task stopping = server.StopAsync(grace.Token);
+        release.Set();
+        await stopping;
+
+        RawAnswer answer = await client.ReadAnswerAsync();
+        Assert.Equal("late but whole", answer.Content);
+        Assert.Equal("close", answer.Field("Connection"));
+        Assert.True(await client.EndsAsync());
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_204_Carries_No_Content_Length_And_No_Content()
+    {
+        await using LocalHttpServer server = Start((_, response) =>
+        {
+            response.Status = 204;
+            response.Content = "ignored"u8.ToArray();
+        });
+        await using RawHttpClient client = await RawHttpClient.ConnectAsync(server.LocalEndPoint);
+
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        RawAnswer first = await client.ReadAnswerAsync();
+        RawAnswer second = await client.ReadAnswerAsync();
+
+        // RFC 9110 §8.6: no Content-Length in a 204; the second answer starts right after the first head.
+        Assert.Equal(204, first.Status);
+        Assert.Null(first.Field("Content-Length"));
+        Assert.Equal(204, second.Status);
+    }
+
     [Theory]
     [InlineData("X-Bad", "a\r\nInjected: yes")]
     [InlineData("X-Bad", "a\nb")]
@@ -333,6 +425,16 @@ public sealed class LocalHttpServerTests
         var response = new LocalHttpResponse();
 
         Assert.Throws<ArgumentException>(() => response.SetHeader(name, value));
+    }
+
+    [Fact]
+    public void A_Handler_Cannot_Split_The_Answer_Through_Its_Content_Type_Or_Send_A_Non_Final_Status()
+    {
+        var response = new LocalHttpResponse();
+
+        Assert.Throws<ArgumentException>(() => response.ContentType = "text/plain\r\nSet-Cookie: x=1");
+        Assert.Throws<ArgumentOutOfRangeException>(() => response.Status = 101);
+        Assert.Throws<ArgumentOutOfRangeException>(() => response.Status = 1000);
     }
 
     private static LocalHttpServer Start(LocalHttpHandler? handler = null, LocalHttpLimits? limits = null, TimeProvider? time = null)
