@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MedTechEdge.Configuration;
 using MedTechEdge.Fhir.Client;
 using MedTechEdge.Pipeline.Sinks;
@@ -67,6 +68,16 @@ internal static class SinkFactory
             throw new ModuleStartupException($"MedTechEdge:Fhir:Url '{options.Fhir.Url}' is not an absolute http(s) URL.");
         }
 
+        return Create(options, baseUrl);
+    }
+
+    /// <summary>
+    /// A method of its own: a module without a FHIR server (NDJSON, edgeHub or Event Hubs output) then never loads
+    /// System.Net.Http (docs/benchmarks.md, "3. Memory").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FhirClient Create(MedTechEdgeOptions options, Uri baseUrl)
+    {
         var http = new HttpClient(new SocketsHttpHandler
         {
             // Re-resolve DNS now and then: a FHIR service behind a load balancer moves.
