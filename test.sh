@@ -53,7 +53,7 @@ dotnet test MedTechEdge.sln -c Release --no-build -nologo \
 # the images' runtime settings (tests/MedTechEdge.Tests/ModuleBuild.cs). What trimming breaks (reflection over
 # removed code) shows only at run time. Without ReadyToRun, which does not change behaviour and would double the publish.
 trimmed=$(mktemp -d)
-process_tests="FullyQualifiedName~MedTechEdge.Tests.EndToEnd|FullyQualifiedName~MedTechEdge.Tests.Tools|FullyQualifiedName~StartupFailureTests|FullyQualifiedName~UnconvertibleSettingTests|FullyQualifiedName~CommandLineTests|FullyQualifiedName~Event_Hubs_Sdk_Load_Tests|FullyQualifiedName~Twin_Layer_Start_Tests|FullyQualifiedName~Under_The_Runtime_Tests|FullyQualifiedName~Dashboard_Process_Tests"
+process_tests="FullyQualifiedName~MedTechEdge.Tests.EndToEnd|FullyQualifiedName~MedTechEdge.Tests.Tools|FullyQualifiedName~StartupFailureTests|FullyQualifiedName~UnconvertibleSettingTests|FullyQualifiedName~CommandLineTests|FullyQualifiedName~Event_Hubs_Sdk_Load_Tests|FullyQualifiedName~Twin_Layer_Start_Tests|FullyQualifiedName~Under_The_Runtime_Tests|FullyQualifiedName~Dashboard_Process_Tests|FullyQualifiedName~Unused_Assembly_Load_Tests"
 if dotnet publish modules/MedTechEdge/MedTechEdge.csproj -c Release -r linux-x64 -p:SelfContained=true \
      -p:PublishTrimmed=true -p:PublishReadyToRun=false -o "$trimmed" -nologo -v q >"$results/trimmed-publish.log" 2>&1; then
   MEDTECHEDGE_MODULE="$trimmed/MedTechEdge" dotnet test tests/MedTechEdge.Tests/MedTechEdge.Tests.csproj -c Release --no-build -nologo \

@@ -97,8 +97,12 @@ internal sealed partial class ModuleProcess : IAsyncDisposable
 
     public int MqttPort => _port.Task.Result;
 
-    /// <summary>The module's process id, for what /proc says about it (the files it has mapped).</summary>
+    /// <summary>The module's process id, for what /proc says about it.</summary>
     public int ProcessId => _process.Id;
+
+    /// <summary>The names of the files the module has mapped now (/proc/&lt;pid&gt;/maps): the assemblies it loaded, among others.</summary>
+    public string[] MappedFileNames() =>
+        [.. File.ReadLines($"/proc/{ProcessId}/maps").Select(l => Path.GetFileName(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1])).Distinct()];
 
     /// <summary>Whichever comes first, <paramref name="started"/> or the process's exit, within 30 s; null when neither did.</summary>
     private static async Task<Task?> StartedOrExitedAsync(ModuleProcess process, Task started)

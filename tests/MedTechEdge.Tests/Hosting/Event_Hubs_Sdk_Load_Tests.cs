@@ -23,7 +23,7 @@ public sealed class Event_Hubs_Sdk_Load_Tests : IDisposable
 
         // Every option is bound by the time the listener accepts connections; a property typed with one of the SDK's
         // enums would have loaded its assembly then.
-        string[] mapped = [.. File.ReadLines($"/proc/{module.ProcessId}/maps").Select(l => Path.GetFileName(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1])).Distinct()];
+        string[] mapped = module.MappedFileNames();
         Assert.Contains("MedTechEdge.dll", mapped);
         Assert.DoesNotContain(mapped, f => f.StartsWith("Azure.", StringComparison.Ordinal) || f.StartsWith("Microsoft.Azure.", StringComparison.Ordinal));
     }

@@ -20,7 +20,7 @@ public sealed class Unused_Assembly_Load_Tests : IDisposable
         Assert.True((await http.GetAsync(new Uri(module.MetricsUrl, "metrics"))).IsSuccessStatusCode);
         await Poll.UntilAsync(() => module.Output.Contains("Dashboard: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the dashboard to listen");
 
-        string[] mapped = [.. File.ReadLines($"/proc/{module.ProcessId}/maps").Select(l => Path.GetFileName(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1])).Distinct()];
+        string[] mapped = module.MappedFileNames();
         Assert.Contains("MedTechEdge.LocalHttp.dll", mapped);
         Assert.DoesNotContain(mapped, f => f.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal));
         Assert.DoesNotContain("System.Net.Http.dll", mapped);
