@@ -189,17 +189,18 @@ internal static class StartupRun
                 $"| {c.Name} | {c.Median.TotalMilliseconds:F0} | {c.Max.TotalMilliseconds:F0} | {c.MedianAlive.TotalMilliseconds:F0} | {c.Median / floorHttp:F2} | {c.Median / shippedEmpty:F2} |"));
         }
 
-        // The images: framework-dependent on the ASP.NET Core runtime image (the runtime and ASP.NET Core shared
-        // frameworks and the dotnet host, measured here as installed); self-contained on runtime-deps, which has none of it.
+        // The images: framework-dependent on the .NET runtime image (the runtime's shared framework and the dotnet host,
+        // measured here as installed; the module needs no ASP.NET Core since issue 16's third stop); self-contained on
+        // runtime-deps, which has none of it.
         string netCore = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         string dotnetRoot = Path.GetFullPath(Path.Combine(netCore, "..", "..", ".."));
         string version = Path.GetFileName(netCore);
         long netCoreBytes = FolderBytes(netCore);
         long aspNetBytes = FolderBytes(Path.Combine(dotnetRoot, "shared", "Microsoft.AspNetCore.App", version));
         long hostBytes = FolderBytes(Path.Combine(dotnetRoot, "host")) + new FileInfo(Path.Combine(dotnetRoot, "dotnet")).Length;
-        long framework = netCoreBytes + aspNetBytes + hostBytes;
+        long framework = netCoreBytes + hostBytes;
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sizes (MB = 10^6 bytes; files' bytes as `du -sb` counts them). The shared frameworks {version} under {dotnetRoot}: Microsoft.NETCore.App {netCoreBytes / 1e6:F1}, Microsoft.AspNetCore.App {aspNetBytes / 1e6:F1}, host {hostBytes / 1e6:F1}."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sizes (MB = 10^6 bytes; files' bytes as `du -sb` counts them). The shared frameworks {version} under {dotnetRoot}: Microsoft.NETCore.App {netCoreBytes / 1e6:F1}, Microsoft.AspNetCore.App {aspNetBytes / 1e6:F1} (not needed by the module), host {hostBytes / 1e6:F1}."));
         Console.WriteLine();
         Console.WriteLine("| Published | Output MB | Trim warnings | .NET the image must add MB | Output + .NET MB | ÷ the first row |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");

@@ -13,7 +13,7 @@ internal sealed class LastErrorLog : ILoggerProvider
     /// <summary>The last warning or error, or null.</summary>
     public LastError? Last => Volatile.Read(ref _last);
 
-    // Only the module's own categories: their messages follow the rule above; a framework's (Kestrel, the host) are
+    // Only the module's own categories: their messages follow the rule above; a framework's (the host's) are
     // not written with the twin's readers in mind.
     public ILogger CreateLogger(string categoryName) =>
         categoryName.StartsWith("MedTechEdge.", StringComparison.Ordinal) ? new Logger(this, categoryName) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
