@@ -64,12 +64,15 @@ internal static class ReceiveLinkAttach
         // appended once the client can see its link.
         long first = state.Log.FirstAfter(partition, start);
         ListenerLink link = attachContext.Link;
-        attachContext.Complete(endpoint, 0);
-        endpoint.Start(link, first);
+        // The receivers it supersedes stop before the new one starts: once the new receiver has an event, no event
+        // appended after it can still reach a superseded one.
         foreach (ReceiveLinkEndpoint holder in superseded)
         {
             holder.Supersede(ownerLevel);
         }
+
+        attachContext.Complete(endpoint, 0);
+        endpoint.Start(link, first);
     }
 
     private static string? Selector(Source? source) =>

@@ -51,6 +51,8 @@ internal sealed class ReceiveLinkEndpoint : LinkEndpoint
         ListenerLink? link;
         lock (_lock)
         {
+            // Nothing more is sent on it from here, though its detach completes later (OnLinkClosed).
+            _closed = true;
             link = _link;
         }
 
