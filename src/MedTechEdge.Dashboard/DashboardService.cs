@@ -152,7 +152,7 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
                 response.SetHeader("Content-Security-Policy", ContentSecurityPolicy);
             }
 
-            Answer(response, 200, asset.ContentType, asset.Content);
+            response.Answer(200, asset.ContentType, asset.Content);
             return;
         }
 
@@ -163,7 +163,7 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
             return;
         }
 
-        Answer(response, 200, "application/json; charset=utf-8", json.WrittenMemory);
+        response.Answer(200, "application/json; charset=utf-8", json.WrittenMemory);
     }
 
     /// <summary>The JSON for one of the page's data paths; null for an unknown one.</summary>
@@ -211,15 +211,7 @@ public sealed partial class DashboardService : IHostedService, IAsyncDisposable
     }
 
     private static void Text(LocalHttpResponse response, int status, string text) =>
-        Answer(response, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text));
-
-    /// <summary>A whole answer at once, its length known; the server sends HEAD the same headers and no content.</summary>
-    private static void Answer(LocalHttpResponse response, int status, string contentType, ReadOnlyMemory<byte> content)
-    {
-        response.Status = status;
-        response.ContentType = contentType;
-        response.Content = content;
-    }
+        response.Answer(status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text));
 
     /// <summary>One embedded file of the page (<c>wwwroot/</c>), read once.</summary>
     private sealed class Asset(string contentType, byte[] content, bool needsKey)

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Net;
 
 namespace MedTechEdge.LocalHttp;
 
@@ -78,37 +78,6 @@ public sealed class LocalHttpRequest
         return null;
     }
 
-    private static string FormDecode(ReadOnlySpan<char> text)
-    {
-        string spaced = text.ToString().Replace('+', ' ');
-        return spaced.Contains('%', StringComparison.Ordinal) ? PercentDecode(spaced) : spaced;
-    }
-
-    /// <summary>
-    /// Percent-decodes as UTF-8 (RFC 3986 §2.1). The input is a request target's text, visible ASCII only (the parser
-    /// refuses anything else); a <c>%</c> not followed by two hex digits stays as it is, and decoded bytes that are not
-    /// UTF-8 become U+FFFD.
-    /// </summary>
-    internal static string PercentDecode(string text)
-    {
-        byte[] bytes = new byte[text.Length];
-        int length = 0;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (c == '%' && i + 2 < text.Length && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]))
-            {
-                bytes[length++] = (byte)((HexValue(text[i + 1]) << 4) | HexValue(text[i + 2]));
-                i += 2;
-            }
-            else
-            {
-                bytes[length++] = (byte)c;
-            }
-        }
-
-        return Encoding.UTF8.GetString(bytes, 0, length);
-    }
-
-    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    // application/x-www-form-urlencoded: "+" is a space, then percent-decoding as UTF-8.
+    private static string FormDecode(ReadOnlySpan<char> text) => WebUtility.UrlDecode(text.ToString());
 }

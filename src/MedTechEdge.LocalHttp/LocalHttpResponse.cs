@@ -38,6 +38,14 @@ public sealed class LocalHttpResponse
 
     internal List<KeyValuePair<string, string>> Fields => _fields;
 
+    /// <summary>Sets a whole answer at once: its status, content type and content (HEAD gets the headers only).</summary>
+    public void Answer(int status, string contentType, ReadOnlyMemory<byte> content)
+    {
+        Status = status;
+        ContentType = contentType;
+        Content = content;
+    }
+
     /// <summary>
     /// Adds a header field, or replaces the value of one of the same name. The name must be a token and the value must
     /// hold no control characters (RFC 9110 §5.1, §5.5): a value with CR or LF would split the answer.

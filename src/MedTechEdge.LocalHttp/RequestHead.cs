@@ -317,7 +317,8 @@ internal static class RequestHead
         path = rawPath.IsEmpty ? "/" : Encoding.ASCII.GetString(rawPath);
         if (path.Contains('%', StringComparison.Ordinal))
         {
-            path = LocalHttpRequest.PercentDecode(path);
+            // RFC 3986 §2.1, as UTF-8.
+            path = Uri.UnescapeDataString(path);
         }
 
         query = question < 0 ? "" : Encoding.ASCII.GetString(target[(question + 1)..]);

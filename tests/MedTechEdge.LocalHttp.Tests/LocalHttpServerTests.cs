@@ -69,15 +69,13 @@ public sealed class LocalHttpServerTests
     public async Task Connection_Close_And_Http10_Are_Answered_Then_Closed(string request)
     {
         await using LocalHttpServer server = Start();
-        await using RawHttpClient client = await RawHttpClient.ConnectAsync(server.LocalEndPoint);
 
-        await client.SendAsync(request);
-        RawAnswer answer = await client.ReadAnswerAsync();
+        (RawAnswer answer, bool closed) = await LastExchangeAsync(server, request);
 
         Assert.Equal(200, answer.Status);
         Assert.StartsWith("HTTP/1.1 200 OK", answer.StatusLine, StringComparison.Ordinal);
         Assert.Equal("close", answer.Field("Connection"));
-        Assert.True(await client.EndsAsync());
+        Assert.True(closed);
     }
 
     [Theory]
@@ -104,14 +102,12 @@ public sealed class LocalHttpServerTests
     {
         int handled = 0;
         await using LocalHttpServer server = Start((_, _) => Interlocked.Increment(ref handled));
-        await using RawHttpClient client = await RawHttpClient.ConnectAsync(server.LocalEndPoint);
 
-        await client.SendAsync(request);
-        RawAnswer answer = await client.ReadAnswerAsync();
+        (RawAnswer answer, bool closed) = await LastExchangeAsync(server, request);
 
         Assert.True(answer.Status == 400, $"{why}: {answer.StatusLine}");
         Assert.Equal("close", answer.Field("Connection"));
-        Assert.True(await client.EndsAsync(), why);
+        Assert.True(closed, why);
         Assert.Equal(0, handled);
     }
 
@@ -121,15 +117,13 @@ public sealed class LocalHttpServerTests
     public async Task A_Request_With_Content_Is_Answered_By_The_Handler_Then_Closed_Its_Content_Unread(string request)
     {
         await using LocalHttpServer server = Start();
-        await using RawHttpClient client = await RawHttpClient.ConnectAsync(server.LocalEndPoint);
 
         // The content is never read as a request: "hello" must not be answered as one.
-        await client.SendAsync(request);
-        RawAnswer answer = await client.ReadAnswerAsync();
+        (RawAnswer answer, bool closed) = await LastExchangeAsync(server, request);
 
         Assert.Equal("POST /form key=(none) h=(none)", answer.Content);
         Assert.Equal("close", answer.Field("Connection"));
-        Assert.True(await client.EndsAsync());
+        Assert.True(closed);
     }
 
     [Theory]
@@ -138,12 +132,11 @@ public sealed class LocalHttpServerTests
     public async Task Other_Versions_Are_Refused_505(string request)
     {
         await using LocalHttpServer server = Start();
-        await using RawHttpClient client = await RawHttpClient.ConnectAsync(server.LocalEndPoint);
 
-        await client.SendAsync(request);
+        (RawAnswer answer, bool closed) = await LastExchangeAsync(server, request);
 
-        Assert.Equal(505, (await client.ReadAnswerAsync()).Status);
-        Assert.True(await client.EndsAsync());
+        Assert.Equal(505, answer.Status);
+        Assert.True(closed);
     }
 
     [Fact]
@@ -435,6 +428,15 @@ public sealed class LocalHttpServerTests
         Assert.Throws<ArgumentException>(() => response.ContentType = "text/plain\r\nSet-Cookie: x=1");
         Assert.Throws<ArgumentOutOfRangeException>(() => response.Status = 101);
         Assert.Throws<ArgumentOutOfRangeException>(() => response.Status = 1000);
+    }
+
+    /// <summary>Sends <paramref name="request"/> on a connection of its own; its one answer, and whether the server then closed.</summary>
+    private static async Task<(RawAnswer Answer, bool Closed)> LastExchangeAsync(LocalHttpServer server, string request)
+    {
+        await using RawHttpClient client = await RawHttpClient.ConnectAsync(server.LocalEndPoint);
+        await client.SendAsync(request);
+        RawAnswer answer = await client.ReadAnswerAsync();
+        return (answer, await client.EndsAsync());
     }
 
     private static LocalHttpServer Start(LocalHttpHandler? handler = null, LocalHttpLimits? limits = null, TimeProvider? time = null)

@@ -133,9 +133,7 @@ internal sealed partial class ObservabilityServer : IHostedService, IAsyncDispos
 
     private static void Answer(LocalHttpResponse response, int status, string contentType, byte[] content)
     {
-        response.Status = status;
-        response.ContentType = contentType;
-        response.Content = content;
+        response.Answer(status, contentType, content);
         response.SetHeader("Cache-Control", "no-store");
     }
 
