@@ -144,7 +144,12 @@ public sealed class MedTechStore
         using SqliteCommand pragmas = connection.CreateCommand();
         // synchronous and busy_timeout are per connection. A writer that finds the database locked
         // waits instead of failing: only one stage commits at a time, and commits are short.
-        pragmas.CommandText = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=OFF;";
+        // temp_store=MEMORY: SQLite then keeps statement and savepoint journals (sqlite.org/tempfiles.html, "Statement
+        // Journal Files") in memory instead of spilling them to a temporary file. Every pipeline write rides the inbox
+        // writer's transaction in a savepoint; with the default, each page a savepoint first touched was also written
+        // to such a file: `strace` of the module at 100 clients counted three times the bytes of the WAL itself going
+        // there (docs/benchmarks.md, issue 16 §1). In memory they hold one savepoint's pages, a few hundred KiB.
+        pragmas.CommandText = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;";
         pragmas.ExecuteNonQuery();
         return connection;
     }

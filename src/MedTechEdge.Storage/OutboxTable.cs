@@ -62,24 +62,12 @@ public static class OutboxTable
 
     /// <summary>
     /// Removes one delivered (or dead-lettered) record, and its source message when no other row references it any
-    /// more, in the caller's transaction.
+    /// more, in the caller's transaction. For many records, one <see cref="OutboxDelete"/> prepares the statements once.
     /// </summary>
     public static void Delete(SqliteConnection connection, SqliteTransaction transaction, OutboxRecord record)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(record);
-        using SqliteCommand delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM outbox WHERE id = $id;";
-        delete.Parameters.AddWithValue("$id", record.Id);
-        delete.ExecuteNonQuery();
-        if (record.SourceId != 0)
-        {
-            // outbox_source (an index on outbox.source_id) makes the NOT EXISTS one lookup.
-            delete.CommandText = "DELETE FROM source_message WHERE id = $source AND NOT EXISTS (SELECT 1 FROM outbox WHERE source_id = $source);";
-            delete.Parameters.AddWithValue("$source", record.SourceId);
-            delete.ExecuteNonQuery();
-        }
+        using var delete = new OutboxDelete(connection, transaction);
+        delete.Delete(record);
     }
 
     /// <summary>
@@ -94,6 +82,7 @@ public static class OutboxTable
         // Several rows of one message (its Observations) go back as one message: by source row, or by object when unsaved.
         var sourceIds = new HashSet<long>();
         var sources = new HashSet<InboxMessage>(ReferenceEqualityComparer.Instance);
+        using var delete = new OutboxDelete(connection, transaction);
         foreach (OutboxRecord record in records)
         {
             if (record.Source is { } source)
@@ -103,7 +92,7 @@ public static class OutboxTable
                     inbox.Insert(source);
                 }
 
-                Delete(connection, transaction, record);
+                delete.Delete(record);
             }
         }
     }

@@ -176,9 +176,10 @@ public sealed partial class PersistStage
 
     private static void Remove(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<OutboxRecord> written, List<(OutboxRecord Record, DeadLetterKind Kind, string Error)> letters, List<OutboxRecord> remaps, DateTime now)
     {
+        using var delete = new OutboxDelete(connection, transaction);
         foreach (OutboxRecord record in written)
         {
-            OutboxTable.Delete(connection, transaction, record);
+            delete.Delete(record);
         }
 
         foreach ((OutboxRecord record, DeadLetterKind kind, string error) in letters)
@@ -194,7 +195,7 @@ public sealed partial class PersistStage
                 Error = $"{record.ResourceType}/{record.ResourceId}: {error}",
                 Message = record.Source ?? OutboxResourceLetter.ToMessage(record),
             });
-            OutboxTable.Delete(connection, transaction, record);
+            delete.Delete(record);
         }
 
         if (remaps.Count > 0)
