@@ -94,10 +94,14 @@ public sealed class PipelineMetrics
     /// <summary>Identity lookups on the FHIR server that failed and are retried (the batch waits in the inbox).</summary>
     public long IdentityRetries => Interlocked.Read(ref _identityRetries);
 
+    /// <summary>Times the Map stage waited instead of mapping while a burst waited on the group commit (<see cref="PipelineOptions.BurstDeferral"/>).</summary>
+    public long BurstDeferrals => Interlocked.Read(ref _burstDeferrals);
+
     /// <summary>Device messages that matched no template of the device mapping (no error in MedTech, but never silent).</summary>
     public long UnmatchedMessages => Interlocked.Read(ref _unmatched);
 
     private long _unmatched;
+    private long _burstDeferrals;
 
     /// <summary>Device messages of a committed batch that matched no template.</summary>
     public void Unmatched(int count) => Add(ref _unmatched, count);
@@ -182,6 +186,9 @@ public sealed class PipelineMetrics
 
     /// <summary>An identity lookup failed transiently.</summary>
     public void IdentityRetry() => Interlocked.Increment(ref _identityRetries);
+
+    /// <summary>The Map stage held its batch back for a burst of acknowledgements.</summary>
+    public void BurstDeferred() => Interlocked.Increment(ref _burstDeferrals);
 
     /// <summary>A batch write failed transiently and will be retried.</summary>
     public void SinkTransient(DateTime nowUtc)

@@ -36,6 +36,15 @@ public static class InboxTable
         }
     }
 
+    /// <summary>When the oldest waiting message was received; null when the inbox is empty. One row of the primary key.</summary>
+    public static DateTime? OldestReceivedUtc(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT received_utc FROM inbox ORDER BY id LIMIT 1;";
+        return select.ExecuteScalar() is long ticks ? new DateTime(ticks, DateTimeKind.Utc) : null;
+    }
+
     /// <summary>
     /// Removes every message up to and including <paramref name="lastId"/>. Safe after
     /// <see cref="ReadOldest"/>: SQLite gives a new row an id above the current largest, and the largest

@@ -26,6 +26,7 @@ public sealed class InboxWriter : IAsyncDisposable
     private long _committedCount;
     private long _rejectedCount;
     private long _transactionCount;
+    private long _inboxCommitCount;
     private long _writeCount;
 
     /// <summary>Starts the commit loop.</summary>
@@ -49,6 +50,13 @@ public sealed class InboxWriter : IAsyncDisposable
     /// through the writer (the ingest path alone), <see cref="CommittedCount"/> divided by this is the mean group size.
     /// </summary>
     public long TransactionCount => Interlocked.Read(ref _transactionCount);
+
+    /// <summary>
+    /// Transactions that committed inbox rows since start. <see cref="CommittedCount"/> over this, between two readings,
+    /// is how many acknowledgements each commit released: one or two when devices send one message at a time, hundreds
+    /// while a burst waits on the group commit (the Map stage's burst deferral reads it).
+    /// </summary>
+    public long InboxCommitCount => Interlocked.Read(ref _inboxCommitCount);
 
     /// <summary>Pipeline writes (<see cref="WriteAsync"/>) committed since start.</summary>
     public long WriteCount => Interlocked.Read(ref _writeCount);
@@ -316,6 +324,7 @@ public sealed class InboxWriter : IAsyncDisposable
             {
                 commit.SetIds(ids!);
                 Interlocked.Add(ref _committedCount, commit.Count);
+                Interlocked.Increment(ref _inboxCommitCount);
                 _committed.Set();
             }
 

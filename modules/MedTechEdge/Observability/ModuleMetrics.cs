@@ -69,6 +69,7 @@ internal sealed class ModuleMetrics(IServiceProvider services, PipelineMetrics p
         }
 
         Counter(w, "identity_lookup_retries_total", "Identity lookups on the FHIR server that failed transiently; the batch waits in the inbox.", pipeline.IdentityRetries);
+        Counter(w, "map_burst_deferrals_total", "Times the Map stage waited instead of mapping while a burst of acknowledgements waited on the inbox commit (Pipeline:BurstDeferral).", pipeline.BurstDeferrals);
         Histogram(w, "device_to_sink_latency_seconds", "Seconds from a resource's device time (Observation effective end, measurement occurrence) to the sink's confirmation.", pipeline.DeviceToSinkLatency);
         Histogram(w, "ingest_to_sink_latency_seconds", "Seconds from the module's receipt of the device message to the sink's confirmation.", pipeline.IngestToSinkLatency);
     }

@@ -31,6 +31,10 @@ public sealed partial class MapStage : BackgroundService
     private readonly IdentityInvalidations? _invalidations;
     private readonly InboxWriter? _writer;
     private readonly Action<SqliteConnection, SqliteTransaction> _writeCommit;
+    // How often a deferring stage looks again; short against BurstDeferral, long against a commit.
+    private static readonly TimeSpan s_burstRecheck = TimeSpan.FromMilliseconds(20);
+    private long _seenCommittedMessages;
+    private long _seenInboxCommits;
     private long _commitThrough;
     private DateTime _commitNow;
     private long _mappedCount;
@@ -120,6 +124,11 @@ public sealed partial class MapStage : BackgroundService
 
                 // Keys the server refused since the last batch are resolved again (issue 12 item 4).
                 _invalidations?.Apply(_identities, _mapper.CreatedIdentities);
+                if (_isolating == 0 && await DeferForBurstAsync(connection, stoppingToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 batch.Clear();
                 InboxTable.ReadOldest(connection, _isolating > 0 ? 1 : _options.MapBatchSize, batch);
                 if (batch.Count == 0)
@@ -167,6 +176,45 @@ public sealed partial class MapStage : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// While a burst waits on the group commit (<see cref="PipelineOptions.BurstDeferral"/>), waits a little instead of
+    /// mapping, so the CPU goes to the acknowledgements and Map's writes do not lengthen the commits the devices wait
+    /// on. True when it waited. Never past the oldest message's deferral: then the batch is mapped as usual.
+    /// </summary>
+    private async Task<bool> DeferForBurstAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        if (_writer is null || _options.BurstDeferral <= TimeSpan.Zero || !IngestIsBursting()
+            || InboxTable.OldestReceivedUtc(connection) is not { } oldest)
+        {
+            return false;
+        }
+
+        TimeSpan left = _options.BurstDeferral - (_clock.GetUtcNow().UtcDateTime - oldest);
+        if (left <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        _metrics.BurstDeferred();
+        await Task.Delay(left < s_burstRecheck ? left : s_burstRecheck, _clock, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the inbox commits since the last call released <see cref="PipelineOptions.BurstCommitSize"/> messages
+    /// each on average. No commit since then is no burst: the stage maps what is left.
+    /// </summary>
+    private bool IngestIsBursting()
+    {
+        long messages = _writer!.CommittedCount;
+        long commits = _writer.InboxCommitCount;
+        long newMessages = messages - _seenCommittedMessages;
+        long newCommits = commits - _seenInboxCommits;
+        _seenCommittedMessages = messages;
+        _seenInboxCommits = commits;
+        return newCommits > 0 && newMessages >= newCommits * Math.Max(1, _options.BurstCommitSize);
     }
 
     /// <summary>
