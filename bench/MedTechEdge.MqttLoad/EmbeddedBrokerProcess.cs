@@ -15,7 +15,8 @@ internal sealed class EmbeddedBrokerProcess(Process process, int port) : BrokerP
 
     /// <summary>Starts <c>serve</c> mode of this tool and waits for the port it listens on.</summary>
     /// <param name="credentialsFile">A credentials file for the broker (the flood case); null for anonymous access.</param>
-    public static async Task<EmbeddedBrokerProcess> StartAsync(StoreDurability durability, string folder, string? credentialsFile = null)
+    /// <param name="environment">Variables for the broker's process only (not this tool's, the load client's).</param>
+    public static async Task<EmbeddedBrokerProcess> StartAsync(StoreDurability durability, string folder, string? credentialsFile = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         string self = typeof(EmbeddedBrokerProcess).Assembly.Location;
         string host = Environment.ProcessPath!;
@@ -23,6 +24,11 @@ internal sealed class EmbeddedBrokerProcess(Process process, int port) : BrokerP
         if (Path.GetFileNameWithoutExtension(host) == "dotnet")
         {
             start.ArgumentList.Add(self);
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         start.ArgumentList.Add("serve");

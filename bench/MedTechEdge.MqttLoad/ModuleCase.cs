@@ -31,9 +31,10 @@ internal static class ModuleCase
         var mosquitto = MosquittoProcess.Start(work);
         try
         {
-            using EmbeddedBrokerProcess ingest = await EmbeddedBrokerProcess.StartAsync(StoreDurability.Full, work);
+            Dictionary<string, string> serverEnvironment = ServerEnvironment();
+            using EmbeddedBrokerProcess ingest = await EmbeddedBrokerProcess.StartAsync(StoreDurability.Full, work, environment: serverEnvironment);
             string mappings = Path.Combine(root, "modules", "MedTechEdge", "mappings");
-            await using ModuleProcess module = await ModuleProcess.StartAsync(ModuleDll(root), new Dictionary<string, string>(),
+            await using ModuleProcess module = await ModuleProcess.StartAsync(ModuleDll(root), serverEnvironment,
             [
                 "--MedTechEdge:Mappings:Device=" + Path.Combine(mappings, "devicecontent.json"),
                 "--MedTechEdge:Mappings:Fhir=" + Path.Combine(mappings, "fhirmapping.json"),
@@ -44,6 +45,7 @@ internal static class ModuleCase
             mosquitto.EnsureRunning();
 
             Console.WriteLine($"# Acknowledgements under pipeline load (issue 16 §1): QoS 1, MQTT 3.1.1, ~250 B messages; {oneClient:N0} messages at 1 client, {manyClients:N0} at 100 clients, {rounds} round(s); load {LoadAverage()}");
+            Console.WriteLine($"# the ingest path alone and the module run with: {(serverEnvironment.Count == 0 ? "the runtime's defaults" : string.Join(' ', serverEnvironment.Select(v => v.Key + "=" + v.Value)))}");
             Console.WriteLine("| Clients | In flight | Round | Mosquitto msgs/s | µs CPU/msg | Ingest alone msgs/s | µs CPU/msg | Module msgs/s | p50 ms | p99 ms | µs CPU/msg | Load client µs CPU/msg | Module ÷ ingest alone | Module ÷ Mosquitto | Pipeline drained after | Load |");
             Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             long acknowledged = 0;
@@ -99,6 +101,28 @@ internal static class ModuleCase
             mosquitto.Dispose();
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// <c>MQTTLOAD_SERVER_ENV</c> ("NAME=VALUE;NAME=VALUE"): runtime settings for the module and the ingest path alone, and
+    /// not for Mosquitto or this tool's load client, so a setting is compared on the servers with the same client,
+    /// e.g. <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> (docs/operations.md, "CPU on a busy box").
+    /// </summary>
+    private static Dictionary<string, string> ServerEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string pair in (Environment.GetEnvironmentVariable("MQTTLOAD_SERVER_ENV") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new InvalidOperationException($"MQTTLOAD_SERVER_ENV: '{pair}' is not NAME=VALUE");
+            }
+
+            environment[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return environment;
     }
 
     internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
