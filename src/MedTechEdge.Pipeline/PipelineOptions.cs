@@ -17,8 +17,9 @@ public sealed class PipelineOptions
     /// <summary>
     /// How long the Map stage may hold messages back while a burst waits on the group commit, so that the cores go to
     /// acknowledging it first (issue 16 §1). A burst is a commit interval in which each inbox commit released at least
-    /// <see cref="BurstCommitSize"/> messages on average. The oldest waiting message is never held longer than this:
-    /// under sustained load the stage maps as it always did. Zero: never hold back.
+    /// <see cref="BurstCommitSize"/> messages on average. Neither the oldest waiting message nor the stage itself waits
+    /// longer than this; then the stage maps until it has caught up, so under sustained load it maps as it always did.
+    /// Zero: never hold back.
     /// </summary>
     public TimeSpan BurstDeferral { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -36,13 +36,21 @@ public static class InboxTable
         }
     }
 
-    /// <summary>When the oldest waiting message was received; null when the inbox is empty. One row of the primary key.</summary>
-    public static DateTime? OldestReceivedUtc(SqliteConnection connection)
+    /// <summary>The query of <see cref="OldestReceivedUtc"/>, prepared once by a caller that asks often.</summary>
+    public static SqliteCommand PrepareOldestReceived(SqliteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using SqliteCommand select = connection.CreateCommand();
+        SqliteCommand select = connection.CreateCommand();
         select.CommandText = "SELECT received_utc FROM inbox ORDER BY id LIMIT 1;";
-        return select.ExecuteScalar() is long ticks ? new DateTime(ticks, DateTimeKind.Utc) : null;
+        return select;
+    }
+
+    /// <summary>When the oldest waiting message was received; null when the inbox is empty. One row of the primary key.</summary>
+    /// <param name="query">From <see cref="PrepareOldestReceived"/>.</param>
+    public static DateTime? OldestReceivedUtc(SqliteCommand query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.ExecuteScalar() is long ticks ? new DateTime(ticks, DateTimeKind.Utc) : null;
     }
 
     /// <summary>

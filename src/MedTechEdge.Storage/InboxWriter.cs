@@ -26,7 +26,8 @@ public sealed class InboxWriter : IAsyncDisposable
     private long _committedCount;
     private long _rejectedCount;
     private long _transactionCount;
-    private long _inboxCommitCount;
+    private long _deviceCommitCount;
+    private long _deviceMessageCount;
     private long _writeCount;
 
     /// <summary>Starts the commit loop.</summary>
@@ -52,11 +53,16 @@ public sealed class InboxWriter : IAsyncDisposable
     public long TransactionCount => Interlocked.Read(ref _transactionCount);
 
     /// <summary>
-    /// Transactions that committed inbox rows since start. <see cref="CommittedCount"/> over this, between two readings,
-    /// is how many acknowledgements each commit released: one or two when devices send one message at a time, hundreds
-    /// while a burst waits on the group commit (the Map stage's burst deferral reads it).
+    /// Commits since start that held messages a device waits on (MQTT's PUBACK, edgeHub's feedback:
+    /// <see cref="MessageSources.AwaitAcknowledgement"/>). <see cref="DeviceMessageCount"/> over this, between two
+    /// readings, is how many such acknowledgements each commit released: one or two when devices send one message at a
+    /// time, hundreds while a burst waits on the group commit (the Map stage's burst deferral reads it). Event Hubs
+    /// batches and replays, which no device waits on, are not counted.
     /// </summary>
-    public long InboxCommitCount => Interlocked.Read(ref _inboxCommitCount);
+    public long DeviceCommitCount => Interlocked.Read(ref _deviceCommitCount);
+
+    /// <summary>Messages a device waits on (see <see cref="DeviceCommitCount"/>) committed since start.</summary>
+    public long DeviceMessageCount => Interlocked.Read(ref _deviceMessageCount);
 
     /// <summary>Pipeline writes (<see cref="WriteAsync"/>) committed since start.</summary>
     public long WriteCount => Interlocked.Read(ref _writeCount);
@@ -324,7 +330,7 @@ public sealed class InboxWriter : IAsyncDisposable
             {
                 commit.SetIds(ids!);
                 Interlocked.Add(ref _committedCount, commit.Count);
-                Interlocked.Increment(ref _inboxCommitCount);
+                CountDeviceMessages(commit.Messages);
                 _committed.Set();
             }
 
@@ -340,6 +346,26 @@ public sealed class InboxWriter : IAsyncDisposable
             }
 
             writes[i].Complete(failed);
+        }
+    }
+
+    private void CountDeviceMessages(List<InboxMessage> messages)
+    {
+        int waiting = 0;
+        for (int i = 0; i < messages.Count; i++)
+        {
+            if (MessageSources.AwaitAcknowledgement(messages[i].Source))
+            {
+                waiting++;
+            }
+        }
+
+        if (waiting > 0)
+        {
+            // Messages first: a reader that sees the new commit also sees its messages (the other order could only make
+            // one reading look like less of a burst, never more).
+            Interlocked.Add(ref _deviceMessageCount, waiting);
+            Interlocked.Increment(ref _deviceCommitCount);
         }
     }
 

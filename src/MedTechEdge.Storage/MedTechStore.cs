@@ -67,6 +67,14 @@ public sealed class MedTechStore
             }
         }
 
+        using (SqliteCommand temp = connection.CreateCommand())
+        {
+            // A migration sorts whole tables (SELECT DISTINCT, CREATE INDEX over message bytes, up to Store:MaxSizeBytes):
+            // with temporary storage in memory SQLite's sorter never spills, so this one connection sorts on disk.
+            temp.CommandText = "PRAGMA temp_store=FILE;";
+            temp.ExecuteNonQuery();
+        }
+
         Migrate(connection);
 
         return store;
@@ -145,10 +153,11 @@ public sealed class MedTechStore
         // synchronous and busy_timeout are per connection. A writer that finds the database locked
         // waits instead of failing: only one stage commits at a time, and commits are short.
         // temp_store=MEMORY: SQLite then keeps statement and savepoint journals (sqlite.org/tempfiles.html, "Statement
-        // Journal Files") in memory instead of spilling them to a temporary file. Every pipeline write rides the inbox
-        // writer's transaction in a savepoint; with the default, each page a savepoint first touched was also written
-        // to such a file: `strace` of the module at 100 clients counted three times the bytes of the WAL itself going
-        // there (docs/benchmarks.md, issue 16 §1). In memory they hold one savepoint's pages, a few hundred KiB.
+        // Journal Files") in memory, where by default one over 64 KiB spills to a temporary file. Every pipeline write
+        // rides the inbox writer's transaction in a savepoint, and a Map batch's is larger than that: each page it first
+        // touched was also written to the file, and `strace` of the module at 100 clients counted three times the bytes
+        // of the WAL itself going there (docs/benchmarks.md, issue 16 §1). In memory a journal holds the pages of one
+        // savepoint or statement, a few hundred KiB for a Map batch. The migration at open sorts on disk (Create).
         pragmas.CommandText = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;";
         pragmas.ExecuteNonQuery();
         return connection;

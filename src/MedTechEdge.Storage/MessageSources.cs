@@ -17,4 +17,11 @@ public static class MessageSources
 
     /// <summary>A resource refused by the sink, when the device message it was made from is not known.</summary>
     public const string Outbox = "outbox";
+
+    /// <summary>
+    /// True for the ways in whose sender waits for the commit before it sends more: an MQTT device for its PUBACK,
+    /// edgeHub for its feedback. An Event Hubs batch or a replay is read at the module's own pace.
+    /// </summary>
+    public static bool AwaitAcknowledgement(string source) =>
+        string.Equals(source, Mqtt, StringComparison.Ordinal) || string.Equals(source, EdgeHub, StringComparison.Ordinal);
 }

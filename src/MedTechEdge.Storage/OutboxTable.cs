@@ -64,7 +64,7 @@ public static class OutboxTable
     /// Removes one delivered (or dead-lettered) record, and its source message when no other row references it any
     /// more, in the caller's transaction. For many records, one <see cref="OutboxDelete"/> prepares the statements once.
     /// </summary>
-    public static void Delete(SqliteConnection connection, SqliteTransaction transaction, OutboxRecord record)
+    internal static void Delete(SqliteConnection connection, SqliteTransaction transaction, OutboxRecord record)
     {
         using var delete = new OutboxDelete(connection, transaction);
         delete.Delete(record);

@@ -34,6 +34,18 @@ public sealed class ConnectionDurabilityTests
         Assert.Equal("wal", (string)new SqliteCommand("PRAGMA journal_mode;", connection).ExecuteScalar()!);
     }
 
+    [Fact]
+    public void Every_Store_Connection_Keeps_Its_Statement_And_Savepoint_Journals_In_Memory()
+    {
+        using var temp = new TempStore(StoreDurability.Full);
+        using SqliteConnection acknowledging = temp.Store.OpenConnection();
+        using SqliteConnection pipeline = temp.Store.OpenPipelineConnection();
+
+        // 2 is MEMORY (sqlite.org/pragma.html#pragma_temp_store).
+        Assert.Equal(2L, Scalar(acknowledging, "PRAGMA temp_store;"));
+        Assert.Equal(2L, Scalar(pipeline, "PRAGMA temp_store;"));
+    }
+
     private static long Synchronous(SqliteConnection connection) => Scalar(connection, "PRAGMA synchronous;");
 
     private static long Scalar(SqliteConnection connection, string sql)

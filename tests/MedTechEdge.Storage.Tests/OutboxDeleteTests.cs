@@ -53,21 +53,6 @@ public sealed class OutboxDeleteTests
         Assert.Equal(0, Count(connection, "source_message"));
     }
 
-    [Fact]
-    public void Every_Store_Connection_Keeps_Its_Statement_And_Savepoint_Journals_In_Memory()
-    {
-        using var temp = new TempStore(StoreDurability.Full);
-        using SqliteConnection acknowledging = temp.Store.OpenConnection();
-        using SqliteConnection pipeline = temp.Store.OpenPipelineConnection();
-        foreach (SqliteConnection connection in new[] { acknowledging, pipeline })
-        {
-            using SqliteCommand pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA temp_store;";
-            // 2 is MEMORY (sqlite.org/pragma.html#pragma_temp_store).
-            Assert.Equal(2L, (long)pragma.ExecuteScalar()!);
-        }
-    }
-
     private static OutboxRecord Record(string id, InboxMessage source) => new()
     {
         CreatedUtc = DateTime.UtcNow,

@@ -31,10 +31,10 @@ internal sealed class TempStore : IDisposable
         }
     }
 
-    public static InboxMessage Message(string body, string device = "dev-1") => new()
+    public static InboxMessage Message(string body, string device = "dev-1", string source = MessageSources.Mqtt) => new()
     {
         ReceivedUtc = new DateTime(2026, 11, 21, 12, 0, 0, DateTimeKind.Utc),
-        Source = "mqtt",
+        Source = source,
         DeviceId = device,
         Topic = $"devices/{device}/messages/events/",
         PropertiesJson = """{"p":"1"}""",

@@ -215,6 +215,12 @@ internal static class ModuleHost
             throw new ModuleStartupException(ex.Message);
         }
 
+        if (options.Pipeline.BurstCommitSize < 1 || options.Pipeline.BurstDeferral < TimeSpan.Zero)
+        {
+            // A size of zero would make every commit a burst; say so rather than guess what was meant.
+            throw new ModuleStartupException("MedTechEdge:Pipeline:BurstCommitSize must be at least 1, and MedTechEdge:Pipeline:BurstDeferral zero (off) or positive.");
+        }
+
         return builder;
     }
 

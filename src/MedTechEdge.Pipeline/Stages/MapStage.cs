@@ -35,6 +35,10 @@ public sealed partial class MapStage : BackgroundService
     private static readonly TimeSpan s_burstRecheck = TimeSpan.FromMilliseconds(20);
     private long _seenCommittedMessages;
     private long _seenInboxCommits;
+    // Whether this stage is holding back, and since when: a monotonic timestamp of its clock (a wall clock set back
+    // must not stretch the deferral).
+    private bool _deferring;
+    private long _deferringSince;
     private long _commitThrough;
     private DateTime _commitNow;
     private long _mappedCount;
@@ -110,6 +114,7 @@ public sealed partial class MapStage : BackgroundService
     {
         await Task.Yield();
         using SqliteConnection connection = _store.OpenPipelineConnection();
+        using SqliteCommand oldestQuery = InboxTable.PrepareOldestReceived(connection);
         var batch = new List<InboxMessage>(_options.MapBatchSize);
         TimeSpan lookupDelay = _options.FirstRetryDelay;
         bool lingered = false;
@@ -124,13 +129,19 @@ public sealed partial class MapStage : BackgroundService
 
                 // Keys the server refused since the last batch are resolved again (issue 12 item 4).
                 _invalidations?.Apply(_identities, _mapper.CreatedIdentities);
-                if (_isolating == 0 && await DeferForBurstAsync(connection, stoppingToken).ConfigureAwait(false))
+                if (_isolating == 0 && await DeferForBurstAsync(oldestQuery, stoppingToken).ConfigureAwait(false))
                 {
                     continue;
                 }
 
                 batch.Clear();
                 InboxTable.ReadOldest(connection, _isolating > 0 ? 1 : _options.MapBatchSize, batch);
+                if (batch.Count < _options.MapBatchSize)
+                {
+                    // Caught up: a later burst may be held back again.
+                    _deferring = false;
+                }
+
                 if (batch.Count == 0)
                 {
                     await FlushWindowsAsync(connection, stoppingToken).ConfigureAwait(false);
@@ -183,15 +194,27 @@ public sealed partial class MapStage : BackgroundService
     /// mapping, so the CPU goes to the acknowledgements and Map's writes do not lengthen the commits the devices wait
     /// on. True when it waited. Never past the oldest message's deferral: then the batch is mapped as usual.
     /// </summary>
-    private async Task<bool> DeferForBurstAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task<bool> DeferForBurstAsync(SqliteCommand oldestQuery, CancellationToken cancellationToken)
     {
         if (_writer is null || _options.BurstDeferral <= TimeSpan.Zero || !IngestIsBursting()
-            || InboxTable.OldestReceivedUtc(connection) is not { } oldest)
+            || InboxTable.OldestReceivedUtc(oldestQuery) is not { } oldest)
         {
+            _deferring = false;
             return false;
         }
 
-        TimeSpan left = _options.BurstDeferral - (_clock.GetUtcNow().UtcDateTime - oldest);
+        if (!_deferring)
+        {
+            _deferring = true;
+            _deferringSince = _clock.GetTimestamp();
+        }
+
+        // The oldest message's wait by its receipt time, and the stage's own on a monotonic clock: a receipt time ahead
+        // of the wall clock (set back since) must not stretch the deferral, and once it has run out the stage maps until
+        // it has caught up, however long the burst goes on.
+        TimeSpan waited = _clock.GetUtcNow().UtcDateTime - oldest;
+        TimeSpan deferred = _clock.GetElapsedTime(_deferringSince);
+        TimeSpan left = _options.BurstDeferral - (waited > deferred ? waited : deferred);
         if (left <= TimeSpan.Zero)
         {
             return false;
@@ -203,18 +226,22 @@ public sealed partial class MapStage : BackgroundService
     }
 
     /// <summary>
-    /// Whether the inbox commits since the last call released <see cref="PipelineOptions.BurstCommitSize"/> messages
-    /// each on average. No commit since then is no burst: the stage maps what is left.
+    /// Whether the commits since the last call released <see cref="PipelineOptions.BurstCommitSize"/> acknowledgements
+    /// each on average (<see cref="InboxWriter.DeviceCommitCount"/>). No such commit since then is no burst: the stage
+    /// maps what is left.
     /// </summary>
     private bool IngestIsBursting()
     {
-        long messages = _writer!.CommittedCount;
-        long commits = _writer.InboxCommitCount;
+        // Read commits first: the writer adds a commit's messages before the commit, so this reading never counts a
+        // commit without its messages, and can only see messages of a commit it does not count yet (a larger average
+        // once, which the next reading takes back).
+        long commits = _writer!.DeviceCommitCount;
+        long messages = _writer.DeviceMessageCount;
         long newMessages = messages - _seenCommittedMessages;
         long newCommits = commits - _seenInboxCommits;
         _seenCommittedMessages = messages;
         _seenInboxCommits = commits;
-        return newCommits > 0 && newMessages >= newCommits * Math.Max(1, _options.BurstCommitSize);
+        return newCommits > 0 && newMessages >= newCommits * _options.BurstCommitSize;
     }
 
     /// <summary>

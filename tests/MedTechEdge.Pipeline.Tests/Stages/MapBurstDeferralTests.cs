@@ -72,6 +72,33 @@ public sealed class MapBurstDeferralTests
     }
 
     [Fact]
+    public async Task Receipt_Times_Ahead_Of_The_Stage_Clock_Do_Not_Stretch_The_Deferral()
+    {
+        // The system clock set back an hour after these were received: by their receipt times they have not waited at
+        // all. The stage still maps them once it has itself held back for the deferral.
+        TimeSpan deferral = TimeSpan.FromMilliseconds(40);
+        using var harness = Harness(deferral);
+        var clock = new TestClock();
+        TimeSpan ahead = TimeSpan.FromHours(1);
+        await using var writer = new InboxWriter(harness.Store, harness.Signals.Inbox);
+        await BurstAsync(harness, writer, clock, 20, ahead);
+        MapStage map = Map(harness, clock, writer, new PipelineMetrics());
+
+        await map.StartAsync(CancellationToken.None);
+        foreach (TimeSpan step in new[] { s_recheck, deferral - s_recheck })
+        {
+            await clock.WaitForTimerAsync(step);
+            Assert.Equal(0, map.MappedCount);
+            await BurstAsync(harness, writer, clock, 20, ahead);
+            clock.Advance(step);
+        }
+
+        await PipelineHarness.WaitAsync(() => harness.Counts().Inbox == 0, "the backlog to be mapped at the stage's own deferral's end");
+        await map.StopAsync(CancellationToken.None);
+        Assert.Equal(60, map.MappedCount);
+    }
+
+    [Fact]
     public async Task Devices_Sending_One_Message_At_A_Time_Are_Never_Held_Back()
     {
         using var harness = Harness(TimeSpan.FromHours(1));
@@ -116,6 +143,8 @@ public sealed class MapBurstDeferralTests
         harness.Options.MapLinger = TimeSpan.Zero;
         harness.Options.BurstDeferral = deferral;
         harness.Options.BurstCommitSize = 4;
+        // Room for every message of a test in one batch, so each test's last read maps all of them.
+        harness.Options.MapBatchSize = 512;
         return harness;
     }
 
@@ -123,7 +152,7 @@ public sealed class MapBurstDeferralTests
     /// <paramref name="count"/> messages committed in at most two commits, as a burst of clients does: queued while the
     /// writer waits for the store's lock, so the loop can have taken only the first one on its own.
     /// </summary>
-    private static async Task BurstAsync(PipelineHarness harness, InboxWriter writer, TestClock clock, int count)
+    private static async Task BurstAsync(PipelineHarness harness, InboxWriter writer, TestClock clock, int count, TimeSpan receivedAhead = default)
     {
         var commits = new List<InboxCommit>(2);
         await harness.Store.WriteLock.WaitAsync();
@@ -131,7 +160,7 @@ public sealed class MapBurstDeferralTests
         {
             for (int i = 0; i < count; i++)
             {
-                InboxCommit commit = writer.Enqueue(Message(clock, i), out _);
+                InboxCommit commit = writer.Enqueue(Message(clock, i, receivedAhead), out _);
                 if (commits.Count == 0 || commits[^1] != commit)
                 {
                     commits.Add(commit);
@@ -149,10 +178,11 @@ public sealed class MapBurstDeferralTests
         }
     }
 
-    private static InboxMessage Message(TestClock clock, int second) => new()
+    private static InboxMessage Message(TestClock clock, int second, TimeSpan receivedAhead = default) => new()
     {
-        ReceivedUtc = clock.GetUtcNow().UtcDateTime,
-        Source = "test",
+        ReceivedUtc = clock.GetUtcNow().UtcDateTime + receivedAhead,
+        // A device waits on its acknowledgement: only such messages make a burst.
+        Source = MessageSources.Mqtt,
         DeviceId = "d1",
         Body = Encoding.UTF8.GetBytes(MapStageTests.Good.Replace("17:00:00", $"17:00:{second:00}", StringComparison.Ordinal)),
     };

@@ -5,7 +5,7 @@ namespace MedTechEdge.Tests.Hosting;
 
 /// <summary>
 /// A setting whose value the configuration binder cannot convert (a port that is not a number, an unknown resolution
-/// type) is an unusable configuration like any other: one line naming the
+/// type), or that is out of its range (a burst threshold of zero), is an unusable configuration like any other: one line naming the
 /// setting and exit code 4 (docs/operations.md, "Exit codes"), never the binder's exception with a stack trace.
 /// </summary>
 public sealed class UnconvertibleSettingTests : IDisposable
@@ -17,6 +17,8 @@ public sealed class UnconvertibleSettingTests : IDisposable
     [Theory]
     [InlineData("--MedTechEdge:Mqtt:Port=18x3", "MedTechEdge:Mqtt:Port")]
     [InlineData("--MedTechEdge:Pipeline:ResolutionType=Lookop", "MedTechEdge:Pipeline:ResolutionType")]
+    [InlineData("--MedTechEdge:Pipeline:BurstCommitSize=0", "MedTechEdge:Pipeline:BurstCommitSize")]
+    [InlineData("--MedTechEdge:Pipeline:BurstDeferral=-00:00:01", "MedTechEdge:Pipeline:BurstDeferral")]
     public void Building_The_Host_Refuses_It_By_Name(string setting, string name)
     {
         var ex = Assert.Throws<ModuleStartupException>(() => ModuleHost.Build([setting, "--MedTechEdge:Store:Path=" + Path.Combine(_test.Path, "store.db")]));
