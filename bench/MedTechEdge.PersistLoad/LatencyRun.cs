@@ -161,12 +161,16 @@ internal sealed class LatencyRun
             await checkpointing;
             bool drained = await UntilAsync(() => ledger.AcceptedCount >= count && ledger.PendingWaves == 0, module, null);
             string loadAfter = EventHubsIngestRun.LoadAverage();
+            // Whether section 1's burst deferral held any Observation back in this case (it should not: each device
+            // sends one message at a time).
+            using var metrics = new HttpClient();
+            long deferrals = (await module.ScrapeAsync(metrics)).BurstDeferrals;
             var outcome = new CaseOutcome(ledger, forced, loadBefore, loadAfter);
             LatencyStats puback = LatencyStats.Of(ledger.PubAckLatencies());
             LatencyStats accepted = LatencyStats.Of(ledger.AcceptedLatencies());
             string sinkName = sink == Sink.Fhir ? "FHIR peer" : "NDJSON";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"# {name}, {sinkName}, {rate:N0} msg/s: {count:N0} published in {published:F1} s (due in {seconds} s), refused {ledger.Refused}; PUBACK {puback.Cell} ms; accepted {accepted.Count:N0} {accepted.Cell} ms{(drained ? "" : " (deadline reached)")}; load {loadBefore} → {loadAfter}{(sink == Sink.Fhir ? "; the peer answered " + _recorder.Answers() : "")}"));
+                $"# {name}, {sinkName}, {rate:N0} msg/s: {count:N0} published in {published:F1} s (due in {seconds} s), refused {ledger.Refused}; PUBACK {puback.Cell} ms; accepted {accepted.Count:N0} {accepted.Cell} ms{(drained ? "" : " (deadline reached)")}; Map held back for a burst {deferrals} time(s); load {loadBefore} → {loadAfter}{(sink == Sink.Fhir ? "; the peer answered " + _recorder.Answers() : "")}"));
             if (report)
             {
                 _rows.Add(string.Create(CultureInfo.InvariantCulture,

@@ -17,6 +17,9 @@ internal sealed class ModuleScrape(string text)
 
     public long PartitionsOwned => Sum("medtechedge_eventhub_partitions_owned", null);
 
+    /// <summary>Times the Map stage held back for a burst of acknowledgements (Pipeline:BurstDeferral).</summary>
+    public long BurstDeferrals => Sum("medtechedge_map_burst_deferrals_total", null);
+
     /// <summary>The JIT's compile time so far, on every thread: the warm-up share of the module's CPU time.</summary>
     public TimeSpan Jit => TimeSpan.FromSeconds(Total("medtechedge_jit_compilation_seconds_total", null));
 
