@@ -33,8 +33,8 @@ public sealed partial class MapStage : BackgroundService
     private readonly Action<SqliteConnection, SqliteTransaction> _writeCommit;
     // How often a deferring stage looks again; short against BurstDeferral, long against a commit.
     private static readonly TimeSpan s_burstRecheck = TimeSpan.FromMilliseconds(20);
-    private long _seenCommittedMessages;
-    private long _seenInboxCommits;
+    private long _seenDeviceMessages;
+    private long _seenDeviceCommits;
     // Whether this stage is holding back, and since when: a monotonic timestamp of its clock (a wall clock set back
     // must not stretch the deferral).
     private bool _deferring;
@@ -192,7 +192,8 @@ public sealed partial class MapStage : BackgroundService
     /// <summary>
     /// While a burst waits on the group commit (<see cref="PipelineOptions.BurstDeferral"/>), waits a little instead of
     /// mapping, so the CPU goes to the acknowledgements and Map's writes do not lengthen the commits the devices wait
-    /// on. True when it waited. Never past the oldest message's deferral: then the batch is mapped as usual.
+    /// on. True when it waited. Never past the deferral, by the oldest message's receipt or by the stage's own wait: then
+    /// the batch is mapped as usual.
     /// </summary>
     private async Task<bool> DeferForBurstAsync(SqliteCommand oldestQuery, CancellationToken cancellationToken)
     {
@@ -237,10 +238,10 @@ public sealed partial class MapStage : BackgroundService
         // once, which the next reading takes back).
         long commits = _writer!.DeviceCommitCount;
         long messages = _writer.DeviceMessageCount;
-        long newMessages = messages - _seenCommittedMessages;
-        long newCommits = commits - _seenInboxCommits;
-        _seenCommittedMessages = messages;
-        _seenInboxCommits = commits;
+        long newMessages = messages - _seenDeviceMessages;
+        long newCommits = commits - _seenDeviceCommits;
+        _seenDeviceMessages = messages;
+        _seenDeviceCommits = commits;
         return newCommits > 0 && newMessages >= newCommits * _options.BurstCommitSize;
     }
 
