@@ -17,15 +17,17 @@ public sealed class PipelineOptions
     /// <summary>
     /// How long the Map stage may hold messages back while a burst waits on the group commit, so that the cores go to
     /// acknowledging it first (issue 16 §1). A burst is a commit interval in which each inbox commit released at least
-    /// <see cref="BurstCommitSize"/> messages on average. Neither the oldest waiting message nor the stage itself waits
+    /// <see cref="BurstCommitSize"/> device acknowledgements on average (MQTT and edgeHub messages; Event Hubs batches
+    /// and replays never count). Neither the oldest waiting message nor the stage itself waits
     /// longer than this; then the stage maps until it has caught up, so under sustained load it maps as it always did.
     /// Zero: never hold back.
     /// </summary>
     public TimeSpan BurstDeferral { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Messages per inbox commit, on average since the Map stage last looked, from which it counts ingest as a burst.
-    /// Devices that each send one message at a time, even a thousand of them at 1,000 msg/s, make commits of one or two.
+    /// Device acknowledgements per inbox commit, on average since the Map stage last looked, from which it counts ingest
+    /// as a burst; at least 1. Devices that each send one message at a time, even a thousand of them at 1,000 msg/s, make
+    /// commits of a few where an fsync takes a millisecond or two; slow storage makes them larger.
     /// </summary>
     public int BurstCommitSize { get; set; } = 32;
 

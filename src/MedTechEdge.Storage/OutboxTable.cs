@@ -61,16 +61,6 @@ public static class OutboxTable
     }
 
     /// <summary>
-    /// Removes one delivered (or dead-lettered) record, and its source message when no other row references it any
-    /// more, in the caller's transaction. For many records, one <see cref="OutboxDelete"/> prepares the statements once.
-    /// </summary>
-    internal static void Delete(SqliteConnection connection, SqliteTransaction transaction, OutboxRecord record)
-    {
-        using var delete = new OutboxDelete(connection, transaction);
-        delete.Delete(record);
-    }
-
-    /// <summary>
     /// Puts the device message of <paramref name="records"/> back into <c>inbox</c> and removes the rows, in the caller's
     /// transaction: their references are stale and the message is mapped again (a record without a source is skipped).
     /// </summary>

@@ -35,7 +35,10 @@ public sealed class OutboxAndDeadLetterTests
 
         using (SqliteTransaction transaction = connection.BeginTransaction())
         {
-            OutboxTable.Delete(connection, transaction, records[1]);
+            using (var delete = new OutboxDelete(connection, transaction))
+            {
+                delete.Delete(records[1]);
+            }
             transaction.Commit();
         }
 

@@ -234,7 +234,10 @@ public sealed class OutboxSchemaTests
         using SqliteTransaction transaction = connection.BeginTransaction();
         foreach (OutboxRecord record in records)
         {
-            OutboxTable.Delete(connection, transaction, record);
+            using (var delete = new OutboxDelete(connection, transaction))
+            {
+                delete.Delete(record);
+            }
         }
 
         transaction.Commit();

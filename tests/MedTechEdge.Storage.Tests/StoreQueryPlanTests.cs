@@ -53,7 +53,10 @@ public sealed class StoreQueryPlanTests
         OutboxTable.ReadOldest(migrated, 10, read);
         using (SqliteTransaction transaction = migrated.BeginTransaction())
         {
-            OutboxTable.Delete(migrated, transaction, read[0]);
+            using (var delete = new OutboxDelete(migrated, transaction))
+            {
+                delete.Delete(read[0]);
+            }
             transaction.Commit();
         }
 
